@@ -1,0 +1,189 @@
+"""Cross-reference checks the schema alone cannot make: every id a scenario names exists,
+dates fall inside the calendar, the bodies the engine needs are there."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+from politburo.scenario.schema import Scenario, month_index
+
+Path = tuple[str | int, ...]
+Problem = tuple[Path, str]
+
+
+def check_references(scenario: Scenario) -> list[Problem]:
+    """Return every dangling reference or impossible date as (path, message)."""
+    return list(_problems(scenario))
+
+
+def _one_of(kind: str, name: str, known: set[str]) -> str:
+    choices = ", ".join(sorted(known)) or "(none declared)"
+    return f"unknown {kind} {name!r}; expected one of: {choices}"
+
+
+def _problems(s: Scenario) -> Iterator[Problem]:
+    leaders = {leader.id for leader in s.leaders}
+    offices = {office.id for office in s.offices}
+    bodies = {body.id for body in s.bodies}
+    issues = {issue.id for issue in s.issues}
+    cohorts = {cohort.id for cohort in s.cohorts}
+    rules = {rule.id for rule in s.rules}
+    rungs = {rung.id for rung in s.discipline}
+    start, end = month_index(s.calendar.start), month_index(s.calendar.end)
+
+    for section, ids in (
+        ("leaders", [x.id for x in s.leaders]),
+        ("offices", [x.id for x in s.offices]),
+        ("bodies", [x.id for x in s.bodies]),
+        ("issues", [x.id for x in s.issues]),
+        ("cohorts", [x.id for x in s.cohorts]),
+        ("regions", [x.id for x in s.regions]),
+        ("rules", [x.id for x in s.rules]),
+        ("discipline", [x.id for x in s.discipline]),
+        ("events", [x.id for x in s.events]),
+    ):
+        for name, count in Counter(ids).items():
+            if count > 1:
+                index = ids.index(name, ids.index(name) + 1)
+                yield (section, index, "id"), f"duplicate id {name!r}; ids must be unique"
+
+    roles = Counter(body.role for body in s.bodies)
+    for role in ("leadership", "committee", "congress"):
+        if roles[role] != 1:
+            yield ("bodies",), (
+                f"needs exactly one body with role {role!r} (found {roles[role]}); "
+                "the engine elects and votes through it"
+            )
+
+    for i, body in enumerate(s.bodies):
+        if body.elected_by is not None and body.elected_by not in bodies:
+            yield ("bodies", i, "elected_by"), _one_of("body", body.elected_by, bodies)
+        first = month_index(body.sizes[0].from_)
+        if first > start:
+            yield ("bodies", i, "sizes", 0, "from"), (
+                f"first size applies from {body.sizes[0].from_}, after the calendar start "
+                f"{s.calendar.start}; give the size in force at the start"
+            )
+        for j in range(1, len(body.sizes)):
+            if month_index(body.sizes[j].from_) <= month_index(body.sizes[j - 1].from_):
+                yield ("bodies", i, "sizes", j, "from"), "sizes must be in date order"
+        if body.composition is not None:
+            for name, seats in body.composition.seats.items():
+                if name != "uncommitted" and name not in leaders:
+                    yield ("bodies", i, "composition", "seats", name), _one_of(
+                        "leader", name, leaders | {"uncommitted"}
+                    )
+                if seats < 0:
+                    yield ("bodies", i, "composition", "seats", name), "seats cannot be negative"
+            total = sum(body.composition.seats.values())
+            if total > body.sizes[0].full:
+                yield ("bodies", i, "composition"), (
+                    f"composition has {total} seats but the body has {body.sizes[0].full}"
+                )
+
+    for i, office in enumerate(s.offices):
+        if office.body not in bodies:
+            yield ("offices", i, "body"), _one_of("body", office.body, bodies)
+        if office.elected_by not in bodies:
+            yield ("offices", i, "elected_by"), _one_of("body", office.elected_by, bodies)
+        if office.reports_to is not None and office.reports_to not in offices:
+            yield ("offices", i, "reports_to"), _one_of("office", office.reports_to, offices)
+
+    for i, leader in enumerate(s.leaders):
+        for j, position in enumerate(leader.positions):
+            if position.issue not in issues:
+                yield ("leaders", i, "positions", j, "issue"), _one_of(
+                    "issue", position.issue, issues
+                )
+        if leader.patron is not None:
+            if leader.patron.leader not in leaders:
+                yield ("leaders", i, "patron", "leader"), _one_of(
+                    "leader", leader.patron.leader, leaders
+                )
+            elif leader.patron.leader == leader.id:
+                yield ("leaders", i, "patron", "leader"), "a leader cannot be his own patron"
+        for j, tenure in enumerate(leader.tenures):
+            where = ("leaders", i, "tenures", j)
+            if tenure.office is not None and tenure.office not in offices:
+                yield (*where, "office"), _one_of("office", tenure.office, offices)
+            if tenure.body is not None and tenure.body not in bodies:
+                yield (*where, "body"), _one_of("body", tenure.body, bodies)
+            if (
+                tenure.start is not None
+                and tenure.end is not None
+                and month_index(tenure.end) < month_index(tenure.start)
+            ):
+                yield (*where, "end"), f"ends {tenure.end}, before it starts {tenure.start}"
+
+    for i, region in enumerate(s.regions):
+        for name in region.membership.counts:
+            if name not in cohorts:
+                yield ("regions", i, "membership", "counts", name), _one_of(
+                    "cohort", name, cohorts
+                )
+        patron = region.secretary.patron
+        if patron is not None and patron not in leaders:
+            yield ("regions", i, "secretary", "patron"), _one_of("leader", patron, leaders)
+
+    for i, rung in enumerate(s.discipline):
+        if rung.body not in bodies:
+            yield ("discipline", i, "body"), _one_of("body", rung.body, bodies)
+        for j, other in enumerate(rung.joint_with):
+            if other not in bodies:
+                yield ("discipline", i, "joint_with", j), _one_of("body", other, bodies)
+
+    for i, event in enumerate(s.events):
+        when = month_index(event.date)
+        if not start <= when <= end:
+            yield ("events", i, "date"), (
+                f"{event.date} is outside the calendar {s.calendar.start} to {s.calendar.end}"
+            )
+        for j, effect in enumerate(event.effects):
+            where = ("events", i, "effects", j)
+            for field in ("leader", "of", "target"):
+                name = getattr(effect, field, None)
+                if isinstance(name, str) and name not in leaders:
+                    yield (*where, field), _one_of("leader", name, leaders)
+            for field in ("orators", "absent"):
+                for k, name in enumerate(getattr(effect, field, []) or []):
+                    if name not in leaders:
+                        yield (*where, field, k), _one_of("leader", name, leaders)
+            about = getattr(effect, "about", None) or {}
+            for name in about:
+                if name not in leaders:
+                    yield (*where, "about", name), _one_of("leader", name, leaders)
+            checks = (
+                ("issue", issues, "issue"),
+                ("cohort", cohorts, "cohort"),
+                ("body", bodies, "body"),
+                ("rung", rungs, "discipline rung"),
+                ("rule", rules, "rule"),
+                ("office", offices, "office"),
+            )
+            for field, known, kind in checks:
+                name = getattr(effect, field, None)
+                if isinstance(name, str) and name not in known:
+                    yield (*where, field), _one_of(kind, name, known)
+
+    if s.history is not None:
+        h = s.history
+        if h.winner is not None and h.winner not in leaders:
+            yield ("history", "winner"), _one_of("leader", h.winner, leaders)
+        for k, name in enumerate(h.elimination_order):
+            if name not in leaders:
+                yield ("history", "elimination_order", k), _one_of("leader", name, leaders)
+        for name, record in h.eliminations.items():
+            if name not in leaders:
+                yield ("history", "eliminations", name), _one_of("leader", name, leaders)
+            for office in record.offices:
+                if office not in offices:
+                    yield ("history", "eliminations", name, "offices", office), _one_of(
+                        "office", office, offices
+                    )
+        for k, alliance in enumerate(h.alliances):
+            for m, name in enumerate(alliance.members):
+                if name not in leaders:
+                    yield ("history", "alliances", k, "members", m), _one_of(
+                        "leader", name, leaders
+                    )

@@ -1,0 +1,509 @@
+"""The scenario format: facts about one regime, every figure with its source.
+
+A scenario is data. Offices, bodies, the powers an office carries, the rungs of the
+discipline ladder, rules and the effects of scheduled events are all declared here, so a
+scenario for another party-state (a Presidium, a premier, a police chief whose backing
+decides an arrest) is a new file, not new code.
+
+Conventions
+- Months are ``YYYY-MM`` strings.
+- Every leader, office, body size, membership figure and event carries ``source`` (one
+  URL or a list, or the seed file path). ``status`` says how sure the figure is; an
+  ``estimate`` must say ``method`` (how it was made); a ``disputed`` figure must keep its
+  ``alternatives`` (each with its own source) rather than silently pick one.
+- Unknown keys are errors: every model forbids extra fields, so a typo cannot pass.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+
+Month = Annotated[str, Field(pattern=MONTH_PATTERN, description="A month, YYYY-MM.")]
+Ident = Annotated[
+    str,
+    Field(pattern=ID_PATTERN, description="Lower-case identifier: letters, digits, underscores."),
+]
+Unit = Annotated[float, Field(ge=0.0, le=1.0)]
+Signed = Annotated[float, Field(ge=-1.0, le=1.0)]
+SourceRef = str | list[str]
+
+Status = Literal[
+    "verified",
+    "single_source",
+    "derived",
+    "partially_verified",
+    "disputed",
+    "estimate",
+    "unverified",
+]
+
+#: What an office can do. The mechanisms read these by name; a scenario decides which
+#: office carries which, and how much (0-1).
+PowerKind = Literal[
+    "appointment",  # replace regional secretaries with one's clients
+    "recruitment",  # steer mass intakes of new members
+    "information",  # personnel files, police reports: detect factions, gather material
+    "agenda",  # draft the congress slate and the agenda of the bodies
+    "police",  # backing needed for exile or arrest
+    "army",  # backing needed for arrest
+    "prestige",  # visibility of the post (seen power)
+    "press",  # a platform for polemics (newspaper, international)
+]
+POWER_KINDS: tuple[str, ...] = (
+    "appointment",
+    "recruitment",
+    "information",
+    "agenda",
+    "police",
+    "army",
+    "prestige",
+    "press",
+)
+
+BodyRole = Literal["leadership", "committee", "congress", "control", "secretariat"]
+TRAIT_NAMES: tuple[str, ...] = (
+    "ambition",
+    "organization",
+    "oratory",
+    "cunning",
+    "arrogance",
+    "rigidity",
+)
+
+
+class StrictModel(BaseModel):
+    """Base for every scenario model: unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Alternative(StrictModel):
+    """One of the values the sources disagree on."""
+
+    value: Any
+    source: SourceRef
+    note: str | None = None
+
+
+class Provenance(StrictModel):
+    """Where a fact comes from and how sure it is."""
+
+    source: SourceRef = Field(description="URL(s) from the ground truth, or the seed file.")
+    status: Status = "verified"
+    method: str | None = Field(
+        default=None, description="How an estimate was made (required when status is estimate)."
+    )
+    note: str | None = None
+    alternatives: list[Alternative] | None = Field(
+        default=None, description="The competing values (required when status is disputed)."
+    )
+
+    @field_validator("source")
+    @classmethod
+    def _source_not_empty(cls, value: SourceRef) -> SourceRef:
+        items = [value] if isinstance(value, str) else value
+        if not items or any(not item.strip() for item in items):
+            raise ValueError("source must name at least one URL or file, none empty")
+        return value
+
+    @model_validator(mode="after")
+    def _status_needs_support(self) -> Provenance:
+        if self.status == "estimate" and not self.method:
+            raise ValueError("status 'estimate' needs 'method': say how the figure was made")
+        if self.status == "disputed" and not self.alternatives:
+            raise ValueError(
+                "status 'disputed' needs 'alternatives': keep every value the sources give"
+            )
+        return self
+
+
+class SourcedNumber(Provenance):
+    """A number with its source."""
+
+    value: float
+
+
+class Calendar(Provenance):
+    """First and last month simulated; one turn is one month."""
+
+    start: Month
+    end: Month
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Calendar:
+        if month_index(self.end) < month_index(self.start):
+            raise ValueError(f"calendar end {self.end} is before start {self.start}")
+        return self
+
+
+class PolicyIssue(Provenance):
+    """A dimension of policy, from -1 (``low``) to +1 (``high``)."""
+
+    id: Ident
+    name: str
+    low: str = Field(description="What -1 means, e.g. 'keep NEP, gradual industrialization'.")
+    high: str = Field(description="What +1 means, e.g. 'rapid industrialization'.")
+    status_quo: Signed = Field(description="The party line at the start.")
+
+
+class Cohort(Provenance):
+    """A layer of the membership. ``veteran`` members judge leaders on prestige and
+    policy; ``intake`` members owe their card to the machine that recruited them."""
+
+    id: Ident
+    name: str
+    kind: Literal["veteran", "intake"]
+
+
+class BodySize(Provenance):
+    """Seats of a body from a month on (until the next entry)."""
+
+    from_: Month = Field(alias="from")
+    full: int = Field(ge=1)
+    candidates: int = Field(default=0, ge=0)
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Composition(Provenance):
+    """Starting loyalties of a large body's seats: seats per patron; the rest uncommitted."""
+
+    seats: dict[Ident, int]
+
+
+class Body(Provenance):
+    """A collective organ. ``role`` tells the engine what it does: the ``leadership``
+    (Politburo, Presidium) decides policy and discipline of its members; the ``committee``
+    (Central Committee) elects the leadership and the offices; the ``congress`` elects the
+    committee; the ``control`` body joins the committee on discipline; the
+    ``secretariat`` is where appointment power sits."""
+
+    id: Ident
+    name: str
+    role: BodyRole
+    elected_by: Ident | None = None
+    sizes: list[BodySize] = Field(min_length=1)
+    composition: Composition | None = None
+
+
+class Office(Provenance):
+    """A post with powers. A vacancy is filled by a vote of ``elected_by``."""
+
+    id: Ident
+    name: str
+    body: Ident = Field(description="The body this office sits in.")
+    elected_by: Ident
+    powers: dict[PowerKind, Unit] = Field(default_factory=dict)
+    reports_to: Ident | None = Field(
+        default=None,
+        description="An office whose holder also receives this office's information.",
+    )
+
+
+class Traits(Provenance):
+    """Per-leader qualities (0-1) that shape decisions and how others respond."""
+
+    ambition: Unit
+    organization: Unit
+    oratory: Unit
+    cunning: Unit
+    arrogance: Unit
+    rigidity: Unit
+
+
+class Stigma(Provenance):
+    """Something others hold against a leader (0-1)."""
+
+    id: Ident
+    name: str
+    weight: Unit
+
+
+class Position(Provenance):
+    """A leader's stand on one policy issue and how much he cares."""
+
+    issue: Ident
+    value: Signed
+    salience: Unit
+
+
+class Tenure(Provenance):
+    """An office or a seat held from ``start`` to ``end`` (open if null). Tenures that are
+    in force at the calendar start seed the initial state; later ones are the historical
+    record, which the engine never replays."""
+
+    office: Ident | None = None
+    body: Ident | None = None
+    seat: Literal["full", "candidate"] = "full"
+    start: Month | None = None
+    end: Month | None = None
+
+    @model_validator(mode="after")
+    def _office_or_body(self) -> Tenure:
+        if (self.office is None) == (self.body is None):
+            raise ValueError("a tenure names exactly one of 'office' or 'body'")
+        return self
+
+
+class Patronage(Provenance):
+    """Whose client a leader is at the start."""
+
+    leader: Ident
+    loyalty: Unit
+
+
+class Leader(Provenance):
+    """A person who acts: traits, prestige, positions, offices and seats with dates."""
+
+    id: Ident
+    name: str
+    sketch: str = Field(description="One line for a player choosing a leader.")
+    actor: bool = Field(default=True, description="False: never chooses actions.")
+    traits: Traits
+    prestige: SourcedNumber
+    stigma: list[Stigma] = Field(default_factory=list)
+    positions: list[Position] = Field(default_factory=list)
+    patron: Patronage | None = None
+    tenures: list[Tenure] = Field(default_factory=list)
+
+
+class Membership(Provenance):
+    """Members of a regional organization at the start, by cohort."""
+
+    counts: dict[Ident, int]
+
+
+class Secretary(Provenance):
+    """The first secretary of a region: whose client he is."""
+
+    name: str | None = None
+    patron: Ident | None = None
+    loyalty: Unit = 0.5
+
+
+class Region(Provenance):
+    """A regional party organization: members by cohort, a secretary."""
+
+    id: Ident
+    name: str
+    membership: Membership
+    secretary: Secretary
+
+
+class Rule(Provenance):
+    """A standing rule of the party, in force from ``start`` to ``end``."""
+
+    id: Ident
+    name: str
+    kind: Literal["faction_ban"]
+    start: Month
+    end: Month | None = None
+
+
+class Rung(Provenance):
+    """One rung of the discipline ladder, climbed in order."""
+
+    id: Ident
+    name: str
+    effect: Literal["censure", "remove_office", "remove_seat", "expel", "exile"]
+    body: Ident = Field(description="The body that votes on it.")
+    joint_with: list[Ident] = Field(default_factory=list)
+    quota: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.5
+    requires_backing: list[PowerKind] = Field(
+        default_factory=list,
+        description="Powers whose office holders must side with the mover (e.g. police).",
+    )
+
+
+# --- event effects -------------------------------------------------------------------
+
+
+class _Effect(StrictModel):
+    pass
+
+
+class Incapacitate(_Effect):
+    effect: Literal["incapacitate"]
+    leader: Ident
+
+
+class Recover(_Effect):
+    effect: Literal["recover"]
+    leader: Ident
+
+
+class Death(_Effect):
+    effect: Literal["death"]
+    leader: Ident
+
+
+class PrestigeShift(_Effect):
+    effect: Literal["prestige"]
+    leader: Ident
+    delta: Signed
+
+
+class Funeral(_Effect):
+    effect: Literal["funeral"]
+    of: Ident
+    orators: list[Ident] = Field(default_factory=list)
+    absent: list[Ident] = Field(default_factory=list)
+
+
+class Congress(_Effect):
+    """The congress meets: regions elect delegations, the congress elects the committee,
+    the committee elects the leadership and the offices. Sizes come from the bodies'
+    ``sizes`` in force that month."""
+
+    effect: Literal["congress"]
+    body: Ident
+
+
+class Conference(_Effect):
+    """A national meeting that debates the line but elects nothing."""
+
+    effect: Literal["conference"]
+    body: Ident
+
+
+class Crisis(_Effect):
+    effect: Literal["crisis"]
+    issue: Ident
+    pressure: Signed = Field(description="Direction the crisis pushes the line.")
+    salience: Unit
+    months: int = Field(ge=1)
+
+
+class RecruitmentDrive(_Effect):
+    effect: Literal["recruitment_drive"]
+    cohort: Ident
+    members: int = Field(ge=1)
+    months: int = Field(ge=1)
+
+
+class Document(_Effect):
+    """A document about leaders (a testament); its prestige shifts apply only if read."""
+
+    effect: Literal["document"]
+    read: bool
+    about: dict[Ident, Signed] = Field(default_factory=dict)
+
+
+class ScheduledMotion(_Effect):
+    """A motion put to the vote in this month (used by counterfactuals)."""
+
+    effect: Literal["motion"]
+    rung: Ident
+    target: Ident
+    office: Ident | None = None
+
+
+class RuleSwitch(_Effect):
+    effect: Literal["rule"]
+    rule: Ident
+    active: bool
+
+
+Effect = Annotated[
+    Incapacitate
+    | Recover
+    | Death
+    | PrestigeShift
+    | Funeral
+    | Congress
+    | Conference
+    | Crisis
+    | RecruitmentDrive
+    | Document
+    | ScheduledMotion
+    | RuleSwitch,
+    Field(discriminator="effect"),
+]
+
+
+class Event(Provenance):
+    """Something that happens on a date. ``kind`` is a free label for the narrative;
+    what it does is its list of ``effects``."""
+
+    id: Ident
+    name: str
+    kind: Ident
+    date: Month
+    description: str | None = None
+    effects: list[Effect] = Field(default_factory=list)
+
+
+# --- the historical record ---------------------------------------------------------------
+
+
+class DatedFact(Provenance):
+    date: Month | None
+
+
+class LeaderRecord(StrictModel):
+    """When a leader lost what (null: never, within the calendar)."""
+
+    politburo: DatedFact | None = None
+    party: DatedFact | None = None
+    exile: DatedFact | None = None
+    offices: dict[Ident, DatedFact] = Field(default_factory=dict)
+
+
+class AllianceRecord(Provenance):
+    id: Ident
+    name: str
+    members: list[Ident] = Field(min_length=2)
+    start: Month
+    end: Month | None = None
+
+
+class History(Provenance):
+    """What happened, for validation. The engine never reads it."""
+
+    winner: Ident | None
+    consolidated: Month | None
+    elimination_order: list[Ident] = Field(default_factory=list)
+    eliminations: dict[Ident, LeaderRecord] = Field(default_factory=dict)
+    alliances: list[AllianceRecord] = Field(default_factory=list)
+
+
+class Scenario(StrictModel):
+    """A succession struggle: the facts, each with its source."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")]
+    name: str
+    description: str
+    sources: dict[str, str] = Field(
+        default_factory=dict, description="Named sources referred to in notes."
+    )
+    calendar: Calendar
+    issues: list[PolicyIssue] = Field(min_length=1)
+    cohorts: list[Cohort] = Field(min_length=1)
+    bodies: list[Body] = Field(min_length=1)
+    offices: list[Office] = Field(default_factory=list)
+    leaders: list[Leader] = Field(min_length=2)
+    regions: list[Region] = Field(min_length=1)
+    rules: list[Rule] = Field(default_factory=list)
+    discipline: list[Rung] = Field(min_length=1)
+    events: list[Event] = Field(default_factory=list)
+    history: History | None = None
+
+
+def month_index(month: str) -> int:
+    """Months since year 0: ``1922-04`` -> 1922*12+3."""
+    match = re.fullmatch(MONTH_PATTERN, month)
+    if match is None:
+        raise ValueError(f"not a month (YYYY-MM): {month!r}")
+    year, mon = month.split("-")
+    return int(year) * 12 + int(mon) - 1
+
+
+def month_label(index: int) -> str:
+    """Inverse of :func:`month_index`."""
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
