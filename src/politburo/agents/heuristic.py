@@ -1,0 +1,230 @@
+"""The heuristic policy: each leader's choices shaped by his traits.
+
+Fear the strongest *perceived* rival; prefer minimal winning coalitions against him;
+protect one's base (appointments, recruitment); escalate discipline only with a majority
+in hand; shift position when flexible; recant when beaten and not rigid. Every verb gets
+a score over its legal targets; each leader takes his best few (his action budget).
+Scores are unitless preferences around 0-1; a verb scoring below the pass score is left.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from politburo.model.actions import Plan, Verb, legal_targets, n_targets, next_rung
+from politburo.model.alliances import main_threat
+from politburo.model.appointment import secretary_bloc
+from politburo.model.context import Context
+from politburo.model.rng import Stream
+from politburo.model.votes import policy_distance
+from politburo.model.world import POWER, SEAT_CANDIDATE, SEAT_FULL
+
+PASS_SCORE = 0.05
+
+
+def _majorities(ctx: Context) -> dict[str, NDArray[np.float64]]:
+    """Coalition vote shares each leader can count on, per body."""
+    s = ctx.state
+    coalition = ctx.coalition()
+    lead = ctx.leadership_votes
+    comm = ctx.committee_votes
+    in_use = np.maximum((s.committee != -2).sum(axis=1), 1)
+    total_lead = np.maximum(lead.sum(axis=1), 1)
+    return {
+        "lead_share": (coalition * lead[:, None, :]).sum(axis=2) / total_lead[:, None],
+        "comm_share": (coalition * comm[:, None, :]).sum(axis=2) / in_use[:, None],
+        "lead_votes": lead.astype(np.float64),
+        "comm_votes": comm.astype(np.float64),
+        "total_lead": total_lead.astype(np.float64),
+        "in_use": in_use.astype(np.float64),
+    }
+
+
+def score_actions(ctx: Context) -> dict[Verb, NDArray[np.float64]]:
+    """(R, L, X) score of every verb and target (-inf where illegal)."""
+    s, p, w = ctx.state, ctx.params, ctx.world
+    R, L = s.n_runs, w.n_leaders
+    amb, org, ora = ctx.trait("ambition"), ctx.trait("organization"), ctx.trait("oratory")
+    cun, arr, rig = ctx.trait("cunning"), ctx.trait("arrogance"), ctx.trait("rigidity")
+    threat = main_threat(ctx)  # (R, L)
+    has_threat = threat >= 0
+    t_safe = np.maximum(threat, 0)
+    rows = ctx.rows[:, None]
+    me = np.arange(L)
+    maj = _majorities(ctx)
+    lead_share, comm_share = maj["lead_share"], maj["comm_share"]
+    in_opposition = (lead_share <= 0.5) & (comm_share <= 0.5)
+    if "policy" in ctx.on:
+        line_dist = policy_distance(s.position, s.line[:, None, :], w.salience[None])
+    else:
+        line_dist = np.zeros((R, L))
+    is_threat = (me[None, None, :] == threat[:, :, None]) & has_threat[:, :, None]  # (R, L, L)
+    scores: dict[Verb, NDArray[np.float64]] = {}
+
+    # Protect and extend one's base.
+    weight = s.members.sum(axis=2)
+    region_weight = weight / np.maximum(weight.sum(axis=1, keepdims=True), 1e-9) * weight.shape[1]
+    sec = secretary_bloc(ctx)
+    mine = sec[:, None, :] == s.patron[:, :, None]  # (R, L, G)
+    appoint = ctx.powers[:, :, POWER["appointment"]]
+    scores[Verb.APPOINT] = (
+        0.9 * appoint[:, :, None] * (0.4 + 0.6 * org)[None, :, None] * amb[None, :, None]
+        * region_weight[:, None, :] * (1.0 - mine * s.secretary_loyalty[:, None, :])
+    )
+    recruit = ctx.powers[:, :, POWER["recruitment"]]
+    scores[Verb.RECRUIT] = 0.3 * recruit[:, :, None] * amb[None, :, None] * region_weight[:, None, :]
+
+    # Coalitions against the main threat: prefer the smallest partner that wins.
+    votes_j = maj["lead_votes"][:, None, :] / maj["total_lead"][:, None, None]
+    need = np.clip(0.5 - lead_share, 0.0, None)[:, :, None]
+    enough = votes_j > need
+    surplus = votes_j - need
+    minimal = np.where(enough, 1.0 - surplus, 0.3 * votes_j)
+    shares_threat = main_threat_of_target(threat)  # (R, L, L): j's threat equals i's
+    if "policy" in ctx.on:
+        partner_dist = policy_distance(
+            s.position[:, :, None, :], s.position[:, None, :, :], w.salience[None, :, None, :]
+        )
+    else:
+        partner_dist = np.zeros((R, L, L))
+    fear_t = ctx.perceived[rows, me[None, :], t_safe] * has_threat  # (R, L)
+    scores[Verb.PROPOSE_ALLIANCE] = (
+        amb[None, :, None]
+        * (0.3 + 2.0 * fear_t[:, :, None])
+        * (need > 0)
+        * minimal
+        * (1.0 + 0.5 * shares_threat)
+        * (1.0 - partner_dist * rig[None, :, None])
+        * ~is_threat
+    )
+    # Break an alliance when the ally has become the threat, or no enemy is left.
+    enemy_seated = ctx.principal & (s.seat != 0)
+    others_left = (
+        enemy_seated[:, None, :] & ~ctx.coalition()
+    ).any(axis=2)  # (R, L) any seated rival outside the coalition
+    ally_big = ctx.perceived > p.alliance_break_power
+    scores[Verb.BREAK_ALLIANCE] = (
+        amb[None, :, None] * cun[None, :, None]
+        * (1.5 * is_threat + 1.0 * ally_big + 1.0 * ~others_left[:, :, None])
+        - 0.4
+    )
+
+    # Words: polemics, the line, the rank and file.
+    scores[Verb.ATTACK] = (0.6 * amb * ora * (0.5 + arr))[None, :, None] * is_threat
+    scores[Verb.DEFEND_LINE] = ((0.3 + 0.4 * cun)[None, :] * (1.0 - 2.0 * line_dist) * 0.5)[
+        :, :, None
+    ]
+    scores[Verb.CRITICIZE_LINE] = (
+        2.4 * amb[None, :] * rig[None, :] * (0.5 + arr[None, :]) * line_dist * in_opposition
+    )[:, :, None]
+    scores[Verb.APPEAL] = (0.35 * ora * amb)[None, :, None] * np.ones((R, L, 1))
+    scores[Verb.GATHER_MATERIAL] = 0.5 * (ctx.info * cun[None, :])[:, :, None] * is_threat
+    ban = ctx.faction_ban[:, None]
+    scores[Verb.ORGANIZE_FACTION] = (
+        0.9 * amb[None, :] * org[None, :] * in_opposition * (line_dist > 0.1)
+        * (1.0 - 0.7 * ban * (1.0 - rig[None, :]))
+    )[:, :, None]
+
+    # Positions: the flexible move toward the line when with the majority, toward their
+    # allies' positions when in opposition.
+    ally_mean = _ally_position(ctx)
+    goal = np.where(in_opposition[:, :, None], ally_mean, s.line[:, None, :])
+    gap = goal - s.position  # (R, L, I)
+    shift = np.zeros((R, L, 2 * len(w.issue_ids)))
+    flexible = ((1.0 - rig) * cun)[None, :, None]
+    shift[:, :, 0::2] = flexible * np.clip(-gap, 0, None) * 0.8
+    shift[:, :, 1::2] = flexible * np.clip(gap, 0, None) * 0.8
+    scores[Verb.SHIFT_POSITION] = shift
+    policy = np.zeros((R, L, 2 * len(w.issue_ids)))
+    diff = s.position - s.line[:, None, :]
+    can_carry = np.where(lead_share > 0.5, 1.0, 0.3)[:, :, None]
+    push = amb[None, :, None] * w.salience[None] * can_carry * 0.7
+    policy[:, :, 0::2] = push * np.clip(-diff, 0, None)
+    policy[:, :, 1::2] = push * np.clip(diff, 0, None)
+    scores[Verb.PROPOSE_POLICY] = policy
+
+    # Discipline: only against rivals, only with a majority in hand.
+    rung = next_rung(ctx)  # (R, L targets)
+    expected = np.zeros((R, L, L))
+    quota = np.zeros((R, L))
+    for k, spec in enumerate(w.ladder):
+        this = rung == k
+        if not this.any():
+            continue
+        if spec.role == "leadership":
+            mine_share = lead_share[:, :, None]
+            theirs = lead_share[:, None, :]
+        else:
+            mine_share = comm_share[:, :, None]
+            theirs = comm_share[:, None, :]
+        neutral = np.clip(1.0 - mine_share - theirs, 0.0, 1.0)
+        est = mine_share + 0.5 * neutral
+        expected = np.where(this[:, None, :], est, expected)
+        quota = np.where(this, spec.quota, quota)
+    misjudge = (1.0 - ctx.info)[:, :, None] * 0.15 * (
+        ctx.random(Stream.DECISION_NOISE, (L, L)) - 0.5
+    )
+    margin = 0.05 * (1.0 - cun)[None, :, None]
+    in_hand = expected + misjudge > quota[:, None, :] + margin
+    hostile = is_threat | ((s.rung >= 0)[:, None, :] & ~ctx.coalition())
+    evidence = s.pretext[:, None, :] + s.material
+    ambitious = (amb >= p.ambition_threshold)[None, :, None]
+    scores[Verb.MOVE_DISCIPLINE] = (
+        amb[None, :, None] * (0.5 + cun[None, :, None]) * (0.8 + evidence)
+        * in_hand * hostile * ambitious * np.where(is_threat, 1.0, 0.7)
+    )
+
+    # Patronage: win over the unattached who hold seats or offices.
+    value = np.where(s.seat == SEAT_FULL, 1.0, np.where(s.seat == SEAT_CANDIDATE, 0.5, 0.3))
+    scores[Verb.WIN_OVER] = 0.6 * (amb * cun)[None, :, None] * value[:, None, :]
+
+    # Recant when beaten: the flexible and less ambitious submit.
+    beaten = (s.rung + 1) / max(len(w.ladder), 1)
+    scores[Verb.RECANT] = (
+        1.5 * (1.0 - rig)[None, :] * (1.0 - 0.5 * amb[None, :]) * beaten
+        * (s.real_power < p.recant_threshold)
+    )[:, :, None]
+    scores[Verb.PASS] = np.full((R, L, 1), PASS_SCORE)
+    return scores
+
+
+def main_threat_of_target(threat: NDArray[np.int64]) -> NDArray[np.float64]:
+    """(R, L, L): 1 where leader j's main threat is leader i's main threat."""
+    same = threat[:, :, None] == threat[:, None, :]
+    return (same & (threat[:, :, None] >= 0)).astype(np.float64)
+
+
+def _ally_position(ctx: Context) -> NDArray[np.float64]:
+    """(R, L, I) mean position of each leader's coalition (his own if alone)."""
+    s = ctx.state
+    coalition = ctx.coalition() & ctx.principal[:, None, :]
+    coalition |= np.eye(ctx.world.n_leaders, dtype=bool)[None]
+    count = coalition.sum(axis=2, keepdims=True)
+    return np.einsum("rij,rjk->rik", coalition.astype(np.float64), s.position) / count
+
+
+def decide(ctx: Context) -> Plan:
+    """Choose up to ``actions_per_month`` distinct verbs for every leader in every run."""
+    s, p, w = ctx.state, ctx.params, ctx.world
+    R, L = s.n_runs, w.n_leaders
+    verbs = list(Verb)
+    scores = score_actions(ctx)
+    best_score = np.full((R, L, len(verbs)), -np.inf)
+    best_target = np.full((R, L, len(verbs)), -1, dtype=np.int64)
+    for v, verb in enumerate(verbs):
+        legal = legal_targets(ctx, verb)
+        score = np.broadcast_to(scores[verb], legal.shape)
+        score = np.where(legal, score, -np.inf)
+        best_target[:, :, v] = score.argmax(axis=2) if n_targets(ctx, verb) > 1 else 0
+        best_score[:, :, v] = score.max(axis=2)
+    taste = ctx.random(Stream.DECISION_NOISE, (L, len(verbs)))
+    best_score = best_score * (1.0 + p.decision_noise * (2.0 * taste - 1.0))
+    best_score[:, :, 0] = PASS_SCORE
+    order = np.argsort(-best_score, axis=2, kind="stable")[:, :, : p.actions_per_month]
+    chosen_score = np.take_along_axis(best_score, order, axis=2)
+    take = chosen_score > PASS_SCORE
+    plan = Plan.empty(R, L, p.actions_per_month)
+    plan.verb = np.where(take, np.asarray(verbs, dtype=np.int64)[order], int(Verb.PASS))
+    plan.target = np.where(take, np.take_along_axis(best_target, order, axis=2), -1)
+    return plan

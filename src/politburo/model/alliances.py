@@ -1,0 +1,124 @@
+"""Alliances: coalitions that form against the main threat and break when it is gone.
+
+The triumvirate against Trotsky, the "wary alliance" of the United Opposition, the Right.
+A leader fears the strongest rival he perceives; he proposes alliances that make a
+minimal winning coalition against that threat; a partner accepts when he fears the same
+man more than the proposer and can live with his policies. Alliances are between blocs:
+clients follow their patrons. Winning over a client extends a bloc.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from politburo.model.context import Context
+from politburo.model.rng import Stream
+from politburo.model.votes import policy_distance
+
+
+def threat_scores(ctx: Context) -> NDArray[np.float64]:
+    """(R, L, L) how much leader i fears leader j: perceived power, weighted up by policy
+    distance and down for allies; zero for oneself, one's bloc and absent leaders."""
+    s, w = ctx.state, ctx.world
+    distance = policy_distance(s.position[:, :, None, :], s.position[:, None, :, :], w.salience[None, :, None, :]) if "policy" in ctx.on else np.zeros((s.n_runs, w.n_leaders, w.n_leaders))
+    score = ctx.perceived * (0.6 + 0.8 * distance)
+    score = np.where(s.ally, score * 0.5, score)
+    rival = ctx.principal[:, None, :] & (s.patron[:, :, None] != s.patron[:, None, :])
+    return np.where(rival, score, 0.0)
+
+
+def main_threat(ctx: Context) -> NDArray[np.int64]:
+    """(R, L) each leader's main threat (-1 if none)."""
+    score = threat_scores(ctx)
+    best = score.argmax(axis=2)
+    return np.where(score.max(axis=2) > 0, best, -1)
+
+
+def propose_alliance(
+    ctx: Context, runs: NDArray[np.int64], actor: NDArray[np.int64], target: NDArray[np.int64]
+) -> None:
+    """The target accepts if he fears the actor's main threat more than the actor."""
+    s, p, w = ctx.state, ctx.params, ctx.world
+    threat = main_threat(ctx)
+    their_threat = threat[runs, target]
+    common = np.maximum(threat[runs, actor], 0)
+    fear_common = ctx.perceived[runs, target, common] * (threat[runs, actor] >= 0)
+    fear_actor = ctx.perceived[runs, target, actor]
+    distance = (
+        policy_distance(s.position[runs, actor], s.position[runs, target], w.salience[target])
+        if "policy" in ctx.on
+        else np.zeros(runs.size)
+    )
+    rigidity = ctx.trait("rigidity")[target]
+    arrogance = ctx.trait("arrogance")[actor]
+    draw = ctx.random(Stream.ALLIANCE, (w.n_leaders,))[runs, actor]
+    utility = (
+        2.0 * (fear_common - fear_actor)
+        + 0.5 * (their_threat == threat[runs, actor])
+        - distance / max(p.alliance_policy_tolerance, 1e-9) * (0.5 + rigidity)
+        - 0.3 * arrogance
+        + (draw - 0.5) * 0.5
+    )
+    ok = utility > 0
+    a, t, r = actor[ok], target[ok], runs[ok]
+    s.ally[r, a, t] = True
+    s.ally[r, t, a] = True
+    s.ally_since[r, a, t] = s.turn
+    s.ally_since[r, t, a] = s.turn
+    ctx.log.record("alliance_formed", s.turn, r, actor=a, target=t)
+    ctx.log.record("alliance_refused", s.turn, runs[~ok], actor=actor[~ok], target=target[~ok])
+
+
+def break_alliance(
+    ctx: Context, runs: NDArray[np.int64], actor: NDArray[np.int64], target: NDArray[np.int64]
+) -> None:
+    """End an alliance (both ways)."""
+    s = ctx.state
+    s.ally[runs, actor, target] = False
+    s.ally[runs, target, actor] = False
+    ctx.log.record("alliance_broken", s.turn, runs, actor=actor, target=target)
+
+
+def win_over(
+    ctx: Context, runs: NDArray[np.int64], actor: NDArray[np.int64], target: NDArray[np.int64]
+) -> None:
+    """Try to make the target one's client: he comes if the actor looks stronger than
+    his present patron (or than himself), policy permitting."""
+    s, w = ctx.state, ctx.world
+    current = s.patron[runs, target]
+    pull = ctx.perceived[runs, target, actor] - ctx.perceived[runs, target, current]
+    bond = np.where(current == target, 0.5, s.loyalty[runs, target])
+    distance = (
+        policy_distance(s.position[runs, actor], s.position[runs, target], w.salience[target])
+        if "policy" in ctx.on
+        else np.zeros(runs.size)
+    )
+    chance = np.clip(
+        0.3
+        + 1.5 * pull
+        - 0.5 * bond
+        - distance * ctx.trait("rigidity")[target]
+        - 0.4 * ctx.trait("ambition")[target]
+        + 0.2 * ctx.trait("cunning")[actor],
+        0.0,
+        0.6,
+    )
+    draw = ctx.random(Stream.WIN_OVER, (w.n_leaders,))[runs, actor]
+    ok = draw < chance
+    r, a, t = runs[ok], actor[ok], target[ok]
+    s.patron[r, t] = s.patron[r, a]
+    s.loyalty[r, t] = 0.6
+    s.ally[r, t, :] = False
+    s.ally[r, :, t] = False
+    ctx.log.record("won_over", s.turn, r, actor=a, target=t)
+    ctx.log.record("win_over_failed", s.turn, runs[~ok], actor=actor[~ok], target=target[~ok])
+
+
+def drift_loyalty(ctx: Context) -> None:
+    """Clients of a strong patron grow more loyal; clients of a fading one less."""
+    s = ctx.state
+    L = ctx.world.n_leaders
+    patron_power = s.real_power[ctx.rows[:, None], s.patron]
+    client = s.patron != np.arange(L)[None, :]
+    s.loyalty = np.where(client, np.clip(s.loyalty + 0.02 * (patron_power - 0.2), 0.2, 1.0), 1.0)

@@ -1,0 +1,127 @@
+"""Structured events: every step writes (run, month, kind, actor, target, values).
+
+Narrative, plots and validation are derived from these records; the rules never read
+them. Recording is columnar (one array per field, appended a batch at a time) so a
+10,000-run batch costs a few array appends per month, not a Python object per event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+#: kind -> what the narrative should say (fields: actor, target, obj, yes, no, value)
+EVENT_KINDS: tuple[str, ...] = (
+    "scheduled",  # a scenario event fired (obj = event index in the world's month list)
+    "incapacitated",
+    "recovered",
+    "died",
+    "funeral_oration",
+    "funeral_absence",
+    "document_read",
+    "crisis",
+    "recruitment_drive",
+    "appointed",  # actor placed a client as secretary of region obj
+    "appointment_failed",
+    "recruited",
+    "alliance_formed",
+    "alliance_refused",
+    "alliance_broken",
+    "attacked",
+    "defended_line",
+    "criticized_line",
+    "appealed",
+    "gathered_material",
+    "faction_organized",
+    "faction_detected",
+    "position_shifted",  # obj = issue, value = new position
+    "policy_adopted",  # obj = issue, value = new line, yes/no counts
+    "policy_rejected",
+    "won_over",  # actor won target as a client
+    "win_over_failed",
+    "recanted",  # actor submitted to target
+    "motion_passed",  # obj = rung index, yes/no counts, value = office (or -1)
+    "motion_failed",
+    "office_filled",  # actor took office obj
+    "office_lost",  # actor lost office obj
+    "seat_filled",  # actor took a leadership seat (value 2 full, 1 candidate)
+    "seat_lost",
+    "expelled",
+    "exiled",
+    "congress_opened",
+    "congress_vote",  # actor = line-holder; target = main opposition; yes/no delegates
+    "committee_elected",  # actor = largest bloc; yes = its seats; no = total seats
+    "conference_vote",
+    "consolidated",
+)
+KIND_CODE = {name: i for i, name in enumerate(EVENT_KINDS)}
+
+_FIELDS = ("run", "turn", "kind", "actor", "target", "obj", "yes", "no")
+
+
+@dataclass
+class EventLog:
+    """Columnar event store for a batch; disabled logs record nothing."""
+
+    enabled: bool = True
+    _chunks: dict[str, list[NDArray[Any]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._chunks = {name: [] for name in (*_FIELDS, "value")}
+
+    def record(
+        self,
+        kind: str,
+        turn: int,
+        runs: NDArray[np.int64],
+        actor: NDArray[np.int64] | int = -1,
+        target: NDArray[np.int64] | int = -1,
+        obj: NDArray[np.int64] | int = -1,
+        yes: NDArray[np.int64] | int = -1,
+        no: NDArray[np.int64] | int = -1,
+        value: NDArray[np.float64] | float = np.nan,
+    ) -> None:
+        """Record one event for each run in ``runs`` (positions in the batch)."""
+        if not self.enabled or runs.size == 0:
+            return
+        n = runs.size
+        columns: dict[str, Any] = {
+            "run": runs,
+            "turn": turn,
+            "kind": KIND_CODE[kind],
+            "actor": actor,
+            "target": target,
+            "obj": obj,
+            "yes": yes,
+            "no": no,
+        }
+        for name, column in columns.items():
+            self._chunks[name].append(np.broadcast_to(np.asarray(column, dtype=np.int64), n).copy())
+        self._chunks["value"].append(
+            np.broadcast_to(np.asarray(value, dtype=np.float64), n).copy()
+        )
+
+    def arrays(self) -> dict[str, NDArray[Any]]:
+        """All events as columns, sorted by (run, turn, order of recording)."""
+        if not self._chunks["run"]:
+            empty: dict[str, NDArray[Any]] = {name: np.zeros(0, dtype=np.int64) for name in _FIELDS}
+            empty["value"] = np.zeros(0)
+            return empty
+        cols = {name: np.concatenate(parts) for name, parts in self._chunks.items()}
+        order = np.lexsort((np.arange(cols["run"].size), cols["turn"], cols["run"]))
+        return {name: col[order] for name, col in cols.items()}
+
+    def for_run(self, position: int) -> list[dict[str, Any]]:
+        """Events of one run (by position in the batch), as dicts with kind names."""
+        cols = self.arrays()
+        mask = cols["run"] == position
+        out = []
+        for k in np.flatnonzero(mask):
+            row: dict[str, Any] = {name: int(cols[name][k]) for name in _FIELDS}
+            row["kind"] = EVENT_KINDS[row["kind"]]
+            row["value"] = float(cols["value"][k])
+            out.append(row)
+        return out

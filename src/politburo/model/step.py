@@ -1,0 +1,194 @@
+"""One month, in order, as the historian tells it:
+
+1. ``fire_events``        scheduled events (a stroke, a death, a crisis)
+2. ``gather_information`` office holders with information detect factions
+3. ``decide``             every active leader chooses actions (any policy)
+4. ``resolve_actions``    actions take effect; motions are voted in their bodies
+5. ``hold_congresses``    congress months: delegations, the CC, the leadership
+6. ``drift``              loyalties, prestige, membership, crises, evidence
+7. ``check_consolidation`` real power is measured; has one man won?
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from numpy.typing import NDArray
+
+from politburo.model import (
+    alliances,
+    appointment,
+    congress,
+    discipline,
+    faction_ban,
+    information,
+    legitimacy,
+    outcome,
+    policy,
+    recruitment,
+)
+from politburo.model.actions import Plan, Verb, legal_targets
+from politburo.model.context import Context
+from politburo.model.offices import leave_posts
+from politburo.model.world import CompiledEffect
+
+Policy = Callable[[Context], Plan]
+Resolver = Callable[[Context, NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]], None]
+
+
+def _no_target(
+    function: Callable[[Context, NDArray[np.int64], NDArray[np.int64]], None],
+) -> Resolver:
+    def resolve(
+        ctx: Context, runs: NDArray[np.int64], actor: NDArray[np.int64], _: NDArray[np.int64]
+    ) -> None:
+        function(ctx, runs, actor)
+
+    return resolve
+
+
+RESOLVERS: dict[Verb, Resolver] = {
+    Verb.RECANT: _no_target(discipline.recant),
+    Verb.BREAK_ALLIANCE: alliances.break_alliance,
+    Verb.PROPOSE_ALLIANCE: alliances.propose_alliance,
+    Verb.SHIFT_POSITION: policy.shift_position,
+    Verb.WIN_OVER: alliances.win_over,
+    Verb.APPOINT: appointment.appoint_secretaries,
+    Verb.RECRUIT: recruitment.recruit,
+    Verb.ATTACK: legitimacy.attack,
+    Verb.DEFEND_LINE: _no_target(legitimacy.defend_line),
+    Verb.CRITICIZE_LINE: _no_target(legitimacy.criticize_line),
+    Verb.APPEAL: _no_target(legitimacy.appeal),
+    Verb.GATHER_MATERIAL: information.gather_material,
+    Verb.ORGANIZE_FACTION: _no_target(faction_ban.organize_faction),
+    Verb.PROPOSE_POLICY: policy.propose_policy,
+    Verb.MOVE_DISCIPLINE: discipline.move_discipline,
+}
+
+
+def fire_events(ctx: Context) -> list[CompiledEffect]:
+    """Apply this month's scheduled effects; return the meetings to hold after decisions."""
+    s, w = ctx.state, ctx.world
+    meetings: list[CompiledEffect] = []
+    if s.turn >= w.months:
+        return meetings
+    rows = ctx.rows
+    for effect in w.effects[s.turn]:
+        kind = effect.effect
+        if kind == "incapacitate":
+            s.incapacitated[:, effect.leader] = True
+            ctx.log.record("incapacitated", s.turn, rows, actor=effect.leader)
+        elif kind == "recover":
+            s.incapacitated[:, effect.leader] = False
+            ctx.log.record("recovered", s.turn, rows, actor=effect.leader)
+        elif kind == "death":
+            alive = rows[s.alive[:, effect.leader]]
+            s.alive[alive, effect.leader] = False
+            ctx.log.record("died", s.turn, alive, actor=effect.leader)
+            ctx.refresh()
+            leave_posts(ctx, alive, np.full(alive.size, effect.leader))
+        elif kind == "prestige":
+            legitimacy.prestige_event(ctx, effect)
+        elif kind == "funeral":
+            legitimacy.funeral(ctx, effect)
+        elif kind == "document":
+            legitimacy.document(ctx, effect)
+        elif kind == "crisis":
+            policy.start_crisis(ctx, effect)
+        elif kind == "recruitment_drive":
+            recruitment.start_drive(ctx, effect.cohort, effect.value, effect.months)
+            ctx.log.record("recruitment_drive", s.turn, rows, obj=effect.cohort, value=effect.value)
+        elif kind == "rule":
+            s.rule_override[:, effect.rule] = 1 if effect.flag else 0
+        elif kind in ("congress", "conference", "motion"):
+            meetings.append(effect)
+        ctx.refresh()
+    return meetings
+
+
+def resolve_actions(ctx: Context, plan: Plan) -> None:
+    """Carry out every chosen action, verb by verb in resolution order; an action made
+    illegal by an earlier one this month lapses."""
+    s, w = ctx.state, ctx.world
+    L = w.n_leaders
+    for verb in Verb:
+        if verb == Verb.PASS:
+            continue
+        chosen = plan.verb == int(verb)  # (R, L, K)
+        if not chosen.any():
+            continue
+        resolver = RESOLVERS[verb]
+        # Rotate who goes first so no leader always moves before the others.
+        for offset in range(L):
+            leader = (offset + s.turn) % L
+            mask = chosen[:, leader, :]
+            if not mask.any():
+                continue
+            runs = np.flatnonzero(mask.any(axis=1))
+            slot = mask[runs].argmax(axis=1)
+            target = plan.target[runs, leader, slot]
+            legal = legal_targets(ctx, verb)[runs, leader, :]
+            ok = legal[np.arange(runs.size), np.maximum(target, 0)]
+            if not ok.any():
+                continue
+            runs, target = runs[ok], target[ok]
+            resolver(ctx, runs, np.full(runs.size, leader, dtype=np.int64), target)
+            ctx.refresh()
+
+
+def hold_meetings(ctx: Context, meetings: list[CompiledEffect]) -> None:
+    """Congresses, conferences and scheduled motions of this month."""
+    for effect in meetings:
+        if effect.effect == "congress":
+            congress.hold_congress(ctx, effect)
+        elif effect.effect == "conference":
+            congress.hold_conference(ctx, effect)
+        elif effect.effect == "motion" and "discipline" in ctx.on:
+            runs = ctx.rows[ctx.state.alive[:, effect.leader]]
+            office = None if effect.office < 0 else np.full(runs.size, effect.office)
+            discipline.move_discipline(
+                ctx, runs, np.full(runs.size, -1), np.full(runs.size, effect.leader), office
+            )
+        ctx.refresh()
+
+
+def drift(ctx: Context) -> None:
+    """Slow changes: prestige, loyalties, membership, crises, evidence, material."""
+    recruitment.run_drives(ctx)
+    recruitment.grow_membership(ctx)
+    legitimacy.drift_prestige(ctx)
+    alliances.drift_loyalty(ctx)
+    appointment.drift_secretaries(ctx)
+    policy.run_crises(ctx)
+    faction_ban.factional_evidence(ctx)
+    information.decay_material(ctx)
+    ctx.refresh()
+
+
+def step(ctx: Context, policy_fn: Policy, external: Plan | None = None,
+         external_leaders: NDArray[np.bool_] | None = None) -> Plan:
+    """Advance every run of the batch by one month; return the actions taken.
+
+    ``external`` supplies the actions of ``external_leaders`` (L,) (a human or a learning
+    agent); everyone else is decided by ``policy_fn``.
+    """
+    s = ctx.state
+    ctx.refresh()
+    meetings = fire_events(ctx)
+    information.gather_information(ctx)
+    ctx.refresh()
+    plan = policy_fn(ctx)
+    if external is not None and external_leaders is not None:
+        plan.verb[:, external_leaders, :] = 0
+        plan.target[:, external_leaders, :] = -1
+        k = min(plan.verb.shape[2], external.verb.shape[2])
+        plan.verb[:, external_leaders, :k] = external.verb[:, external_leaders, :k]
+        plan.target[:, external_leaders, :k] = external.target[:, external_leaders, :k]
+    resolve_actions(ctx, plan)
+    hold_meetings(ctx, meetings)
+    drift(ctx)
+    outcome.measure_power(ctx)
+    outcome.check_consolidation(ctx)
+    s.turn += 1
+    return plan

@@ -1,0 +1,37 @@
+"""The mechanisms, by name, each switchable off (``--ablate NAME``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+#: name -> what switching it off does
+MECHANISMS: dict[str, str] = {
+    "appointment": "the secretariat cannot replace regional secretaries with its clients",
+    "bodies_and_votes": "members vote on merit (policy, prestige) and ignore their patrons",
+    "congress_elections": "congresses do not re-elect the committee (no circular flow)",
+    "recruitment": "new members owe nothing to the machine that recruited them",
+    "information": "no detection of factions, no compromising material, no insight",
+    "faction_ban": "organized factions are legal: no pretext, no loss of coordination",
+    "legitimacy": "prestige never moves (no funeral, attacks, line, crises)",
+    "alliances": "no leader forms or keeps an alliance",
+    "discipline": "no censure, removal, expulsion or exile is ever moved",
+    "policy": "positions, the line and crises play no part",
+    "traits": "every leader has neutral traits and no stigma",
+    "perception": "everyone sees real power (no gap between seen and real power)",
+}
+
+
+class UnknownMechanismError(ValueError):
+    """An ablation names no mechanism."""
+
+
+def enabled_mechanisms(ablate: Iterable[str] = ()) -> frozenset[str]:
+    """The mechanisms left on after switching off ``ablate``."""
+    off = set(ablate)
+    unknown = sorted(off - MECHANISMS.keys())
+    if unknown:
+        valid = ", ".join(MECHANISMS)
+        raise UnknownMechanismError(
+            f"unknown mechanism {', '.join(unknown)}; valid names: {valid}"
+        )
+    return frozenset(MECHANISMS.keys() - off)

@@ -1,0 +1,212 @@
+"""Bodies and votes: each body votes by its own members' loyalties.
+
+A voter weighs patron loyalty (his bloc's instruction), policy distance, the target's
+prestige and stigma, fear of the side that looks stronger, and any pretext of
+factionalism. Leaders vote in person; committee seats follow their bloc leader unless they
+desert a side that looks weaker; uncommitted seats and congress delegates judge on seen
+power, prestige and the line. Switching ``bodies_and_votes`` off makes everyone vote on
+merit, ignoring patrons and alliances.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from politburo.model.context import Context
+from politburo.model.rng import Stream
+from politburo.model.world import SEAT_FULL
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Result of one motion per run."""
+
+    yes: NDArray[np.int64]  # (R,)
+    no: NDArray[np.int64]  # (R,)
+    passed: NDArray[np.bool_]  # (R,)
+
+
+def policy_distance(a: NDArray[np.float64], b: NDArray[np.float64], weight: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Salience-weighted mean distance on the issues, 0-1 (positions are in [-1, 1])."""
+    total = np.maximum(weight.sum(axis=-1), 1e-9)
+    return (np.abs(a - b) * weight).sum(axis=-1) / (2.0 * total)
+
+
+def leader_support(
+    ctx: Context,
+    runs: NDArray[np.int64],
+    mover: NDArray[np.int64],
+    target: NDArray[np.int64],
+    policy_gain: NDArray[np.float64] | None = None,
+) -> NDArray[np.float64]:
+    """(n, L) how much each leader favours a motion by ``mover`` against ``target``, for
+    the batch positions ``runs`` (mover, target: (n,)).
+
+    ``mover`` or ``target`` may be -1 (a motion put by the plenum; a policy motion with no
+    target). ``policy_gain`` (R, L) replaces the policy term for policy motions.
+    """
+    s, p, w = ctx.state, ctx.params, ctx.world
+    rows = runs
+    L = w.n_leaders
+    has_mover = mover >= 0
+    has_target = target >= 0
+    m = np.maximum(mover, 0)
+    t = np.maximum(target, 0)
+    u = np.zeros((runs.size, L))
+    patron = s.patron[rows]
+
+    if "bodies_and_votes" in ctx.on:
+        coalition = ctx.coalition()[rows]
+        k = np.arange(runs.size)
+        same_bloc = patron == patron[k, m][:, None]
+        with_mover = np.where(same_bloc, 1.0, np.where(coalition[k, :, m], 0.7, 0.0))
+        same_target = patron == patron[k, t][:, None]
+        with_target = np.where(same_target, 1.0, np.where(coalition[k, :, t], 0.7, 0.0))
+        bond = s.loyalty[rows]  # a client's bond; principals have loyalty 1
+        u += p.vote_loyalty_weight * bond * (
+            with_mover * has_mover[:, None] - with_target * has_target[:, None]
+        )
+
+    if policy_gain is not None:
+        u += p.vote_policy_weight * policy_gain
+    elif "policy" in ctx.on:
+        sal = w.salience[None, :, :]
+        pos = s.position[rows]
+        d_target = policy_distance(pos, s.position[rows, t][:, None, :], sal)
+        d_mover = policy_distance(pos, s.position[rows, m][:, None, :], sal)
+        u += p.vote_policy_weight * np.where(
+            has_mover[:, None], d_target - d_mover, d_target - 0.25
+        ) * has_target[:, None]
+
+    prestige_t = np.where(has_target, s.prestige[rows, t], 0.0)
+    prestige_m = np.where(has_mover, s.prestige[rows, m], 0.5)
+    u -= p.vote_prestige_weight * (prestige_t - prestige_m)[:, None] * has_target[:, None]
+
+    fear_m = np.where(has_mover[:, None], ctx.perceived[rows, :, m], 0.0)
+    fear_t = np.where(has_target[:, None], ctx.perceived[rows, :, t], 0.0)
+    u += p.vote_fear_weight * (fear_m - fear_t) * 4.0
+
+    stigma = ctx.stigma[t] + 0.5 * ctx.trait("arrogance")[t]
+    u += p.vote_stigma_weight * np.where(has_target, stigma, 0.0)[:, None]
+    pretext_scale = np.where(ctx.faction_ban[rows], 1.0, 0.3)
+    evidence = s.pretext[rows, t] * pretext_scale + s.material[rows, m, t] * has_mover
+    u += p.vote_pretext_weight * np.where(has_target, evidence, 0.0)[:, None]
+
+    noise = ctx.random(Stream.VOTE_LEADERS, (L,))[rows]
+    u += p.vote_noise * np.log(noise / (1.0 - noise + 1e-12) + 1e-12) / 4.0
+    index = np.arange(L)[None, :]
+    u = np.where((index == mover[:, None]) & has_mover[:, None], 10.0, u)
+    u = np.where((index == target[:, None]) & has_target[:, None], -10.0, u)
+    return u
+
+
+def merit_support(
+    ctx: Context,
+    runs: NDArray[np.int64],
+    mover: NDArray[np.int64],
+    target: NDArray[np.int64],
+    policy_gain_line: NDArray[np.float64] | None = None,
+) -> NDArray[np.float64]:
+    """(n,) support of a voter loyal to no one: seen power, prestige, stigma, the line."""
+    s, p, w = ctx.state, ctx.params, ctx.world
+    rows = runs
+    has_mover = mover >= 0
+    has_target = target >= 0
+    m = np.maximum(mover, 0)
+    t = np.maximum(target, 0)
+    u = np.zeros(runs.size)
+    if policy_gain_line is not None:
+        u += p.vote_policy_weight * policy_gain_line
+    elif "policy" in ctx.on:
+        mean_sal = w.salience.mean(axis=0)[None, :]
+        d_t = policy_distance(s.position[rows, t], s.line[rows], mean_sal)
+        d_m = policy_distance(s.position[rows, m], s.line[rows], mean_sal)
+        u += p.vote_policy_weight * np.where(has_mover, d_t - d_m, d_t - 0.25) * has_target
+    prestige_t = np.where(has_target, s.prestige[rows, t], 0.0)
+    prestige_m = np.where(has_mover, s.prestige[rows, m], 0.5)
+    u -= p.vote_prestige_weight * (prestige_t - prestige_m) * has_target
+    seen_m = np.where(has_mover, ctx.seen_power[rows, m], 0.0)
+    seen_t = np.where(has_target, ctx.seen_power[rows, t], 0.0)
+    u += p.vote_fear_weight * (seen_m - seen_t) * 4.0
+    stigma = ctx.stigma[t] + 0.5 * ctx.trait("arrogance")[t]
+    u += p.vote_stigma_weight * np.where(has_target, stigma, 0.0)
+    pretext_scale = np.where(ctx.faction_ban[rows], 1.0, 0.3)
+    u += p.vote_pretext_weight * np.where(has_target, s.pretext[rows, t] * pretext_scale, 0.0)
+    return u
+
+
+def tally(
+    ctx: Context,
+    runs: NDArray[np.int64],
+    role: str,
+    mover: NDArray[np.int64],
+    target: NDArray[np.int64],
+    quota: float = 0.5,
+    joint_roles: tuple[str, ...] = (),
+    policy_gain: NDArray[np.float64] | None = None,
+    policy_gain_line: NDArray[np.float64] | None = None,
+) -> Tally:
+    """Vote a motion in the body with ``role`` (jointly with ``joint_roles``) in the batch
+    positions ``runs``; mover and target are (n,) arrays."""
+    s = ctx.state
+    leaders = leader_support(ctx, runs, mover, target, policy_gain)
+    leader_yes = leaders > 0
+    if role == "leadership":
+        voting = (s.seat[runs] == SEAT_FULL) & ctx.present[runs]
+        yes = (voting & leader_yes).sum(axis=1)
+        no = (voting & ~leader_yes).sum(axis=1)
+    else:
+        yes, no = _seat_vote(ctx, runs, mover, target, leader_yes, policy_gain_line)
+        scale = 1.0
+        for other in joint_roles:
+            if other == "committee":
+                continue
+            # The control body is elected by the same congress; it is modelled as voting
+            # in the same proportions as the committee (a documented simplification).
+            size = ctx.world.full_seats[other][min(s.turn, ctx.world.months - 1)]
+            committee = max(int(ctx.world.full_seats["committee"][min(s.turn, ctx.world.months - 1)]), 1)
+            scale += size / committee
+        yes = np.rint(yes * scale).astype(np.int64)
+        no = np.rint(no * scale).astype(np.int64)
+    total = np.maximum(yes + no, 1)
+    passed = yes / total > quota
+    return Tally(yes=yes.astype(np.int64), no=no.astype(np.int64), passed=passed)
+
+
+def _seat_vote(
+    ctx: Context,
+    runs: NDArray[np.int64],
+    mover: NDArray[np.int64],
+    target: NDArray[np.int64],
+    leader_yes: NDArray[np.bool_],
+    policy_gain_line: NDArray[np.float64] | None,
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    s, p = ctx.state, ctx.params
+    rows = runs
+    k = np.arange(runs.size)
+    seats = s.committee[rows]  # (n, S)
+    in_use = seats != -2
+    committed = seats >= 0
+    bloc = np.where(committed, s.patron[rows[:, None], np.maximum(seats, 0)], 0)
+    bloc_present = ctx.present[rows[:, None], bloc] & committed
+    merit = merit_support(ctx, runs, mover, target, policy_gain_line)  # (n,)
+    noise = ctx.random(Stream.VOTE_SEATS, (seats.shape[1],))[rows]
+    logistic = np.log(noise / (1.0 - noise + 1e-12) + 1e-12)
+    free_yes = (merit[:, None] + p.vote_noise * logistic) > 0
+    if "bodies_and_votes" in ctx.on:
+        follows = leader_yes[k[:, None], bloc]
+        # Seats desert a bloc leader whose side looks weaker to outsiders.
+        m, t = np.maximum(mover, 0), np.maximum(target, 0)
+        yes_side = np.where(mover >= 0, ctx.seen_power[rows, m], 0.0)
+        no_side = np.where(target >= 0, ctx.seen_power[rows, t], 0.0)
+        weaker = np.where(follows, (yes_side < no_side)[:, None], (no_side < yes_side)[:, None])
+        desert = ctx.random(Stream.DEFECTION, (seats.shape[1],))[rows] < p.defection_rate * weaker
+        seat_yes = np.where(bloc_present, np.where(desert, free_yes, follows), free_yes)
+    else:
+        seat_yes = free_yes
+    yes = (seat_yes & in_use).sum(axis=1)
+    no = (~seat_yes & in_use).sum(axis=1)
+    return yes, no
