@@ -47,7 +47,9 @@ def score_actions(ctx: Context) -> dict[Verb, NDArray[np.float64]]:
     R, L = s.n_runs, w.n_leaders
     amb, org, ora = ctx.trait("ambition"), ctx.trait("organization"), ctx.trait("oratory")
     cun, arr, rig = ctx.trait("cunning"), ctx.trait("arrogance"), ctx.trait("rigidity")
+    # Clients fear whom their patron fears.
     threat = main_threat(ctx)  # (R, L)
+    threat = threat[ctx.rows[:, None], s.patron]
     has_threat = threat >= 0
     t_safe = np.maximum(threat, 0)
     rows = ctx.rows[:, None]
@@ -148,6 +150,16 @@ def score_actions(ctx: Context) -> dict[Verb, NDArray[np.float64]]:
     rung = next_rung(ctx)  # (R, L targets)
     expected = np.zeros((R, L, L))
     quota = np.zeros((R, L))
+    # Neutral voters join a purge when there is evidence, stigma and a stronger mover, and
+    # resist it against a prestigious comrade (a rough forecast of the vote model).
+    evidence_j = s.pretext + (ctx.stigma + 0.5 * arr)[None, :]
+    stature = ctx.perceived - np.diagonal(ctx.perceived, axis1=1, axis2=2)[:, :, None]
+    neutral_yes = np.clip(
+        0.3 + 0.5 * evidence_j[:, None, :] + s.material - 0.6 * s.prestige[:, None, :]
+        - 2.0 * stature,
+        0.0,
+        1.0,
+    )
     for k, spec in enumerate(w.ladder):
         this = rung == k
         if not this.any():
@@ -159,7 +171,7 @@ def score_actions(ctx: Context) -> dict[Verb, NDArray[np.float64]]:
             mine_share = comm_share[:, :, None]
             theirs = comm_share[:, None, :]
         neutral = np.clip(1.0 - mine_share - theirs, 0.0, 1.0)
-        est = mine_share + 0.5 * neutral
+        est = mine_share + neutral * neutral_yes
         expected = np.where(this[:, None, :], est, expected)
         quota = np.where(this, spec.quota, quota)
     misjudge = (1.0 - ctx.info)[:, :, None] * 0.15 * (

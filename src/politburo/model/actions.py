@@ -188,8 +188,9 @@ def legal_targets(ctx: Context, verb: Verb) -> NDArray[np.bool_]:
     if verb == Verb.PASS:
         return actor[:, :, None]
     if verb == Verb.RECANT:
+        # Only the beaten recant: removed from office or worse, and with little power left.
         weak = s.real_power < ctx.params.recant_threshold
-        ok = actor & principal & ((s.rung >= 0) | weak) & ~s.exiled
+        ok = actor & principal & (s.rung >= 1) & weak & ~s.exiled
         ok &= ctx.principal.sum(axis=1, keepdims=True) > 1
         return ok[:, :, None]
     if verb == Verb.BREAK_ALLIANCE:
@@ -215,7 +216,7 @@ def legal_targets(ctx: Context, verb: Verb) -> NDArray[np.bool_]:
             up_ok = (s.line < 1.0 - 1e-6)[:, None, :]
             up[:, :, 0::2] = np.broadcast_to(down_ok, (R, L, issues))
             up[:, :, 1::2] = np.broadcast_to(up_ok, (R, L, issues))
-            ok = actor[:, :, None] & (s.seat == SEAT_FULL)[:, :, None] & up
+            ok = actor[:, :, None] & (principal & (s.seat == SEAT_FULL))[:, :, None] & up
         return ok
     if verb == Verb.WIN_OVER:
         has_clients = np.zeros((R, L), dtype=bool)
@@ -250,8 +251,11 @@ def legal_targets(ctx: Context, verb: Verb) -> NDArray[np.bool_]:
         return actor[:, :, None] & power[:, :, None] & mine
     if verb == Verb.ATTACK:
         return actor[:, :, None] & present_j & other & ~same_bloc
-    if verb in (Verb.DEFEND_LINE, Verb.CRITICIZE_LINE, Verb.APPEAL):
+    if verb in (Verb.DEFEND_LINE, Verb.APPEAL):
         return actor[:, :, None]
+    if verb == Verb.CRITICIZE_LINE:
+        # Clients speak for their patron's line; only bloc leaders go into opposition.
+        return (actor & principal)[:, :, None]
     if verb == Verb.GATHER_MATERIAL:
         return actor[:, :, None] & (ctx.info > 0)[:, :, None] & present_j & other
     if verb == Verb.ORGANIZE_FACTION:
@@ -260,7 +264,7 @@ def legal_targets(ctx: Context, verb: Verb) -> NDArray[np.bool_]:
         rung = next_rung(ctx)  # (R, L) against each target
         cooled = (s.turn - s.last_discipline) >= ctx.params.discipline_cooldown
         target_ok = (rung >= 0) & cooled & s.alive & ~s.incapacitated
-        mover_ok = actor & (s.seat == SEAT_FULL)
+        mover_ok = actor & principal & (s.seat == SEAT_FULL)
         coalition = ctx.coalition()
         ok = mover_ok[:, :, None] & target_ok[:, None, :] & other & ~coalition
         # Backing (e.g. the police for an exile) is per (mover, target) through the rung.

@@ -22,7 +22,10 @@ def threat_scores(ctx: Context) -> NDArray[np.float64]:
     distance and down for allies; zero for oneself, one's bloc and absent leaders."""
     s, w = ctx.state, ctx.world
     distance = policy_distance(s.position[:, :, None, :], s.position[:, None, :, :], w.salience[None, :, None, :]) if "policy" in ctx.on else np.zeros((s.n_runs, w.n_leaders, w.n_leaders))
-    score = ctx.perceived * (0.6 + 0.8 * distance)
+    # Real power as perceived, plus stature: a prestigious independent is a potential
+    # rival even while his bloc is powerless.
+    potential = ctx.perceived + ctx.params.threat_stature_weight * ctx.seen_power[:, None, :]
+    score = potential * (0.6 + 0.8 * distance)
     score = np.where(s.ally, score * 0.5, score)
     rival = ctx.principal[:, None, :] & (s.patron[:, :, None] != s.patron[:, None, :])
     return np.where(rival, score, 0.0)

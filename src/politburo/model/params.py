@@ -60,6 +60,9 @@ class Parameters(BaseModel):
         0.8, ge=0, description="Push against a target caught in factional activity."
     )
     vote_noise: float = Field(0.5, ge=0, description="Idiosyncratic noise of one voter.")
+    vote_collegiality: float = Field(
+        1.0, ge=0, description="Reluctance to punish a comrade: a push against any discipline."
+    )
     defection_rate: float = Field(
         0.2, ge=0, le=1, description="Scale of a client's chance to vote against his patron."
     )
@@ -116,13 +119,16 @@ class Parameters(BaseModel):
     alliance_policy_tolerance: float = Field(
         1.0, ge=0, description="Policy distance a flexible leader accepts in an ally."
     )
+    threat_stature_weight: float = Field(
+        0.5, ge=0, description="Weight of a rival's visible stature in how much he is feared."
+    )
     alliance_break_power: float = Field(
         0.5, ge=0, le=1, description="An ally whose seen power passes this share becomes a threat."
     )
 
     # --- discipline ----------------------------------------------------------------------
     discipline_cooldown: int = Field(
-        2, ge=0, description="Months before the next rung may be moved against the same target."
+        3, ge=0, description="Months before the next rung may be moved against the same target."
     )
     recant_threshold: float = Field(
         0.08, ge=0, le=1, description="Real power below which a flexible loser may recant."

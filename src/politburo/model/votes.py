@@ -95,6 +95,7 @@ def leader_support(
     evidence = s.pretext[rows, t] * pretext_scale + s.material[rows, m, t] * has_mover
     u += p.vote_pretext_weight * np.where(has_target, evidence, 0.0)[:, None]
 
+    u -= p.vote_collegiality * has_target[:, None]
     noise = ctx.random(Stream.VOTE_LEADERS, (L,))[rows]
     u += p.vote_noise * np.log(noise / (1.0 - noise + 1e-12) + 1e-12) / 4.0
     index = np.arange(L)[None, :]
@@ -135,6 +136,7 @@ def merit_support(
     u += p.vote_stigma_weight * np.where(has_target, stigma, 0.0)
     pretext_scale = np.where(ctx.faction_ban[rows], 1.0, 0.3)
     u += p.vote_pretext_weight * np.where(has_target, s.pretext[rows, t] * pretext_scale, 0.0)
+    u -= p.vote_collegiality * has_target
     return u
 
 
