@@ -43,10 +43,21 @@ class Context:
     leadership_votes: NDArray[np.int64] = field(init=False)  # (R, L) full seats per bloc
     committee_votes: NDArray[np.int64] = field(init=False)  # (R, L) committee seats per bloc
     seen_power: NDArray[np.float64] = field(init=False)  # (R, L) what outsiders see
-    perceived: NDArray[np.float64] = field(init=False)  # (R, L, L) i's view of j's power
+    _perceived: NDArray[np.float64] | None = field(init=False, default=None)
+    _coalition: NDArray[np.bool_] | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
+        self.traits, self.stigma = effective_traits(self.world, self.params, self.on)
         self.refresh()
+
+    @property
+    def perceived(self) -> NDArray[np.float64]:
+        """(R, L, L) leader i's estimate of leader j's power (computed when first asked)."""
+        if self._perceived is None:
+            self._perceived = perceived_power(
+                self.state.real_power, self.seen_power, self.info, "perception" in self.on
+            )
+        return self._perceived
 
     @property
     def rows(self) -> NDArray[np.int64]:
@@ -64,7 +75,8 @@ class Context:
         """Recompute the derived quantities after the state changed."""
         w, s, p = self.world, self.state, self.params
         L = w.n_leaders
-        self.traits, self.stigma = effective_traits(w, p, self.on)
+        self._perceived = None
+        self._coalition = None
         self.present = s.alive & s.in_party & ~s.incapacitated & ~s.exiled
         self.can_act = self.present & w.actor[None, :]
         own = np.arange(L)[None, :]
@@ -99,10 +111,8 @@ class Context:
         voting = (s.seat == SEAT_FULL) & self.present
         self.leadership_votes = _count_by_bloc(s.patron, voting, L)
         committed = s.committee >= 0
-        seat_bloc = np.where(committed, s.patron[self.rows[:, None], np.maximum(s.committee, 0)], -1)
-        self.committee_votes = np.zeros((s.n_runs, L), dtype=np.int64)
-        for leader in range(L):
-            self.committee_votes[:, leader] = (seat_bloc == leader).sum(axis=1)
+        seat_bloc = s.patron[self.rows[:, None], np.maximum(s.committee, 0)]
+        self.committee_votes = _count_by_bloc(seat_bloc, committed, L)
 
         self.seen_power = seen_power(
             s.prestige,
@@ -110,9 +120,6 @@ class Context:
             self.powers[:, :, POWER["prestige"]],
             self.present,
             p,
-        )
-        self.perceived = perceived_power(
-            s.real_power, self.seen_power, self.info, "perception" in self.on
         )
 
     def bloc_of(self, leaders: NDArray[np.int64]) -> NDArray[np.int64]:
@@ -122,16 +129,18 @@ class Context:
 
     def coalition(self) -> NDArray[np.bool_]:
         """(R, L, L): j is in i's coalition (same bloc, or blocs allied)."""
-        s = self.state
-        same = s.patron[:, :, None] == s.patron[:, None, :]
-        if "alliances" not in self.on:
-            return same
-        bloc_ally = s.ally[self.rows[:, None, None], s.patron[:, :, None], s.patron[:, None, :]]
-        return same | bloc_ally
+        if self._coalition is None:
+            s = self.state
+            same = s.patron[:, :, None] == s.patron[:, None, :]
+            if "alliances" in self.on:
+                rows = self.rows[:, None, None]
+                same = same | s.ally[rows, s.patron[:, :, None], s.patron[:, None, :]]
+            self._coalition = same
+        return self._coalition
 
 
-def _count_by_bloc(patron: NDArray[np.int64], mask: NDArray[np.bool_], L: int) -> NDArray[np.int64]:
-    out = np.zeros(patron.shape, dtype=np.int64)
-    for leader in range(L):
-        out[:, leader] = ((patron == leader) & mask).sum(axis=1)
-    return out
+def _count_by_bloc(bloc: NDArray[np.int64], mask: NDArray[np.bool_], L: int) -> NDArray[np.int64]:
+    """(R, L) how many masked members (R, M) belong to each bloc leader."""
+    R = bloc.shape[0]
+    flat = (np.arange(R)[:, None] * L + bloc)[mask]
+    return np.bincount(flat, minlength=R * L).reshape(R, L).astype(np.int64)

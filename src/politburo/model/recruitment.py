@@ -93,17 +93,21 @@ def recruit(
     cohort = _intake_cohort(ctx)
     if cohort < 0:
         return
-    R, G = s.secretary_patron.shape
     L = ctx.world.n_leaders
-    added = np.zeros((R, G))
+    intake = ctx.world.intake_cohort
     size = s.members[runs, region].sum(axis=1)
-    organization = ctx.trait("organization")[actor]
-    added[runs, region] = p.recruit_action_members * size * (0.5 + organization)
-    machine = np.zeros((R, L))
-    machine[runs, s.patron[runs, actor]] = 1.0
-    owed = _owed(ctx, machine)
-    _add_intake(ctx, cohort, added, owed)
-    ctx.log.record("recruited", s.turn, runs, actor=actor, obj=region, value=added[runs, region])
+    added = p.recruit_action_members * size * (0.5 + ctx.trait("organization")[actor])
+    owed = np.zeros((runs.size, L))
+    if "recruitment" in ctx.on:
+        # The recruiter's own bloc is both the machine and the region's secretary here.
+        owed[np.arange(runs.size), s.patron[runs, actor]] = p.intake_machine_share
+    before = s.members[runs, region][:, intake].sum(axis=1)
+    after = np.maximum(before + added, 1e-9)
+    s.intake_share[runs, region] = (
+        s.intake_share[runs, region] * (before / after)[:, None] + owed * (added / after)[:, None]
+    )
+    s.members[runs, region, cohort] += added
+    ctx.log.record("recruited", s.turn, runs, actor=actor, obj=region, value=added)
 
 
 def grow_membership(ctx: Context) -> None:

@@ -67,6 +67,13 @@ RESOLVERS: dict[Verb, Resolver] = {
 }
 
 
+#: Verbs whose effects change who may do what to whom: each leader's action is checked
+#: against the state the previous one left. Other verbs are checked once per month.
+SEQUENTIAL = frozenset(
+    {Verb.RECANT, Verb.PROPOSE_ALLIANCE, Verb.WIN_OVER, Verb.MOVE_DISCIPLINE, Verb.PROPOSE_POLICY}
+)
+
+
 def fire_events(ctx: Context) -> list[CompiledEffect]:
     """Apply this month's scheduled effects; return the meetings to hold after decisions."""
     s, w = ctx.state, ctx.world
@@ -119,6 +126,8 @@ def resolve_actions(ctx: Context, plan: Plan) -> None:
         if not chosen.any():
             continue
         resolver = RESOLVERS[verb]
+        sequential = verb in SEQUENTIAL
+        legal_all = legal_targets(ctx, verb)
         # Rotate who goes first so no leader always moves before the others.
         for offset in range(L):
             leader = (offset + s.turn) % L
@@ -128,13 +137,17 @@ def resolve_actions(ctx: Context, plan: Plan) -> None:
             runs = np.flatnonzero(mask.any(axis=1))
             slot = mask[runs].argmax(axis=1)
             target = plan.target[runs, leader, slot]
-            legal = legal_targets(ctx, verb)[runs, leader, :]
+            if sequential:
+                legal_all = legal_targets(ctx, verb)
+            legal = legal_all[runs, leader, :]
             ok = legal[np.arange(runs.size), np.maximum(target, 0)]
             if not ok.any():
                 continue
             runs, target = runs[ok], target[ok]
             resolver(ctx, runs, np.full(runs.size, leader, dtype=np.int64), target)
-            ctx.refresh()
+            if sequential:
+                ctx.refresh()
+        ctx.refresh()
 
 
 def hold_meetings(ctx: Context, meetings: list[CompiledEffect]) -> None:
