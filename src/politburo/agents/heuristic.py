@@ -56,7 +56,9 @@ def score_actions(ctx: Context) -> dict[Verb, NDArray[np.float64]]:
     me = np.arange(L)
     maj = _majorities(ctx)
     lead_share, comm_share = maj["lead_share"], maj["comm_share"]
-    in_opposition = (lead_share <= 0.5) & (comm_share <= 0.5)
+    # Opposition exists only against a ruling coalition: a majority in the leadership.
+    ruling = lead_share > 0.5  # (R, L) member of a majority coalition
+    in_opposition = ruling.any(axis=1, keepdims=True) & ~ruling
     if "policy" in ctx.on:
         line_dist = policy_distance(s.position, s.line[:, None, :], w.salience[None])
     else:

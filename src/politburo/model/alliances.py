@@ -57,8 +57,8 @@ def propose_alliance(
     arrogance = ctx.trait("arrogance")[actor]
     draw = ctx.random(Stream.ALLIANCE, (w.n_leaders,))[runs, actor]
     utility = (
-        2.0 * (fear_common - fear_actor)
-        + 0.5 * (their_threat == threat[runs, actor])
+        4.0 * (fear_common - fear_actor)
+        + 1.0 * (their_threat == threat[runs, actor])
         - distance / max(p.alliance_policy_tolerance, 1e-9) * (0.5 + rigidity)
         - 0.3 * arrogance
         + (draw - 0.5) * 0.5

@@ -61,7 +61,7 @@ class Parameters(BaseModel):
     )
     vote_noise: float = Field(0.5, ge=0, description="Idiosyncratic noise of one voter.")
     vote_collegiality: float = Field(
-        1.0, ge=0, description="Reluctance to punish a comrade: a push against any discipline."
+        1.5, ge=0, description="Reluctance to punish a comrade: a push against any discipline."
     )
     defection_rate: float = Field(
         0.2, ge=0, le=1, description="Scale of a client's chance to vote against his patron."
@@ -128,7 +128,7 @@ class Parameters(BaseModel):
 
     # --- discipline ----------------------------------------------------------------------
     discipline_cooldown: int = Field(
-        3, ge=0, description="Months before the next rung may be moved against the same target."
+        6, ge=0, description="Months before the next rung may be moved against the same target."
     )
     recant_threshold: float = Field(
         0.08, ge=0, le=1, description="Real power below which a flexible loser may recant."

@@ -87,7 +87,7 @@ def leader_support(
 
     fear_m = np.where(has_mover[:, None], ctx.perceived[rows, :, m], 0.0)
     fear_t = np.where(has_target[:, None], ctx.perceived[rows, :, t], 0.0)
-    u += p.vote_fear_weight * (fear_m - fear_t) * 4.0
+    u += p.vote_fear_weight * (fear_m - fear_t) * 2.0
 
     stigma = ctx.stigma[t] + 0.5 * ctx.trait("arrogance")[t]
     u += p.vote_stigma_weight * np.where(has_target, stigma, 0.0)[:, None]
@@ -131,7 +131,7 @@ def merit_support(
     u -= p.vote_prestige_weight * (prestige_t - prestige_m) * has_target
     seen_m = np.where(has_mover, ctx.seen_power[rows, m], 0.0)
     seen_t = np.where(has_target, ctx.seen_power[rows, t], 0.0)
-    u += p.vote_fear_weight * (seen_m - seen_t) * 4.0
+    u += p.vote_fear_weight * (seen_m - seen_t) * 2.0
     stigma = ctx.stigma[t] + 0.5 * ctx.trait("arrogance")[t]
     u += p.vote_stigma_weight * np.where(has_target, stigma, 0.0)
     pretext_scale = np.where(ctx.faction_ban[rows], 1.0, 0.3)

@@ -1,0 +1,123 @@
+"""A human (or any outside) player: what one leader can see, and his legal actions.
+
+The view is limited to what the leader could know: his own offices, bloc and secretaries
+exactly; others' power only as he perceives it (real power mixed with visible stature by
+his information).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from politburo.model.actions import TARGET_KIND, Verb, describe, legal_targets
+from politburo.model.appointment import secretary_bloc
+from politburo.model.context import Context
+from politburo.model.world import SEAT_CANDIDATE, SEAT_FULL
+
+HINTS: dict[Verb, str] = {
+    Verb.PASS: "no cost, no effect",
+    Verb.RECANT: "ends your independence; you keep your party card",
+    Verb.BREAK_ALLIANCE: "frees you; the ally's votes no longer count as yours",
+    Verb.PROPOSE_ALLIANCE: "accepted if he fears your main rival more than you",
+    Verb.SHIFT_POSITION: "closer to allies or the line; the rigid pay little heed",
+    Verb.WIN_OVER: "works if you look stronger than his patron",
+    Verb.APPOINT: "a loyal secretary shapes that region's congress delegation",
+    Verb.RECRUIT: "new members owe their cards to your machine",
+    Verb.ATTACK: "costs him prestige; arrogance costs you some too",
+    Verb.DEFEND_LINE: "prestige if you stand near the line",
+    Verb.CRITICIZE_LINE: "wins veterans who agree; looks factional under a ban",
+    Verb.APPEAL: "standing with the rank and file, by your oratory",
+    Verb.GATHER_MATERIAL: "ammunition for later votes against him",
+    Verb.ORGANIZE_FACTION: "more pull among members; evidence of factionalism under a ban",
+    Verb.PROPOSE_POLICY: "a vote in the leadership; defeat costs prestige",
+    Verb.MOVE_DISCIPLINE: "a vote; defeat costs you prestige",
+}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One legal action of one leader."""
+
+    verb: Verb
+    target: int
+    text: str
+    hint: str
+
+
+def legal_choices(ctx: Context, leader: int, run: int = 0) -> list[Choice]:
+    """Every legal (verb, target) of ``leader`` in batch position ``run``."""
+    choices = []
+    for verb in Verb:
+        mask = legal_targets(ctx, verb)[run, leader]
+        for target in np.flatnonzero(mask):
+            t = int(target) if TARGET_KIND[verb] != "none" else -1
+            choices.append(Choice(verb, t, describe(ctx, verb, max(t, 0)), HINTS[verb]))
+    return choices
+
+
+def observation(ctx: Context, leader: int, run: int = 0, omniscient: bool = False) -> dict[str, Any]:
+    """What ``leader`` can know this month, as plain data."""
+    s, w = ctx.state, ctx.world
+    L = w.n_leaders
+    me = leader
+    bloc = s.patron[run, me]
+    offices = [w.office_names[o] for o in np.flatnonzero(s.office_holder[run] == me)]
+    seat = {SEAT_FULL: "full member", SEAT_CANDIDATE: "candidate"}.get(int(s.seat[run, me]), "none")
+    allies = [w.leader_names[j] for j in np.flatnonzero(s.ally[run, me])]
+    clients = [
+        w.leader_names[j] for j in range(L) if s.patron[run, j] == me and j != me
+    ]
+    secretaries = int((secretary_bloc(ctx)[run] == bloc).sum())
+    committee = int(ctx.committee_votes[run, bloc])
+    committee_seats = int((s.committee[run] != -2).sum())
+    view = s.real_power[run] if omniscient else ctx.perceived[run, me]
+    others = []
+    for j in range(L):
+        if not (s.alive[run, j] and s.in_party[run, j]):
+            continue
+        others.append(
+            {
+                "leader": w.leader_ids[j],
+                "name": w.leader_names[j],
+                "power": round(float(view[j]), 3),
+                "prestige": round(float(s.prestige[run, j]), 2),
+                "seat": {SEAT_FULL: "full", SEAT_CANDIDATE: "candidate"}.get(
+                    int(s.seat[run, j]), ""
+                ),
+                "patron": w.leader_ids[s.patron[run, j]] if s.patron[run, j] != j else None,
+            }
+        )
+    upcoming = []
+    for ahead in range(0, 4):
+        turn = s.turn + ahead
+        if turn >= w.months:
+            break
+        for effect in w.effects[turn]:
+            label = f"{effect.event_name} ({w.month_label(turn)})"
+            if label not in upcoming:
+                upcoming.append(label)
+    return {
+        "month": w.month_label(min(s.turn, w.months - 1)),
+        "leader": w.leader_ids[me],
+        "offices": offices,
+        "seat": seat,
+        "prestige": round(float(s.prestige[run, me]), 2),
+        "allies": allies,
+        "clients": clients,
+        "patron": w.leader_names[bloc] if bloc != me else None,
+        "loyal_secretaries": secretaries,
+        "regions": len(w.region_ids),
+        "committee_seats": committee,
+        "committee_size": committee_seats,
+        "information": round(float(ctx.info[run, me]), 2),
+        "factions_known": [
+            w.leader_names[j] for j in np.flatnonzero(s.faction[run]) if s.material[run, me, j] > 0
+        ],
+        "leaders": sorted(others, key=lambda x: -float(x["power"])),
+        "upcoming": upcoming,
+        "in_party": bool(s.in_party[run, me]),
+        "alive": bool(s.alive[run, me]),
+    }

@@ -1,0 +1,174 @@
+"""Structured events -> plain data (for ``--json``) and a readable month-by-month story."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from politburo.model.world import World
+
+#: Events too frequent to tell every month unless asked (``--verbose``).
+ROUTINE = frozenset(
+    {
+        "defended_line",
+        "appealed",
+        "recruited",
+        "attacked",
+        "gathered_material",
+        "appointment_failed",
+        "win_over_failed",
+        "alliance_refused",
+        "position_shifted",
+        "criticized_line",
+        "faction_detected",
+    }
+)
+
+
+def event_records(world: World, events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Events of one run as JSON-ready dicts: month, kind, actor, target and the fields
+    that kind uses, with ids instead of indices."""
+    w = world
+    out = []
+    for e in events:
+        kind = e["kind"]
+        record: dict[str, Any] = {
+            "month": w.month_label(e["turn"]),
+            "kind": kind,
+            "actor": w.leader_ids[e["actor"]] if e["actor"] >= 0 else None,
+            "target": w.leader_ids[e["target"]] if e["target"] >= 0 else None,
+        }
+        obj = e["obj"]
+        if kind in ("office_filled", "office_lost") and obj >= 0:
+            record["office"] = w.office_ids[obj]
+        elif kind in ("appointed", "appointment_failed", "recruited") and obj >= 0:
+            record["region"] = w.region_ids[obj]
+        elif kind in ("position_shifted", "policy_adopted", "policy_rejected", "crisis") and obj >= 0:
+            record["issue"] = w.issue_ids[obj]
+        elif kind in ("motion_passed", "motion_failed") and obj >= 0:
+            record["rung"] = w.ladder[obj].id
+        elif kind == "recruitment_drive" and obj >= 0:
+            record["cohort"] = w.cohort_ids[obj]
+        if e["yes"] >= 0:
+            record["yes"] = e["yes"]
+        if e["no"] >= 0:
+            record["no"] = e["no"]
+        if not np.isnan(e["value"]):
+            record["value"] = round(float(e["value"]), 4)
+        out.append(record)
+    return out
+
+
+def _name(world: World, leader_id: str | None) -> str:
+    if leader_id is None:
+        return "the plenum"
+    return world.leader_names[world.leader_ids.index(leader_id)]
+
+
+def describe_event(world: World, e: dict[str, Any]) -> str:
+    """One sentence for one event record (from :func:`event_records`)."""
+    w = world
+    actor, target = _name(w, e["actor"]), _name(w, e["target"])
+    kind = e["kind"]
+    votes = f" ({e['yes']} to {e['no']})" if "yes" in e and "no" in e else ""
+    office = w.office_names[w.office_ids.index(e["office"])] if "office" in e else ""
+    region = w.region_names[w.region_ids.index(e["region"])] if "region" in e else ""
+    issue = ""
+    if "issue" in e:
+        spec = w.scenario.issues[w.issue_ids.index(e["issue"])]
+        issue = spec.name
+    rung = ""
+    if "rung" in e:
+        rung = next(r.name for r in w.ladder if r.id == e["rung"])
+    lead = w.body_names.get("leadership", "leadership")
+    committee = w.body_names.get("committee", "committee")
+    texts = {
+        "incapacitated": f"{actor} is incapacitated.",
+        "recovered": f"{actor} recovers and returns to work.",
+        "died": f"{actor} dies.",
+        "funeral_oration": f"{actor} gives the oration at {target}'s funeral.",
+        "funeral_absence": f"{actor} is absent from {target}'s funeral.",
+        "document_read": "The document is read to the delegates.",
+        "crisis": f"A crisis erupts over {issue}.",
+        "recruitment_drive": f"A recruitment drive opens: {int(e.get('value', 0)):,} new members.",
+        "appointed": f"{actor} installs a client as secretary of {region}.",
+        "appointment_failed": f"{actor} fails to replace the secretary of {region}.",
+        "recruited": f"{actor} recruits new members in {region}.",
+        "alliance_formed": f"{actor} and {target} form an alliance.",
+        "alliance_refused": f"{target} rebuffs {actor}'s offer of alliance.",
+        "alliance_broken": f"{actor} breaks with {target}.",
+        "attacked": f"{actor} attacks {target} in print.",
+        "defended_line": f"{actor} defends the line.",
+        "criticized_line": f"{actor} attacks the line and the party bureaucracy.",
+        "appealed": f"{actor} appeals to the rank and file.",
+        "gathered_material": f"{actor} gathers material on {target}.",
+        "faction_organized": f"{actor} organizes his supporters as a faction.",
+        "faction_detected": f"{actor} learns of {target}'s faction.",
+        "position_shifted": f"{actor} shifts his position on {issue}.",
+        "policy_adopted": f"The {lead} adopts {actor}'s line on {issue}{votes}.",
+        "policy_rejected": f"The {lead} rejects {actor}'s proposal on {issue}{votes}.",
+        "won_over": f"{target} becomes {actor}'s client.",
+        "win_over_failed": f"{target} resists {actor}'s overtures.",
+        "recanted": f"{actor} recants and submits to {target}.",
+        "motion_passed": f"{actor} moves {rung} of {target}: carried{votes}.",
+        "motion_failed": f"{actor} moves {rung} of {target}: defeated{votes}.",
+        "office_filled": f"{actor} becomes {office}.",
+        "office_lost": f"{actor} loses the post of {office}.",
+        "seat_filled": f"{actor} takes a {'full' if e.get('value') == 2 else 'candidate'} seat "
+        f"in the {lead}.",
+        "seat_lost": f"{actor} leaves the {lead}.",
+        "expelled": f"{actor} is expelled from the party.",
+        "exiled": f"{actor} is sent into exile.",
+        "congress_opened": f"The congress opens with {int(e.get('value', 0))} voting delegates.",
+        "congress_vote": f"The congress endorses {actor}'s report against {target}'s "
+        f"opposition{votes}."
+        if e.get("yes", 0) > e.get("no", 0)
+        else f"The congress sides with {target}'s opposition against {actor}{votes}.",
+        "conference_vote": f"The conference condemns {target}'s opposition{votes}."
+        if e.get("yes", 0) > e.get("no", 0)
+        else f"The conference backs {target}'s opposition{votes}.",
+        "committee_elected": f"A new {committee} is elected; {actor}'s bloc holds "
+        f"{e.get('yes')} of {e.get('no')} seats.",
+        "consolidated": f"{actor} has consolidated power.",
+    }
+    return texts.get(kind, f"{kind}: {actor} {target}")
+
+
+def narrative(
+    world: World, records: list[dict[str, Any]], outcome: dict[str, Any], verbose: bool = False
+) -> list[tuple[str, list[str]]]:
+    """(month, sentences) in calendar order, then nothing else: the outcome is told by
+    :func:`outcome_summary`."""
+    months: dict[str, list[str]] = {}
+    for e in records:
+        if not verbose and e["kind"] in ROUTINE:
+            continue
+        months.setdefault(e["month"], []).append(describe_event(world, e))
+    return list(months.items())
+
+
+def outcome_summary(world: World, outcome: dict[str, Any]) -> list[str]:
+    """Sentences on who won, when, and how each rival fell."""
+    lines = []
+    if outcome["winner"] is None:
+        lines.append(
+            f"No one consolidated power by {world.month_label(world.months - 1)}: "
+            "the run ends as a collective leadership."
+        )
+    else:
+        lines.append(f"{_name(world, outcome['winner'])} consolidated power in {outcome['month']}.")
+    for leader, record in outcome["eliminations"].items():
+        parts = []
+        for office, month in (record.get("offices") or {}).items():
+            parts.append(f"lost {world.office_names[world.office_ids.index(office)]} {month}")
+        if record.get("politburo"):
+            parts.append(f"left the {world.body_names['leadership']} {record['politburo']}")
+        if record.get("party"):
+            parts.append(f"expelled {record['party']}")
+        if record.get("exile"):
+            parts.append(f"exiled {record['exile']}")
+        if parts:
+            lines.append(f"{_name(world, leader)}: " + "; ".join(parts) + ".")
+    return lines

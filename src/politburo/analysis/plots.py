@@ -1,0 +1,78 @@
+"""Pictures: real power of each leader over time, the project's signature chart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.dates as mdates  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from numpy.typing import NDArray  # noqa: E402
+
+from politburo.model.world import World  # noqa: E402
+
+_MARKED = {"congress_opened": "congress", "died": "death", "consolidated": "consolidation"}
+
+
+def _dates(world: World, turns: int) -> list[Any]:
+    import datetime as dt
+
+    return [
+        dt.date(int(label[:4]), int(label[5:7]), 1)
+        for label in (world.month_label(t) for t in range(turns))
+    ]
+
+
+def plot_power(
+    world: World,
+    power: NDArray[np.floating[Any]],
+    path: str | Path,
+    records: list[dict[str, Any]] | None = None,
+    title: str | None = None,
+    min_peak: float = 0.05,
+) -> Path:
+    """Draw real power (T, L) of every leader who ever held at least ``min_peak`` of it;
+    mark congresses, deaths and consolidation from ``records``. Writes PNG or SVG by the
+    file's extension."""
+    path = Path(path)
+    turns = power.shape[0]
+    dates = _dates(world, turns)
+    fig, ax = plt.subplots(figsize=(11, 5.5), dpi=120)
+    shown = [i for i in range(world.n_leaders) if float(power[:, i].max()) >= min_peak]
+    shown.sort(key=lambda i: -float(power[:, i].max()))
+    colors = plt.get_cmap("tab10")
+    for rank, i in enumerate(shown):
+        ax.plot(dates, power[:, i], label=world.leader_names[i], lw=2.2, color=colors(rank % 10))
+    if records:
+        seen: set[str] = set()
+        for e in records:
+            tag = _MARKED.get(e["kind"])
+            if tag is None:
+                continue
+            key = f"{e['month']}:{tag}"
+            if key in seen:
+                continue
+            seen.add(key)
+            when = dates[min(world.turn_of(e["month"]), turns - 1)]
+            style = {"congress": ":", "death": "--", "consolidation": "-"}[tag]
+            ax.axvline(when, color="0.5", ls=style, lw=0.9)
+            text = tag if e["actor"] is None else f"{tag}: {e['actor']}"
+            ax.text(when, 1.01, text, rotation=90, va="bottom", ha="center", fontsize=7,
+                    color="0.35", transform=ax.get_xaxis_transform())
+    ax.set_ylim(0, 1.0)
+    ax.set_ylabel("Real power (Banzhaf index of the bloc, leadership + committee)")
+    ax.set_xlabel("Month")
+    ax.xaxis.set_major_locator(mdates.YearLocator())
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    ax.set_title(title or f"{world.scenario.name}: real power over time", pad=40)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path)
+    plt.close(fig)
+    return path

@@ -1,0 +1,349 @@
+"""The ``politburo`` command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.panel import Panel
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from politburo.model.params import DEFAULT_PARAMETERS, Parameters
+from politburo.model.switches import MECHANISMS, UnknownMechanismError, enabled_mechanisms
+from politburo.scenario import ScenarioError, builtin_names, load_scenario, load_scenario_file
+from politburo.scenario.schema import Scenario
+
+app = typer.Typer(
+    help="Simulate succession struggles inside single-party regimes.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+MECHANISM_HELP = "Switch a mechanism off (repeatable). One of: " + ", ".join(MECHANISMS) + "."
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+def _load(name: str) -> Scenario:
+    try:
+        return load_scenario(name)
+    except ScenarioError as error:
+        for problem in error.problems:
+            err.print(str(problem), highlight=False, markup=False)
+        raise typer.Exit(2) from None
+
+
+def _params(path: Path | None) -> Parameters:
+    if path is None:
+        return DEFAULT_PARAMETERS
+    try:
+        return Parameters.from_file(path)
+    except (OSError, ValueError) as error:
+        raise _fail(f"{path}: cannot use parameters file: {error}") from None
+
+
+def _mechanisms(ablate: list[str]) -> None:
+    try:
+        enabled_mechanisms(ablate)
+    except UnknownMechanismError as error:
+        raise _fail(str(error)) from None
+
+
+@app.command()
+def run(
+    scenario: Annotated[str, typer.Argument(help="Built-in scenario id or a scenario file.")],
+    seed: Annotated[int, typer.Option(help="Random seed (the run is reproducible).")] = 0,
+    json_out: Annotated[bool, typer.Option("--json", help="Print events and outcome as JSON.")] = False,
+    plot: Annotated[
+        Path | None, typer.Option(help="Write a chart of real power over time (.png or .svg).")
+    ] = None,
+    ablate: Annotated[list[str], typer.Option(help=MECHANISM_HELP)] = [],  # noqa: B006
+    verbose: Annotated[bool, typer.Option(help="Tell routine events too.")] = False,
+    params: Annotated[
+        Path | None, typer.Option(help="Mechanism parameters file (JSON) instead of defaults.")
+    ] = None,
+) -> None:
+    """Simulate one run: a month-by-month narrative, then the outcome."""
+    from politburo.analysis.narrative import (
+        event_records,
+        narrative,
+        outcome_summary,
+    )
+    from politburo.simulation import simulate
+    from politburo.model.world import compile_world
+
+    _mechanisms(ablate)
+    spec = _load(scenario)
+    world = compile_world(spec)
+    parameters = _params(params)
+    result = simulate(world, seed=seed, runs=[0], params=parameters, ablate=ablate)
+    outcome = result.outcome(0)
+    records = event_records(world, result.log.for_run(0))
+    if plot is not None:
+        from politburo.analysis.plots import plot_power
+
+        if plot.suffix.lower() not in (".png", ".svg", ".pdf"):
+            raise _fail(f"--plot {plot}: use a .png, .svg or .pdf file name")
+        plot_power(world, result.power[:, 0, :], plot, records)
+    if json_out:
+        payload = {
+            "scenario": spec.id,
+            "seed": seed,
+            "ablate": sorted(ablate),
+            "outcome": outcome,
+            "events": records,
+        }
+        sys.stdout.write(json.dumps(payload, indent=1) + "\n")
+        return
+    out.rule(f"[bold]{spec.name}[/] — seed {seed}")
+    if ablate:
+        out.print(f"Mechanisms switched off: {', '.join(ablate)}", style="yellow")
+    for month, lines in narrative(world, records, outcome, verbose=verbose):
+        out.print(f"[bold cyan]{month}[/]")
+        for line in lines:
+            out.print(f"  {line}", highlight=False)
+    out.print(Panel("\n".join(outcome_summary(world, outcome)), title="Outcome", expand=False))
+    if plot is not None:
+        out.print(f"Power chart written to {plot}")
+
+
+@app.command()
+def scenarios() -> None:
+    """List the built-in scenarios."""
+    table = Table(title="Built-in scenarios")
+    table.add_column("id", style="bold")
+    table.add_column("name")
+    table.add_column("calendar")
+    table.add_column("leaders", justify="right")
+    table.add_column("regions", justify="right")
+    for name in builtin_names():
+        spec = _load(name)
+        table.add_row(
+            spec.id,
+            spec.name,
+            f"{spec.calendar.start} to {spec.calendar.end}",
+            str(len(spec.leaders)),
+            str(len(spec.regions)),
+        )
+    out.print(table)
+
+
+@app.command()
+def check(
+    path: Annotated[Path, typer.Argument(help="Scenario YAML file to validate.")],
+) -> None:
+    """Validate a scenario file: exit 0 if valid, 2 with file:line:column errors if not."""
+    try:
+        spec = load_scenario_file(path)
+    except ScenarioError as error:
+        for problem in error.problems:
+            err.print(str(problem), highlight=False, markup=False)
+        err.print(f"{len(error.problems)} problem(s) in {path}", style="red")
+        raise typer.Exit(2) from None
+    out.print(
+        f"[green]ok[/] {path}: scenario {spec.id!r}, {len(spec.leaders)} leaders, "
+        f"{len(spec.regions)} regions, {len(spec.events)} events"
+    )
+
+
+@app.command()
+def schema() -> None:
+    """Print the scenario JSON Schema (for editors)."""
+    document = Scenario.model_json_schema(by_alias=True)
+    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    document["title"] = "politburo scenario"
+    sys.stdout.write(json.dumps(document, indent=2) + "\n")
+
+
+@app.command()
+def play(
+    scenario: Annotated[str, typer.Argument(help="Built-in scenario id or a scenario file.")],
+    as_: Annotated[str, typer.Option("--as", help="The leader you play (an id).")],
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+) -> None:
+    """Play one leader in the terminal; the others are run by the AI."""
+    from politburo.agents.human import legal_choices, observation
+    from politburo.analysis.narrative import describe_event, event_records, outcome_summary
+    from politburo.model.world import compile_world
+    from politburo.simulation import Game
+
+    spec = _load(scenario)
+    world = compile_world(spec)
+    if as_ not in world.leader_ids:
+        actors = [lid for lid, a in zip(world.leader_ids, world.actor, strict=True) if a]
+        raise _fail(f"unknown leader {as_!r}; choose one of: {', '.join(actors)}")
+    me = world.leader_ids.index(as_)
+    game = Game(world, seed=seed)
+    budget = game.params.actions_per_month
+    out.rule(f"[bold]{spec.name}[/] — you are {world.leader_names[me]}")
+    out.print(spec.leaders[me].sketch)
+    seen_events = 0
+    while not game.over:
+        view = observation(game.ctx, me)
+        _show_view(view)
+        if not (view["alive"] and view["in_party"]) or game.state.exiled[0, me]:
+            out.print("[yellow]You are out of the game; the struggle goes on without you.[/]")
+            choice_list = []
+        else:
+            choice_list = legal_choices(game.ctx, me)
+        chosen: list[tuple[int, int]] = []
+        if choice_list:
+            _show_choices(choice_list)
+            chosen = _ask(choice_list, budget)
+            if chosen is None:
+                out.print("You leave the game.")
+                raise typer.Exit(0)
+        game.advance({me: chosen} if choice_list else None)
+        events = game.log.for_run(0)[seen_events:]
+        seen_events += len(events)
+        records = event_records(world, events)
+        visible = [r for r in records if r["kind"] not in ("defended_line", "appealed", "recruited")]
+        out.print(f"[bold]What happened in {view['month']}:[/]")
+        for record in visible[:40]:
+            out.print(f"  {describe_event(world, record)}", highlight=False)
+        if game.state.winner[0] >= 0:
+            break
+    out.print(Panel("\n".join(outcome_summary(world, game.outcome())), title="Outcome", expand=False))
+
+
+def _show_view(view: dict[str, Any]) -> None:
+    out.rule(f"[bold cyan]{view['month']}[/]")
+    lines = [
+        f"Offices: {', '.join(view['offices']) or 'none'}    Seat: {view['seat']}    "
+        f"Prestige: {view['prestige']}",
+        f"Patron: {view['patron'] or 'none (you lead a bloc)'}    "
+        f"Clients: {', '.join(view['clients']) or 'none'}    Allies: {', '.join(view['allies']) or 'none'}",
+        f"Loyal regional secretaries: {view['loyal_secretaries']} of {view['regions']}    "
+        f"Committee seats of your bloc: {view['committee_seats']} of {view['committee_size']}",
+        f"Information: {view['information']}"
+        + (f"    Factions you know of: {', '.join(view['factions_known'])}" if view["factions_known"] else ""),
+    ]
+    if view["upcoming"]:
+        lines.append("Coming: " + "; ".join(view["upcoming"]))
+    out.print(Panel("\n".join(lines), title="Your situation", expand=False))
+    table = Table(title="Power as you see it")
+    for column in ("leader", "power", "prestige", "seat", "patron"):
+        table.add_column(column)
+    for row in view["leaders"][:12]:
+        table.add_row(row["name"], f"{row['power']:.2f}", f"{row['prestige']:.2f}", row["seat"],
+                      row["patron"] or "")
+    out.print(table)
+
+
+def _show_choices(choices: list[Any]) -> None:
+    table = Table(title="Your legal actions")
+    table.add_column("#", justify="right")
+    table.add_column("action")
+    table.add_column("likely effect", style="dim")
+    for k, choice in enumerate(choices):
+        table.add_row(str(k), choice.text, choice.hint)
+    out.print(table)
+
+
+def _ask(choices: list[Any], budget: int) -> list[tuple[int, int]] | None:
+    """Ask for up to ``budget`` action numbers; re-prompt until the answer is valid."""
+    while True:
+        try:
+            answer = input(f"Choose up to {budget} actions by number (e.g. 3,7), Enter to pass, q to quit: ")
+        except EOFError:
+            return None
+        answer = answer.strip().lower()
+        if answer in ("q", "quit", "exit"):
+            return None
+        if not answer:
+            return []
+        try:
+            picks = [int(x) for x in answer.replace(" ", ",").split(",") if x]
+        except ValueError:
+            out.print("[red]Please type action numbers separated by commas.[/]")
+            continue
+        if len(picks) > budget:
+            out.print(f"[red]At most {budget} actions a month.[/]")
+            continue
+        if any(not 0 <= k < len(choices) for k in picks):
+            out.print(f"[red]Numbers must be between 0 and {len(choices) - 1}.[/]")
+            continue
+        verbs = [choices[k].verb for k in picks]
+        if len(set(verbs)) < len(verbs):
+            out.print("[red]Choose different kinds of action (one of each verb a month).[/]")
+            continue
+        return [(int(choices[k].verb), choices[k].target) for k in picks]
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+    )
+
+
+@app.command()
+def batch(
+    scenario: Annotated[str, typer.Argument(help="Built-in scenario id or a scenario file.")],
+    runs: Annotated[int, typer.Option(min=1, help="Number of runs.")] = 1000,
+    seed: Annotated[int, typer.Option(help="Experiment seed.")] = 0,
+    ablate: Annotated[list[str], typer.Option(help=MECHANISM_HELP)] = [],  # noqa: B006
+    chunk: Annotated[int, typer.Option(min=1, help="Runs simulated together.")] = 250,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Many runs of one scenario: who consolidates, when, and in what order rivals fall."""
+    from politburo.analysis.summary import summarize
+    from politburo.simulation import simulate
+    from politburo.model.world import compile_world
+
+    _mechanisms(ablate)
+    world = compile_world(_load(scenario))
+    outcomes = []
+    started = time.perf_counter()
+    with _progress() as bar:
+        task = bar.add_task("runs", total=runs)
+        for first in range(0, runs, chunk):
+            indices = range(first, min(first + chunk, runs))
+            result = simulate(world, seed=seed, runs=indices, ablate=ablate, record_events=False)
+            outcomes.extend(result.outcome(k) for k in range(len(indices)))
+            bar.advance(task, len(indices))
+    elapsed = time.perf_counter() - started
+    summary = summarize(world, outcomes)
+    summary.update({"scenario": world.scenario.id, "seed": seed, "runs": runs,
+                    "wall_seconds": round(elapsed, 2), "ablate": sorted(ablate)})
+    if json_out:
+        sys.stdout.write(json.dumps(summary, indent=1) + "\n")
+        return
+    table = Table(title=f"{world.scenario.name}: {runs} runs (seed {seed})")
+    table.add_column("consolidates")
+    table.add_column("share", justify="right")
+    table.add_column("95% interval", justify="right")
+    for name, row in summary["winners"].items():
+        table.add_row(name, f"{row['p']:.3f}", f"{row['ci'][0]:.3f}–{row['ci'][1]:.3f}")
+    out.print(table)
+    out.print(f"Median month of consolidation: {summary['median_consolidation']}")
+    orders = Table(title="Most common orders in which the rivals left the leadership")
+    orders.add_column("order")
+    orders.add_column("share", justify="right")
+    for row in summary["elimination_orders"][:3]:
+        orders.add_row(" → ".join(row["order"]) or "(none left)", f"{row['share']:.3f}")
+    out.print(orders)
+    out.print(f"Wall time: {elapsed:.1f} s ({runs / elapsed:.0f} runs/s)")
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
