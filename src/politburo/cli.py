@@ -32,7 +32,7 @@ MECHANISM_HELP = "Switch a mechanism off (repeatable). One of: " + ", ".join(MEC
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -41,7 +41,7 @@ def _load(name: str) -> Scenario:
         return load_scenario(name)
     except ScenarioError as error:
         for problem in error.problems:
-            err.print(str(problem), highlight=False, markup=False)
+            print(str(problem), file=sys.stderr)
         raise typer.Exit(2) from None
 
 
@@ -65,7 +65,9 @@ def _mechanisms(ablate: list[str]) -> None:
 def run(
     scenario: Annotated[str, typer.Argument(help="Built-in scenario id or a scenario file.")],
     seed: Annotated[int, typer.Option(help="Random seed (the run is reproducible).")] = 0,
-    json_out: Annotated[bool, typer.Option("--json", help="Print events and outcome as JSON.")] = False,
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Print events and outcome as JSON.")
+    ] = False,
     plot: Annotated[
         Path | None, typer.Option(help="Write a chart of real power over time (.png or .svg).")
     ] = None,
@@ -81,8 +83,8 @@ def run(
         narrative,
         outcome_summary,
     )
-    from politburo.simulation import simulate
     from politburo.model.world import compile_world
+    from politburo.simulation import simulate
 
     _mechanisms(ablate)
     spec = _load(scenario)
@@ -149,7 +151,7 @@ def check(
         spec = load_scenario_file(path)
     except ScenarioError as error:
         for problem in error.problems:
-            err.print(str(problem), highlight=False, markup=False)
+            print(str(problem), file=sys.stderr)
         err.print(f"{len(error.problems)} problem(s) in {path}", style="red")
         raise typer.Exit(2) from None
     out.print(
@@ -201,21 +203,26 @@ def play(
         chosen: list[tuple[int, int]] = []
         if choice_list:
             _show_choices(choice_list)
-            chosen = _ask(choice_list, budget)
-            if chosen is None:
+            answer = _ask(choice_list, budget)
+            if answer is None:
                 out.print("You leave the game.")
                 raise typer.Exit(0)
+            chosen = answer
         game.advance({me: chosen} if choice_list else None)
         events = game.log.for_run(0)[seen_events:]
         seen_events += len(events)
         records = event_records(world, events)
-        visible = [r for r in records if r["kind"] not in ("defended_line", "appealed", "recruited")]
+        visible = [
+            r for r in records if r["kind"] not in ("defended_line", "appealed", "recruited")
+        ]
         out.print(f"[bold]What happened in {view['month']}:[/]")
         for record in visible[:40]:
             out.print(f"  {describe_event(world, record)}", highlight=False)
         if game.state.winner[0] >= 0:
             break
-    out.print(Panel("\n".join(outcome_summary(world, game.outcome())), title="Outcome", expand=False))
+    out.print(
+        Panel("\n".join(outcome_summary(world, game.outcome())), title="Outcome", expand=False)
+    )
 
 
 def _show_view(view: dict[str, Any]) -> None:
@@ -224,11 +231,16 @@ def _show_view(view: dict[str, Any]) -> None:
         f"Offices: {', '.join(view['offices']) or 'none'}    Seat: {view['seat']}    "
         f"Prestige: {view['prestige']}",
         f"Patron: {view['patron'] or 'none (you lead a bloc)'}    "
-        f"Clients: {', '.join(view['clients']) or 'none'}    Allies: {', '.join(view['allies']) or 'none'}",
+        f"Clients: {', '.join(view['clients']) or 'none'}    "
+        f"Allies: {', '.join(view['allies']) or 'none'}",
         f"Loyal regional secretaries: {view['loyal_secretaries']} of {view['regions']}    "
         f"Committee seats of your bloc: {view['committee_seats']} of {view['committee_size']}",
         f"Information: {view['information']}"
-        + (f"    Factions you know of: {', '.join(view['factions_known'])}" if view["factions_known"] else ""),
+        + (
+            f"    Factions you know of: {', '.join(view['factions_known'])}"
+            if view["factions_known"]
+            else ""
+        ),
     ]
     if view["upcoming"]:
         lines.append("Coming: " + "; ".join(view["upcoming"]))
@@ -237,8 +249,13 @@ def _show_view(view: dict[str, Any]) -> None:
     for column in ("leader", "power", "prestige", "seat", "patron"):
         table.add_column(column)
     for row in view["leaders"][:12]:
-        table.add_row(row["name"], f"{row['power']:.2f}", f"{row['prestige']:.2f}", row["seat"],
-                      row["patron"] or "")
+        table.add_row(
+            row["name"],
+            f"{row['power']:.2f}",
+            f"{row['prestige']:.2f}",
+            row["seat"],
+            row["patron"] or "",
+        )
     out.print(table)
 
 
@@ -256,7 +273,9 @@ def _ask(choices: list[Any], budget: int) -> list[tuple[int, int]] | None:
     """Ask for up to ``budget`` action numbers; re-prompt until the answer is valid."""
     while True:
         try:
-            answer = input(f"Choose up to {budget} actions by number (e.g. 3,7), Enter to pass, q to quit: ")
+            answer = input(
+                f"Choose up to {budget} actions by number (e.g. 3,7), Enter to pass, q to quit: "
+            )
         except EOFError:
             return None
         answer = answer.strip().lower()
@@ -303,12 +322,12 @@ def batch(
 ) -> None:
     """Many runs of one scenario: who consolidates, when, and in what order rivals fall."""
     from politburo.analysis.summary import summarize
-    from politburo.simulation import simulate
     from politburo.model.world import compile_world
+    from politburo.simulation import simulate
 
     _mechanisms(ablate)
     world = compile_world(_load(scenario))
-    outcomes = []
+    outcomes: list[dict[str, Any]] = []
     started = time.perf_counter()
     with _progress() as bar:
         task = bar.add_task("runs", total=runs)
@@ -319,8 +338,15 @@ def batch(
             bar.advance(task, len(indices))
     elapsed = time.perf_counter() - started
     summary = summarize(world, outcomes)
-    summary.update({"scenario": world.scenario.id, "seed": seed, "runs": runs,
-                    "wall_seconds": round(elapsed, 2), "ablate": sorted(ablate)})
+    summary.update(
+        {
+            "scenario": world.scenario.id,
+            "seed": seed,
+            "runs": runs,
+            "wall_seconds": round(elapsed, 2),
+            "ablate": sorted(ablate),
+        }
+    )
     if json_out:
         sys.stdout.write(json.dumps(summary, indent=1) + "\n")
         return

@@ -73,11 +73,17 @@ def score_actions(ctx: Context) -> dict[Verb, NDArray[np.float64]]:
     mine = sec[:, None, :] == s.patron[:, :, None]  # (R, L, G)
     appoint = ctx.powers[:, :, POWER["appointment"]]
     scores[Verb.APPOINT] = (
-        0.9 * appoint[:, :, None] * (0.4 + 0.6 * org)[None, :, None] * amb[None, :, None]
-        * region_weight[:, None, :] * (1.0 - mine * s.secretary_loyalty[:, None, :])
+        0.9
+        * appoint[:, :, None]
+        * (0.4 + 0.6 * org)[None, :, None]
+        * amb[None, :, None]
+        * region_weight[:, None, :]
+        * (1.0 - mine * s.secretary_loyalty[:, None, :])
     )
     recruit = ctx.powers[:, :, POWER["recruitment"]]
-    scores[Verb.RECRUIT] = 0.3 * recruit[:, :, None] * amb[None, :, None] * region_weight[:, None, :]
+    scores[Verb.RECRUIT] = (
+        0.3 * recruit[:, :, None] * amb[None, :, None] * region_weight[:, None, :]
+    )
 
     # Coalitions against the main threat: prefer the smallest partner that wins.
     votes_j = maj["lead_votes"][:, None, :] / maj["total_lead"][:, None, None]
@@ -104,12 +110,13 @@ def score_actions(ctx: Context) -> dict[Verb, NDArray[np.float64]]:
     )
     # Break an alliance when the ally has become the threat, or no enemy is left.
     enemy_seated = ctx.principal & (s.seat != 0)
-    others_left = (
-        enemy_seated[:, None, :] & ~ctx.coalition()
-    ).any(axis=2)  # (R, L) any seated rival outside the coalition
+    others_left = (enemy_seated[:, None, :] & ~ctx.coalition()).any(
+        axis=2
+    )  # (R, L) any seated rival outside the coalition
     ally_big = ctx.perceived > p.alliance_break_power
     scores[Verb.BREAK_ALLIANCE] = (
-        amb[None, :, None] * cun[None, :, None]
+        amb[None, :, None]
+        * cun[None, :, None]
         * (1.5 * is_threat + 1.0 * ally_big + 1.0 * ~others_left[:, :, None])
         - 0.4
     )
@@ -126,7 +133,11 @@ def score_actions(ctx: Context) -> dict[Verb, NDArray[np.float64]]:
     scores[Verb.GATHER_MATERIAL] = 0.5 * (ctx.info * cun[None, :])[:, :, None] * is_threat
     ban = ctx.faction_ban[:, None]
     scores[Verb.ORGANIZE_FACTION] = (
-        0.9 * amb[None, :] * org[None, :] * in_opposition * (line_dist > 0.1)
+        0.9
+        * amb[None, :]
+        * org[None, :]
+        * in_opposition
+        * (line_dist > 0.1)
         * (1.0 - 0.7 * ban * (1.0 - rig[None, :]))
     )[:, :, None]
 
@@ -157,7 +168,10 @@ def score_actions(ctx: Context) -> dict[Verb, NDArray[np.float64]]:
     evidence_j = s.pretext + (ctx.stigma + 0.5 * arr)[None, :]
     stature = ctx.perceived - np.diagonal(ctx.perceived, axis1=1, axis2=2)[:, :, None]
     neutral_yes = np.clip(
-        0.3 + 0.5 * evidence_j[:, None, :] + s.material - 0.6 * s.prestige[:, None, :]
+        0.3
+        + 0.5 * evidence_j[:, None, :]
+        + s.material
+        - 0.6 * s.prestige[:, None, :]
         - 2.0 * stature,
         0.0,
         1.0,
@@ -176,8 +190,8 @@ def score_actions(ctx: Context) -> dict[Verb, NDArray[np.float64]]:
         est = mine_share + neutral * neutral_yes
         expected = np.where(this[:, None, :], est, expected)
         quota = np.where(this, spec.quota, quota)
-    misjudge = (1.0 - ctx.info)[:, :, None] * 0.15 * (
-        ctx.random(Stream.DECISION_NOISE, (L, L)) - 0.5
+    misjudge = (
+        (1.0 - ctx.info)[:, :, None] * 0.15 * (ctx.random(Stream.DECISION_NOISE, (L, L)) - 0.5)
     )
     margin = 0.05 * (1.0 - cun)[None, :, None]
     in_hand = expected + misjudge > quota[:, None, :] + margin
@@ -185,8 +199,13 @@ def score_actions(ctx: Context) -> dict[Verb, NDArray[np.float64]]:
     evidence = s.pretext[:, None, :] + s.material
     ambitious = (amb >= p.ambition_threshold)[None, :, None]
     scores[Verb.MOVE_DISCIPLINE] = (
-        amb[None, :, None] * (0.5 + cun[None, :, None]) * (0.8 + evidence)
-        * in_hand * hostile * ambitious * np.where(is_threat, 1.0, 0.7)
+        amb[None, :, None]
+        * (0.5 + cun[None, :, None])
+        * (0.8 + evidence)
+        * in_hand
+        * hostile
+        * ambitious
+        * np.where(is_threat, 1.0, 0.7)
     )
 
     # Patronage: win over the unattached who hold seats or offices.
@@ -196,7 +215,10 @@ def score_actions(ctx: Context) -> dict[Verb, NDArray[np.float64]]:
     # Recant when beaten: the flexible and less ambitious submit.
     beaten = (s.rung + 1) / max(len(w.ladder), 1)
     scores[Verb.RECANT] = (
-        1.5 * (1.0 - rig)[None, :] * (1.0 - 0.5 * amb[None, :]) * beaten
+        1.5
+        * (1.0 - rig)[None, :]
+        * (1.0 - 0.5 * amb[None, :])
+        * beaten
         * (s.real_power < p.recant_threshold)
     )[:, :, None]
     scores[Verb.PASS] = np.full((R, L, 1), PASS_SCORE)

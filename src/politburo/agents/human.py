@@ -58,7 +58,9 @@ def legal_choices(ctx: Context, leader: int, run: int = 0) -> list[Choice]:
     return choices
 
 
-def observation(ctx: Context, leader: int, run: int = 0, omniscient: bool = False) -> dict[str, Any]:
+def observation(
+    ctx: Context, leader: int, run: int = 0, omniscient: bool = False
+) -> dict[str, Any]:
     """What ``leader`` can know this month, as plain data."""
     s, w = ctx.state, ctx.world
     L = w.n_leaders
@@ -67,9 +69,7 @@ def observation(ctx: Context, leader: int, run: int = 0, omniscient: bool = Fals
     offices = [w.office_names[o] for o in np.flatnonzero(s.office_holder[run] == me)]
     seat = {SEAT_FULL: "full member", SEAT_CANDIDATE: "candidate"}.get(int(s.seat[run, me]), "none")
     allies = [w.leader_names[j] for j in np.flatnonzero(s.ally[run, me])]
-    clients = [
-        w.leader_names[j] for j in range(L) if s.patron[run, j] == me and j != me
-    ]
+    clients = [w.leader_names[j] for j in range(L) if s.patron[run, j] == me and j != me]
     secretaries = int((secretary_bloc(ctx)[run] == bloc).sum())
     committee = int(ctx.committee_votes[run, bloc])
     committee_seats = int((s.committee[run] != -2).sum())

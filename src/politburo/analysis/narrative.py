@@ -45,7 +45,9 @@ def event_records(world: World, events: Iterable[dict[str, Any]]) -> list[dict[s
             record["office"] = w.office_ids[obj]
         elif kind in ("appointed", "appointment_failed", "recruited") and obj >= 0:
             record["region"] = w.region_ids[obj]
-        elif kind in ("position_shifted", "policy_adopted", "policy_rejected", "crisis") and obj >= 0:
+        elif (
+            kind in ("position_shifted", "policy_adopted", "policy_rejected", "crisis") and obj >= 0
+        ):
             record["issue"] = w.issue_ids[obj]
         elif kind in ("motion_passed", "motion_failed") and obj >= 0:
             record["rung"] = w.ladder[obj].id

@@ -8,12 +8,12 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.dates as mdates  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from numpy.typing import NDArray  # noqa: E402
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import numpy as np
+from numpy.typing import NDArray
 
-from politburo.model.world import World  # noqa: E402
+from politburo.model.world import World
 
 _MARKED = {"congress_opened": "congress", "died": "death", "consolidated": "consolidation"}
 
@@ -46,7 +46,15 @@ def plot_power(
     shown.sort(key=lambda i: -float(power[:, i].max()))
     colors = plt.get_cmap("tab10")
     for rank, i in enumerate(shown):
-        ax.plot(dates, power[:, i], label=world.leader_names[i], lw=2.2, color=colors(rank % 10))
+        ax.plot(
+            dates,
+            power[:, i],
+            label=world.leader_names[i],
+            lw=2.2,
+            alpha=0.85,
+            color=colors(rank % 10),
+            ls=("-", "--", "-.", ":")[rank // 10 % 4],
+        )
     if records:
         seen: set[str] = set()
         for e in records:
@@ -61,16 +69,25 @@ def plot_power(
             style = {"congress": ":", "death": "--", "consolidation": "-"}[tag]
             ax.axvline(when, color="0.5", ls=style, lw=0.9)
             text = tag if e["actor"] is None else f"{tag}: {e['actor']}"
-            ax.text(when, 1.01, text, rotation=90, va="bottom", ha="center", fontsize=7,
-                    color="0.35", transform=ax.get_xaxis_transform())
+            ax.text(
+                when,
+                0.99,
+                text,
+                rotation=90,
+                va="top",
+                ha="center",
+                fontsize=7,
+                color="0.35",
+                transform=ax.get_xaxis_transform(),
+            )
     ax.set_ylim(0, 1.0)
     ax.set_ylabel("Real power (Banzhaf index of the bloc, leadership + committee)")
     ax.set_xlabel("Month")
-    ax.xaxis.set_major_locator(mdates.YearLocator())
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    ax.xaxis.set_major_locator(mdates.YearLocator())  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))  # type: ignore[no-untyped-call]
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-    ax.set_title(title or f"{world.scenario.name}: real power over time", pad=40)
+    ax.set_title(title or f"{world.scenario.name}: real power over time")
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path)

@@ -222,9 +222,9 @@ def legal_targets(ctx: Context, verb: Verb) -> NDArray[np.bool_]:
         has_clients = np.zeros((R, L), dtype=bool)
         for k in range(L):
             has_clients[:, k] = ((s.patron == k) & (me[None, :] != k) & ctx.present).any(axis=1)
-        holds = (s.seat != SEAT_NONE) | (
-            s.office_holder[:, :, None] == me[None, None, :]
-        ).any(axis=1)
+        holds = (s.seat != SEAT_NONE) | (s.office_holder[:, :, None] == me[None, None, :]).any(
+            axis=1
+        )
         target_ok = ctx.present & ~has_clients & holds & w.actor[None, :]
         return (
             actor[:, :, None] & principal[:, :, None] & target_ok[:, None, :] & other & ~same_bloc

@@ -21,7 +21,13 @@ def threat_scores(ctx: Context) -> NDArray[np.float64]:
     """(R, L, L) how much leader i fears leader j: perceived power, weighted up by policy
     distance and down for allies; zero for oneself, one's bloc and absent leaders."""
     s, w = ctx.state, ctx.world
-    distance = policy_distance(s.position[:, :, None, :], s.position[:, None, :, :], w.salience[None, :, None, :]) if "policy" in ctx.on else np.zeros((s.n_runs, w.n_leaders, w.n_leaders))
+    distance = (
+        policy_distance(
+            s.position[:, :, None, :], s.position[:, None, :, :], w.salience[None, :, None, :]
+        )
+        if "policy" in ctx.on
+        else np.zeros((s.n_runs, w.n_leaders, w.n_leaders))
+    )
     # Real power as perceived, plus stature: a prestigious independent is a potential
     # rival even while his bloc is powerless.
     potential = ctx.perceived + ctx.params.threat_stature_weight * ctx.seen_power[:, None, :]

@@ -151,8 +151,12 @@ def elect_committee(ctx: Context, shares: NDArray[np.float64]) -> None:
     ctx.refresh()
     largest = ctx.committee_votes.argmax(axis=1)
     ctx.log.record(
-        "committee_elected", s.turn, ctx.rows, actor=largest,
-        yes=ctx.committee_votes[ctx.rows, largest], no=size,
+        "committee_elected",
+        s.turn,
+        ctx.rows,
+        actor=largest,
+        yes=ctx.committee_votes[ctx.rows, largest],
+        no=size,
     )
 
 

@@ -45,21 +45,39 @@ def move_discipline(
         passed = result.passed
         chosen_office = None if office is None else office[sel]
         ctx.log.record(
-            "motion_passed", s.turn, r[passed], actor=m[passed], target=t[passed], obj=k,
-            yes=result.yes[passed], no=result.no[passed],
+            "motion_passed",
+            s.turn,
+            r[passed],
+            actor=m[passed],
+            target=t[passed],
+            obj=k,
+            yes=result.yes[passed],
+            no=result.no[passed],
         )
         failed = ~passed
         ctx.log.record(
-            "motion_failed", s.turn, r[failed], actor=m[failed], target=t[failed], obj=k,
-            yes=result.yes[failed], no=result.no[failed],
+            "motion_failed",
+            s.turn,
+            r[failed],
+            actor=m[failed],
+            target=t[failed],
+            obj=k,
+            yes=result.yes[failed],
+            no=result.no[failed],
         )
         has_mover = m[failed] >= 0
         if "legitimacy" in ctx.on and has_mover.any():
             fr, fm = r[failed][has_mover], m[failed][has_mover]
             s.prestige[fr, fm] = np.maximum(0.0, s.prestige[fr, fm] - p.defeat_cost)
         if passed.any():
-            _apply(ctx, spec.effect, k, r[passed], t[passed],
-                   None if chosen_office is None else chosen_office[passed])
+            _apply(
+                ctx,
+                spec.effect,
+                k,
+                r[passed],
+                t[passed],
+                None if chosen_office is None else chosen_office[passed],
+            )
     ctx.refresh()
 
 
@@ -109,7 +127,9 @@ def _apply(
         release_bloc(ctx, runs, target)
 
 
-def main_office_of(ctx: Context, runs: NDArray[np.int64], leader: NDArray[np.int64]) -> NDArray[np.int64]:
+def main_office_of(
+    ctx: Context, runs: NDArray[np.int64], leader: NDArray[np.int64]
+) -> NDArray[np.int64]:
     """(n,) the most powerful office each leader holds in the given runs."""
     full = np.full(ctx.state.n_runs, -1, dtype=np.int64)
     out = np.full(runs.size, -1, dtype=np.int64)

@@ -100,9 +100,7 @@ class EventLog:
         }
         for name, column in columns.items():
             self._chunks[name].append(np.broadcast_to(np.asarray(column, dtype=np.int64), n).copy())
-        self._chunks["value"].append(
-            np.broadcast_to(np.asarray(value, dtype=np.float64), n).copy()
-        )
+        self._chunks["value"].append(np.broadcast_to(np.asarray(value, dtype=np.float64), n).copy())
 
     def arrays(self) -> dict[str, NDArray[Any]]:
         """All events as columns, sorted by (run, turn, order of recording)."""

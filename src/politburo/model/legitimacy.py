@@ -15,19 +15,28 @@ from politburo.model.votes import policy_distance
 from politburo.model.world import POWER, CompiledEffect
 
 
-def _shift(ctx: Context, runs: NDArray[np.int64], leader: NDArray[np.int64], delta: NDArray[np.float64] | float) -> None:
+def _shift(
+    ctx: Context,
+    runs: NDArray[np.int64],
+    leader: NDArray[np.int64],
+    delta: NDArray[np.float64] | float,
+) -> None:
     s = ctx.state
     s.prestige[runs, leader] = np.clip(s.prestige[runs, leader] + delta, 0.0, 1.0)
 
 
-def _line_distance(ctx: Context, runs: NDArray[np.int64], leader: NDArray[np.int64]) -> NDArray[np.float64]:
+def _line_distance(
+    ctx: Context, runs: NDArray[np.int64], leader: NDArray[np.int64]
+) -> NDArray[np.float64]:
     s, w = ctx.state, ctx.world
     if "policy" not in ctx.on:
         return np.zeros(runs.size)
     return policy_distance(s.position[runs, leader], s.line[runs], w.salience[leader])
 
 
-def attack(ctx: Context, runs: NDArray[np.int64], actor: NDArray[np.int64], target: NDArray[np.int64]) -> None:
+def attack(
+    ctx: Context, runs: NDArray[np.int64], actor: NDArray[np.int64], target: NDArray[np.int64]
+) -> None:
     """A polemic: the target loses prestige by the attacker's oratory and press; an
     arrogant attacker pays a backlash."""
     p = ctx.params
@@ -51,7 +60,9 @@ def criticize_line(ctx: Context, runs: NDArray[np.int64], actor: NDArray[np.int6
     s, p = ctx.state, ctx.params
     distance = _line_distance(ctx, runs, actor)
     oratory = ctx.trait("oratory")[actor]
-    s.appeal[runs, actor] = np.minimum(1.0, s.appeal[runs, actor] + 0.05 * oratory * (0.5 + distance))
+    s.appeal[runs, actor] = np.minimum(
+        1.0, s.appeal[runs, actor] + 0.05 * oratory * (0.5 + distance)
+    )
     _shift(ctx, runs, actor, -p.line_criticism_cost * (0.5 + ctx.trait("arrogance")[actor]))
     s.pretext[runs, actor] = np.minimum(
         1.0, s.pretext[runs, actor] + np.where(ctx.faction_ban[runs], 0.05, 0.0)

@@ -104,7 +104,9 @@ def fill_seats(ctx: Context, runs: NDArray[np.int64]) -> None:
             ok = nominee >= 0
             seat = np.where(need_full[elect], SEAT_FULL, SEAT_CANDIDATE).astype(np.int8)
             s.seat[r[ok], nominee[ok]] = seat[ok]
-            ctx.log.record("seat_filled", s.turn, r[ok], actor=nominee[ok], value=seat[ok].astype(float))
+            ctx.log.record(
+                "seat_filled", s.turn, r[ok], actor=nominee[ok], value=seat[ok].astype(float)
+            )
             if not ok.any() and not promote.any():
                 return
 

@@ -21,7 +21,9 @@ class Parameters(BaseModel):
     # --- decisions ----------------------------------------------------------------------
     actions_per_month: int = Field(2, ge=1, le=6, description="Action budget of a leader.")
     decision_noise: float = Field(
-        0.25, ge=0, description="Scale of random taste added to action scores (bounded rationality)."
+        0.25,
+        ge=0,
+        description="Scale of random taste added to action scores (bounded rationality).",
     )
     ambition_threshold: float = Field(
         0.35, ge=0, le=1, description="Below this ambition a leader never moves discipline."
@@ -44,7 +46,7 @@ class Parameters(BaseModel):
         0.8,
         ge=0,
         le=1,
-        description="Share of an intake owing loyalty to the recruiting machine (rest to the line).",
+        description="Share of an intake owing the recruiting machine (the rest follow the line).",
     )
     membership_growth: float = Field(
         0.002, ge=0, description="Monthly natural growth of veteran cohorts."
@@ -80,9 +82,14 @@ class Parameters(BaseModel):
 
     # --- information ---------------------------------------------------------------------
     detection_rate: float = Field(
-        0.35, ge=0, le=1, description="Monthly chance full information detects an organized faction."
+        0.35,
+        ge=0,
+        le=1,
+        description="Monthly chance full information detects an organized faction.",
     )
-    material_gain: float = Field(0.15, ge=0, description="Material gathered per action at full info.")
+    material_gain: float = Field(
+        0.15, ge=0, description="Material gathered per action at full info."
+    )
     material_decay: float = Field(0.03, ge=0, le=1, description="Monthly decay of material.")
 
     # --- faction ban ---------------------------------------------------------------------
@@ -101,7 +108,9 @@ class Parameters(BaseModel):
     prestige_drift: float = Field(
         0.02, ge=0, le=1, description="Monthly pull of prestige back toward its starting level."
     )
-    attack_effect: float = Field(0.05, ge=0, description="Prestige an attack removes at full oratory.")
+    attack_effect: float = Field(
+        0.05, ge=0, description="Prestige an attack removes at full oratory."
+    )
     attack_backlash: float = Field(
         0.04, ge=0, description="Prestige an arrogant attacker loses among members."
     )
@@ -146,7 +155,10 @@ class Parameters(BaseModel):
 
     # --- power ---------------------------------------------------------------------------
     leadership_power_weight: float = Field(
-        0.5, ge=0, le=1, description="Weight of the leadership body in real power (rest: committee)."
+        0.5,
+        ge=0,
+        le=1,
+        description="Weight of the leadership body in real power (rest: committee).",
     )
     seen_oratory_weight: float = Field(0.3, ge=0, description="Oratory in seen power.")
     seen_office_weight: float = Field(0.5, ge=0, description="Visible offices in seen power.")

@@ -42,19 +42,29 @@ def propose_policy(
     pos = s.position[runs, :, issue]  # (n, L)
     sal = w.salience[:, issue].T  # (n, L)
     gain = (np.abs(pos - old[:, None]) - np.abs(pos - new[:, None])) * sal * 4.0
-    result = tally(
-        ctx, runs, "leadership", actor, np.full(runs.size, -1), policy_gain=gain
-    )
+    result = tally(ctx, runs, "leadership", actor, np.full(runs.size, -1), policy_gain=gain)
     ok = result.passed
     s.line[runs[ok], issue[ok]] = new[ok]
     ctx.log.record(
-        "policy_adopted", s.turn, runs[ok], actor=actor[ok], obj=issue[ok],
-        yes=result.yes[ok], no=result.no[ok], value=new[ok],
+        "policy_adopted",
+        s.turn,
+        runs[ok],
+        actor=actor[ok],
+        obj=issue[ok],
+        yes=result.yes[ok],
+        no=result.no[ok],
+        value=new[ok],
     )
     bad = ~ok
     ctx.log.record(
-        "policy_rejected", s.turn, runs[bad], actor=actor[bad], obj=issue[bad],
-        yes=result.yes[bad], no=result.no[bad], value=new[bad],
+        "policy_rejected",
+        s.turn,
+        runs[bad],
+        actor=actor[bad],
+        obj=issue[bad],
+        yes=result.yes[bad],
+        no=result.no[bad],
+        value=new[bad],
     )
     if "legitimacy" in ctx.on:
         s.prestige[runs[bad], actor[bad]] = np.maximum(

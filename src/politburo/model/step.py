@@ -179,8 +179,12 @@ def drift(ctx: Context) -> None:
     ctx.refresh()
 
 
-def step(ctx: Context, policy_fn: Policy, external: Plan | None = None,
-         external_leaders: NDArray[np.bool_] | None = None) -> Plan:
+def step(
+    ctx: Context,
+    policy_fn: Policy,
+    external: Plan | None = None,
+    external_leaders: NDArray[np.bool_] | None = None,
+) -> Plan:
     """Advance every run of the batch by one month; return the actions taken.
 
     ``external`` supplies the actions of ``external_leaders`` (L,) (a human or a learning

@@ -31,7 +31,5 @@ def enabled_mechanisms(ablate: Iterable[str] = ()) -> frozenset[str]:
     unknown = sorted(off - MECHANISMS.keys())
     if unknown:
         valid = ", ".join(MECHANISMS)
-        raise UnknownMechanismError(
-            f"unknown mechanism {', '.join(unknown)}; valid names: {valid}"
-        )
+        raise UnknownMechanismError(f"unknown mechanism {', '.join(unknown)}; valid names: {valid}")
     return frozenset(MECHANISMS.keys() - off)

@@ -15,7 +15,9 @@ from politburo.model.params import Parameters
 from politburo.model.world import World
 
 
-def effective_traits(world: World, params: Parameters, on: frozenset[str]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+def effective_traits(
+    world: World, params: Parameters, on: frozenset[str]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """(traits (L, 6), stigma (L,)) as the rules see them."""
     if "traits" in on:
         return world.traits, world.stigma

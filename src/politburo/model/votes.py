@@ -29,7 +29,9 @@ class Tally:
     passed: NDArray[np.bool_]  # (R,)
 
 
-def policy_distance(a: NDArray[np.float64], b: NDArray[np.float64], weight: NDArray[np.float64]) -> NDArray[np.float64]:
+def policy_distance(
+    a: NDArray[np.float64], b: NDArray[np.float64], weight: NDArray[np.float64]
+) -> NDArray[np.float64]:
     """Salience-weighted mean distance on the issues, 0-1 (positions are in [-1, 1])."""
     total = np.maximum(weight.sum(axis=-1), 1e-9)
     return (np.abs(a - b) * weight).sum(axis=-1) / (2.0 * total)
@@ -66,8 +68,10 @@ def leader_support(
         same_target = patron == patron[k, t][:, None]
         with_target = np.where(same_target, 1.0, np.where(coalition[k, :, t], 0.7, 0.0))
         bond = s.loyalty[rows]  # a client's bond; principals have loyalty 1
-        u += p.vote_loyalty_weight * bond * (
-            with_mover * has_mover[:, None] - with_target * has_target[:, None]
+        u += (
+            p.vote_loyalty_weight
+            * bond
+            * (with_mover * has_mover[:, None] - with_target * has_target[:, None])
         )
 
     if policy_gain is not None:
@@ -77,9 +81,11 @@ def leader_support(
         pos = s.position[rows]
         d_target = policy_distance(pos, s.position[rows, t][:, None, :], sal)
         d_mover = policy_distance(pos, s.position[rows, m][:, None, :], sal)
-        u += p.vote_policy_weight * np.where(
-            has_mover[:, None], d_target - d_mover, d_target - 0.25
-        ) * has_target[:, None]
+        u += (
+            p.vote_policy_weight
+            * np.where(has_mover[:, None], d_target - d_mover, d_target - 0.25)
+            * has_target[:, None]
+        )
 
     prestige_t = np.where(has_target, s.prestige[rows, t], 0.0)
     prestige_m = np.where(has_mover, s.prestige[rows, m], 0.5)
@@ -169,7 +175,9 @@ def tally(
             # The control body is elected by the same congress; it is modelled as voting
             # in the same proportions as the committee (a documented simplification).
             size = ctx.world.full_seats[other][min(s.turn, ctx.world.months - 1)]
-            committee = max(int(ctx.world.full_seats["committee"][min(s.turn, ctx.world.months - 1)]), 1)
+            committee = max(
+                int(ctx.world.full_seats["committee"][min(s.turn, ctx.world.months - 1)]), 1
+            )
             scale += size / committee
         yes = np.rint(yes * scale).astype(np.int64)
         no = np.rint(no * scale).astype(np.int64)

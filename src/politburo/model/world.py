@@ -146,7 +146,7 @@ def compile_world(scenario: Scenario) -> World:
     ri = {name: i for i, name in enumerate(rule_ids)}
     bodies = {b.id: b for b in s.bodies}
     role_of = {b.id: b.role for b in s.bodies}
-    role_body = {b.role: b.id for b in s.bodies}
+    role_body: dict[str, str] = {b.role: b.id for b in s.bodies}
     L, I = len(leader_ids), len(issue_ids)  # noqa: E741 - shape letters, as in the docs
     start = month_index(s.calendar.start)
     months = month_index(s.calendar.end) - start + 1
@@ -197,15 +197,15 @@ def compile_world(scenario: Scenario) -> World:
     sec_patron = np.full(len(region_ids), -1, dtype=np.int64)
     sec_loyalty = np.zeros(len(region_ids))
     for g, region in enumerate(s.regions):
-        for name, count in region.membership.counts.items():
-            members0[g, ci[name]] = count
+        for cohort_id, count in region.membership.counts.items():
+            members0[g, ci[cohort_id]] = count
         if region.secretary.patron is not None:
             sec_patron[g] = patron0[li[region.secretary.patron]]
             sec_loyalty[g] = region.secretary.loyalty
 
     full_seats: dict[str, NDArray[np.int64]] = {}
     candidate_seats: dict[str, NDArray[np.int64]] = {}
-    body_names = {}
+    body_names: dict[str, str] = {}
     for body in s.bodies:
         full = np.zeros(months, dtype=np.int64)
         cand = np.zeros(months, dtype=np.int64)
@@ -222,8 +222,8 @@ def compile_world(scenario: Scenario) -> World:
     committee0 = np.full(max_committee, -2, dtype=np.int64)
     filled = 0
     if committee.composition is not None:
-        for name, seats in committee.composition.seats.items():
-            patron = -1 if name == "uncommitted" else int(patron0[li[name]])
+        for holder_id, seats in committee.composition.seats.items():
+            patron = -1 if holder_id == "uncommitted" else int(patron0[li[holder_id]])
             committee0[filled : filled + seats] = patron
             filled += seats
     committee0[filled : int(full_seats["committee"][0])] = -1

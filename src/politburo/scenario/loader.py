@@ -58,7 +58,9 @@ def _compose_unique(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool
         if key in seen:
             mark = key_node.start_mark
             raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r} (first at line {seen[key].start_mark.line + 1})",
+                None,
+                None,
+                f"duplicate key {key!r} (first at line {seen[key].start_mark.line + 1})",
                 mark,
             )
         seen[key] = key_node
@@ -67,11 +69,13 @@ def _compose_unique(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool
 
 _UniqueKeyLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    _compose_unique,  # type: ignore[arg-type]
+    _compose_unique,
 )
 
 
-def _positions(node: yaml.Node, path: tuple[Any, ...], out: dict[tuple[Any, ...], Location]) -> None:
+def _positions(
+    node: yaml.Node, path: tuple[Any, ...], out: dict[tuple[Any, ...], Location]
+) -> None:
     out[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:

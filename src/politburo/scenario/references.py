@@ -51,9 +51,12 @@ def _problems(s: Scenario) -> Iterator[Problem]:
     roles = Counter(body.role for body in s.bodies)
     for role in ("leadership", "committee", "congress"):
         if roles[role] != 1:
-            yield ("bodies",), (
-                f"needs exactly one body with role {role!r} (found {roles[role]}); "
-                "the engine elects and votes through it"
+            yield (
+                ("bodies",),
+                (
+                    f"needs exactly one body with role {role!r} (found {roles[role]}); "
+                    "the engine elects and votes through it"
+                ),
             )
 
     for i, body in enumerate(s.bodies):
@@ -61,9 +64,12 @@ def _problems(s: Scenario) -> Iterator[Problem]:
             yield ("bodies", i, "elected_by"), _one_of("body", body.elected_by, bodies)
         first = month_index(body.sizes[0].from_)
         if first > start:
-            yield ("bodies", i, "sizes", 0, "from"), (
-                f"first size applies from {body.sizes[0].from_}, after the calendar start "
-                f"{s.calendar.start}; give the size in force at the start"
+            yield (
+                ("bodies", i, "sizes", 0, "from"),
+                (
+                    f"first size applies from {body.sizes[0].from_}, after the calendar start "
+                    f"{s.calendar.start}; give the size in force at the start"
+                ),
             )
         for j in range(1, len(body.sizes)):
             if month_index(body.sizes[j].from_) <= month_index(body.sizes[j - 1].from_):
@@ -71,15 +77,17 @@ def _problems(s: Scenario) -> Iterator[Problem]:
         if body.composition is not None:
             for name, seats in body.composition.seats.items():
                 if name != "uncommitted" and name not in leaders:
-                    yield ("bodies", i, "composition", "seats", name), _one_of(
-                        "leader", name, leaders | {"uncommitted"}
+                    yield (
+                        ("bodies", i, "composition", "seats", name),
+                        _one_of("leader", name, leaders | {"uncommitted"}),
                     )
                 if seats < 0:
                     yield ("bodies", i, "composition", "seats", name), "seats cannot be negative"
             total = sum(body.composition.seats.values())
             if total > body.sizes[0].full:
-                yield ("bodies", i, "composition"), (
-                    f"composition has {total} seats but the body has {body.sizes[0].full}"
+                yield (
+                    ("bodies", i, "composition"),
+                    (f"composition has {total} seats but the body has {body.sizes[0].full}"),
                 )
 
     for i, office in enumerate(s.offices):
@@ -93,13 +101,15 @@ def _problems(s: Scenario) -> Iterator[Problem]:
     for i, leader in enumerate(s.leaders):
         for j, position in enumerate(leader.positions):
             if position.issue not in issues:
-                yield ("leaders", i, "positions", j, "issue"), _one_of(
-                    "issue", position.issue, issues
+                yield (
+                    ("leaders", i, "positions", j, "issue"),
+                    _one_of("issue", position.issue, issues),
                 )
         if leader.patron is not None:
             if leader.patron.leader not in leaders:
-                yield ("leaders", i, "patron", "leader"), _one_of(
-                    "leader", leader.patron.leader, leaders
+                yield (
+                    ("leaders", i, "patron", "leader"),
+                    _one_of("leader", leader.patron.leader, leaders),
                 )
             elif leader.patron.leader == leader.id:
                 yield ("leaders", i, "patron", "leader"), "a leader cannot be his own patron"
@@ -119,9 +129,7 @@ def _problems(s: Scenario) -> Iterator[Problem]:
     for i, region in enumerate(s.regions):
         for name in region.membership.counts:
             if name not in cohorts:
-                yield ("regions", i, "membership", "counts", name), _one_of(
-                    "cohort", name, cohorts
-                )
+                yield ("regions", i, "membership", "counts", name), _one_of("cohort", name, cohorts)
         patron = region.secretary.patron
         if patron is not None and patron not in leaders:
             yield ("regions", i, "secretary", "patron"), _one_of("leader", patron, leaders)
@@ -136,15 +144,16 @@ def _problems(s: Scenario) -> Iterator[Problem]:
     for i, event in enumerate(s.events):
         when = month_index(event.date)
         if not start <= when <= end:
-            yield ("events", i, "date"), (
-                f"{event.date} is outside the calendar {s.calendar.start} to {s.calendar.end}"
+            yield (
+                ("events", i, "date"),
+                (f"{event.date} is outside the calendar {s.calendar.start} to {s.calendar.end}"),
             )
         for j, effect in enumerate(event.effects):
             where = ("events", i, "effects", j)
             for field in ("leader", "of", "target"):
-                name = getattr(effect, field, None)
-                if isinstance(name, str) and name not in leaders:
-                    yield (*where, field), _one_of("leader", name, leaders)
+                ref = getattr(effect, field, None)
+                if isinstance(ref, str) and ref not in leaders:
+                    yield (*where, field), _one_of("leader", ref, leaders)
             for field in ("orators", "absent"):
                 for k, name in enumerate(getattr(effect, field, []) or []):
                     if name not in leaders:
@@ -162,9 +171,9 @@ def _problems(s: Scenario) -> Iterator[Problem]:
                 ("office", offices, "office"),
             )
             for field, known, kind in checks:
-                name = getattr(effect, field, None)
-                if isinstance(name, str) and name not in known:
-                    yield (*where, field), _one_of(kind, name, known)
+                ref = getattr(effect, field, None)
+                if isinstance(ref, str) and ref not in known:
+                    yield (*where, field), _one_of(kind, ref, known)
 
     if s.history is not None:
         h = s.history
@@ -176,14 +185,16 @@ def _problems(s: Scenario) -> Iterator[Problem]:
         for name, record in h.eliminations.items():
             if name not in leaders:
                 yield ("history", "eliminations", name), _one_of("leader", name, leaders)
-            for office in record.offices:
-                if office not in offices:
-                    yield ("history", "eliminations", name, "offices", office), _one_of(
-                        "office", office, offices
+            for office_id in record.offices:
+                if office_id not in offices:
+                    yield (
+                        ("history", "eliminations", name, "offices", office_id),
+                        _one_of("office", office_id, offices),
                     )
         for k, alliance in enumerate(h.alliances):
             for m, name in enumerate(alliance.members):
                 if name not in leaders:
-                    yield ("history", "alliances", k, "members", m), _one_of(
-                        "leader", name, leaders
+                    yield (
+                        ("history", "alliances", k, "members", m),
+                        _one_of("leader", name, leaders),
                     )
