@@ -260,12 +260,21 @@ def _show_view(view: dict[str, Any]) -> None:
 
 
 def _show_choices(choices: list[Any]) -> None:
-    table = Table(title="Your legal actions")
-    table.add_column("#", justify="right")
+    """One row per kind of action; each option numbered with its target."""
+    from politburo.agents.human import target_label
+
+    table = Table(title="Your legal actions (type the numbers)")
     table.add_column("action")
+    table.add_column("options")
     table.add_column("likely effect", style="dim")
+    rows: dict[Any, list[str]] = {}
+    first: dict[Any, Any] = {}
     for k, choice in enumerate(choices):
-        table.add_row(str(k), choice.text, choice.hint)
+        rows.setdefault(choice.verb, []).append(f"[bold]{k}[/] {target_label(choice)}".strip())
+        first.setdefault(choice.verb, choice)
+    for verb, options in rows.items():
+        sample = first[verb]
+        table.add_row(sample.verb_text, "  ".join(options), sample.hint)
     out.print(table)
 
 

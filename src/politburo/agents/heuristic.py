@@ -20,7 +20,7 @@ from politburo.model.rng import Stream
 from politburo.model.votes import policy_distance
 from politburo.model.world import POWER, SEAT_CANDIDATE, SEAT_FULL
 
-PASS_SCORE = 0.05
+PASS_SCORE = 0.15
 
 
 def _majorities(ctx: Context) -> dict[str, NDArray[np.float64]]:
@@ -122,7 +122,9 @@ def score_actions(ctx: Context) -> dict[Verb, NDArray[np.float64]]:
     )
 
     # Words: polemics, the line, the rank and file.
-    scores[Verb.ATTACK] = (0.6 * amb * ora * (0.5 + arr))[None, :, None] * is_threat
+    scores[Verb.ATTACK] = (
+        (0.8 * amb * ora * (0.5 + arr))[None, :, None] * s.prestige[:, None, :] * is_threat
+    )
     scores[Verb.DEFEND_LINE] = ((0.3 + 0.4 * cun)[None, :] * (1.0 - 2.0 * line_dist) * 0.5)[
         :, :, None
     ]
@@ -210,7 +212,14 @@ def score_actions(ctx: Context) -> dict[Verb, NDArray[np.float64]]:
 
     # Patronage: win over the unattached who hold seats or offices.
     value = np.where(s.seat == SEAT_FULL, 1.0, np.where(s.seat == SEAT_CANDIDATE, 0.5, 0.3))
-    scores[Verb.WIN_OVER] = 0.6 * (amb * cun)[None, :, None] * value[:, None, :]
+    current = s.patron  # (R, L) whom each target follows now
+    # (R, L, L): how much stronger leader i looks to j than j's present patron does
+    pull = (
+        ctx.perceived.transpose(0, 2, 1)
+        - np.take_along_axis(ctx.perceived, current[:, :, None], axis=2)[:, None, :, 0]
+    )
+    feasible = np.clip(0.2 + 3.0 * pull - 0.4 * amb[None, None, :], 0.0, 1.0)
+    scores[Verb.WIN_OVER] = 0.8 * (amb * cun)[None, :, None] * value[:, None, :] * feasible
 
     # Recant when beaten: the flexible and less ambitious submit.
     beaten = (s.rung + 1) / max(len(w.ladder), 1)

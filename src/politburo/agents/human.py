@@ -45,6 +45,45 @@ class Choice:
     target: int
     text: str
     hint: str
+    verb_text: str = ""
+    target_text: str = ""
+
+
+def target_label(choice: Choice) -> str:
+    """Short name of a choice's target ('' for none)."""
+    return choice.target_text
+
+
+VERB_TEXT: dict[Verb, str] = {
+    Verb.PASS: "do nothing",
+    Verb.RECANT: "recant and submit",
+    Verb.BREAK_ALLIANCE: "break alliance with",
+    Verb.PROPOSE_ALLIANCE: "propose alliance to",
+    Verb.SHIFT_POSITION: "shift your position",
+    Verb.WIN_OVER: "win over as client",
+    Verb.APPOINT: "appoint a client secretary in",
+    Verb.RECRUIT: "recruit members in",
+    Verb.ATTACK: "attack in a polemic",
+    Verb.DEFEND_LINE: "defend the line",
+    Verb.CRITICIZE_LINE: "criticize the line and bureaucracy",
+    Verb.APPEAL: "appeal to the rank and file",
+    Verb.GATHER_MATERIAL: "gather material on",
+    Verb.ORGANIZE_FACTION: "organize a faction",
+    Verb.PROPOSE_POLICY: "propose moving the line",
+    Verb.MOVE_DISCIPLINE: "move the next disciplinary step against",
+}
+
+
+def _target_text(ctx: Context, verb: Verb, target: int) -> str:
+    kind = TARGET_KIND[verb]
+    w = ctx.world
+    if kind == "leader":
+        return w.leader_ids[target]
+    if kind == "region":
+        return w.region_ids[target]
+    if kind == "issue":
+        return f"{w.issue_ids[target // 2]}{'+' if target % 2 else '-'}"
+    return ""
 
 
 def legal_choices(ctx: Context, leader: int, run: int = 0) -> list[Choice]:
@@ -54,7 +93,16 @@ def legal_choices(ctx: Context, leader: int, run: int = 0) -> list[Choice]:
         mask = legal_targets(ctx, verb)[run, leader]
         for target in np.flatnonzero(mask):
             t = int(target) if TARGET_KIND[verb] != "none" else -1
-            choices.append(Choice(verb, t, describe(ctx, verb, max(t, 0)), HINTS[verb]))
+            choices.append(
+                Choice(
+                    verb,
+                    t,
+                    describe(ctx, verb, max(t, 0)),
+                    HINTS[verb],
+                    VERB_TEXT[verb],
+                    _target_text(ctx, verb, t),
+                )
+            )
     return choices
 
 

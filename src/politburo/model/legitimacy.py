@@ -42,7 +42,9 @@ def attack(
     p = ctx.params
     oratory = ctx.trait("oratory")[actor]
     press = ctx.powers[runs, actor, POWER["press"]]
-    _shift(ctx, runs, target, -p.attack_effect * oratory * (1.0 + press))
+    # Attacks bite in proportion to the standing they attack.
+    standing = ctx.state.prestige[runs, target]
+    _shift(ctx, runs, target, -p.attack_effect * oratory * (1.0 + press) * standing)
     _shift(ctx, runs, actor, -p.attack_backlash * ctx.trait("arrogance")[actor])
     ctx.log.record("attacked", ctx.state.turn, runs, actor=actor, target=target)
 
