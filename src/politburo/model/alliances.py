@@ -31,8 +31,9 @@ def threat_scores(ctx: Context) -> NDArray[np.float64]:
     # Real power as perceived, plus stature: a prestigious independent is a potential
     # rival even while his bloc is powerless.
     potential = ctx.perceived + ctx.params.threat_stature_weight * ctx.seen_power[:, None, :]
-    score = potential * (0.6 + 0.8 * distance)
-    score = np.where(s.ally, score * 0.5, score)
+    p = ctx.params
+    score = potential * (1.0 + p.threat_policy_weight * distance)
+    score = np.where(s.ally, score * p.ally_threat_discount, score)
     rival = ctx.principal[:, None, :] & (s.patron[:, :, None] != s.patron[:, None, :])
     return np.where(rival, score, 0.0)
 
@@ -63,11 +64,11 @@ def propose_alliance(
     arrogance = ctx.trait("arrogance")[actor]
     draw = ctx.random(Stream.ALLIANCE, (w.n_leaders,))[runs, actor]
     utility = (
-        4.0 * (fear_common - fear_actor)
-        + 1.0 * (their_threat == threat[runs, actor])
-        - distance / max(p.alliance_policy_tolerance, 1e-9) * (0.5 + rigidity)
-        - 0.3 * arrogance
-        + (draw - 0.5) * 0.5
+        p.alliance_fear_weight * (fear_common - fear_actor)
+        + p.alliance_common_enemy_bonus * (their_threat == threat[runs, actor])
+        - distance / max(p.alliance_policy_tolerance, 1e-9) * ctx.leverage(rigidity)
+        - p.alliance_arrogance_cost * arrogance
+        + (draw - 0.5) * p.alliance_noise
     )
     ok = utility > 0
     a, t, r = actor[ok], target[ok], runs[ok]
@@ -94,30 +95,31 @@ def win_over(
 ) -> None:
     """Try to make the target one's client: he comes if the actor looks stronger than
     his present patron (or than himself), policy permitting."""
-    s, w = ctx.state, ctx.world
+    s, w, p = ctx.state, ctx.world, ctx.params
     current = s.patron[runs, target]
     pull = ctx.perceived[runs, target, actor] - ctx.perceived[runs, target, current]
-    bond = np.where(current == target, 0.5, s.loyalty[runs, target])
+    # An unattached leader's bond to his own independence counts as half loyalty.
+    bond = np.where(current == target, 0.5 * s.loyalty[runs, target], s.loyalty[runs, target])
     distance = (
         policy_distance(s.position[runs, actor], s.position[runs, target], w.salience[target])
         if "policy" in ctx.on
         else np.zeros(runs.size)
     )
+    resistance = (
+        bond + ctx.trait("ambition")[target] + distance * ctx.trait("rigidity")[target]
+    ) / 3
     chance = np.clip(
-        0.3
-        + 1.5 * pull
-        - 0.5 * bond
-        - distance * ctx.trait("rigidity")[target]
-        - 0.4 * ctx.trait("ambition")[target]
-        + 0.2 * ctx.trait("cunning")[actor],
+        p.win_over_base
+        + p.win_over_pull * pull * ctx.leverage(ctx.trait("cunning")[actor])
+        - p.win_over_resistance * resistance,
         0.0,
-        0.6,
+        p.win_over_cap,
     )
     draw = ctx.random(Stream.WIN_OVER, (w.n_leaders,))[runs, actor]
     ok = draw < chance
     r, a, t = runs[ok], actor[ok], target[ok]
     s.patron[r, t] = s.patron[r, a]
-    s.loyalty[r, t] = 0.6
+    s.loyalty[r, t] = p.won_over_loyalty
     s.ally[r, t, :] = False
     s.ally[r, :, t] = False
     ctx.log.record("won_over", s.turn, r, actor=a, target=t)
@@ -126,8 +128,14 @@ def win_over(
 
 def drift_loyalty(ctx: Context) -> None:
     """Clients of a strong patron grow more loyal; clients of a fading one less."""
-    s = ctx.state
+    s, p = ctx.state, ctx.params
     L = ctx.world.n_leaders
     patron_power = s.real_power[ctx.rows[:, None], s.patron]
     client = s.patron != np.arange(L)[None, :]
-    s.loyalty = np.where(client, np.clip(s.loyalty + 0.02 * (patron_power - 0.2), 0.2, 1.0), 1.0)
+    s.loyalty = np.where(
+        client,
+        np.clip(
+            s.loyalty + p.loyalty_drift * (patron_power - p.loyalty_floor), p.loyalty_floor, 1.0
+        ),
+        1.0,
+    )

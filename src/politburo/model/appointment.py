@@ -23,7 +23,7 @@ def appoint_secretaries(
     s, p = ctx.state, ctx.params
     power = ctx.powers[runs, actor, POWER["appointment"]]
     organization = ctx.trait("organization")[actor]
-    chance = p.appointment_success * np.clip(power, 0, 1) * (0.5 + 0.5 * organization)
+    chance = p.appointment_success * np.clip(power, 0, 1) * ctx.leverage(organization)
     draw = ctx.random(Stream.APPOINTMENT, (ctx.world.n_leaders,))[runs, actor]
     ok = draw < chance
     s.secretary_patron[runs[ok], region[ok]] = s.patron[runs[ok], actor[ok]]
@@ -44,5 +44,7 @@ def drift_secretaries(ctx: Context) -> None:
     """Secretaries grow into their posts: loyalty to the patron firms up over time."""
     s = ctx.state
     s.secretary_loyalty = np.where(
-        s.secretary_patron >= 0, np.minimum(1.0, s.secretary_loyalty + 0.01), 0.0
+        s.secretary_patron >= 0,
+        np.minimum(1.0, s.secretary_loyalty + ctx.params.secretary_loyalty_growth),
+        0.0,
     )

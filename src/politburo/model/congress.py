@@ -28,9 +28,14 @@ def veteran_lean(ctx: Context) -> NDArray[np.float64]:
     faction's pull, and hold stigma and arrogance against a leader."""
     s, p, w = ctx.state, ctx.params, ctx.world
     attraction = s.prestige + s.appeal + faction_boost(ctx)
-    attraction -= 0.5 * ctx.stigma[None, :] + 0.2 * ctx.trait("arrogance")[None, :]
+    attraction -= (
+        p.member_stigma_weight * ctx.stigma[None, :]
+        + p.member_arrogance_weight * ctx.trait("arrogance")[None, :]
+    )
     if "policy" in ctx.on:
-        attraction -= 0.5 * policy_distance(s.position, s.line[:, None, :], w.salience[None])
+        attraction -= p.member_policy_weight * policy_distance(
+            s.position, s.line[:, None, :], w.salience[None]
+        )
     # Clients' appeal counts for their bloc.
     bloc_attraction = np.full_like(attraction, -np.inf)
     for leader in range(w.n_leaders):
@@ -109,7 +114,7 @@ def report_vote(ctx: Context, shares: NDArray[np.float64], delegates: int, kind:
     yes_share = (shares[runs, :L] * coalition[runs]).sum(axis=1)
     no_share = (shares[runs, :L] * opposition[runs]).sum(axis=1)
     rest = 1.0 - yes_share - no_share
-    # The uncommitted and the neutral blocs side with the line unless it looks weak.
+    # The uncommitted and the neutral blocs split, leaning to the side that looks stronger.
     yes_share = yes_share + rest * np.clip(0.5 + (yes_share - no_share), 0.0, 1.0)
     no_share = 1.0 - yes_share
     yes = np.rint(yes_share * delegates).astype(np.int64)
@@ -121,7 +126,7 @@ def report_vote(ctx: Context, shares: NDArray[np.float64], delegates: int, kind:
         hit = runs[lost & opposition[runs, leader]]
         if "legitimacy" in ctx.on:
             s.prestige[hit, leader] = np.maximum(0.0, s.prestige[hit, leader] - p.defeat_cost)
-        s.pretext[hit, leader] = np.minimum(1.0, s.pretext[hit, leader] + 0.2)
+        s.pretext[hit, leader] = np.minimum(1.0, s.pretext[hit, leader] + p.condemnation_pretext)
 
 
 def elect_committee(ctx: Context, shares: NDArray[np.float64]) -> None:

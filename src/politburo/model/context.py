@@ -67,6 +67,11 @@ class Context:
         """Uniform numbers for this month and stream, (R, *shape)."""
         return uniform(self.state.keys, self.state.turn, stream, shape)
 
+    def leverage(self, values: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Scale factor from a 0-1 quality: (1 - leverage) + leverage * value."""
+        lev = self.params.trait_leverage
+        return (1.0 - lev) + lev * values
+
     def trait(self, name: str) -> NDArray[np.float64]:
         """(L,) one trait of every leader (neutral when the traits mechanism is off)."""
         return self.traits[:, TRAIT[name]]

@@ -94,7 +94,7 @@ def _apply(
     if effect == "censure":
         if "legitimacy" in ctx.on:
             s.prestige[runs, target] = np.maximum(0.0, s.prestige[runs, target] - p.censure_cost)
-        s.pretext[runs, target] = np.minimum(1.0, s.pretext[runs, target] + 0.1)
+        s.pretext[runs, target] = np.minimum(1.0, s.pretext[runs, target] + p.censure_pretext)
     elif effect == "remove_office":
         chosen = main_office_of(ctx, runs, target) if office is None else office
         for o in np.unique(chosen[chosen >= 0]):
@@ -150,7 +150,7 @@ def recant(ctx: Context, runs: NDArray[np.int64], actor: NDArray[np.int64]) -> N
     for k in range(L):
         follows = s.patron[runs, k] == actor
         s.patron[runs[follows], k] = new_patron[follows]
-    s.loyalty[runs, actor] = 0.5
+    s.loyalty[runs, actor] = ctx.params.recant_loyalty
     s.faction[runs, actor] = False
     s.ally[runs, actor, :] = False
     s.ally[runs, :, actor] = False

@@ -28,7 +28,8 @@ def gather_information(ctx: Context) -> None:
     s.material += detected * p.material_gain
     found = detected.any(axis=1)  # (R, L) factions found this month
     first = detected.argmax(axis=1)
-    pretext = np.where(ctx.faction_ban, 0.3, 0.05)[:, None]
+    pretext = p.detection_pretext * np.where(ctx.faction_ban, 1.0, p.unbanned_evidence_weight)
+    pretext = pretext[:, None]
     s.pretext = np.minimum(1.0, s.pretext + found * pretext)
     rr, jj = np.nonzero(found)
     ctx.log.record("faction_detected", s.turn, rr, actor=first[rr, jj], target=jj)
@@ -40,7 +41,7 @@ def gather_material(
     """Collect compromising material on a rival (more with information and cunning)."""
     s, p = ctx.state, ctx.params
     cunning = ctx.trait("cunning")[actor]
-    gain = p.material_gain * ctx.info[runs, actor] * (0.5 + 0.5 * cunning)
+    gain = p.material_gain * ctx.info[runs, actor] * ctx.leverage(cunning)
     s.material[runs, actor, target] = np.minimum(1.0, s.material[runs, actor, target] + gain)
     ctx.log.record("gathered_material", s.turn, runs, actor=actor, target=target, value=gain)
 

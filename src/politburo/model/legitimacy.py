@@ -63,11 +63,11 @@ def criticize_line(ctx: Context, runs: NDArray[np.int64], actor: NDArray[np.int6
     distance = _line_distance(ctx, runs, actor)
     oratory = ctx.trait("oratory")[actor]
     s.appeal[runs, actor] = np.minimum(
-        1.0, s.appeal[runs, actor] + 0.05 * oratory * (0.5 + distance)
+        1.0, s.appeal[runs, actor] + p.appeal_standing_gain * oratory * ctx.leverage(distance)
     )
-    _shift(ctx, runs, actor, -p.line_criticism_cost * (0.5 + ctx.trait("arrogance")[actor]))
+    _shift(ctx, runs, actor, -p.line_criticism_cost * ctx.leverage(ctx.trait("arrogance")[actor]))
     s.pretext[runs, actor] = np.minimum(
-        1.0, s.pretext[runs, actor] + np.where(ctx.faction_ban[runs], 0.05, 0.0)
+        1.0, s.pretext[runs, actor] + np.where(ctx.faction_ban[runs], p.criticism_pretext, 0.0)
     )
     ctx.log.record("criticized_line", s.turn, runs, actor=actor)
 
@@ -76,7 +76,9 @@ def appeal(ctx: Context, runs: NDArray[np.int64], actor: NDArray[np.int64]) -> N
     """Speak to the rank and file: standing among members and some prestige."""
     s, p = ctx.state, ctx.params
     oratory = ctx.trait("oratory")[actor]
-    s.appeal[runs, actor] = np.minimum(1.0, s.appeal[runs, actor] + 0.05 * oratory)
+    s.appeal[runs, actor] = np.minimum(
+        1.0, s.appeal[runs, actor] + p.appeal_standing_gain * oratory
+    )
     _shift(ctx, runs, actor, p.appeal_gain * oratory)
     ctx.log.record("appealed", s.turn, runs, actor=actor)
 
@@ -122,4 +124,4 @@ def drift_prestige(ctx: Context) -> None:
         s.prestige[:] = ctx.world.prestige0[None, :]
         return
     s.prestige += p.prestige_drift * (ctx.world.prestige0[None, :] - s.prestige)
-    s.appeal *= 0.95
+    s.appeal *= 1.0 - p.appeal_decay

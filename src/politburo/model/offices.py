@@ -38,7 +38,12 @@ def nominate(
         axis=1
     )
     is_client = s.patron[runs] != np.arange(w.n_leaders)[None, :]
-    score = s.prestige[runs] + 0.4 * is_client - 0.3 * offices_held
+    p = ctx.params
+    score = (
+        s.prestige[runs]
+        + p.nominee_client_bonus * is_client
+        - p.nominee_office_penalty * offices_held
+    )
     score = np.where(eligible, score, -np.inf)
     choice = score.argmax(axis=1)
     none = ~np.isfinite(score.max(axis=1))

@@ -34,6 +34,9 @@ class Parameters(BaseModel):
         0.6, ge=0, le=1, description="Chance an appointment with full power replaces a secretary."
     )
     appointee_loyalty: float = Field(0.75, ge=0, le=1, description="Loyalty of a new appointee.")
+    secretary_loyalty_growth: float = Field(
+        0.01, ge=0, le=1, description="Monthly growth of a secretary's loyalty to his patron."
+    )
     secretary_influence: float = Field(
         0.6, ge=0, le=1, description="Share of a delegation a fully loyal secretary shapes."
     )
@@ -48,6 +51,12 @@ class Parameters(BaseModel):
         le=1,
         description="Share of an intake owing the recruiting machine (the rest follow the line).",
     )
+    recruitment_local_share: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Share of an intake's debt owed to the region's secretary (rest: the centre).",
+    )
     membership_growth: float = Field(
         0.002, ge=0, description="Monthly natural growth of veteran cohorts."
     )
@@ -56,12 +65,31 @@ class Parameters(BaseModel):
     vote_loyalty_weight: float = Field(2.0, ge=0, description="Pull of a patron's instruction.")
     vote_policy_weight: float = Field(1.0, ge=0, description="Pull of policy agreement.")
     vote_prestige_weight: float = Field(1.2, ge=0, description="Pull of a target's prestige.")
-    vote_fear_weight: float = Field(1.5, ge=0, description="Pull toward the side seen as stronger.")
+    vote_fear_weight: float = Field(3.0, ge=0, description="Pull toward the side seen as stronger.")
     vote_stigma_weight: float = Field(0.8, ge=0, description="Push against a stigmatised target.")
     vote_pretext_weight: float = Field(
         0.8, ge=0, description="Push against a target caught in factional activity."
     )
-    vote_noise: float = Field(0.5, ge=0, description="Idiosyncratic noise of one voter.")
+    vote_noise: float = Field(0.125, ge=0, description="Idiosyncratic noise of a leader's vote.")
+    seat_vote_noise: float = Field(
+        0.5, ge=0, description="Idiosyncratic noise of an uncommitted committee member's vote."
+    )
+    vote_alliance_share: float = Field(
+        0.7, ge=0, le=1, description="Pull of an ally's cause relative to one's own bloc's."
+    )
+    vote_policy_reference: float = Field(
+        0.25, ge=0, le=1, description="Policy distance at which a target is neither near nor far."
+    )
+    vote_arrogance_weight: float = Field(0.4, ge=0, description="Push against an arrogant target.")
+    plenum_prestige: float = Field(
+        0.5, ge=0, le=1, description="Standing of a motion put by the plenum itself (no mover)."
+    )
+    unbanned_evidence_weight: float = Field(
+        0.3,
+        ge=0,
+        le=1,
+        description="How much factional activity counts against a leader when factions are legal.",
+    )
     vote_collegiality: float = Field(
         1.5, ge=0, description="Reluctance to punish a comrade: a push against any discipline."
     )
@@ -76,6 +104,14 @@ class Parameters(BaseModel):
     member_lean_temperature: float = Field(
         0.25, gt=0, description="How sharply veteran members prefer the most attractive leader."
     )
+    member_stigma_weight: float = Field(0.5, ge=0, description="Members' aversion to stigma.")
+    member_arrogance_weight: float = Field(0.2, ge=0, description="Members' aversion to arrogance.")
+    member_policy_weight: float = Field(
+        0.5, ge=0, description="Members' aversion to a leader far from the line."
+    )
+    condemnation_pretext: float = Field(
+        0.2, ge=0, le=1, description="Evidence against an opposition a congress condemns."
+    )
     uncommitted_share: float = Field(
         0.35, ge=0, le=1, description="Share of veteran members who follow no leader."
     )
@@ -89,6 +125,9 @@ class Parameters(BaseModel):
     )
     material_gain: float = Field(
         0.15, ge=0, description="Material gathered per action at full info."
+    )
+    detection_pretext: float = Field(
+        0.3, ge=0, le=1, description="Evidence against a faction leader when his faction is found."
     )
     material_decay: float = Field(0.03, ge=0, le=1, description="Monthly decay of material.")
 
@@ -123,6 +162,18 @@ class Parameters(BaseModel):
     defeat_cost: float = Field(0.08, ge=0, description="Prestige lost by losing a vote one moved.")
     censure_cost: float = Field(0.06, ge=0, description="Prestige lost by being censured.")
     appeal_gain: float = Field(0.02, ge=0, description="Prestige from a rank-and-file appeal.")
+    appeal_standing_gain: float = Field(
+        0.05,
+        ge=0,
+        description="Standing among members from an appeal or a critique, at full oratory.",
+    )
+    appeal_decay: float = Field(0.05, ge=0, le=1, description="Monthly fading of that standing.")
+    criticism_pretext: float = Field(
+        0.05,
+        ge=0,
+        le=1,
+        description="Evidence of factionalism from criticizing the line under a ban.",
+    )
 
     # --- alliances -----------------------------------------------------------------------
     alliance_policy_tolerance: float = Field(
@@ -130,6 +181,39 @@ class Parameters(BaseModel):
     )
     threat_stature_weight: float = Field(
         0.5, ge=0, description="Weight of a rival's visible stature in how much he is feared."
+    )
+    threat_policy_weight: float = Field(
+        0.8, ge=0, description="How much policy distance adds to fear of a rival."
+    )
+    ally_threat_discount: float = Field(
+        0.5, ge=0, le=1, description="Factor on the fear of a rival who is an ally."
+    )
+    alliance_fear_weight: float = Field(
+        4.0, ge=0, description="Weight of fearing the common enemy more than the proposer."
+    )
+    alliance_common_enemy_bonus: float = Field(
+        1.0, ge=0, description="Bonus for an offer against one's own main threat."
+    )
+    alliance_arrogance_cost: float = Field(
+        0.3, ge=0, description="Penalty of an arrogant proposer."
+    )
+    alliance_noise: float = Field(0.5, ge=0, description="Noise in accepting an alliance.")
+    win_over_base: float = Field(0.3, ge=0, le=1, description="Base chance of winning a client.")
+    win_over_pull: float = Field(
+        1.5,
+        ge=0,
+        description="Chance gained per unit the recruiter looks stronger than the patron.",
+    )
+    win_over_resistance: float = Field(
+        1.0, ge=0, description="Chance lost to the target's loyalty, ambition and policy distance."
+    )
+    win_over_cap: float = Field(0.6, ge=0, le=1, description="Highest chance of winning a client.")
+    won_over_loyalty: float = Field(0.6, ge=0, le=1, description="Loyalty of a new client.")
+    loyalty_drift: float = Field(
+        0.02, ge=0, description="Monthly change of client loyalty per unit of patron power."
+    )
+    loyalty_floor: float = Field(
+        0.2, ge=0, le=1, description="Lowest loyalty; also the patron power that keeps it steady."
     )
     alliance_break_power: float = Field(
         0.5, ge=0, le=1, description="An ally whose seen power passes this share becomes a threat."
@@ -139,6 +223,16 @@ class Parameters(BaseModel):
     discipline_cooldown: int = Field(
         6, ge=0, description="Months before the next rung may be moved against the same target."
     )
+    censure_pretext: float = Field(
+        0.1, ge=0, le=1, description="Evidence a censure adds against its target."
+    )
+    recant_loyalty: float = Field(0.5, ge=0, le=1, description="Loyalty of one who recanted.")
+    nominee_client_bonus: float = Field(
+        0.4, ge=0, description="Preference for a client over a principal when filling a post."
+    )
+    nominee_office_penalty: float = Field(
+        0.3, ge=0, description="Preference against a nominee per office he already holds."
+    )
     recant_threshold: float = Field(
         0.08, ge=0, le=1, description="Real power below which a flexible loser may recant."
     )
@@ -146,12 +240,32 @@ class Parameters(BaseModel):
     # --- policy --------------------------------------------------------------------------
     position_shift: float = Field(0.15, ge=0, le=2, description="Step of a position shift.")
     line_shift: float = Field(0.2, ge=0, le=2, description="Step of a policy motion that passes.")
+    policy_vote_scale: float = Field(
+        4.0, ge=0, description="Weight of a policy move's effect on a voter's own position."
+    )
+    policy_defeat_share: float = Field(
+        0.5, ge=0, le=1, description="Share of the defeat cost paid for a rejected policy motion."
+    )
+    crisis_line_push: float = Field(
+        0.05, ge=0, description="Monthly move of the line under a running crisis (per unit push)."
+    )
+    crisis_side_sharpness: float = Field(
+        3.0, gt=0, description="How sharply a crisis sorts leaders into right and wrong sides."
+    )
     crisis_prestige: float = Field(
         0.03, ge=0, description="Monthly prestige change from being on the right side of a crisis."
     )
 
     # --- traits --------------------------------------------------------------------------
     neutral_trait: float = Field(0.5, ge=0, le=1, description="Trait value when traits are off.")
+
+    # --- shared shapes ------------------------------------------------------------------
+    trait_leverage: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="How far a trait scales an effect: factor = (1 - leverage) + leverage * trait.",
+    )
 
     # --- power ---------------------------------------------------------------------------
     leadership_power_weight: float = Field(

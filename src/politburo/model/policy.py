@@ -41,7 +41,7 @@ def propose_policy(
     new = np.clip(old + sign * p.line_shift, -1.0, 1.0)
     pos = s.position[runs, :, issue]  # (n, L)
     sal = w.salience[:, issue].T  # (n, L)
-    gain = (np.abs(pos - old[:, None]) - np.abs(pos - new[:, None])) * sal * 4.0
+    gain = (np.abs(pos - old[:, None]) - np.abs(pos - new[:, None])) * sal * p.policy_vote_scale
     result = tally(ctx, runs, "leadership", actor, np.full(runs.size, -1), policy_gain=gain)
     ok = result.passed
     s.line[runs[ok], issue[ok]] = new[ok]
@@ -68,7 +68,7 @@ def propose_policy(
     )
     if "legitimacy" in ctx.on:
         s.prestige[runs[bad], actor[bad]] = np.maximum(
-            0.0, s.prestige[runs[bad], actor[bad]] - 0.5 * p.defeat_cost
+            0.0, s.prestige[runs[bad], actor[bad]] - p.policy_defeat_share * p.defeat_cost
         )
 
 
@@ -78,7 +78,7 @@ def start_crisis(ctx: Context, effect: CompiledEffect) -> None:
     if "policy" not in ctx.on:
         return
     s.crisis_pressure[:, effect.issue] = effect.value
-    s.crisis_salience[:, effect.issue] = effect.about[0][1] if effect.about else 0.5
+    s.crisis_salience[:, effect.issue] = effect.about[0][1]
     s.crisis_left[:, effect.issue] = effect.months
     ctx.log.record("crisis", s.turn, ctx.rows, obj=effect.issue, value=effect.value)
 
@@ -92,8 +92,10 @@ def run_crises(ctx: Context) -> None:
     if not running.any():
         return
     push = np.where(running, s.crisis_pressure * s.crisis_salience, 0.0)  # (R, I)
-    s.line = np.clip(s.line + 0.05 * push, -1.0, 1.0)
+    s.line = np.clip(s.line + p.crisis_line_push * push, -1.0, 1.0)
     side = ((s.position - s.line[:, None, :]) * push[:, None, :]).sum(axis=2)  # (R, L)
     if "legitimacy" in ctx.on:
-        s.prestige = np.clip(s.prestige + p.crisis_prestige * np.tanh(3 * side), 0.0, 1.0)
+        s.prestige = np.clip(
+            s.prestige + p.crisis_prestige * np.tanh(p.crisis_side_sharpness * side), 0.0, 1.0
+        )
     s.crisis_left = np.maximum(s.crisis_left - 1, 0).astype(np.int16)

@@ -47,7 +47,8 @@ def _owed(ctx: Context, machine: NDArray[np.float64]) -> NDArray[np.float64]:
     local = np.zeros((R, G, L))
     rr, gg = np.nonzero(sec >= 0)
     local[rr, gg, sec[rr, gg]] = 1.0
-    return p.intake_machine_share * (0.5 * machine[:, None, :] + 0.5 * local)
+    local_share = p.recruitment_local_share
+    return p.intake_machine_share * ((1 - local_share) * machine[:, None, :] + local_share * local)
 
 
 def machine_shares(ctx: Context) -> NDArray[np.float64]:
@@ -96,7 +97,7 @@ def recruit(
     L = ctx.world.n_leaders
     intake = ctx.world.intake_cohort
     size = s.members[runs, region].sum(axis=1)
-    added = p.recruit_action_members * size * (0.5 + ctx.trait("organization")[actor])
+    added = p.recruit_action_members * size * ctx.leverage(ctx.trait("organization")[actor])
     owed = np.zeros((runs.size, L))
     if "recruitment" in ctx.on:
         # The recruiter's own bloc is both the machine and the region's secretary here.

@@ -29,6 +29,11 @@ class Tally:
     passed: NDArray[np.bool_]  # (R,)
 
 
+def _logistic(uniform: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Standard logistic noise from uniform numbers."""
+    return np.log(uniform / (1.0 - uniform + 1e-12) + 1e-12)
+
+
 def policy_distance(
     a: NDArray[np.float64], b: NDArray[np.float64], weight: NDArray[np.float64]
 ) -> NDArray[np.float64]:
@@ -64,9 +69,10 @@ def leader_support(
         coalition = ctx.coalition()[rows]
         k = np.arange(runs.size)
         same_bloc = patron == patron[k, m][:, None]
-        with_mover = np.where(same_bloc, 1.0, np.where(coalition[k, :, m], 0.7, 0.0))
+        share = p.vote_alliance_share
+        with_mover = np.where(same_bloc, 1.0, np.where(coalition[k, :, m], share, 0.0))
         same_target = patron == patron[k, t][:, None]
-        with_target = np.where(same_target, 1.0, np.where(coalition[k, :, t], 0.7, 0.0))
+        with_target = np.where(same_target, 1.0, np.where(coalition[k, :, t], share, 0.0))
         bond = s.loyalty[rows]  # a client's bond; principals have loyalty 1
         u += (
             p.vote_loyalty_weight
@@ -83,30 +89,32 @@ def leader_support(
         d_mover = policy_distance(pos, s.position[rows, m][:, None, :], sal)
         u += (
             p.vote_policy_weight
-            * np.where(has_mover[:, None], d_target - d_mover, d_target - 0.25)
+            * np.where(has_mover[:, None], d_target - d_mover, d_target - p.vote_policy_reference)
             * has_target[:, None]
         )
 
     prestige_t = np.where(has_target, s.prestige[rows, t], 0.0)
-    prestige_m = np.where(has_mover, s.prestige[rows, m], 0.5)
+    prestige_m = np.where(has_mover, s.prestige[rows, m], p.plenum_prestige)
     u -= p.vote_prestige_weight * (prestige_t - prestige_m)[:, None] * has_target[:, None]
 
     fear_m = np.where(has_mover[:, None], ctx.perceived[rows, :, m], 0.0)
     fear_t = np.where(has_target[:, None], ctx.perceived[rows, :, t], 0.0)
-    u += p.vote_fear_weight * (fear_m - fear_t) * 2.0
+    u += p.vote_fear_weight * (fear_m - fear_t)
 
-    stigma = ctx.stigma[t] + 0.5 * ctx.trait("arrogance")[t]
-    u += p.vote_stigma_weight * np.where(has_target, stigma, 0.0)[:, None]
-    pretext_scale = np.where(ctx.faction_ban[rows], 1.0, 0.3)
+    stigma = (
+        p.vote_stigma_weight * ctx.stigma[t] + p.vote_arrogance_weight * ctx.trait("arrogance")[t]
+    )
+    u += np.where(has_target, stigma, 0.0)[:, None]
+    pretext_scale = np.where(ctx.faction_ban[rows], 1.0, p.unbanned_evidence_weight)
     evidence = s.pretext[rows, t] * pretext_scale + s.material[rows, m, t] * has_mover
     u += p.vote_pretext_weight * np.where(has_target, evidence, 0.0)[:, None]
 
     u -= p.vote_collegiality * has_target[:, None]
     noise = ctx.random(Stream.VOTE_LEADERS, (L,))[rows]
-    u += p.vote_noise * np.log(noise / (1.0 - noise + 1e-12) + 1e-12) / 4.0
+    u += p.vote_noise * _logistic(noise)
     index = np.arange(L)[None, :]
-    u = np.where((index == mover[:, None]) & has_mover[:, None], 10.0, u)
-    u = np.where((index == target[:, None]) & has_target[:, None], -10.0, u)
+    u = np.where((index == mover[:, None]) & has_mover[:, None], np.inf, u)
+    u = np.where((index == target[:, None]) & has_target[:, None], -np.inf, u)
     return u
 
 
@@ -131,16 +139,22 @@ def merit_support(
         mean_sal = w.salience.mean(axis=0)[None, :]
         d_t = policy_distance(s.position[rows, t], s.line[rows], mean_sal)
         d_m = policy_distance(s.position[rows, m], s.line[rows], mean_sal)
-        u += p.vote_policy_weight * np.where(has_mover, d_t - d_m, d_t - 0.25) * has_target
+        u += (
+            p.vote_policy_weight
+            * np.where(has_mover, d_t - d_m, d_t - p.vote_policy_reference)
+            * has_target
+        )
     prestige_t = np.where(has_target, s.prestige[rows, t], 0.0)
-    prestige_m = np.where(has_mover, s.prestige[rows, m], 0.5)
+    prestige_m = np.where(has_mover, s.prestige[rows, m], p.plenum_prestige)
     u -= p.vote_prestige_weight * (prestige_t - prestige_m) * has_target
     seen_m = np.where(has_mover, ctx.seen_power[rows, m], 0.0)
     seen_t = np.where(has_target, ctx.seen_power[rows, t], 0.0)
-    u += p.vote_fear_weight * (seen_m - seen_t) * 2.0
-    stigma = ctx.stigma[t] + 0.5 * ctx.trait("arrogance")[t]
-    u += p.vote_stigma_weight * np.where(has_target, stigma, 0.0)
-    pretext_scale = np.where(ctx.faction_ban[rows], 1.0, 0.3)
+    u += p.vote_fear_weight * (seen_m - seen_t)
+    stigma = (
+        p.vote_stigma_weight * ctx.stigma[t] + p.vote_arrogance_weight * ctx.trait("arrogance")[t]
+    )
+    u += np.where(has_target, stigma, 0.0)
+    pretext_scale = np.where(ctx.faction_ban[rows], 1.0, p.unbanned_evidence_weight)
     u += p.vote_pretext_weight * np.where(has_target, s.pretext[rows, t] * pretext_scale, 0.0)
     u -= p.vote_collegiality * has_target
     return u
@@ -204,8 +218,7 @@ def _seat_vote(
     bloc_present = ctx.present[rows[:, None], bloc] & committed
     merit = merit_support(ctx, runs, mover, target, policy_gain_line)  # (n,)
     noise = ctx.random(Stream.VOTE_SEATS, (seats.shape[1],))[rows]
-    logistic = np.log(noise / (1.0 - noise + 1e-12) + 1e-12)
-    free_yes = (merit[:, None] + p.vote_noise * logistic) > 0
+    free_yes = (merit[:, None] + p.seat_vote_noise * _logistic(noise)) > 0
     if "bodies_and_votes" in ctx.on:
         follows = leader_yes[k[:, None], bloc]
         # Seats desert a bloc leader whose side looks weaker to outsiders.
