@@ -20,8 +20,6 @@ from politburo.model.rng import Stream
 from politburo.model.votes import policy_distance
 from politburo.model.world import POWER, SEAT_CANDIDATE, SEAT_FULL
 
-PASS_SCORE = 0.15
-
 
 def _majorities(ctx: Context) -> dict[str, NDArray[np.float64]]:
     """Coalition vote shares each leader can count on, per body."""
@@ -44,6 +42,8 @@ def _majorities(ctx: Context) -> dict[str, NDArray[np.float64]]:
 def score_actions(ctx: Context) -> dict[Verb, NDArray[np.float64]]:
     """(R, L, X) score of every verb and target (-inf where illegal)."""
     s, p, w = ctx.state, ctx.params, ctx.world
+    h = p.heuristic
+    lev = ctx.leverage
     R, L = s.n_runs, w.n_leaders
     amb, org, ora = ctx.trait("ambition"), ctx.trait("organization"), ctx.trait("oratory")
     cun, arr, rig = ctx.trait("cunning"), ctx.trait("arrogance"), ctx.trait("rigidity")
@@ -73,16 +73,15 @@ def score_actions(ctx: Context) -> dict[Verb, NDArray[np.float64]]:
     mine = sec[:, None, :] == s.patron[:, :, None]  # (R, L, G)
     appoint = ctx.powers[:, :, POWER["appointment"]]
     scores[Verb.APPOINT] = (
-        0.9
+        h.appoint
         * appoint[:, :, None]
-        * (0.4 + 0.6 * org)[None, :, None]
-        * amb[None, :, None]
+        * (lev(org) * amb)[None, :, None]
         * region_weight[:, None, :]
         * (1.0 - mine * s.secretary_loyalty[:, None, :])
     )
     recruit = ctx.powers[:, :, POWER["recruitment"]]
     scores[Verb.RECRUIT] = (
-        0.3 * recruit[:, :, None] * amb[None, :, None] * region_weight[:, None, :]
+        h.recruit * recruit[:, :, None] * amb[None, :, None] * region_weight[:, None, :]
     )
 
     # Coalitions against the main threat: prefer the smallest partner that wins.
@@ -90,7 +89,7 @@ def score_actions(ctx: Context) -> dict[Verb, NDArray[np.float64]]:
     need = np.clip(0.5 - lead_share, 0.0, None)[:, :, None]
     enough = votes_j > need
     surplus = votes_j - need
-    minimal = np.where(enough, 1.0 - surplus, 0.3 * votes_j)
+    minimal = np.where(enough, 1.0 - surplus, h.alliance_partial * votes_j)
     shares_threat = main_threat_of_target(threat)  # (R, L, L): j's threat equals i's
     if "policy" in ctx.on:
         partner_dist = policy_distance(
@@ -100,47 +99,45 @@ def score_actions(ctx: Context) -> dict[Verb, NDArray[np.float64]]:
         partner_dist = np.zeros((R, L, L))
     fear_t = ctx.perceived[rows, me[None, :], t_safe] * has_threat  # (R, L)
     scores[Verb.PROPOSE_ALLIANCE] = (
-        amb[None, :, None]
-        * (0.3 + 2.0 * fear_t[:, :, None])
+        h.alliance
+        * amb[None, :, None]
+        * (h.alliance_partial + h.alliance_fear * fear_t[:, :, None])
         * (need > 0)
         * minimal
-        * (1.0 + 0.5 * shares_threat)
+        * (1.0 + h.alliance_shared_enemy * shares_threat)
         * (1.0 - partner_dist * rig[None, :, None])
         * ~is_threat
     )
     # Break an alliance when the ally has become the threat, or no enemy is left.
     enemy_seated = ctx.principal & (s.seat != 0)
-    others_left = (enemy_seated[:, None, :] & ~ctx.coalition()).any(
-        axis=2
-    )  # (R, L) any seated rival outside the coalition
+    others_left = (enemy_seated[:, None, :] & ~ctx.coalition()).any(axis=2)  # (R, L)
     ally_big = ctx.perceived > p.alliance_break_power
+    reasons = is_threat.astype(np.float64) + ally_big + ~others_left[:, :, None]
     scores[Verb.BREAK_ALLIANCE] = (
-        amb[None, :, None]
-        * cun[None, :, None]
-        * (1.5 * is_threat + 1.0 * ally_big + 1.0 * ~others_left[:, :, None])
-        - 0.4
+        h.break_alliance * (amb * cun)[None, :, None] * reasons - h.break_threshold
     )
 
     # Words: polemics, the line, the rank and file.
     scores[Verb.ATTACK] = (
-        (0.8 * amb * ora * (0.5 + arr))[None, :, None] * s.prestige[:, None, :] * is_threat
+        (h.attack * amb * ora * lev(arr))[None, :, None] * s.prestige[:, None, :] * is_threat
     )
-    scores[Verb.DEFEND_LINE] = ((0.3 + 0.4 * cun)[None, :] * (1.0 - 2.0 * line_dist) * 0.5)[
+    scores[Verb.DEFEND_LINE] = (h.defend_line * lev(cun)[None, :] * (1.0 - 2.0 * line_dist))[
         :, :, None
     ]
     scores[Verb.CRITICIZE_LINE] = (
-        2.4 * amb[None, :] * rig[None, :] * (0.5 + arr[None, :]) * line_dist * in_opposition
+        h.criticize_line * (amb * rig * lev(arr))[None, :] * line_dist * in_opposition
     )[:, :, None]
-    scores[Verb.APPEAL] = (0.35 * ora * amb)[None, :, None] * np.ones((R, L, 1))
-    scores[Verb.GATHER_MATERIAL] = 0.5 * (ctx.info * cun[None, :])[:, :, None] * is_threat
+    scores[Verb.APPEAL] = (h.appeal * ora * amb)[None, :, None] * np.ones((R, L, 1))
+    scores[Verb.GATHER_MATERIAL] = (
+        h.gather_material * (ctx.info * cun[None, :])[:, :, None] * is_threat
+    )
     ban = ctx.faction_ban[:, None]
     scores[Verb.ORGANIZE_FACTION] = (
-        0.9
-        * amb[None, :]
-        * org[None, :]
+        h.organize_faction
+        * (amb * org)[None, :]
         * in_opposition
-        * (line_dist > 0.1)
-        * (1.0 - 0.7 * ban * (1.0 - rig[None, :]))
+        * (line_dist > h.faction_line_gap)
+        * (1.0 - h.ban_deterrence * ban * (1.0 - rig[None, :]))
     )[:, :, None]
 
     # Positions: the flexible move toward the line when with the majority, toward their
@@ -149,14 +146,14 @@ def score_actions(ctx: Context) -> dict[Verb, NDArray[np.float64]]:
     goal = np.where(in_opposition[:, :, None], ally_mean, s.line[:, None, :])
     gap = goal - s.position  # (R, L, I)
     shift = np.zeros((R, L, 2 * len(w.issue_ids)))
-    flexible = ((1.0 - rig) * cun)[None, :, None]
-    shift[:, :, 0::2] = flexible * np.clip(-gap, 0, None) * 0.8
-    shift[:, :, 1::2] = flexible * np.clip(gap, 0, None) * 0.8
+    flexible = (h.shift_position * (1.0 - rig) * cun)[None, :, None]
+    shift[:, :, 0::2] = flexible * np.clip(-gap, 0, None)
+    shift[:, :, 1::2] = flexible * np.clip(gap, 0, None)
     scores[Verb.SHIFT_POSITION] = shift
     policy = np.zeros((R, L, 2 * len(w.issue_ids)))
     diff = s.position - s.line[:, None, :]
-    can_carry = np.where(lead_share > 0.5, 1.0, 0.3)[:, :, None]
-    push = amb[None, :, None] * w.salience[None] * can_carry * 0.7
+    can_carry = np.where(lead_share > 0.5, 1.0, h.policy_minority)[:, :, None]
+    push = h.propose_policy * amb[None, :, None] * w.salience[None] * can_carry
     policy[:, :, 0::2] = push * np.clip(-diff, 0, None)
     policy[:, :, 1::2] = push * np.clip(diff, 0, None)
     scores[Verb.PROPOSE_POLICY] = policy
@@ -167,14 +164,14 @@ def score_actions(ctx: Context) -> dict[Verb, NDArray[np.float64]]:
     quota = np.zeros((R, L))
     # Neutral voters join a purge when there is evidence, stigma and a stronger mover, and
     # resist it against a prestigious comrade (a rough forecast of the vote model).
-    evidence_j = s.pretext + (ctx.stigma + 0.5 * arr)[None, :]
+    evidence_j = s.pretext + (ctx.stigma + p.vote_arrogance_weight * arr)[None, :]
     stature = ctx.perceived - np.diagonal(ctx.perceived, axis1=1, axis2=2)[:, :, None]
     neutral_yes = np.clip(
-        0.3
-        + 0.5 * evidence_j[:, None, :]
+        h.neutral_base
+        + h.neutral_evidence * evidence_j[:, None, :]
         + s.material
-        - 0.6 * s.prestige[:, None, :]
-        - 2.0 * stature,
+        - h.neutral_prestige * s.prestige[:, None, :]
+        - h.neutral_stature * stature,
         0.0,
         1.0,
     )
@@ -192,45 +189,49 @@ def score_actions(ctx: Context) -> dict[Verb, NDArray[np.float64]]:
         est = mine_share + neutral * neutral_yes
         expected = np.where(this[:, None, :], est, expected)
         quota = np.where(this, spec.quota, quota)
-    misjudge = (
-        (1.0 - ctx.info)[:, :, None] * 0.15 * (ctx.random(Stream.DECISION_NOISE, (L, L)) - 0.5)
-    )
-    margin = 0.05 * (1.0 - cun)[None, :, None]
+    noise = ctx.random(Stream.DECISION_NOISE, (L, L)) - 0.5
+    misjudge = h.misjudgement * (1.0 - ctx.info)[:, :, None] * noise
+    margin = h.caution * (1.0 - cun)[None, :, None]
     in_hand = expected + misjudge > quota[:, None, :] + margin
     hostile = is_threat | ((s.rung >= 0)[:, None, :] & ~ctx.coalition())
     evidence = s.pretext[:, None, :] + s.material
     ambitious = (amb >= p.ambition_threshold)[None, :, None]
     scores[Verb.MOVE_DISCIPLINE] = (
-        amb[None, :, None]
-        * (0.5 + cun[None, :, None])
-        * (0.8 + evidence)
+        h.discipline
+        * (amb * lev(cun))[None, :, None]
+        * (1.0 + evidence)
         * in_hand
         * hostile
         * ambitious
-        * np.where(is_threat, 1.0, 0.7)
+        * np.where(is_threat, 1.0, h.discipline_bystander)
     )
 
     # Patronage: win over the unattached who hold seats or offices.
-    value = np.where(s.seat == SEAT_FULL, 1.0, np.where(s.seat == SEAT_CANDIDATE, 0.5, 0.3))
+    value = np.where(
+        s.seat == SEAT_FULL,
+        1.0,
+        np.where(s.seat == SEAT_CANDIDATE, h.candidate_value, h.outsider_value),
+    )
     current = s.patron  # (R, L) whom each target follows now
     # (R, L, L): how much stronger leader i looks to j than j's present patron does
     pull = (
         ctx.perceived.transpose(0, 2, 1)
         - np.take_along_axis(ctx.perceived, current[:, :, None], axis=2)[:, None, :, 0]
     )
-    feasible = np.clip(0.2 + 3.0 * pull - 0.4 * amb[None, None, :], 0.0, 1.0)
-    scores[Verb.WIN_OVER] = 0.8 * (amb * cun)[None, :, None] * value[:, None, :] * feasible
+    feasible = np.clip(
+        h.win_over_base + h.win_over_pull * pull - p.trait_leverage * amb[None, None, :], 0.0, 1.0
+    )
+    scores[Verb.WIN_OVER] = h.win_over * (amb * cun)[None, :, None] * value[:, None, :] * feasible
 
     # Recant when beaten: the flexible and less ambitious submit.
     beaten = (s.rung + 1) / max(len(w.ladder), 1)
     scores[Verb.RECANT] = (
-        1.5
-        * (1.0 - rig)[None, :]
-        * (1.0 - 0.5 * amb[None, :])
+        h.recant
+        * ((1.0 - rig) * (1.0 - p.trait_leverage * amb))[None, :]
         * beaten
         * (s.real_power < p.recant_threshold)
     )[:, :, None]
-    scores[Verb.PASS] = np.full((R, L, 1), PASS_SCORE)
+    scores[Verb.PASS] = np.full((R, L, 1), h.pass_score)
     return scores
 
 
@@ -265,10 +266,11 @@ def decide(ctx: Context) -> Plan:
         best_score[:, :, v] = score.max(axis=2)
     taste = ctx.random(Stream.DECISION_NOISE, (L, len(verbs)))
     best_score = best_score * (1.0 + p.decision_noise * (2.0 * taste - 1.0))
-    best_score[:, :, 0] = PASS_SCORE
+    pass_score = p.heuristic.pass_score
+    best_score[:, :, 0] = pass_score
     order = np.argsort(-best_score, axis=2, kind="stable")[:, :, : p.actions_per_month]
     chosen_score = np.take_along_axis(best_score, order, axis=2)
-    take = chosen_score > PASS_SCORE
+    take = chosen_score > pass_score
     plan = Plan.empty(R, L, p.actions_per_month)
     plan.verb = np.where(take, np.asarray(verbs, dtype=np.int64)[order], int(Verb.PASS))
     plan.target = np.where(take, np.take_along_axis(best_target, order, axis=2), -1)

@@ -13,10 +13,82 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 
+class HeuristicWeights(BaseModel):
+    """Appetites of the heuristic decision policy: how much a leader wants each kind of
+    action, before his traits and situation scale it. An action is taken when its score
+    beats ``pass_score``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    pass_score: float = Field(0.15, ge=0, description="Score of doing nothing.")
+    appoint: float = Field(0.9, ge=0, description="Appetite for placing clients in regions.")
+    recruit: float = Field(0.3, ge=0, description="Appetite for local recruitment.")
+    alliance: float = Field(1.0, ge=0, description="Appetite for alliances against a threat.")
+    alliance_fear: float = Field(2.0, ge=0, description="Extra appetite per unit of fear.")
+    alliance_shared_enemy: float = Field(
+        0.5, ge=0, description="Preference for a partner who fears the same man."
+    )
+    alliance_partial: float = Field(
+        0.3, ge=0, description="Credit for a partner whose votes do not complete a majority."
+    )
+    break_alliance: float = Field(1.0, ge=0, description="Appetite for ending an alliance.")
+    break_threshold: float = Field(0.4, ge=0, description="Reluctance to break an alliance.")
+    attack: float = Field(0.8, ge=0, description="Appetite for polemics against the threat.")
+    defend_line: float = Field(0.5, ge=0, description="Appetite for defending the line.")
+    criticize_line: float = Field(2.4, ge=0, description="Appetite for attacking the line.")
+    appeal: float = Field(0.35, ge=0, description="Appetite for appeals to the rank and file.")
+    gather_material: float = Field(0.5, ge=0, description="Appetite for compromising material.")
+    organize_faction: float = Field(0.9, ge=0, description="Appetite for organizing a faction.")
+    faction_line_gap: float = Field(
+        0.1,
+        ge=0,
+        le=1,
+        description="Distance from the line below which no one goes into opposition.",
+    )
+    ban_deterrence: float = Field(
+        0.7, ge=0, le=1, description="How much a faction ban deters the flexible from organizing."
+    )
+    shift_position: float = Field(0.8, ge=0, description="Appetite for moving one's position.")
+    propose_policy: float = Field(0.7, ge=0, description="Appetite for moving the line.")
+    policy_minority: float = Field(
+        0.3, ge=0, le=1, description="Factor on that appetite without a majority in hand."
+    )
+    discipline: float = Field(1.0, ge=0, description="Appetite for disciplinary motions.")
+    discipline_bystander: float = Field(
+        0.7, ge=0, le=1, description="Factor for pursuing a beaten rival who is not the threat."
+    )
+    neutral_base: float = Field(
+        0.3, ge=0, le=1, description="Expected share of neutral voters joining a purge."
+    )
+    neutral_evidence: float = Field(0.5, ge=0, description="Neutrals swayed by evidence.")
+    neutral_prestige: float = Field(0.6, ge=0, description="Neutrals held back by prestige.")
+    neutral_stature: float = Field(
+        2.0, ge=0, description="Neutrals held back by the target's stature."
+    )
+    misjudgement: float = Field(
+        0.15, ge=0, description="Error in forecasting a vote without information."
+    )
+    caution: float = Field(0.05, ge=0, description="Margin the incautious fail to keep.")
+    win_over: float = Field(0.8, ge=0, description="Appetite for winning over clients.")
+    win_over_base: float = Field(0.2, ge=0, le=1, description="Expected feasibility at even pull.")
+    win_over_pull: float = Field(3.0, ge=0, description="Feasibility per unit of pull.")
+    candidate_value: float = Field(
+        0.5, ge=0, le=1, description="Worth of winning a candidate member (a full member: 1)."
+    )
+    outsider_value: float = Field(
+        0.3, ge=0, le=1, description="Worth of winning a leader without a seat."
+    )
+    recant: float = Field(1.5, ge=0, description="Appetite for recanting when beaten.")
+
+
 class Parameters(BaseModel):
     """Every mechanism constant, with its default and what it does."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    heuristic: HeuristicWeights = Field(
+        default_factory=HeuristicWeights, description="Weights of the heuristic decision policy."
+    )
 
     # --- decisions ----------------------------------------------------------------------
     actions_per_month: int = Field(2, ge=1, le=6, description="Action budget of a leader.")
