@@ -189,7 +189,7 @@ def score_actions(ctx: Context) -> dict[Verb, NDArray[np.float64]]:
         est = mine_share + neutral * neutral_yes
         expected = np.where(this[:, None, :], est, expected)
         quota = np.where(this, spec.quota, quota)
-    noise = ctx.random(Stream.DECISION_NOISE, (L, L)) - 0.5
+    noise = ctx.random(Stream.MISJUDGEMENT, (L, L)) - 0.5
     misjudge = h.misjudgement * (1.0 - ctx.info)[:, :, None] * noise
     margin = h.caution * (1.0 - cun)[None, :, None]
     in_hand = expected + misjudge > quota[:, None, :] + margin

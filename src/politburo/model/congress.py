@@ -129,30 +129,47 @@ def report_vote(ctx: Context, shares: NDArray[np.float64], delegates: int, kind:
         s.pretext[hit, leader] = np.minimum(1.0, s.pretext[hit, leader] + p.condemnation_pretext)
 
 
+def _elect_seats(
+    ctx: Context, seats: NDArray[np.int64], size: int, prob: NDArray[np.float64], salt: int
+) -> NDArray[np.int64]:
+    """Draw every seat's patron from ``prob`` (R, L + 1; last column: uncommitted)."""
+    L = ctx.world.n_leaders
+    S = seats.shape[1]
+    cumulative = np.cumsum(prob, axis=1)
+    draw = ctx.random(Stream.CONGRESS_SEATS, (S,), salt=salt)
+    choice = np.minimum((draw[:, :, None] > cumulative[:, None, :]).sum(axis=2), L)
+    elected = np.where(choice == L, NO_PATRON, choice).astype(np.int64)
+    elected[:, size:] = EMPTY_SEAT
+    return elected
+
+
+def _resize(seats: NDArray[np.int64], size: int) -> NDArray[np.int64]:
+    """Keep the sitting members; new seats start uncommitted, surplus seats close."""
+    kept = seats.copy()
+    kept[:, size:] = EMPTY_SEAT
+    kept[:, :size] = np.where(kept[:, :size] == EMPTY_SEAT, NO_PATRON, kept[:, :size])
+    return kept
+
+
 def elect_committee(ctx: Context, shares: NDArray[np.float64]) -> None:
-    """The congress elects the committee from the drafter's slate."""
+    """The congress elects the committee (and the control body) from the drafter's slate."""
     s, p, w = ctx.state, ctx.params, ctx.world
     L = w.n_leaders
-    size = int(w.full_seats["committee"][min(s.turn, w.months - 1)])
-    S = s.committee.shape[1]
+    turn = min(s.turn, w.months - 1)
+    size = int(w.full_seats["committee"][turn])
+    control_size = int(w.full_seats["control"][turn]) if "control" in w.full_seats else 0
     if "congress_elections" not in ctx.on:
-        seats = s.committee.copy()
-        seats[:, size:] = EMPTY_SEAT
-        seats[:, :size] = np.where(seats[:, :size] == EMPTY_SEAT, NO_PATRON, seats[:, :size])
-        s.committee = seats
+        s.committee = _resize(s.committee, size)
+        s.control = _resize(s.control, control_size)
         return
     line_holder = drafter(ctx)
     coalition = ctx.coalition()[ctx.rows, line_holder, :]
     weight = shares.copy()
     weight[:, :L] *= 1.0 + p.slate_bonus * coalition
     prob = weight / np.maximum(weight.sum(axis=1, keepdims=True), 1e-12)
-    cumulative = np.cumsum(prob, axis=1)
-    draw = ctx.random(Stream.CONGRESS_SEATS, (S,))
-    choice = (draw[:, :, None] > cumulative[:, None, :]).sum(axis=2)  # (R, S) in 0..L
-    choice = np.minimum(choice, L)
-    seats = np.where(choice == L, NO_PATRON, choice)
-    seats[:, size:] = EMPTY_SEAT
-    s.committee = seats.astype(np.int64)
+    s.committee = _elect_seats(ctx, s.committee, size, prob, salt=0)
+    if s.control.shape[1]:
+        s.control = _elect_seats(ctx, s.control, control_size, prob, salt=1)
     ctx.refresh()
     largest = ctx.committee_votes.argmax(axis=1)
     ctx.log.record(

@@ -63,9 +63,17 @@ class Context:
     def rows(self) -> NDArray[np.int64]:
         return np.arange(self.state.n_runs)
 
-    def random(self, stream: Stream, shape: tuple[int, ...] = ()) -> NDArray[np.float64]:
-        """Uniform numbers for this month and stream, (R, *shape)."""
-        return uniform(self.state.keys, self.state.turn, stream, shape)
+    def random(
+        self,
+        stream: Stream,
+        shape: tuple[int, ...] = (),
+        runs: NDArray[np.int64] | None = None,
+        salt: NDArray[np.int64] | int = 0,
+    ) -> NDArray[np.float64]:
+        """Uniform numbers for this month and stream: (R, *shape), or (len(runs), *shape)
+        for the given batch positions; ``salt`` separates draws within a month."""
+        keys = self.state.keys if runs is None else self.state.keys[runs]
+        return uniform(keys, self.state.turn, stream, shape, salt)
 
     def leverage(self, values: NDArray[np.float64]) -> NDArray[np.float64]:
         """Scale factor from a 0-1 quality: (1 - leverage) + leverage * value."""

@@ -137,9 +137,10 @@ def release_bloc(ctx: Context, runs: NDArray[np.int64], leader: NDArray[np.int64
         clients &= k != leader
         s.patron[runs[clients], k] = k
         s.loyalty[runs[clients], k] = 1.0
-    committee = s.committee[runs]
-    committee[committee == leader[:, None]] = NO_PATRON
-    s.committee[runs] = committee
+    for name in ("committee", "control"):
+        seats = getattr(s, name)[runs]
+        seats[seats == leader[:, None]] = NO_PATRON
+        getattr(s, name)[runs] = seats
     sec = s.secretary_patron[runs]
     sec[sec == leader[:, None]] = NO_PATRON
     s.secretary_patron[runs] = sec

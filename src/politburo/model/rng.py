@@ -41,8 +41,9 @@ class Stream(IntEnum):
     DETECTION = 7
     WIN_OVER = 8
     DEFECTION = 9
-    RECANT = 10
-    VOTE_CONGRESS = 11
+    MISJUDGEMENT = 10
+    VOTE_CONTROL = 11
+    ACTING_ORDER = 12
 
 
 def _mix(x: NDArray[np.uint64]) -> NDArray[np.uint64]:
@@ -59,27 +60,27 @@ def run_keys(seed: int, runs: NDArray[np.int64]) -> NDArray[np.uint64]:
 
 
 def uniform(
-    keys: NDArray[np.uint64], month: int, stream: Stream, shape: tuple[int, ...] = ()
+    keys: NDArray[np.uint64],
+    month: int,
+    stream: Stream,
+    shape: tuple[int, ...] = (),
+    salt: NDArray[np.int64] | int = 0,
 ) -> NDArray[np.float64]:
     """Uniform numbers in [0, 1) of shape ``(runs, *shape)``.
 
-    ``keys`` come from :func:`run_keys`; ``month`` is the turn and ``stream`` names the
-    draw, so no two places in the rules ever share a number.
+    ``keys`` come from :func:`run_keys` (one per run); ``month`` is the turn, ``stream``
+    names the place in the rules that draws, and ``salt`` (an int or one per run) tells
+    apart several draws of one stream in one month, e.g. the votes on different motions.
     """
     count = int(np.prod(shape, dtype=np.int64)) if shape else 1
     with np.errstate(over="ignore"):
         counter = np.uint64((month & 0xFFFFFFFF) << 16 | (int(stream) & 0xFFFF))
-        base = _mix(keys ^ _mix(np.asarray([counter], dtype=np.uint64) * _GOLDEN))
+        salted = _mix(
+            np.asarray([counter], dtype=np.uint64) * _GOLDEN
+            + np.asarray(salt, dtype=np.int64).astype(np.uint64) * _M1
+        )
+        base = _mix(keys ^ salted)
         elements = (np.arange(1, count + 1, dtype=np.uint64) * _GOLDEN)[None, :]
         bits = _mix(base[:, None] + elements)
     values = (bits >> _S11).astype(np.float64) * _TO_UNIT
     return values.reshape((keys.shape[0], *shape))
-
-
-def normal(
-    keys: NDArray[np.uint64], month: int, stream: Stream, shape: tuple[int, ...] = ()
-) -> NDArray[np.float64]:
-    """Standard normal numbers (Box-Muller on two uniform blocks of the same stream)."""
-    u = uniform(keys, month, stream, (2, *shape))
-    u1 = np.clip(u[:, 0], 1e-12, 1.0)
-    return np.sqrt(-2.0 * np.log(u1)) * np.cos(2.0 * np.pi * u[:, 1])

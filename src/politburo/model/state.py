@@ -44,6 +44,7 @@ class State:
     crisis_left: NDArray[np.int16]  # (R, I) months the crisis still runs
     office_holder: NDArray[np.int64]  # (R, O) -1 vacant
     committee: NDArray[np.int64]  # (R, S) patron of each seat, NO_PATRON or EMPTY_SEAT
+    control: NDArray[np.int64]  # (R, S2) the same for the control body
     secretary_patron: NDArray[np.int64]  # (R, G) NO_PATRON if none
     secretary_loyalty: NDArray[np.float64]  # (R, G)
     members: NDArray[np.float64]  # (R, G, C)
@@ -118,6 +119,7 @@ def initial_state(world: World, seed: int, runs: NDArray[np.int64] | int) -> Sta
         crisis_left=np.zeros((R, I), dtype=np.int16),
         office_holder=tile(world.office_holder0).astype(np.int64),
         committee=tile(world.committee0).astype(np.int64),
+        control=tile(world.control0).astype(np.int64),
         secretary_patron=tile(world.secretary_patron0).astype(np.int64),
         secretary_loyalty=tile(world.secretary_loyalty0).astype(np.float64),
         members=tile(world.members0).astype(np.float64),

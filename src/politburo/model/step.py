@@ -31,6 +31,7 @@ from politburo.model import (
 from politburo.model.actions import Plan, Verb, legal_targets
 from politburo.model.context import Context
 from politburo.model.offices import leave_posts
+from politburo.model.rng import Stream
 from politburo.model.world import CompiledEffect
 
 Policy = Callable[[Context], Plan]
@@ -114,11 +115,19 @@ def fire_events(ctx: Context) -> list[CompiledEffect]:
     return meetings
 
 
+def acting_order(ctx: Context) -> NDArray[np.int64]:
+    """(R, L) a fresh random order of the leaders in every run and month, so no leader
+    always moves before another."""
+    draw = ctx.random(Stream.ACTING_ORDER, (ctx.world.n_leaders,))
+    return np.argsort(draw, axis=1, kind="stable")
+
+
 def resolve_actions(ctx: Context, plan: Plan) -> None:
-    """Carry out every chosen action, verb by verb in resolution order; an action made
-    illegal by an earlier one this month lapses."""
-    s, w = ctx.state, ctx.world
-    L = w.n_leaders
+    """Carry out every chosen action, verb by verb in resolution order and, within a verb,
+    leader by leader in each run's acting order; an action made illegal by an earlier one
+    this month lapses."""
+    L = ctx.world.n_leaders
+    order = acting_order(ctx)
     for verb in Verb:
         if verb == Verb.PASS:
             continue
@@ -128,23 +137,21 @@ def resolve_actions(ctx: Context, plan: Plan) -> None:
         resolver = RESOLVERS[verb]
         sequential = verb in SEQUENTIAL
         legal_all = legal_targets(ctx, verb)
-        # Rotate who goes first so no leader always moves before the others.
-        for offset in range(L):
-            leader = (offset + s.turn) % L
-            mask = chosen[:, leader, :]
+        for slot in range(L):
+            actor = order[:, slot]  # (R,) who acts in this slot, per run
+            mask = chosen[ctx.rows, actor, :]  # (R, K)
             if not mask.any():
                 continue
             runs = np.flatnonzero(mask.any(axis=1))
-            slot = mask[runs].argmax(axis=1)
-            target = plan.target[runs, leader, slot]
+            actor = actor[runs]
+            k = mask[runs].argmax(axis=1)
+            target = plan.target[runs, actor, k]
             if sequential:
                 legal_all = legal_targets(ctx, verb)
-            legal = legal_all[runs, leader, :]
-            ok = legal[np.arange(runs.size), np.maximum(target, 0)]
+            ok = legal_all[runs, actor, np.maximum(target, 0)]
             if not ok.any():
                 continue
-            runs, target = runs[ok], target[ok]
-            resolver(ctx, runs, np.full(runs.size, leader, dtype=np.int64), target)
+            resolver(ctx, runs[ok], actor[ok], target[ok])
             if sequential:
                 ctx.refresh()
         ctx.refresh()

@@ -29,6 +29,15 @@ class Tally:
     passed: NDArray[np.bool_]  # (R,)
 
 
+def motion_salt(
+    mover: NDArray[np.int64], target: NDArray[np.int64], policy: NDArray[np.float64] | None
+) -> NDArray[np.int64]:
+    """A per-run number telling motions of one month apart, so each vote draws its own
+    noise: (mover, target) for discipline, a different range for policy motions."""
+    kind = 0 if policy is None else 1
+    return (np.asarray(mover) + 1) * 4099 + (np.asarray(target) + 1) * 3 + kind
+
+
 def _logistic(uniform: NDArray[np.float64]) -> NDArray[np.float64]:
     """Standard logistic noise from uniform numbers."""
     return np.log(uniform / (1.0 - uniform + 1e-12) + 1e-12)
@@ -110,7 +119,7 @@ def leader_support(
     u += p.vote_pretext_weight * np.where(has_target, evidence, 0.0)[:, None]
 
     u -= p.vote_collegiality * has_target[:, None]
-    noise = ctx.random(Stream.VOTE_LEADERS, (L,))[rows]
+    noise = ctx.random(Stream.VOTE_LEADERS, (L,), rows, motion_salt(mover, target, policy_gain))
     u += p.vote_noise * _logistic(noise)
     index = np.arange(L)[None, :]
     u = np.where((index == mover[:, None]) & has_mover[:, None], np.inf, u)
@@ -181,20 +190,18 @@ def tally(
         yes = (voting & leader_yes).sum(axis=1)
         no = (voting & ~leader_yes).sum(axis=1)
     else:
-        yes, no = _seat_vote(ctx, runs, mover, target, leader_yes, policy_gain_line)
-        scale = 1.0
-        for other in joint_roles:
-            if other == "committee":
-                continue
-            # The control body is elected by the same congress; it is modelled as voting
-            # in the same proportions as the committee (a documented simplification).
-            size = ctx.world.full_seats[other][min(s.turn, ctx.world.months - 1)]
-            committee = max(
-                int(ctx.world.full_seats["committee"][min(s.turn, ctx.world.months - 1)]), 1
-            )
-            scale += size / committee
-        yes = np.rint(yes * scale).astype(np.int64)
-        no = np.rint(no * scale).astype(np.int64)
+        seats = s.control if role == "control" else s.committee
+        yes, no = _seat_vote(ctx, runs, seats, mover, target, leader_yes, policy_gain_line)
+    for other in joint_roles:
+        if other == role or other not in ("committee", "control"):
+            continue
+        # A joint sitting: the other body's members vote by their own loyalties too.
+        seats = s.control if other == "control" else s.committee
+        more_yes, more_no = _seat_vote(
+            ctx, runs, seats, mover, target, leader_yes, policy_gain_line, Stream.VOTE_CONTROL
+        )
+        yes = yes + more_yes
+        no = no + more_no
     total = np.maximum(yes + no, 1)
     passed = yes / total > quota
     return Tally(yes=yes.astype(np.int64), no=no.astype(np.int64), passed=passed)
@@ -203,21 +210,26 @@ def tally(
 def _seat_vote(
     ctx: Context,
     runs: NDArray[np.int64],
+    body: NDArray[np.int64],
     mover: NDArray[np.int64],
     target: NDArray[np.int64],
     leader_yes: NDArray[np.bool_],
     policy_gain_line: NDArray[np.float64] | None,
+    stream: Stream = Stream.VOTE_SEATS,
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Yes and no votes of a body of seats (R, S): committed seats follow their bloc
+    leader unless they desert a side that looks weaker; the rest judge on merit."""
     s, p = ctx.state, ctx.params
     rows = runs
     k = np.arange(runs.size)
-    seats = s.committee[rows]  # (n, S)
+    seats = body[rows]  # (n, S)
     in_use = seats != -2
     committed = seats >= 0
     bloc = np.where(committed, s.patron[rows[:, None], np.maximum(seats, 0)], 0)
     bloc_present = ctx.present[rows[:, None], bloc] & committed
     merit = merit_support(ctx, runs, mover, target, policy_gain_line)  # (n,)
-    noise = ctx.random(Stream.VOTE_SEATS, (seats.shape[1],))[rows]
+    salt = motion_salt(mover, target, policy_gain_line)
+    noise = ctx.random(stream, (seats.shape[1],), rows, salt)
     free_yes = (merit[:, None] + p.seat_vote_noise * _logistic(noise)) > 0
     if "bodies_and_votes" in ctx.on:
         follows = leader_yes[k[:, None], bloc]
@@ -226,7 +238,8 @@ def _seat_vote(
         yes_side = np.where(mover >= 0, ctx.seen_power[rows, m], 0.0)
         no_side = np.where(target >= 0, ctx.seen_power[rows, t], 0.0)
         weaker = np.where(follows, (yes_side < no_side)[:, None], (no_side < yes_side)[:, None])
-        desert = ctx.random(Stream.DEFECTION, (seats.shape[1],))[rows] < p.defection_rate * weaker
+        draw = ctx.random(Stream.DEFECTION, (seats.shape[1],), rows, salt + int(stream))
+        desert = draw < p.defection_rate * weaker
         seat_yes = np.where(bloc_present, np.where(desert, free_yes, follows), free_yes)
     else:
         seat_yes = free_yes

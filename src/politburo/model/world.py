@@ -89,6 +89,7 @@ class World:
     secretary_patron0: NDArray[np.int64]  # (G,) -1 if none
     secretary_loyalty0: NDArray[np.float64]  # (G,)
     committee0: NDArray[np.int64]  # (S,) patron per seat, -1 uncommitted, -2 empty
+    control0: NDArray[np.int64]  # (S2,) the same for the control body (none: zero seats)
     role_body: dict[str, str]  # role -> body id
     body_names: dict[str, str]  # role -> display name
     full_seats: dict[str, NDArray[np.int64]]  # role -> (T,) seats in force each month
@@ -128,6 +129,22 @@ def _in_force(start: str | None, end: str | None, at: int) -> bool:
     begins = month_index(start) if start else -(10**9)
     ends = month_index(end) if end else 10**9
     return begins <= at < ends
+
+
+def _seats(
+    body: Any, sizes: NDArray[np.int64], patron0: NDArray[np.int64], li: dict[str, int]
+) -> NDArray[np.int64]:
+    """Seats of a large body at the start: its composition's patrons, then uncommitted up
+    to the size in force, then empty up to the largest size it ever has."""
+    seats = np.full(int(sizes.max()), -2, dtype=np.int64)
+    filled = 0
+    if body.composition is not None:
+        for holder_id, count in body.composition.seats.items():
+            patron = -1 if holder_id == "uncommitted" else int(patron0[li[holder_id]])
+            seats[filled : filled + count] = patron
+            filled += count
+    seats[filled : int(sizes[0])] = -1
+    return seats
 
 
 def compile_world(scenario: Scenario) -> World:
@@ -217,16 +234,13 @@ def compile_world(scenario: Scenario) -> World:
         candidate_seats[body.role] = cand
         body_names[body.role] = body.name
 
-    committee = bodies[role_body["committee"]]
-    max_committee = int(full_seats["committee"].max())
-    committee0 = np.full(max_committee, -2, dtype=np.int64)
-    filled = 0
-    if committee.composition is not None:
-        for holder_id, seats in committee.composition.seats.items():
-            patron = -1 if holder_id == "uncommitted" else int(patron0[li[holder_id]])
-            committee0[filled : filled + seats] = patron
-            filled += seats
-    committee0[filled : int(full_seats["committee"][0])] = -1
+    committee0 = _seats(bodies[role_body["committee"]], full_seats["committee"], patron0, li)
+    control0 = (
+        _seats(bodies[role_body["control"]], full_seats["control"], patron0, li)
+        if "control" in role_body
+        else np.zeros(0, dtype=np.int64)
+    )
+    max_committee = committee0.size
 
     rule_schedule = np.zeros((months, len(rule_ids)), dtype=bool)
     for n, rule in enumerate(s.rules):
@@ -319,6 +333,7 @@ def compile_world(scenario: Scenario) -> World:
         secretary_patron0=sec_patron,
         secretary_loyalty0=sec_loyalty,
         committee0=committee0,
+        control0=control0,
         role_body=role_body,
         body_names=body_names,
         full_seats=full_seats,

@@ -124,7 +124,7 @@ def _pydantic_problems(
     problems = []
     for item in error.errors(include_url=False):
         # Tagged unions add the tag ('death', ...) to the path; drop it so the path is the file's.
-        loc = tuple(part for part in item["loc"] if not _is_union_tag(part))
+        loc = _drop_union_tags(tuple(item["loc"]))
         message = _EXPECTATIONS.get(item["type"], item["msg"])
         if item["type"] == "literal_error":
             message = f"{item['msg']} (got {item.get('input')!r})"
@@ -155,8 +155,16 @@ _UNION_TAGS = {
 }
 
 
-def _is_union_tag(part: Any) -> bool:
-    return isinstance(part, str) and part in _UNION_TAGS
+def _drop_union_tags(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Pydantic puts the tag of a tagged union ('death', ...) after an effect's index;
+    the file has no such level, so drop it there and only there."""
+    out: list[Any] = []
+    for k, part in enumerate(loc):
+        after_effect = k >= 2 and loc[k - 2] == "effects" and isinstance(loc[k - 1], int)
+        if after_effect and isinstance(part, str) and part in _UNION_TAGS:
+            continue
+        out.append(part)
+    return tuple(out)
 
 
 def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:
