@@ -91,12 +91,7 @@ def score_actions(ctx: Context) -> dict[Verb, NDArray[np.float64]]:
     surplus = votes_j - need
     minimal = np.where(enough, 1.0 - surplus, h.alliance_partial * votes_j)
     shares_threat = main_threat_of_target(threat)  # (R, L, L): j's threat equals i's
-    if "policy" in ctx.on:
-        partner_dist = policy_distance(
-            s.position[:, :, None, :], s.position[:, None, :, :], w.salience[None, :, None, :]
-        )
-    else:
-        partner_dist = np.zeros((R, L, L))
+    partner_dist = ctx.pairwise_distance()
     fear_t = ctx.perceived[rows, me[None, :], t_safe] * has_threat  # (R, L)
     scores[Verb.PROPOSE_ALLIANCE] = (
         h.alliance

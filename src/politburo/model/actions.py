@@ -88,7 +88,7 @@ DESCRIPTION: dict[Verb, str] = {
     Verb.APPOINT: "appoint a client as secretary of {target}",
     Verb.RECRUIT: "recruit new members in {target}",
     Verb.ATTACK: "attack {target} in a polemic",
-    Verb.DEFEND_LINE: "defend the line and Lenin's legacy",
+    Verb.DEFEND_LINE: "defend the line and the founder's legacy",
     Verb.CRITICIZE_LINE: "criticize the line and the party bureaucracy",
     Verb.APPEAL: "appeal to the rank and file",
     Verb.GATHER_MATERIAL: "gather compromising material on {target}",
@@ -161,7 +161,8 @@ def backing(ctx: Context, rung_index: NDArray[np.int64]) -> NDArray[np.bool_]:
             continue
         this = rung_index == k
         for power in rung.backing:
-            for office in np.flatnonzero(w.office_powers[:, power] >= 0.5):
+            strong = w.office_powers[:, power] >= ctx.params.backing_threshold
+            for office in np.flatnonzero(strong):
                 holder = s.office_holder[:, office]
                 held = holder >= 0
                 safe = np.maximum(holder, 0)
@@ -237,7 +238,7 @@ def legal_targets(ctx: Context, verb: Verb) -> NDArray[np.bool_]:
             -1,
         )
         mine = (sec_bloc[:, None, :] == s.patron[:, :, None]) & (
-            s.secretary_loyalty[:, None, :] >= 0.9
+            s.secretary_loyalty[:, None, :] >= ctx.params.secure_loyalty
         )
         return actor[:, :, None] & power[:, :, None] & ~mine
     if verb == Verb.RECRUIT:

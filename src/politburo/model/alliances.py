@@ -18,24 +18,22 @@ from politburo.model.votes import policy_distance
 
 
 def threat_scores(ctx: Context) -> NDArray[np.float64]:
-    """(R, L, L) how much leader i fears leader j: perceived power, weighted up by policy
-    distance and down for allies; zero for oneself, one's bloc and absent leaders."""
-    s, w = ctx.state, ctx.world
-    distance = (
-        policy_distance(
-            s.position[:, :, None, :], s.position[:, None, :, :], w.salience[None, :, None, :]
-        )
-        if "policy" in ctx.on
-        else np.zeros((s.n_runs, w.n_leaders, w.n_leaders))
-    )
+    """(R, L, L) how much leader i fears leader j: perceived power plus stature, weighted
+    up by policy distance and down for allies; zero for oneself, one's bloc and absent
+    leaders."""
+    if "threat_scores" in ctx.cache:
+        return ctx.cache["threat_scores"]  # type: ignore[return-value]
+    s, p = ctx.state, ctx.params
+    distance = ctx.pairwise_distance()
     # Real power as perceived, plus stature: a prestigious independent is a potential
     # rival even while his bloc is powerless.
-    potential = ctx.perceived + ctx.params.threat_stature_weight * ctx.seen_power[:, None, :]
-    p = ctx.params
+    potential = ctx.perceived + p.threat_stature_weight * ctx.seen_power[:, None, :]
     score = potential * (1.0 + p.threat_policy_weight * distance)
     score = np.where(s.ally, score * p.ally_threat_discount, score)
     rival = ctx.principal[:, None, :] & (s.patron[:, :, None] != s.patron[:, None, :])
-    return np.where(rival, score, 0.0)
+    score = np.where(rival, score, 0.0)
+    ctx.cache["threat_scores"] = score
+    return score
 
 
 def main_threat(ctx: Context) -> NDArray[np.int64]:
@@ -98,8 +96,9 @@ def win_over(
     s, w, p = ctx.state, ctx.world, ctx.params
     current = s.patron[runs, target]
     pull = ctx.perceived[runs, target, actor] - ctx.perceived[runs, target, current]
-    # An unattached leader's bond to his own independence counts as half loyalty.
-    bond = np.where(current == target, 0.5 * s.loyalty[runs, target], s.loyalty[runs, target])
+    # An unattached leader is bound to his own independence, if less than a client.
+    loyalty = s.loyalty[runs, target]
+    bond = np.where(current == target, p.independence_bond * loyalty, loyalty)
     distance = (
         policy_distance(s.position[runs, actor], s.position[runs, target], w.salience[target])
         if "policy" in ctx.on

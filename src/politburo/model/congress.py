@@ -115,7 +115,8 @@ def report_vote(ctx: Context, shares: NDArray[np.float64], delegates: int, kind:
     no_share = (shares[runs, :L] * opposition[runs]).sum(axis=1)
     rest = 1.0 - yes_share - no_share
     # The uncommitted and the neutral blocs split, leaning to the side that looks stronger.
-    yes_share = yes_share + rest * np.clip(0.5 + (yes_share - no_share), 0.0, 1.0)
+    lean = 0.5 + p.bandwagon * (yes_share - no_share)
+    yes_share = yes_share + rest * np.clip(lean, 0.0, 1.0)
     no_share = 1.0 - yes_share
     yes = np.rint(yes_share * delegates).astype(np.int64)
     no = delegates - yes

@@ -45,6 +45,8 @@ class Context:
     seen_power: NDArray[np.float64] = field(init=False)  # (R, L) what outsiders see
     _perceived: NDArray[np.float64] | None = field(init=False, default=None)
     _coalition: NDArray[np.bool_] | None = field(init=False, default=None)
+    _distance: NDArray[np.float64] | None = field(init=False, default=None)
+    cache: dict[str, NDArray[np.generic]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.traits, self.stigma = effective_traits(self.world, self.params, self.on)
@@ -88,8 +90,8 @@ class Context:
         """Recompute the derived quantities after the state changed."""
         w, s, p = self.world, self.state, self.params
         L = w.n_leaders
-        self._perceived = None
-        self._coalition = None
+        self.forget_relations()
+        self._distance = None
         self.present = s.alive & s.in_party & ~s.incapacitated & ~s.exiled
         self.can_act = self.present & w.actor[None, :]
         own = np.arange(L)[None, :]
@@ -134,6 +136,29 @@ class Context:
             self.present,
             p,
         )
+
+    def forget_relations(self) -> None:
+        """Drop what depends on alliances and perception (after alliances change)."""
+        self._perceived = None
+        self._coalition = None
+        self.cache.clear()
+
+    def pairwise_distance(self) -> NDArray[np.float64]:
+        """(R, L, L) policy distance between every two leaders, by the first one's
+        salience (zeros when the policy mechanism is off)."""
+        if self._distance is None:
+            s, w = self.state, self.world
+            if "policy" in self.on:
+                from politburo.model.votes import policy_distance
+
+                self._distance = policy_distance(
+                    s.position[:, :, None, :],
+                    s.position[:, None, :, :],
+                    w.salience[None, :, None, :],
+                )
+            else:
+                self._distance = np.zeros((s.n_runs, w.n_leaders, w.n_leaders))
+        return self._distance
 
     def bloc_of(self, leaders: NDArray[np.int64]) -> NDArray[np.int64]:
         """(R,) bloc leader of one leader per run (-1 stays -1)."""

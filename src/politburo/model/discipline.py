@@ -31,10 +31,17 @@ def move_discipline(
     mover: NDArray[np.int64],
     target: NDArray[np.int64],
     office: NDArray[np.int64] | None = None,
+    rung_index: int | None = None,
 ) -> None:
-    """Put the next rung against ``target`` to the vote (mover -1: put by the plenum)."""
+    """Put the next rung against ``target`` to the vote (mover -1: put by the plenum).
+
+    ``rung_index`` names the rung instead (a scheduled motion: "the Testament is read and
+    acted on" puts the removal from office to the vote whatever came before)."""
     s, p, w = ctx.state, ctx.params, ctx.world
-    rung = next_rung(ctx)[runs, target]
+    if rung_index is None:
+        rung = next_rung(ctx)[runs, target]
+    else:
+        rung = np.full(runs.size, rung_index, dtype=np.int64)
     for k, spec in enumerate(w.ladder):
         sel = rung == k
         if not sel.any():
@@ -90,7 +97,7 @@ def _apply(
     office: NDArray[np.int64] | None,
 ) -> None:
     s, p = ctx.state, ctx.params
-    s.rung[runs, target] = k
+    s.rung[runs, target] = np.maximum(s.rung[runs, target], k)
     if effect == "censure":
         if "legitimacy" in ctx.on:
             s.prestige[runs, target] = np.maximum(0.0, s.prestige[runs, target] - p.censure_cost)

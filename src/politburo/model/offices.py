@@ -15,9 +15,26 @@ from politburo.model.state import NO_PATRON
 from politburo.model.world import POWER, SEAT_CANDIDATE, SEAT_FULL, SEAT_NONE
 
 
+def bloc_votes(ctx: Context, role: str) -> NDArray[np.int64]:
+    """(R, L) votes each bloc leader commands in the body with ``role``. The congress,
+    elected afresh each time, is represented by the committee it last elected."""
+    if role == "leadership":
+        return ctx.leadership_votes
+    if role == "control":
+        s = ctx.state
+        L = ctx.world.n_leaders
+        seats = s.control
+        bloc = s.patron[ctx.rows[:, None], np.maximum(seats, 0)]
+        votes = np.zeros((s.n_runs, L), dtype=np.int64)
+        for leader in range(L):
+            votes[:, leader] = ((bloc == leader) & (seats >= 0)).sum(axis=1)
+        return votes
+    return ctx.committee_votes
+
+
 def dominant_bloc(ctx: Context, role: str = "committee") -> NDArray[np.int64]:
     """(R,) the bloc leader whose coalition commands most votes in a body."""
-    votes = ctx.committee_votes if role == "committee" else ctx.leadership_votes
+    votes = bloc_votes(ctx, role)
     coalition = ctx.coalition()
     strength = (coalition * votes[:, None, :]).sum(axis=2).astype(np.float64)
     strength = np.where(ctx.principal, strength + 1e-3 * votes, -1.0)
@@ -25,11 +42,11 @@ def dominant_bloc(ctx: Context, role: str = "committee") -> NDArray[np.int64]:
 
 
 def nominate(
-    ctx: Context, runs: NDArray[np.int64], exclude_office: int = -1, for_seat: bool = False
+    ctx: Context, runs: NDArray[np.int64], role: str = "committee", for_seat: bool = False
 ) -> NDArray[np.int64]:
-    """(len(runs),) the dominant committee coalition's nominee for a post in each run."""
+    """(len(runs),) the nominee for a post of the coalition commanding the body ``role``."""
     s, w = ctx.state, ctx.world
-    leader_of = dominant_bloc(ctx)[runs]
+    leader_of = dominant_bloc(ctx, role)[runs]
     coalition = ctx.coalition()[runs, leader_of, :]  # (n, L)
     eligible = ctx.present[runs] & w.actor[None, :] & coalition
     if for_seat:
@@ -69,7 +86,7 @@ def fill_office(ctx: Context, runs: NDArray[np.int64], office: int) -> None:
     runs = runs[vacant]
     if runs.size == 0:
         return
-    nominee = nominate(ctx, runs, exclude_office=office)
+    nominee = nominate(ctx, runs, role=ctx.world.office_elected_by[office])
     ok = nominee >= 0
     s.office_holder[runs[ok], office] = nominee[ok]
     ctx.log.record("office_filled", s.turn, runs[ok], actor=nominee[ok], obj=office)

@@ -103,7 +103,10 @@ class Parameters(BaseModel):
 
     # --- appointment --------------------------------------------------------------------
     appointment_success: float = Field(
-        0.6, ge=0, le=1, description="Chance an appointment with full power replaces a secretary."
+        0.6,
+        ge=0,
+        le=1,
+        description="Chance an appointment with full power and organization replaces a secretary.",
     )
     appointee_loyalty: float = Field(0.75, ge=0, le=1, description="Loyalty of a new appointee.")
     secretary_loyalty_growth: float = Field(
@@ -121,7 +124,7 @@ class Parameters(BaseModel):
         0.8,
         ge=0,
         le=1,
-        description="Share of an intake owing the recruiting machine (the rest follow the line).",
+        description="Share of an intake owing the recruiting machine (the rest owe no one).",
     )
     recruitment_local_share: float = Field(
         0.5,
@@ -288,7 +291,10 @@ class Parameters(BaseModel):
         0.2, ge=0, le=1, description="Lowest loyalty; also the patron power that keeps it steady."
     )
     alliance_break_power: float = Field(
-        0.5, ge=0, le=1, description="An ally whose seen power passes this share becomes a threat."
+        0.5,
+        ge=0,
+        le=1,
+        description="An ally whose perceived power passes this share becomes a threat.",
     )
 
     # --- discipline ----------------------------------------------------------------------
@@ -304,6 +310,24 @@ class Parameters(BaseModel):
     )
     nominee_office_penalty: float = Field(
         0.3, ge=0, description="Preference against a nominee per office he already holds."
+    )
+    backing_threshold: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Power (e.g. police) from which the holder must back a rung needing it.",
+    )
+    secure_loyalty: float = Field(
+        0.9, ge=0, le=1, description="Loyalty above which a secretary needs no replacing."
+    )
+    independence_bond: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Bond of an unattached leader to his independence, as a share of loyalty.",
+    )
+    bandwagon: float = Field(
+        1.0, ge=0, description="How far neutral delegates lean to the side that looks stronger."
     )
     recant_threshold: float = Field(
         0.08, ge=0, le=1, description="Real power below which a flexible loser may recant."

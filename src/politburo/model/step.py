@@ -70,9 +70,9 @@ RESOLVERS: dict[Verb, Resolver] = {
 
 #: Verbs whose effects change who may do what to whom: each leader's action is checked
 #: against the state the previous one left. Other verbs are checked once per month.
-SEQUENTIAL = frozenset(
-    {Verb.RECANT, Verb.PROPOSE_ALLIANCE, Verb.WIN_OVER, Verb.MOVE_DISCIPLINE, Verb.PROPOSE_POLICY}
-)
+SEQUENTIAL = frozenset({Verb.RECANT, Verb.PROPOSE_ALLIANCE, Verb.WIN_OVER, Verb.MOVE_DISCIPLINE})
+#: Of those, verbs that change only alliances: a light refresh suffices.
+RELATIONAL = frozenset({Verb.PROPOSE_ALLIANCE})
 
 
 def fire_events(ctx: Context) -> list[CompiledEffect]:
@@ -152,7 +152,9 @@ def resolve_actions(ctx: Context, plan: Plan) -> None:
             if not ok.any():
                 continue
             resolver(ctx, runs[ok], actor[ok], target[ok])
-            if sequential:
+            if verb in RELATIONAL:
+                ctx.forget_relations()
+            elif sequential:
                 ctx.refresh()
         ctx.refresh()
 
@@ -168,7 +170,12 @@ def hold_meetings(ctx: Context, meetings: list[CompiledEffect]) -> None:
             runs = ctx.rows[ctx.state.alive[:, effect.leader]]
             office = None if effect.office < 0 else np.full(runs.size, effect.office)
             discipline.move_discipline(
-                ctx, runs, np.full(runs.size, -1), np.full(runs.size, effect.leader), office
+                ctx,
+                runs,
+                np.full(runs.size, -1),
+                np.full(runs.size, effect.leader),
+                office,
+                rung_index=effect.rung,
             )
         ctx.refresh()
 

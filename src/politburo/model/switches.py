@@ -11,13 +11,13 @@ MECHANISMS: dict[str, str] = {
     "congress_elections": "congresses do not re-elect the committee (no circular flow)",
     "recruitment": "new members owe nothing to the machine that recruited them",
     "information": "no detection of factions, no compromising material, no insight",
-    "faction_ban": "organized factions are legal: no pretext, no loss of coordination",
+    "faction_ban": "factions are legal: organizing leaves no evidence, keeps its full pull",
     "legitimacy": "prestige never moves (no funeral, attacks, line, crises)",
     "alliances": "no leader forms or keeps an alliance",
     "discipline": "no censure, removal, expulsion or exile is ever moved",
     "policy": "positions, the line and crises play no part",
     "traits": "every leader has neutral traits and no stigma",
-    "perception": "everyone sees real power (no gap between seen and real power)",
+    "perception": "leaders judge rivals by real power (outsiders still see only stature)",
 }
 
 

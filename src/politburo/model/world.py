@@ -83,6 +83,7 @@ class World:
     office_powers: NDArray[np.float64]  # (O, P)
     office_reports_to: NDArray[np.int64]  # (O,) -1 if none
     office_holder0: NDArray[np.int64]  # (O,) -1 if vacant
+    office_elected_by: tuple[str, ...]  # (O,) role of the body that fills a vacancy
     status_quo0: NDArray[np.float64]  # (I,)
     intake_cohort: NDArray[np.bool_]  # (C,)
     members0: NDArray[np.float64]  # (G, C)
@@ -174,7 +175,8 @@ def compile_world(scenario: Scenario) -> World:
     prestige0 = np.array([x.prestige.value for x in s.leaders])
     status_quo = np.array([x.status_quo for x in s.issues])
     position0 = np.tile(status_quo, (L, 1)).astype(np.float64)
-    salience = np.full((L, I), 0.3)
+    # A leader with no stated position on an issue does not care about it.
+    salience = np.zeros((L, I))
     for i, leader in enumerate(s.leaders):
         for p in leader.positions:
             position0[i, ii[p.issue]] = p.value
@@ -327,6 +329,7 @@ def compile_world(scenario: Scenario) -> World:
         office_powers=powers,
         office_reports_to=reports_to,
         office_holder0=office_holder0,
+        office_elected_by=tuple(role_of[o.elected_by] for o in s.offices),
         status_quo0=status_quo,
         intake_cohort=intake,
         members0=members0,

@@ -49,9 +49,9 @@ PowerKind = Literal[
     "appointment",  # replace regional secretaries with one's clients
     "recruitment",  # steer mass intakes of new members
     "information",  # personnel files, police reports: detect factions, gather material
-    "agenda",  # draft the congress slate and the agenda of the bodies
-    "police",  # backing needed for exile or arrest
-    "army",  # backing needed for arrest
+    "agenda",  # draft the congress slate
+    "police",  # a rung's requires_backing can demand its holder's support (exile, arrest)
+    "army",  # likewise
     "prestige",  # visibility of the post (seen power)
     "press",  # a platform for polemics (newspaper, international)
 ]
@@ -193,7 +193,8 @@ class Body(Provenance):
 
 
 class Office(Provenance):
-    """A post with powers. A vacancy is filled by a vote of ``elected_by``."""
+    """A post with powers. A vacancy is filled by the coalition that commands the body
+    ``elected_by`` (its nominee, preferring clients)."""
 
     id: Ident
     name: str
