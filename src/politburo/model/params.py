@@ -380,3 +380,21 @@ class Parameters(BaseModel):
 
 
 DEFAULT_PARAMETERS = Parameters()
+
+
+def parameter_table(model: type[BaseModel] = Parameters, prefix: str = "") -> str:
+    """The Markdown table of every parameter (nested models flattened as ``a.b``), as
+    docs/model.md shows it."""
+
+    def rows(kind: type[BaseModel], at: str) -> list[str]:
+        out = []
+        for name, field in kind.model_fields.items():
+            annotation = field.annotation
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                out += rows(annotation, f"{at}{name}.")
+            else:
+                out.append(f"| `{at}{name}` | {field.default!r} | {field.description} |")
+        return out
+
+    header = ["| parameter | default | description |", "|---|---|---|"]
+    return "\n".join(header + rows(model, prefix))
