@@ -85,7 +85,6 @@ def move_discipline(
                 t[passed],
                 None if chosen_office is None else chosen_office[passed],
             )
-    ctx.refresh()
 
 
 def _apply(
@@ -107,11 +106,9 @@ def _apply(
         for o in np.unique(chosen[chosen >= 0]):
             here = runs[chosen == o]
             vacate_office(ctx, here, int(o))
-            ctx.refresh()
             fill_office(ctx, here, int(o))
     elif effect == "remove_seat":
         lose_seat(ctx, runs, target)
-        ctx.refresh()
         fill_seats(ctx, runs)
     elif effect == "expel":
         s.in_party[runs, target] = False

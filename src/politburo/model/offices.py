@@ -98,8 +98,11 @@ def fill_seats(ctx: Context, runs: NDArray[np.int64]) -> None:
     turn = min(s.turn, w.months - 1)
     full_size = int(w.full_seats["leadership"][turn])
     cand_size = int(w.candidate_seats["leadership"][turn])
+    # Seats change neither who is present nor the committee's blocs, so the context stays
+    # valid while seats are filled.
+    leader_of = dominant_bloc(ctx)[runs]
+    coalition = ctx.coalition()[runs, leader_of, :]
     for _ in range(full_size + cand_size):
-        ctx.refresh()
         # The incapacitated keep their seats until they die or are removed.
         seated = s.alive[runs] & s.in_party[runs] & ~s.exiled[runs]
         seated_full = ((s.seat[runs] == SEAT_FULL) & seated).sum(axis=1)
@@ -109,8 +112,6 @@ def fill_seats(ctx: Context, runs: NDArray[np.int64]) -> None:
         if not (need_full.any() or need_cand.any()):
             return
         # Promote the candidate of the dominant coalition with most prestige.
-        leader_of = dominant_bloc(ctx)[runs]
-        coalition = ctx.coalition()[runs, leader_of, :]
         cands = (s.seat[runs] == SEAT_CANDIDATE) & ctx.present[runs]
         score = np.where(cands, s.prestige[runs] + coalition, -np.inf)
         promote = need_full & np.isfinite(score.max(axis=1))

@@ -68,11 +68,9 @@ RESOLVERS: dict[Verb, Resolver] = {
 }
 
 
-#: Verbs whose effects change who may do what to whom: each leader's action is checked
-#: against the state the previous one left. Other verbs are checked once per month.
-SEQUENTIAL = frozenset({Verb.RECANT, Verb.PROPOSE_ALLIANCE, Verb.WIN_OVER, Verb.MOVE_DISCIPLINE})
-#: Of those, verbs that change only alliances: a light refresh suffices.
-RELATIONAL = frozenset({Verb.PROPOSE_ALLIANCE})
+#: Verbs whose target may be acted on only once a month: the first leader in the acting
+#: order gets his motion or his overture; later ones on the same target lapse.
+CLAIMING = frozenset({Verb.MOVE_DISCIPLINE, Verb.WIN_OVER})
 
 
 def fire_events(ctx: Context) -> list[CompiledEffect]:
@@ -124,8 +122,12 @@ def acting_order(ctx: Context) -> NDArray[np.int64]:
 
 def resolve_actions(ctx: Context, plan: Plan) -> None:
     """Carry out every chosen action, verb by verb in resolution order and, within a verb,
-    leader by leader in each run's acting order; an action made illegal by an earlier one
-    this month lapses."""
+    leader by leader in each run's acting order.
+
+    Legality is judged once per verb, on the state the previous verbs left; within a verb,
+    a target is claimed by the first actor (discipline, overtures), and an actor who lost
+    his independence earlier this month no longer acts as a bloc leader."""
+    s = ctx.state
     L = ctx.world.n_leaders
     order = acting_order(ctx)
     for verb in Verb:
@@ -135,8 +137,9 @@ def resolve_actions(ctx: Context, plan: Plan) -> None:
         if not chosen.any():
             continue
         resolver = RESOLVERS[verb]
-        sequential = verb in SEQUENTIAL
         legal_all = legal_targets(ctx, verb)
+        principal_at_start = s.patron == np.arange(L)[None, :]
+        claimed = np.zeros((s.n_runs, L), dtype=bool)
         for slot in range(L):
             actor = order[:, slot]  # (R,) who acts in this slot, per run
             mask = chosen[ctx.rows, actor, :]  # (R, K)
@@ -146,16 +149,19 @@ def resolve_actions(ctx: Context, plan: Plan) -> None:
             actor = actor[runs]
             k = mask[runs].argmax(axis=1)
             target = plan.target[runs, actor, k]
-            if sequential:
-                legal_all = legal_targets(ctx, verb)
-            ok = legal_all[runs, actor, np.maximum(target, 0)]
+            safe = np.maximum(target, 0)
+            ok = legal_all[runs, actor, safe]
+            # Whoever submitted this month (recanted, was won over) acts as a client now.
+            ok &= (s.patron[runs, actor] == actor) | ~principal_at_start[runs, actor]
+            ok &= s.in_party[runs, actor] & s.alive[runs, actor]
+            if verb in CLAIMING:
+                ok &= ~claimed[runs, safe] & ~s.exiled[runs, safe] & s.alive[runs, safe]
+                claimed[runs[ok], safe[ok]] = True
             if not ok.any():
                 continue
             resolver(ctx, runs[ok], actor[ok], target[ok])
-            if verb in RELATIONAL:
+            if verb == Verb.PROPOSE_ALLIANCE:
                 ctx.forget_relations()
-            elif sequential:
-                ctx.refresh()
         ctx.refresh()
 
 
