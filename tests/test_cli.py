@@ -25,7 +25,11 @@ def test_run_json_has_the_documented_shape() -> None:
     assert data["scenario"] == "toy-3"
     assert data["seed"] == 7
     outcome = data["outcome"]
-    assert set(outcome) == {"winner", "month", "eliminations"}
+    assert set(outcome) == {"winner", "month", "eliminations", "alliances"}
+    for alliance in outcome["alliances"]:
+        assert len(alliance["members"]) == 2
+        assert MONTH.match(alliance["formed"])
+        assert alliance["ended"] is None or alliance["ended"] >= alliance["formed"]
     leaders = {"secretary", "tribune", "editor"}
     assert outcome["winner"] is None or outcome["winner"] in leaders
     assert (outcome["winner"] is None) == (outcome["month"] is None)

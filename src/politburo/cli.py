@@ -79,6 +79,7 @@ def run(
 ) -> None:
     """Simulate one run: a month-by-month narrative, then the outcome."""
     from politburo.analysis.narrative import (
+        alliance_record,
         event_records,
         narrative,
         outcome_summary,
@@ -93,6 +94,7 @@ def run(
     result = simulate(world, seed=seed, runs=[0], params=parameters, ablate=ablate)
     outcome = result.outcome(0)
     records = event_records(world, result.log.for_run(0))
+    outcome["alliances"] = alliance_record(records)
     if plot is not None:
         from politburo.analysis.plots import plot_power
 

@@ -63,6 +63,29 @@ def event_records(world: World, events: Iterable[dict[str, Any]]) -> list[dict[s
     return out
 
 
+def alliance_record(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Alliances of one run from its events: members, month formed, month ended (or
+    null if it lasted to the end)."""
+    open_: dict[frozenset[str], dict[str, Any]] = {}
+    done: list[dict[str, Any]] = []
+    for e in records:
+        if e["actor"] is None or e["target"] is None:
+            continue
+        pair = frozenset((e["actor"], e["target"]))
+        if e["kind"] == "alliance_formed":
+            open_[pair] = {
+                "members": [e["actor"], e["target"]],
+                "formed": e["month"],
+                "ended": None,
+            }
+        elif e["kind"] in ("alliance_broken", "alliance_ended") and pair in open_:
+            record = open_.pop(pair)
+            record["ended"] = e["month"]
+            record["broken_by"] = e["actor"] if e["kind"] == "alliance_broken" else None
+            done.append(record)
+    return sorted(done + list(open_.values()), key=lambda r: (r["formed"], r["members"]))
+
+
 def _name(world: World, leader_id: str | None) -> str:
     if leader_id is None:
         return "the plenum"
@@ -101,6 +124,7 @@ def describe_event(world: World, e: dict[str, Any]) -> str:
         "alliance_formed": f"{actor} and {target} form an alliance.",
         "alliance_refused": f"{target} rebuffs {actor}'s offer of alliance.",
         "alliance_broken": f"{actor} breaks with {target}.",
+        "alliance_ended": f"The alliance of {actor} and {target} is over.",
         "attacked": f"{actor} attacks {target} in print.",
         "defended_line": f"{actor} defends the line.",
         "criticized_line": f"{actor} attacks the line and the party bureaucracy.",

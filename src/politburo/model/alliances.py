@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from politburo.model.context import Context
+from politburo.model.offices import end_alliances
 from politburo.model.rng import Stream
 from politburo.model.votes import policy_distance
 
@@ -119,8 +120,7 @@ def win_over(
     r, a, t = runs[ok], actor[ok], target[ok]
     s.patron[r, t] = s.patron[r, a]
     s.loyalty[r, t] = p.won_over_loyalty
-    s.ally[r, t, :] = False
-    s.ally[r, :, t] = False
+    end_alliances(ctx, r, t)
     ctx.log.record("won_over", s.turn, r, actor=a, target=t)
     ctx.log.record("win_over_failed", s.turn, runs[~ok], actor=actor[~ok], target=target[~ok])
 

@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 from politburo.model.actions import next_rung
 from politburo.model.context import Context
 from politburo.model.offices import (
+    end_alliances,
     fill_office,
     fill_seats,
     leave_posts,
@@ -156,8 +157,7 @@ def recant(ctx: Context, runs: NDArray[np.int64], actor: NDArray[np.int64]) -> N
         s.patron[runs[follows], k] = new_patron[follows]
     s.loyalty[runs, actor] = ctx.params.recant_loyalty
     s.faction[runs, actor] = False
-    s.ally[runs, actor, :] = False
-    s.ally[runs, :, actor] = False
+    end_alliances(ctx, runs, actor)
     readmit = ~s.in_party[runs, actor] & ~s.exiled[runs, actor]
     s.in_party[runs[readmit], actor[readmit]] = True
     ctx.log.record("recanted", s.turn, runs, actor=actor, target=new_patron)

@@ -29,7 +29,8 @@ EVENT_KINDS: tuple[str, ...] = (
     "recruited",
     "alliance_formed",
     "alliance_refused",
-    "alliance_broken",
+    "alliance_broken",  # actor broke with target
+    "alliance_ended",  # actor's alliance with target ended as he submitted or fell
     "attacked",
     "defended_line",
     "criticized_line",

@@ -145,6 +145,15 @@ def lose_seat(ctx: Context, runs: NDArray[np.int64], leader: NDArray[np.int64]) 
     ctx.log.record("seat_lost", s.turn, runs, actor=leader)
 
 
+def end_alliances(ctx: Context, runs: NDArray[np.int64], leader: NDArray[np.int64]) -> None:
+    """Every alliance of ``leader`` in ``runs`` ends (he submitted or left politics)."""
+    s = ctx.state
+    rows, partner = np.nonzero(s.ally[runs, leader, :])
+    ctx.log.record("alliance_ended", s.turn, runs[rows], actor=leader[rows], target=partner)
+    s.ally[runs, leader, :] = False
+    s.ally[runs, :, leader] = False
+
+
 def release_bloc(ctx: Context, runs: NDArray[np.int64], leader: NDArray[np.int64]) -> None:
     """A leader leaves politics: his clients become principals, his committee seats and
     secretaries owe nobody, his alliances end."""
@@ -162,8 +171,7 @@ def release_bloc(ctx: Context, runs: NDArray[np.int64], leader: NDArray[np.int64
     sec = s.secretary_patron[runs]
     sec[sec == leader[:, None]] = NO_PATRON
     s.secretary_patron[runs] = sec
-    s.ally[runs, leader, :] = False
-    s.ally[runs, :, leader] = False
+    end_alliances(ctx, runs, leader)
     s.faction[runs, leader] = False
 
 
