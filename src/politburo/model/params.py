@@ -299,7 +299,10 @@ class Parameters(BaseModel):
 
     # --- discipline ----------------------------------------------------------------------
     discipline_cooldown: int = Field(
-        6, ge=0, description="Months before the next rung may be moved against the same target."
+        3,
+        ge=0,
+        description="Months before the next rung may be moved against the same target "
+        "(a plenum cycle: central committees of this kind met about quarterly).",
     )
     censure_pretext: float = Field(
         0.1, ge=0, le=1, description="Evidence a censure adds against its target."
