@@ -666,11 +666,6 @@ def test_a_legal_external_attack_is_carried_out(toy: Scenario) -> None:
     assert cols["turn"][attacks][0] == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="resolve_actions judges a target of -1 as leader 0 (np.maximum(target, 0)) but "
-    "passes -1 to the resolver, which hits the last leader by negative indexing",
-)
 def test_an_external_attack_on_nobody_lapses(toy: Scenario) -> None:
     game = Game(toy, seed=0)
     tribune = game.world.leader_ids.index("tribune")
@@ -680,12 +675,6 @@ def test_an_external_attack_on_nobody_lapses(toy: Scenario) -> None:
     assert not attacks.any()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=IndexError,
-    reason="resolve_actions indexes the legality array with an unchecked external target: "
-    "a leader index out of range raises IndexError instead of lapsing",
-)
 def test_an_external_action_with_an_unknown_target_lapses(toy: Scenario) -> None:
     game = Game(toy, seed=0)
     tribune = game.world.leader_ids.index("tribune")

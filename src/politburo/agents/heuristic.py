@@ -116,9 +116,8 @@ def score_actions(ctx: Context) -> dict[Verb, NDArray[np.float64]]:
     scores[Verb.ATTACK] = (
         (h.attack * amb * ora * lev(arr))[None, :, None] * s.prestige[:, None, :] * is_threat
     )
-    scores[Verb.DEFEND_LINE] = (h.defend_line * lev(cun)[None, :] * (1.0 - 2.0 * line_dist))[
-        :, :, None
-    ]
+    near_line = 1.0 - line_dist / h.line_tolerance
+    scores[Verb.DEFEND_LINE] = (h.defend_line * lev(cun)[None, :] * near_line)[:, :, None]
     scores[Verb.CRITICIZE_LINE] = (
         h.criticize_line * (amb * rig * lev(arr))[None, :] * line_dist * in_opposition
     )[:, :, None]

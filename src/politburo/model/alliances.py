@@ -18,28 +18,31 @@ from politburo.model.rng import Stream
 from politburo.model.votes import policy_distance
 
 
-def threat_scores(ctx: Context) -> NDArray[np.float64]:
+def threat_scores(ctx: Context, runs: NDArray[np.int64] | None = None) -> NDArray[np.float64]:
     """(R, L, L) how much leader i fears leader j: perceived power plus stature, weighted
     up by policy distance and down for allies; zero for oneself, one's bloc and absent
-    leaders."""
-    if "threat_scores" in ctx.cache:
+    leaders. With ``runs``, only those batch positions (n, L, L), uncached."""
+    if runs is None and "threat_scores" in ctx.cache:
         return ctx.cache["threat_scores"]  # type: ignore[return-value]
     s, p = ctx.state, ctx.params
-    distance = ctx.pairwise_distance()
+    rows = slice(None) if runs is None else runs
+    distance = ctx.pairwise_distance()[rows]
     # Real power as perceived, plus stature: a prestigious independent is a potential
     # rival even while his bloc is powerless.
-    potential = ctx.perceived + p.threat_stature_weight * ctx.seen_power[:, None, :]
+    potential = ctx.perceived[rows] + p.threat_stature_weight * ctx.seen_power[rows][:, None, :]
     score = potential * (1.0 + p.threat_policy_weight * distance)
-    score = np.where(s.ally, score * p.ally_threat_discount, score)
-    rival = ctx.principal[:, None, :] & (s.patron[:, :, None] != s.patron[:, None, :])
+    score = np.where(s.ally[rows], score * p.ally_threat_discount, score)
+    patron = s.patron[rows]
+    rival = ctx.principal[rows][:, None, :] & (patron[:, :, None] != patron[:, None, :])
     score = np.where(rival, score, 0.0)
-    ctx.cache["threat_scores"] = score
+    if runs is None:
+        ctx.cache["threat_scores"] = score
     return score
 
 
-def main_threat(ctx: Context) -> NDArray[np.int64]:
-    """(R, L) each leader's main threat (-1 if none)."""
-    score = threat_scores(ctx)
+def main_threat(ctx: Context, runs: NDArray[np.int64] | None = None) -> NDArray[np.int64]:
+    """(R, L) each leader's main threat (-1 if none); (n, L) for the given runs."""
+    score = threat_scores(ctx, runs)
     best = score.argmax(axis=2)
     return np.where(score.max(axis=2) > 0, best, -1)
 
@@ -49,10 +52,12 @@ def propose_alliance(
 ) -> None:
     """The target accepts if he fears the actor's main threat more than the actor."""
     s, p, w = ctx.state, ctx.params, ctx.world
-    threat = main_threat(ctx)
-    their_threat = threat[runs, target]
-    common = np.maximum(threat[runs, actor], 0)
-    fear_common = ctx.perceived[runs, target, common] * (threat[runs, actor] >= 0)
+    k = np.arange(runs.size)
+    threat = main_threat(ctx, runs)  # (n, L)
+    their_threat = threat[k, target]
+    mine = threat[k, actor]
+    common = np.maximum(mine, 0)
+    fear_common = ctx.perceived[runs, target, common] * (mine >= 0)
     fear_actor = ctx.perceived[runs, target, actor]
     distance = (
         policy_distance(s.position[runs, actor], s.position[runs, target], w.salience[target])
@@ -64,19 +69,24 @@ def propose_alliance(
     draw = ctx.random(Stream.ALLIANCE, (w.n_leaders,))[runs, actor]
     utility = (
         p.alliance_fear_weight * (fear_common - fear_actor)
-        + p.alliance_common_enemy_bonus * (their_threat == threat[runs, actor])
+        + p.alliance_common_enemy_bonus * (their_threat == mine)
         - distance / max(p.alliance_policy_tolerance, 1e-9) * ctx.leverage(rigidity)
         - p.alliance_arrogance_cost * arrogance
         + (draw - 0.5) * p.alliance_noise
     )
-    ok = utility > 0
+    # Two leaders may court each other in one month: the second offer finds them allied.
+    already = s.ally[runs, actor, target]
+    ok = (utility > 0) & ~already
+    refused = ~ok & ~already
     a, t, r = actor[ok], target[ok], runs[ok]
     s.ally[r, a, t] = True
     s.ally[r, t, a] = True
     s.ally_since[r, a, t] = s.turn
     s.ally_since[r, t, a] = s.turn
     ctx.log.record("alliance_formed", s.turn, r, actor=a, target=t)
-    ctx.log.record("alliance_refused", s.turn, runs[~ok], actor=actor[~ok], target=target[~ok])
+    ctx.log.record(
+        "alliance_refused", s.turn, runs[refused], actor=actor[refused], target=target[refused]
+    )
 
 
 def break_alliance(

@@ -1,8 +1,9 @@
 """Congress elections: the circular flow of power.
 
 Regional secretaries shape their delegations; the congress votes on the political report
-and elects the committee from a slate drafted by the holder of agenda power; the
-committee fills the leadership and any vacant office. "Secretaries shape congress
+and elects the committee (and the control body) from a slate drafted by the holder of
+agenda power; then vacant leadership seats are filled from the committee and vacant
+offices by the bodies that elect them. "Secretaries shape congress
 delegations -> congress elects the CC -> CC elects Politburo and Secretary."
 """
 

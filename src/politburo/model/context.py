@@ -90,6 +90,7 @@ class Context:
         """Recompute the derived quantities after the state changed."""
         w, s, p = self.world, self.state, self.params
         L = w.n_leaders
+        self._perceived = None
         self.forget_relations()
         self._distance = None
         self.present = s.alive & s.in_party & ~s.incapacitated & ~s.exiled
@@ -138,8 +139,7 @@ class Context:
         )
 
     def forget_relations(self) -> None:
-        """Drop what depends on alliances and perception (after alliances change)."""
-        self._perceived = None
+        """Drop what depends on alliances (after alliances change)."""
         self._coalition = None
         self.cache.clear()
 

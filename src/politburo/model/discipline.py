@@ -103,7 +103,11 @@ def _apply(
             s.prestige[runs, target] = np.maximum(0.0, s.prestige[runs, target] - p.censure_cost)
         s.pretext[runs, target] = np.minimum(1.0, s.pretext[runs, target] + p.censure_pretext)
     elif effect == "remove_office":
-        chosen = main_office_of(ctx, runs, target) if office is None else office
+        chosen = main_office_of(ctx, runs, target)
+        if office is not None:
+            # A named office is taken only from the target, if he holds it.
+            holds = ctx.state.office_holder[runs, np.maximum(office, 0)] == target
+            chosen = np.where((office >= 0) & holds, office, -1)
         for o in np.unique(chosen[chosen >= 0]):
             here = runs[chosen == o]
             vacate_office(ctx, here, int(o))

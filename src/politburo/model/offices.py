@@ -12,7 +12,7 @@ from numpy.typing import NDArray
 
 from politburo.model.context import Context
 from politburo.model.state import NO_PATRON
-from politburo.model.world import POWER, SEAT_CANDIDATE, SEAT_FULL, SEAT_NONE
+from politburo.model.world import SEAT_CANDIDATE, SEAT_FULL, SEAT_NONE
 
 
 def bloc_votes(ctx: Context, role: str) -> NDArray[np.int64]:
@@ -33,12 +33,18 @@ def bloc_votes(ctx: Context, role: str) -> NDArray[np.int64]:
 
 
 def dominant_bloc(ctx: Context, role: str = "committee") -> NDArray[np.int64]:
-    """(R,) the bloc leader whose coalition commands most votes in a body."""
+    """(R,) the bloc leader whose coalition commands most votes in a body (cached until
+    blocs, alliances or seats change)."""
+    key = f"dominant:{role}"
+    if key in ctx.cache:
+        return ctx.cache[key]  # type: ignore[return-value]
     votes = bloc_votes(ctx, role)
     coalition = ctx.coalition()
     strength = (coalition * votes[:, None, :]).sum(axis=2).astype(np.float64)
     strength = np.where(ctx.principal, strength + 1e-3 * votes, -1.0)
-    return np.asarray(strength.argmax(axis=1), dtype=np.int64)
+    result = np.asarray(strength.argmax(axis=1), dtype=np.int64)
+    ctx.cache[key] = result
+    return result
 
 
 def nominate(
@@ -155,8 +161,8 @@ def end_alliances(ctx: Context, runs: NDArray[np.int64], leader: NDArray[np.int6
 
 
 def release_bloc(ctx: Context, runs: NDArray[np.int64], leader: NDArray[np.int64]) -> None:
-    """A leader leaves politics: his clients become principals, his committee seats and
-    secretaries owe nobody, his alliances end."""
+    """A leader leaves politics: his clients become principals; his committee and control
+    seats and his secretaries owe nobody; his alliances end; his faction dissolves."""
     s, w = ctx.state, ctx.world
     L = w.n_leaders
     for k in range(L):
@@ -193,7 +199,7 @@ def leave_posts(ctx: Context, runs: NDArray[np.int64], leader: NDArray[np.int64]
 def main_office(ctx: Context, leader: NDArray[np.int64]) -> NDArray[np.int64]:
     """(R,) the most powerful office each leader holds (-1 if none)."""
     s, w = ctx.state, ctx.world
-    weight = w.office_powers.sum(axis=1) + w.office_powers[:, POWER["army"]]
+    weight = w.office_powers.sum(axis=1)
     holds = s.office_holder == leader[:, None]
     score = np.where(holds, weight[None, :], -1.0)
     best = score.argmax(axis=1)

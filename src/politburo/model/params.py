@@ -35,6 +35,9 @@ class HeuristicWeights(BaseModel):
     break_threshold: float = Field(0.4, ge=0, description="Reluctance to break an alliance.")
     attack: float = Field(0.8, ge=0, description="Appetite for polemics against the threat.")
     defend_line: float = Field(0.5, ge=0, description="Appetite for defending the line.")
+    line_tolerance: float = Field(
+        0.5, gt=0, le=1, description="Distance from the line at which defending it stops paying."
+    )
     criticize_line: float = Field(2.4, ge=0, description="Appetite for attacking the line.")
     appeal: float = Field(0.35, ge=0, description="Appetite for appeals to the rank and file.")
     gather_material: float = Field(0.5, ge=0, description="Appetite for compromising material.")

@@ -3,7 +3,7 @@
 "Lenin Enrollment ... 500,000 ... they owed this all to the person who recruited them"
 (seed). A recruitment drive (a scenario event) or a recruitment action adds members of an
 ``intake`` cohort; a share of them owes its card to the machine (the holders of
-recruitment power, and the region's secretary), the rest follows the line.
+recruitment power, and the region's secretary), the rest owe no one (uncommitted).
 """
 
 from __future__ import annotations
@@ -36,8 +36,9 @@ def _add_intake(
 
 
 def _owed(ctx: Context, machine: NDArray[np.float64]) -> NDArray[np.float64]:
-    """(R, G, L) share of new members owing each bloc: half to the central machine
-    (``machine``, (R, L) shares), half to the region's secretary's bloc."""
+    """(R, G, L) share of new members owing each bloc: ``intake_machine_share`` of them
+    owe the machine, split between the centre (``machine``, (R, L) shares) and the
+    region's secretary's bloc by ``recruitment_local_share``."""
     s, p = ctx.state, ctx.params
     R, G = s.secretary_patron.shape
     L = ctx.world.n_leaders

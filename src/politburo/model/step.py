@@ -4,7 +4,8 @@
 2. ``gather_information`` office holders with information detect factions
 3. ``decide``             every active leader chooses actions (any policy)
 4. ``resolve_actions``    actions take effect; motions are voted in their bodies
-5. ``hold_congresses``    congress months: delegations, the CC, the leadership
+5. ``hold_meetings``      congresses (delegations, the CC, the leadership), conferences,
+                          scheduled motions
 6. ``drift``              loyalties, prestige, membership, crises, evidence
 7. ``check_consolidation`` real power is measured; has one man won?
 """
@@ -28,7 +29,7 @@ from politburo.model import (
     policy,
     recruitment,
 )
-from politburo.model.actions import Plan, Verb, legal_targets
+from politburo.model.actions import TARGET_KIND, Plan, Verb, legal_targets
 from politburo.model.context import Context
 from politburo.model.offices import leave_posts
 from politburo.model.rng import Stream
@@ -149,8 +150,15 @@ def resolve_actions(ctx: Context, plan: Plan) -> None:
             actor = actor[runs]
             k = mask[runs].argmax(axis=1)
             target = plan.target[runs, actor, k]
-            safe = np.maximum(target, 0)
-            ok = legal_all[runs, actor, safe]
+            # Targets from outside (a human, an agent) may be anything: out of range lapses.
+            width = legal_all.shape[2]
+            if TARGET_KIND[verb] == "none":
+                target = np.full(runs.size, -1, dtype=np.int64)
+                in_range = np.ones(runs.size, dtype=bool)
+            else:
+                in_range = (target >= 0) & (target < width)
+            safe = np.where(in_range, target, 0)
+            ok = in_range & legal_all[runs, actor, safe]
             # Whoever submitted this month (recanted, was won over) acts as a client now.
             ok &= (s.patron[runs, actor] == actor) | ~principal_at_start[runs, actor]
             ok &= s.in_party[runs, actor] & s.alive[runs, actor]

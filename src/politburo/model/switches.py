@@ -11,7 +11,7 @@ MECHANISMS: dict[str, str] = {
     "congress_elections": "congresses do not re-elect the committee (no circular flow)",
     "recruitment": "new members owe nothing to the machine that recruited them",
     "information": "no detection of factions, no compromising material, no insight",
-    "faction_ban": "factions are legal: organizing leaves no evidence, keeps its full pull",
+    "faction_ban": "factions are legal: evidence of them weighs little, they keep full pull",
     "legitimacy": "prestige never moves (no funeral, attacks, line, crises)",
     "alliances": "no leader forms or keeps an alliance",
     "discipline": "no censure, removal, expulsion or exile is ever moved",

@@ -2,9 +2,10 @@
 
 A voter weighs patron loyalty (his bloc's instruction), policy distance, the target's
 prestige and stigma, fear of the side that looks stronger, and any pretext of
-factionalism. Leaders vote in person; committee seats follow their bloc leader unless they
-desert a side that looks weaker; uncommitted seats and congress delegates judge on seen
-power, prestige and the line. Switching ``bodies_and_votes`` off makes everyone vote on
+factionalism. Leaders vote in person; committee and control seats follow their bloc
+leader unless they desert a side that looks weaker; uncommitted seats judge on seen
+power, prestige, stigma, evidence and the line. (Congress votes on the report are counted
+from delegations in :mod:`congress`.) Switching ``bodies_and_votes`` off makes everyone vote on
 merit, ignoring patrons and alliances.
 """
 

@@ -48,7 +48,7 @@ def _problems(s: Scenario) -> Iterator[Problem]:
                 index = ids.index(name, ids.index(name) + 1)
                 yield (section, index, "id"), f"duplicate id {name!r}; ids must be unique"
 
-    roles = Counter(body.role for body in s.bodies)
+    roles: Counter[str] = Counter(body.role for body in s.bodies)
     for role in ("leadership", "committee", "congress"):
         if roles[role] != 1:
             yield (
@@ -57,6 +57,13 @@ def _problems(s: Scenario) -> Iterator[Problem]:
                     f"needs exactly one body with role {role!r} (found {roles[role]}); "
                     "the engine elects and votes through it"
                 ),
+            )
+    for role in ("control", "secretariat"):
+        if roles[role] > 1:
+            yield (
+                ("bodies",),
+                f"at most one body may have role {role!r} (found {roles[role]}); "
+                "merge them or give one another role",
             )
 
     for i, body in enumerate(s.bodies):

@@ -51,7 +51,7 @@ PowerKind = Literal[
     "information",  # personnel files, police reports: detect factions, gather material
     "agenda",  # draft the congress slate
     "police",  # a rung's requires_backing can demand its holder's support (exile, arrest)
-    "army",  # likewise
+    "army",  # likewise (arrest)
     "prestige",  # visibility of the post (seen power)
     "press",  # a platform for polemics (newspaper, international)
 ]
@@ -179,10 +179,14 @@ class Composition(Provenance):
 
 class Body(Provenance):
     """A collective organ. ``role`` tells the engine what it does: the ``leadership``
-    (Politburo, Presidium) decides policy and discipline of its members; the ``committee``
-    (Central Committee) elects the leadership and the offices; the ``congress`` elects the
-    committee; the ``control`` body joins the committee on discipline; the
-    ``secretariat`` is where appointment power sits."""
+    (Politburo, Presidium) votes on policy and on the rungs the ladder gives it, and its
+    seats are filled from the committee; the ``committee`` (Central Committee) votes on
+    its rungs and its dominant coalition fills leadership seats and the offices it
+    elects; the ``congress`` elects the committee and the ``control`` body at each
+    congress, from the agenda holder's slate; the ``control`` body votes on the rungs that
+    name it (alone or jointly); the ``secretariat`` is a place for offices to sit.
+    ``elected_by`` documents who elects the body (the engine's elections are fixed by
+    role, as above)."""
 
     id: Ident
     name: str
@@ -358,9 +362,9 @@ class Funeral(_Effect):
 
 
 class Congress(_Effect):
-    """The congress meets: regions elect delegations, the congress elects the committee,
-    the committee elects the leadership and the offices. Sizes come from the bodies'
-    ``sizes`` in force that month."""
+    """The congress meets: regions elect delegations, the congress votes on the report and
+    elects the committee and the control body; vacant leadership seats and offices are
+    then filled. Sizes come from the bodies' ``sizes`` in force that month."""
 
     effect: Literal["congress"]
     body: Ident
