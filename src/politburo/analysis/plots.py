@@ -35,26 +35,27 @@ def plot_power(
     title: str | None = None,
     min_peak: float = 0.05,
 ) -> Path:
-    """Draw real power (T, L) of every leader who ever held at least ``min_peak`` of it;
-    mark congresses, deaths and consolidation from ``records``. Writes PNG or SVG by the
-    file's extension."""
+    """Draw real power (T, L) of every leader who ever held at least ``min_peak`` of it,
+    as stacked shares; mark congresses, deaths and consolidation from ``records``. Writes
+    PNG, SVG or PDF by the file's extension."""
     path = Path(path)
     turns = power.shape[0]
     dates = _dates(world, turns)
     fig, ax = plt.subplots(figsize=(11, 5.5), dpi=120)
     shown = [i for i in range(world.n_leaders) if float(power[:, i].max()) >= min_peak]
     shown.sort(key=lambda i: -float(power[:, i].max()))
-    colors = plt.get_cmap("tab10")
-    for rank, i in enumerate(shown):
-        ax.plot(
-            dates,
-            power[:, i],
-            label=world.leader_names[i],
-            lw=2.2,
-            alpha=0.85,
-            color=colors(rank % 10),
-            ls=("-", "--", "-.", ":")[rank // 10 % 4],
-        )
+    # Power shares sum to one, so a stacked area shows every bloc, even when several hold
+    # exactly the same power (equal single-vote blocs would hide each other as lines).
+    colors = plt.get_cmap("tab20")
+    ax.stackplot(
+        dates,
+        *[power[:, i] for i in shown],
+        labels=[world.leader_names[i] for i in shown],
+        colors=[colors(rank % 20) for rank in range(len(shown))],
+        alpha=0.9,
+        linewidth=0.3,
+        edgecolor="white",
+    )
     if records:
         seen: set[str] = set()
         for e in records:
@@ -81,7 +82,7 @@ def plot_power(
                 transform=ax.get_xaxis_transform(),
             )
     ax.set_ylim(0, 1.0)
-    ax.set_ylabel("Real power (Banzhaf index of the bloc, leadership + committee)")
+    ax.set_ylabel("Share of real power\n(Banzhaf index of each bloc, leadership + committee)")
     ax.set_xlabel("Month")
     ax.xaxis.set_major_locator(mdates.YearLocator())  # type: ignore[no-untyped-call]
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))  # type: ignore[no-untyped-call]
