@@ -13,6 +13,7 @@ from enum import IntEnum
 import numpy as np
 from numpy.typing import NDArray
 
+from politburo.model.appointment import secretary_bloc
 from politburo.model.context import Context
 from politburo.model.world import POWER, SEAT_FULL, SEAT_NONE
 
@@ -232,22 +233,14 @@ def legal_targets(ctx: Context, verb: Verb) -> NDArray[np.bool_]:
         )
     if verb == Verb.APPOINT:
         power = ctx.powers[:, :, POWER["appointment"]] > 0
-        sec_bloc = np.where(
-            s.secretary_patron >= 0,
-            s.patron[ctx.rows[:, None], np.maximum(s.secretary_patron, 0)],
-            -1,
-        )
+        sec_bloc = secretary_bloc(ctx)
         mine = (sec_bloc[:, None, :] == s.patron[:, :, None]) & (
             s.secretary_loyalty[:, None, :] >= ctx.params.secure_loyalty
         )
         return actor[:, :, None] & power[:, :, None] & ~mine
     if verb == Verb.RECRUIT:
         power = ctx.powers[:, :, POWER["recruitment"]] > 0
-        sec_bloc = np.where(
-            s.secretary_patron >= 0,
-            s.patron[ctx.rows[:, None], np.maximum(s.secretary_patron, 0)],
-            -1,
-        )
+        sec_bloc = secretary_bloc(ctx)
         mine = sec_bloc[:, None, :] == s.patron[:, :, None]
         return actor[:, :, None] & power[:, :, None] & mine
     if verb == Verb.ATTACK:

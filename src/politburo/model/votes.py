@@ -103,23 +103,10 @@ def leader_support(
             * has_target[:, None]
         )
 
-    prestige_t = np.where(has_target, s.prestige[rows, t], 0.0)
-    prestige_m = np.where(has_mover, s.prestige[rows, m], p.plenum_prestige)
-    u -= p.vote_prestige_weight * (prestige_t - prestige_m)[:, None] * has_target[:, None]
-
     fear_m = np.where(has_mover[:, None], ctx.perceived[rows, :, m], 0.0)
     fear_t = np.where(has_target[:, None], ctx.perceived[rows, :, t], 0.0)
     u += p.vote_fear_weight * (fear_m - fear_t)
-
-    stigma = (
-        p.vote_stigma_weight * ctx.stigma[t] + p.vote_arrogance_weight * ctx.trait("arrogance")[t]
-    )
-    u += np.where(has_target, stigma, 0.0)[:, None]
-    pretext_scale = np.where(ctx.faction_ban[rows], 1.0, p.unbanned_evidence_weight)
-    evidence = s.pretext[rows, t] * pretext_scale + s.material[rows, m, t] * has_mover
-    u += p.vote_pretext_weight * np.where(has_target, evidence, 0.0)[:, None]
-
-    u -= p.vote_collegiality * has_target[:, None]
+    u += _case_against(ctx, rows, mover, target)[:, None]
     noise = ctx.random(Stream.VOTE_LEADERS, (L,), rows, motion_salt(mover, target, policy_gain))
     u += p.vote_noise * _logistic(noise)
     index = np.arange(L)[None, :]
@@ -154,20 +141,35 @@ def merit_support(
             * np.where(has_mover, d_t - d_m, d_t - p.vote_policy_reference)
             * has_target
         )
-    prestige_t = np.where(has_target, s.prestige[rows, t], 0.0)
-    prestige_m = np.where(has_mover, s.prestige[rows, m], p.plenum_prestige)
-    u -= p.vote_prestige_weight * (prestige_t - prestige_m) * has_target
     seen_m = np.where(has_mover, ctx.seen_power[rows, m], 0.0)
     seen_t = np.where(has_target, ctx.seen_power[rows, t], 0.0)
     u += p.vote_fear_weight * (seen_m - seen_t)
-    stigma = (
-        p.vote_stigma_weight * ctx.stigma[t] + p.vote_arrogance_weight * ctx.trait("arrogance")[t]
-    )
-    u += np.where(has_target, stigma, 0.0)
-    pretext_scale = np.where(ctx.faction_ban[rows], 1.0, p.unbanned_evidence_weight)
-    u += p.vote_pretext_weight * np.where(has_target, s.pretext[rows, t] * pretext_scale, 0.0)
-    u -= p.vote_collegiality * has_target
+    u += _case_against(ctx, rows, mover, target)
     return u
+
+
+def _case_against(
+    ctx: Context, rows: NDArray[np.int64], mover: NDArray[np.int64], target: NDArray[np.int64]
+) -> NDArray[np.float64]:
+    """(n,) what every voter weighs alike on a disciplinary motion: the target's prestige
+    against the mover's, stigma and arrogance, the evidence (factional activity, the
+    mover's material), and reluctance to punish a comrade. Zero without a target."""
+    s, p = ctx.state, ctx.params
+    has_mover = mover >= 0
+    has_target = target >= 0
+    m = np.maximum(mover, 0)
+    t = np.maximum(target, 0)
+    prestige_m = np.where(has_mover, s.prestige[rows, m], p.plenum_prestige)
+    pretext_scale = np.where(ctx.faction_ban[rows], 1.0, p.unbanned_evidence_weight)
+    evidence = s.pretext[rows, t] * pretext_scale + s.material[rows, m, t] * has_mover
+    case = (
+        -p.vote_prestige_weight * (s.prestige[rows, t] - prestige_m)
+        + p.vote_stigma_weight * ctx.stigma[t]
+        + p.vote_arrogance_weight * ctx.trait("arrogance")[t]
+        + p.vote_pretext_weight * evidence
+        - p.vote_collegiality
+    )
+    return np.where(has_target, case, 0.0)
 
 
 def tally(
