@@ -16,6 +16,7 @@ from politburo.model.context import Context
 from politburo.model.offices import end_alliances
 from politburo.model.rng import Stream
 from politburo.model.votes import policy_distance
+from politburo.model.world import CompiledEffect
 
 
 def threat_scores(ctx: Context, runs: NDArray[np.int64] | None = None) -> NDArray[np.float64]:
@@ -87,6 +88,26 @@ def propose_alliance(
     ctx.log.record(
         "alliance_refused", s.turn, runs[refused], actor=actor[refused], target=target[refused]
     )
+
+
+def scheduled_alliance(ctx: Context, effect: CompiledEffect) -> None:
+    """A scenario event allies the named leaders' blocs, every pair of them."""
+    s = ctx.state
+    if "alliances" not in ctx.on:
+        return
+    for i, a in enumerate(effect.leaders):
+        for b in effect.leaders[i + 1 :]:
+            bloc_a, bloc_b = s.patron[:, a], s.patron[:, b]
+            ok = ctx.present[:, a] & ctx.present[:, b] & (bloc_a != bloc_b)
+            ok &= ~s.ally[ctx.rows, bloc_a, bloc_b]
+            runs = ctx.rows[ok]
+            x, y = bloc_a[ok], bloc_b[ok]
+            s.ally[runs, x, y] = True
+            s.ally[runs, y, x] = True
+            s.ally_since[runs, x, y] = s.turn
+            s.ally_since[runs, y, x] = s.turn
+            ctx.log.record("alliance_formed", s.turn, runs, actor=x, target=y)
+    ctx.forget_relations()
 
 
 def break_alliance(

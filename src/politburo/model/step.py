@@ -106,6 +106,8 @@ def fire_events(ctx: Context) -> list[CompiledEffect]:
         elif kind == "recruitment_drive":
             recruitment.start_drive(ctx, effect.cohort, effect.value, effect.months)
             ctx.log.record("recruitment_drive", s.turn, rows, obj=effect.cohort, value=effect.value)
+        elif kind == "alliance":
+            alliances.scheduled_alliance(ctx, effect)
         elif kind == "rule":
             s.rule_override[:, effect.rule] = 1 if effect.flag else 0
         elif kind in ("congress", "conference", "motion"):

@@ -281,6 +281,8 @@ def compile_world(scenario: Scenario) -> World:
                 data["leader"] = li[raw["of"]]
             if "target" in raw:
                 data["leader"] = li[raw["target"]]
+            if raw.get("effect") == "alliance":
+                data["leaders"] = tuple(li[x] for x in raw["leaders"])
             if "orators" in raw:
                 data["leaders"] = tuple(li[x] for x in raw["orators"])
                 data["others"] = tuple(li[x] for x in raw["absent"])

@@ -119,12 +119,15 @@ _EXPECTATIONS = {
 
 
 def _pydantic_problems(
-    error: ValidationError, file: str, positions: dict[tuple[Any, ...], Location]
+    error: ValidationError,
+    file: str,
+    positions: dict[tuple[Any, ...], Location],
+    prefix: tuple[Any, ...] = (),
 ) -> list[ScenarioProblem]:
     problems = []
     for item in error.errors(include_url=False):
         # Tagged unions add the tag ('death', ...) to the path; drop it so the path is the file's.
-        loc = _drop_union_tags(tuple(item["loc"]))
+        loc = prefix + _drop_union_tags(tuple(item["loc"]))
         message = _EXPECTATIONS.get(item["type"], item["msg"])
         if item["type"] == "literal_error":
             message = f"{item['msg']} (got {item.get('input')!r})"
@@ -152,6 +155,7 @@ _UNION_TAGS = {
     "document",
     "motion",
     "rule",
+    "alliance",
 }
 
 

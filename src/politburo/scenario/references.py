@@ -42,6 +42,7 @@ def _problems(s: Scenario) -> Iterator[Problem]:
         ("rules", [x.id for x in s.rules]),
         ("discipline", [x.id for x in s.discipline]),
         ("events", [x.id for x in s.events]),
+        ("interventions", [x.id for x in s.interventions]),
     ):
         for name, count in Counter(ids).items():
             if count > 1:
@@ -161,7 +162,7 @@ def _problems(s: Scenario) -> Iterator[Problem]:
                 ref = getattr(effect, field, None)
                 if isinstance(ref, str) and ref not in leaders:
                     yield (*where, field), _one_of("leader", ref, leaders)
-            for field in ("orators", "absent"):
+            for field in ("orators", "absent", "leaders"):
                 for k, name in enumerate(getattr(effect, field, []) or []):
                     if name not in leaders:
                         yield (*where, field, k), _one_of("leader", name, leaders)

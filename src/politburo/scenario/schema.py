@@ -415,6 +415,13 @@ class RuleSwitch(_Effect):
     active: bool
 
 
+class AllianceEffect(_Effect):
+    """Leaders (their blocs) ally with one another, every pair of them."""
+
+    effect: Literal["alliance"]
+    leaders: list[Ident] = Field(min_length=2)
+
+
 Effect = Annotated[
     Incapacitate
     | Recover
@@ -427,7 +434,8 @@ Effect = Annotated[
     | RecruitmentDrive
     | Document
     | ScheduledMotion
-    | RuleSwitch,
+    | RuleSwitch
+    | AllianceEffect,
     Field(discriminator="effect"),
 ]
 
@@ -478,6 +486,41 @@ class History(Provenance):
     alliances: list[AllianceRecord] = Field(default_factory=list)
 
 
+InterventionId = Annotated[
+    str,
+    Field(pattern=r"^[a-z][a-z0-9-]*$", description="Lower-case words joined by hyphens."),
+]
+
+
+class Patch(StrictModel):
+    """One change to the scenario's facts.
+
+    ``path`` walks the scenario as written, with ``/`` between steps; a list step is an
+    item's ``id`` (or its position, for lists without ids): ``events/lenin_funeral/
+    effects/0/absent``, ``offices/general_secretary/powers/appointment``.
+    ``op`` is ``set`` (replace or create the value), ``remove`` (delete a key or list
+    item) or ``add`` (append ``value`` to the list at ``path``)."""
+
+    op: Literal["set", "remove", "add"]
+    path: str = Field(min_length=1)
+    value: Any = None
+
+    @model_validator(mode="after")
+    def _value_needed(self) -> Patch:
+        if self.op in ("set", "add") and self.value is None:
+            raise ValueError(f"op '{self.op}' needs a 'value'")
+        return self
+
+
+class Intervention(Provenance):
+    """A named counterfactual: patches on the scenario's facts."""
+
+    id: InterventionId
+    name: str = Field(description="One line: what is different in this world.")
+    description: str | None = None
+    patches: list[Patch] = Field(min_length=1)
+
+
 class Scenario(StrictModel):
     """A succession struggle: the facts, each with its source."""
 
@@ -498,6 +541,9 @@ class Scenario(StrictModel):
     discipline: list[Rung] = Field(min_length=1)
     events: list[Event] = Field(default_factory=list)
     history: History | None = None
+    interventions: list[Intervention] = Field(
+        default_factory=list, description="Named counterfactuals an experiment can apply."
+    )
 
 
 def month_index(month: str) -> int:

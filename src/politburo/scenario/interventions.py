@@ -1,0 +1,191 @@
+"""Counterfactuals: named patches on a scenario's facts.
+
+An intervention is data (``interventions:`` in a scenario, or a separate YAML file of
+them). Applying one yields a new, fully validated scenario; the engine never knows it is
+looking at a counterfactual. Two interventions that set the same fact to different
+values, or where one removes what the other changes, are refused together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import TypeAdapter, ValidationError
+
+from politburo.scenario.loader import (
+    ScenarioError,
+    ScenarioProblem,
+    _positions,
+    _pydantic_problems,
+    _UniqueKeyLoader,
+)
+from politburo.scenario.references import check_references
+from politburo.scenario.schema import Intervention, Patch, Scenario
+
+
+class InterventionError(ValueError):
+    """An intervention that cannot be applied; the message says what to fix."""
+
+
+def available(scenario: Scenario, extra: Sequence[Intervention] = ()) -> dict[str, Intervention]:
+    """Interventions by id: the scenario's own, then those from files (which may not
+    reuse an id)."""
+    found = {i.id: i for i in scenario.interventions}
+    for item in extra:
+        if item.id in found:
+            raise InterventionError(
+                f"intervention {item.id!r} is defined twice (in the scenario and a file)"
+            )
+        found[item.id] = item
+    return found
+
+
+def load_intervention_file(path: str | Path) -> list[Intervention]:
+    """Interventions from a YAML file: a list of them, or ``interventions: [...]``."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ScenarioError(
+            [ScenarioProblem(str(path), 1, 1, "", f"cannot read file: {error.strerror}")]
+        ) from None
+    try:
+        loader = _UniqueKeyLoader(text)
+        try:
+            root = loader.get_single_node()
+            data = loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise ScenarioError(
+            [ScenarioProblem(str(path), line, column, "", f"YAML syntax: {error.problem}")]
+        ) from None
+    positions: dict[tuple[Any, ...], tuple[int, int]] = {}
+    if root is not None:
+        _positions(root, (), positions)
+    prefix: tuple[Any, ...] = ()
+    if isinstance(data, dict) and set(data) == {"interventions"}:
+        data, prefix = data["interventions"], ("interventions",)
+    if not isinstance(data, list):
+        raise ScenarioError(
+            [ScenarioProblem(str(path), 1, 1, "", "expected a list of interventions")]
+        )
+    try:
+        return TypeAdapter(list[Intervention]).validate_python(data)
+    except ValidationError as error:
+        problems = _pydantic_problems(error, str(path), positions, prefix)
+        raise ScenarioError(problems) from None
+
+
+def _steps(path: str) -> list[str]:
+    return [step for step in path.strip("/").split("/") if step]
+
+
+def _child(node: Any, step: str, where: str) -> tuple[Any, Any]:
+    """(container, key) for one step down from ``node``."""
+    if isinstance(node, dict):
+        return node, step
+    if isinstance(node, list):
+        for position, item in enumerate(node):
+            if isinstance(item, dict) and item.get("id") == step:
+                return node, position
+        if step.isdigit() and int(step) < len(node):
+            return node, int(step)
+        ids = [item.get("id") for item in node if isinstance(item, dict) and "id" in item]
+        known = f"; ids here: {', '.join(map(str, ids))}" if ids else ""
+        raise InterventionError(f"{where}: no item {step!r}{known}")
+    raise InterventionError(f"{where}: cannot step into a {type(node).__name__}")
+
+
+def _apply_patch(document: dict[str, Any], patch: Patch, owner: str) -> None:
+    steps = _steps(patch.path)
+    node: Any = document
+    for depth, step in enumerate(steps[:-1]):
+        container, key = _child(node, step, f"{owner}: {'/'.join(steps[: depth + 1])}")
+        if isinstance(container, dict) and key not in container:
+            raise InterventionError(f"{owner}: path {patch.path!r}: no {key!r} here")
+        node = container[key]
+    last = steps[-1]
+    if patch.op == "add":
+        container, key = _child(node, last, f"{owner}: {patch.path}")
+        target = container[key]
+        if not isinstance(target, list):
+            raise InterventionError(f"{owner}: 'add' needs a list at {patch.path!r}")
+        target.append(patch.value)
+        return
+    if isinstance(node, list):
+        container, key = _child(node, last, f"{owner}: {patch.path}")
+    else:
+        container, key = node, last
+    if patch.op == "remove":
+        if isinstance(container, dict) and key not in container:
+            raise InterventionError(f"{owner}: nothing to remove at {patch.path!r}")
+        del container[key]
+    else:
+        container[key] = patch.value
+
+
+def _conflicts(chosen: Sequence[Intervention]) -> None:
+    """Refuse two interventions that change the same fact incompatibly."""
+    seen: dict[str, tuple[str, Patch]] = {}
+    for item in chosen:
+        for patch in item.patches:
+            key = "/".join(_steps(patch.path))
+            for other_key, (other_id, other) in seen.items():
+                if other_id == item.id:
+                    continue
+                nested = key.startswith(other_key + "/") or other_key.startswith(key + "/")
+                same = key == other_key
+                if same and patch.op == other.op == "add":
+                    continue
+                if same and patch.op == other.op == "set" and patch.value == other.value:
+                    continue
+                if same or (nested and "remove" in (patch.op, other.op)):
+                    raise InterventionError(
+                        f"interventions {other_id!r} and {item.id!r} both change "
+                        f"{other_key if len(other_key) <= len(key) else key!r} "
+                        "in incompatible ways; run them in separate arms"
+                    )
+            seen.setdefault(key, (item.id, patch))
+
+
+def apply_interventions(
+    scenario: Scenario, names: Iterable[str], extra: Sequence[Intervention] = ()
+) -> Scenario:
+    """The scenario with the named interventions applied, validated like a file."""
+    names = list(names)
+    if not names:
+        return scenario
+    catalogue = available(scenario, extra)
+    unknown = [name for name in names if name not in catalogue]
+    if unknown:
+        valid = ", ".join(sorted(catalogue)) or "(none defined)"
+        raise InterventionError(
+            f"unknown intervention {', '.join(map(repr, unknown))}; valid names: {valid}"
+        )
+    chosen = [catalogue[name] for name in dict.fromkeys(names)]
+    _conflicts(chosen)
+    document = scenario.model_dump(mode="json", by_alias=True)
+    for item in chosen:
+        for patch in item.patches:
+            _apply_patch(document, patch, f"intervention {item.id!r}")
+    label = "+".join(item.id for item in chosen)
+    try:
+        patched = Scenario.model_validate(document)
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise InterventionError(
+            f"intervention {label} makes the scenario invalid at {where}: {first['msg']}"
+        ) from None
+    problems = check_references(patched)
+    if problems:
+        path, message = problems[0]
+        where = ".".join(str(part) for part in path)
+        raise InterventionError(f"intervention {label} breaks a reference at {where}: {message}")
+    return patched
