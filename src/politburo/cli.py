@@ -11,8 +11,17 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.panel import Panel
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
+from rich.text import Text
 
 from politburo.model.params import DEFAULT_PARAMETERS, Parameters
 from politburo.model.switches import MECHANISMS, UnknownMechanismError, enabled_mechanisms
@@ -376,6 +385,174 @@ def batch(
         orders.add_row(" → ".join(row["order"]) or "(none left)", f"{row['share']:.3f}")
     out.print(orders)
     out.print(f"Wall time: {elapsed:.1f} s ({runs / elapsed:.0f} runs/s)")
+
+
+class _RunsPerSecond(ProgressColumn):
+    """Runs per second of the task so far."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text("" if speed is None else f"{speed:,.0f} runs/s", style="cyan")
+
+
+@app.command()
+def experiment(
+    scenario: Annotated[str, typer.Argument(help="Built-in scenario id or a scenario file.")],
+    runs: Annotated[int, typer.Option(help="Runs per arm (run indices 0..N-1).")] = 1000,
+    seed: Annotated[int, typer.Option(help="Experiment seed.")] = 0,
+    intervention: Annotated[
+        list[str], typer.Option(help="Add an arm with this counterfactual (repeatable).")
+    ] = [],  # noqa: B006
+    intervention_file: Annotated[
+        list[Path], typer.Option(help="YAML file of further interventions (repeatable).")
+    ] = [],  # noqa: B006
+    ablate: Annotated[
+        list[str], typer.Option(help="Add an arm with a mechanism off. " + MECHANISM_HELP)
+    ] = [],  # noqa: B006
+    backend: Annotated[str, typer.Option(help="local or processes.")] = "local",
+    workers: Annotated[int | None, typer.Option(min=1, help="Worker processes.")] = None,
+    chunk: Annotated[int, typer.Option(min=1, help="Runs simulated together.")] = 500,
+    store: Annotated[Path, typer.Option(help="DuckDB file to stream into and resume from.")] = Path(
+        "politburo.duckdb"
+    ),
+    events: Annotated[bool, typer.Option(help="Also store events and monthly power.")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    params: Annotated[
+        Path | None, typer.Option(help="Mechanism parameters file (JSON) instead of defaults.")
+    ] = None,
+) -> None:
+    """Paired counterfactual runs: the baseline and each arm over the same random streams."""
+    from politburo.experiment import Design, StoreError, build_arms, run_experiment
+    from politburo.scenario.interventions import (
+        InterventionError,
+        apply_interventions,
+        load_intervention_file,
+    )
+
+    if runs < 1:
+        raise _fail(f"--runs must be at least 1 (got {runs})")
+    _mechanisms(ablate)
+    spec = _load(scenario)
+    extra = []
+    for path in intervention_file:
+        try:
+            extra += load_intervention_file(path)
+        except ScenarioError as error:
+            for problem in error.problems:
+                print(str(problem), file=sys.stderr)
+            raise typer.Exit(2) from None
+    try:
+        for name in dict.fromkeys(intervention):
+            apply_interventions(spec, [name], extra)
+        if len(intervention) > 1:
+            # Each arm applies one intervention; refuse pairs that contradict each other
+            # anyway, since they would describe incompatible worlds side by side.
+            from politburo.scenario.interventions import available, check_compatible
+
+            catalogue = available(spec, extra)
+            check_compatible([catalogue[name] for name in dict.fromkeys(intervention)])
+    except InterventionError as error:
+        raise _fail(str(error)) from None
+    try:
+        design = Design(spec, build_arms(intervention, ablate), seed, _params(params), tuple(extra))
+    except UnknownMechanismError as error:
+        raise _fail(str(error)) from None
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        _RunsPerSecond(),
+        TimeRemainingColumn(),
+    )
+    progress = Progress(*columns, console=err, disable=json_out and not err.is_terminal)
+    try:
+        with progress:
+            task = progress.add_task(f"{spec.id}: {len(design.arms)} arm(s)", total=None)
+            result = run_experiment(
+                design,
+                runs,
+                store,
+                backend,
+                workers,
+                chunk,
+                events,
+                progress=lambda n: progress.advance(task, n),
+                total=lambda n: progress.update(task, total=n),
+            )
+    except StoreError as error:
+        raise _fail(str(error)) from None
+    except ValueError as error:
+        raise _fail(str(error)) from None
+    except KeyboardInterrupt:
+        err.print(
+            f"[yellow]Stopped.[/] Finished chunks are in {store}; run the same command again "
+            "to compute only the missing runs."
+        )
+        raise typer.Exit(130) from None
+    summary = result.summary()
+    if json_out:
+        sys.stdout.write(json.dumps(summary, indent=1) + "\n")
+        return
+    _show_experiment(summary)
+
+
+def _show_experiment(summary: dict[str, Any]) -> None:
+    out.rule(
+        f"[bold]{summary['scenario']}[/] — {summary['runs']} paired runs, seed {summary['seed']}"
+    )
+    for arm in summary["arms"]:
+        table = Table(title=f"{arm['name']} ({arm['kind']})", title_justify="left")
+        table.add_column("consolidates")
+        table.add_column("P", justify="right")
+        table.add_column("95% interval", justify="right")
+        paired = arm.get("paired_difference")
+        if paired is not None:
+            table.add_column("vs baseline", justify="right")
+            table.add_column("95% interval", justify="right")
+        for name, row in arm["winners"].items():
+            cells = [name, f"{row['p']:.3f}", f"{row['ci'][0]:.3f}–{row['ci'][1]:.3f}"]
+            if paired is not None:
+                d = paired.get(name, {"d": 0.0, "ci": [0.0, 0.0]})
+                cells += [f"{d['d']:+.3f}", f"{d['ci'][0]:+.3f} to {d['ci'][1]:+.3f}"]
+            table.add_row(*cells)
+        if paired is not None:
+            for name, d in paired.items():
+                if name not in arm["winners"]:
+                    table.add_row(
+                        name,
+                        "0.000",
+                        "",
+                        f"{d['d']:+.3f}",
+                        f"{d['ci'][0]:+.3f} to {d['ci'][1]:+.3f}",
+                    )
+        out.print(table)
+        orders = ", ".join(
+            f"{' → '.join(row['order']) or '(none)'} {row['share']:.0%}"
+            for row in arm["elimination_orders"][:3]
+        )
+        out.print(f"  median consolidation: {arm['median_consolidation']}; orders: {orders}")
+
+
+@app.command()
+def export(
+    store: Annotated[Path, typer.Argument(help="A DuckDB store written by `experiment`.")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the files.")] = Path("results"),
+    format: Annotated[str, typer.Option(help="Only parquet for now.")] = "parquet",
+) -> None:
+    """Write a store's tables as Parquet files (for pandas, polars, Arrow)."""
+    from politburo.experiment import Store, StoreError
+
+    if format != "parquet":
+        raise _fail(f"--format {format}: only 'parquet' is supported")
+    if not store.exists():
+        raise _fail(f"{store}: no such store")
+    try:
+        with Store(store) as db:
+            written = db.export_parquet(out_dir)
+    except StoreError as error:
+        raise _fail(str(error)) from None
+    for path in written:
+        out.print(f"wrote {path}")
 
 
 def main() -> None:  # pragma: no cover - console entry point

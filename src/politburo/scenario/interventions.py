@@ -130,7 +130,7 @@ def _apply_patch(document: dict[str, Any], patch: Patch, owner: str) -> None:
         container[key] = patch.value
 
 
-def _conflicts(chosen: Sequence[Intervention]) -> None:
+def check_compatible(chosen: Sequence[Intervention]) -> None:
     """Refuse two interventions that change the same fact incompatibly."""
     seen: dict[str, tuple[str, Patch]] = {}
     for item in chosen:
@@ -169,7 +169,7 @@ def apply_interventions(
             f"unknown intervention {', '.join(map(repr, unknown))}; valid names: {valid}"
         )
     chosen = [catalogue[name] for name in dict.fromkeys(names)]
-    _conflicts(chosen)
+    check_compatible(chosen)
     document = scenario.model_dump(mode="json", by_alias=True)
     for item in chosen:
         for patch in item.patches:

@@ -1,0 +1,94 @@
+"""Arms of an experiment: the baseline, each intervention, each ablation.
+
+Every arm runs the same run indices with the same seed, so run k of every arm draws the
+same random numbers (common random numbers): differences between arms are the arms'.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from politburo.model.params import Parameters
+from politburo.model.switches import enabled_mechanisms
+from politburo.model.world import World, compile_world
+from politburo.scenario.interventions import apply_interventions
+from politburo.scenario.schema import Intervention, Scenario
+
+ENGINE_VERSION = "1"  # bump when a change to the rules makes stored results incomparable
+
+
+@dataclass(frozen=True)
+class Arm:
+    """One condition of an experiment."""
+
+    name: str
+    interventions: tuple[str, ...] = ()
+    ablate: tuple[str, ...] = ()
+
+    @property
+    def kind(self) -> str:
+        if self.interventions:
+            return "intervention"
+        return "ablation" if self.ablate else "baseline"
+
+
+@dataclass(frozen=True)
+class Design:
+    """What an experiment runs: a scenario, its arms, a seed, parameters."""
+
+    scenario: Scenario
+    arms: tuple[Arm, ...]
+    seed: int
+    params: Parameters
+    extra_interventions: tuple[Intervention, ...] = ()
+    worlds: dict[str, World] = field(default_factory=dict, compare=False, hash=False)
+
+    def world(self, arm: Arm) -> World:
+        """The compiled world of an arm (interventions applied)."""
+        if arm.name not in self.worlds:
+            patched = apply_interventions(
+                self.scenario, arm.interventions, self.extra_interventions
+            )
+            self.worlds[arm.name] = compile_world(patched)
+        return self.worlds[arm.name]
+
+    @property
+    def scenario_version(self) -> str:
+        """A hash of the scenario's facts (and any intervention files)."""
+        payload = self.scenario.model_dump_json() + "".join(
+            item.model_dump_json() for item in self.extra_interventions
+        )
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+    @property
+    def params_version(self) -> str:
+        """A hash of the mechanism parameters."""
+        return hashlib.sha256(self.params.model_dump_json().encode()).hexdigest()[:16]
+
+    @property
+    def experiment_id(self) -> str:
+        """Stable id of everything that fixes a run's result except its arm: scenario
+        version, seed, parameters, engine. Arms are stored under it, so an arm computed
+        for one experiment (the baseline, say) serves every later one."""
+        spec = {
+            "scenario": self.scenario.id,
+            "version": self.scenario_version,
+            "seed": self.seed,
+            "params": self.params_version,
+            "engine": ENGINE_VERSION,
+        }
+        return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def build_arms(interventions: Sequence[str], ablations: Sequence[str]) -> tuple[Arm, ...]:
+    """The baseline, then one arm per intervention and one per ablation."""
+    enabled_mechanisms(ablations)  # refuses unknown names
+    arms = [Arm("baseline")]
+    for name in dict.fromkeys(interventions):
+        arms.append(Arm(name, interventions=(name,)))
+    for name in dict.fromkeys(ablations):
+        arms.append(Arm(f"ablate:{name}", ablate=(name,)))
+    return tuple(arms)

@@ -1,0 +1,246 @@
+"""Run an experiment: every arm over the same run indices, in chunks, on a backend, into
+the store; then summarize with paired differences against the baseline."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from politburo.analysis.narrative import event_records
+from politburo.analysis.summary import summarize
+from politburo.experiment.arms import Arm, Design
+from politburo.experiment.store import Store
+from politburo.model.params import Parameters
+from politburo.model.world import World
+from politburo.simulation import simulate
+
+BACKENDS = ("local", "processes")
+Progress = Callable[[int], None]
+
+ChunkResult = tuple[
+    list[dict[str, Any]],
+    list[dict[str, Any]],
+    tuple[NDArray[np.int64], list[str], NDArray[np.float32]] | None,
+]
+
+
+def simulate_chunk(
+    world: World,
+    params: Parameters,
+    ablate: Sequence[str],
+    seed: int,
+    indices: Sequence[int],
+    with_events: bool,
+) -> ChunkResult:
+    """Simulate the given run indices of one arm; return outcomes, event rows and the
+    power series (if asked). A top-level function, so worker processes can run it."""
+    result = simulate(
+        world, seed=seed, runs=indices, params=params, ablate=ablate, record_events=with_events
+    )
+    outcomes = [result.outcome(k) for k in range(len(indices))]
+    events: list[dict[str, Any]] = []
+    power = None
+    if with_events:
+        for k, run_index in enumerate(indices):
+            for record in event_records(world, result.log.for_run(k)):
+                detail = {
+                    key: value
+                    for key, value in record.items()
+                    if key not in ("month", "kind", "actor", "target")
+                }
+                events.append(
+                    {
+                        "run_index": int(run_index),
+                        "month": record["month"],
+                        "kind": record["kind"],
+                        "actor": record["actor"],
+                        "target": record["target"],
+                        "detail": json.dumps(detail) if detail else None,
+                    }
+                )
+        months = [world.month_label(t) for t in range(world.months)]
+        power = (np.asarray(indices, dtype=np.int64), months, result.power)
+    return outcomes, events, power
+
+
+def _chunks(missing: NDArray[np.int64], size: int) -> Iterator[list[int]]:
+    for first in range(0, missing.size, size):
+        yield [int(x) for x in missing[first : first + size]]
+
+
+@dataclass
+class ExperimentResult:
+    """Stored outcomes of an experiment with summaries and exports."""
+
+    design: Design
+    experiment_id: str
+    runs: int
+    store_path: Path
+    outcomes: dict[str, list[dict[str, Any]]]  # arm -> outcomes by run index
+    in_memory_runs: Any = None  # the runs table, kept when the store lived in memory
+
+    def summary(self) -> dict[str, Any]:
+        """The experiment as one JSON-ready object (see ``politburo experiment --json``)."""
+        base = self.outcomes["baseline"]
+        arms = []
+        for arm in self.design.arms:
+            world = self.design.world(arm)
+            rows = self.outcomes[arm.name]
+            entry: dict[str, Any] = {"name": arm.name, "kind": arm.kind}
+            entry.update(summarize(world, rows))
+            if arm.name != "baseline":
+                entry["paired_difference"] = paired_difference(base, rows)
+            arms.append(entry)
+        return {
+            "scenario": self.design.scenario.id,
+            "seed": self.design.seed,
+            "runs": self.runs,
+            "experiment_id": self.experiment_id,
+            "arms": arms,
+        }
+
+    def to_arrow(self) -> Any:
+        """All stored runs of this experiment as a pyarrow Table."""
+        if self.in_memory_runs is not None:
+            return self.in_memory_runs
+        with Store(self.store_path) as store:
+            return _runs_table(store, self.experiment_id)
+
+    def to_pandas(self) -> Any:
+        """All stored runs as a pandas DataFrame (needs pandas installed)."""
+        try:
+            import pandas  # noqa: F401
+        except ImportError:
+            raise ImportError("to_pandas needs pandas: pip install pandas") from None
+        return self.to_arrow().to_pandas()
+
+
+def paired_difference(
+    base: Sequence[dict[str, Any]], arm: Sequence[dict[str, Any]]
+) -> dict[str, dict[str, Any]]:
+    """Per outcome (each winner, and 'none'): mean paired difference arm - baseline over
+    the same run indices, with a 95% normal interval from the paired differences."""
+    by_index = {row["run_index"]: row for row in base}
+    pairs = [(by_index[row["run_index"]], row) for row in arm if row["run_index"] in by_index]
+    names = sorted(
+        {(b["winner"] or "none") for b, _ in pairs} | {(a["winner"] or "none") for _, a in pairs}
+    )
+    out: dict[str, dict[str, Any]] = {}
+    n = len(pairs)
+    for name in names:
+        d = np.array(
+            [
+                float((a["winner"] or "none") == name) - float((b["winner"] or "none") == name)
+                for b, a in pairs
+            ]
+        )
+        mean = float(d.mean()) if n else 0.0
+        half = 1.959964 * float(d.std(ddof=1)) / np.sqrt(n) if n > 1 else 0.0
+        out[name] = {
+            "d": round(mean, 6),
+            "ci": [round(float(mean - half), 6), round(float(mean + half), 6)],
+        }
+    return out
+
+
+def run_experiment(
+    design: Design,
+    runs: int,
+    store: str | Path = "politburo.duckdb",
+    backend: str = "local",
+    workers: int | None = None,
+    chunk: int = 500,
+    events: bool = False,
+    progress: Progress | None = None,
+    total: Callable[[int], None] | None = None,
+) -> ExperimentResult:
+    """Run every arm of ``design`` over run indices 0..runs-1, storing as it goes.
+
+    Runs already in the store are not run again, so a killed experiment resumes where it
+    stopped. ``progress(n)`` is told of every ``n`` runs stored; ``total(n)`` once, of how
+    many runs this call will compute."""
+    if runs < 1:
+        raise ValueError("--runs must be at least 1")
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend {backend!r}; choose one of: {', '.join(BACKENDS)}")
+    worlds = {arm.name: design.world(arm) for arm in design.arms}
+    path = Path(store)
+    with Store(path) as db:
+        leaders = worlds["baseline"].leader_ids
+        experiment_id = db.register(design, leaders)
+        work: list[tuple[Arm, list[int]]] = []
+        for arm in design.arms:
+            done = db.done(experiment_id, arm.name, runs)
+            missing = np.setdiff1d(np.arange(runs, dtype=np.int64), done)
+            work += [(arm, indices) for indices in _chunks(missing, chunk)]
+        if total is not None:
+            total(sum(len(indices) for _, indices in work))
+
+        def store_chunk(arm: Arm, indices: list[int], result: ChunkResult) -> None:
+            outcomes, event_rows, power = result
+            db.write(experiment_id, arm.name, outcomes, indices, event_rows, power)
+            if progress is not None:
+                progress(len(indices))
+
+        if backend == "local":
+            for arm, indices in work:
+                result = simulate_chunk(
+                    worlds[arm.name], design.params, arm.ablate, design.seed, indices, events
+                )
+                store_chunk(arm, indices, result)
+        else:
+            _run_processes(design, worlds, work, workers, events, store_chunk)
+        outcomes = {arm.name: db.outcomes(experiment_id, arm.name, runs) for arm in design.arms}
+        kept = _runs_table(db, experiment_id) if str(path) == ":memory:" else None
+    return ExperimentResult(design, experiment_id, runs, path, outcomes, kept)
+
+
+def _runs_table(store: Store, experiment_id: str) -> Any:
+    relation = store.con.sql(
+        f"SELECT * FROM runs WHERE experiment_id = '{experiment_id}' ORDER BY arm, run_index"
+    )
+    return relation.to_arrow_table()
+
+
+def _run_processes(
+    design: Design,
+    worlds: dict[str, World],
+    work: list[tuple[Arm, list[int]]],
+    workers: int | None,
+    events: bool,
+    store_chunk: Callable[[Arm, list[int], ChunkResult], None],
+) -> None:
+    """Chunks on a pool of spawned processes; results are stored by this process only."""
+    count = workers or 2
+    pending: dict[Future[ChunkResult], tuple[Arm, list[int]]] = {}
+    queue = list(work)
+    with ProcessPoolExecutor(max_workers=count, mp_context=get_context("spawn")) as pool:
+        try:
+            while queue or pending:
+                while queue and len(pending) < 2 * count:
+                    arm, indices = queue.pop(0)
+                    future = pool.submit(
+                        simulate_chunk,
+                        worlds[arm.name],
+                        design.params,
+                        arm.ablate,
+                        design.seed,
+                        indices,
+                        events,
+                    )
+                    pending[future] = (arm, indices)
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    arm, indices = pending.pop(future)
+                    store_chunk(arm, indices, future.result())
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise

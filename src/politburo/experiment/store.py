@@ -1,0 +1,266 @@
+"""The experiment store: results stream into an embedded DuckDB database.
+
+Tables: ``experiments`` (one row per design), ``arms``, ``runs`` (one row per run and
+arm), and with events on, ``events`` and ``power`` (the monthly power series). Every chunk
+of runs is written in one transaction keyed by (experiment, arm, run index), so a killed
+process loses at most the chunk it was computing and never stores a run twice; running
+the same command again computes only the missing runs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+from numpy.typing import NDArray
+
+from politburo.experiment.arms import ENGINE_VERSION, Design
+
+SCHEMA_VERSION = "1"
+
+_TABLES = """
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS experiments (
+    experiment_id VARCHAR PRIMARY KEY,
+    scenario VARCHAR NOT NULL,
+    scenario_version VARCHAR NOT NULL,
+    seed BIGINT NOT NULL,
+    params_version VARCHAR NOT NULL,
+    engine VARCHAR NOT NULL,
+    params VARCHAR NOT NULL,
+    leaders VARCHAR NOT NULL,
+    created TIMESTAMP DEFAULT current_timestamp
+);
+CREATE TABLE IF NOT EXISTS arms (
+    experiment_id VARCHAR NOT NULL,
+    arm VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    interventions VARCHAR NOT NULL,
+    ablate VARCHAR NOT NULL,
+    PRIMARY KEY (experiment_id, arm)
+);
+CREATE TABLE IF NOT EXISTS runs (
+    experiment_id VARCHAR NOT NULL,
+    arm VARCHAR NOT NULL,
+    run_index BIGINT NOT NULL,
+    winner VARCHAR,
+    consolidation_month VARCHAR,
+    eliminations VARCHAR NOT NULL,
+    PRIMARY KEY (experiment_id, arm, run_index)
+);
+CREATE TABLE IF NOT EXISTS events (
+    experiment_id VARCHAR NOT NULL,
+    arm VARCHAR NOT NULL,
+    run_index BIGINT NOT NULL,
+    month VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    actor VARCHAR,
+    target VARCHAR,
+    detail VARCHAR
+);
+CREATE TABLE IF NOT EXISTS power (
+    experiment_id VARCHAR NOT NULL,
+    arm VARCHAR NOT NULL,
+    run_index BIGINT NOT NULL,
+    month VARCHAR NOT NULL,
+    power FLOAT[] NOT NULL
+);
+"""
+
+
+class StoreError(Exception):
+    """A store that cannot be used as asked; the message says why and what to do."""
+
+
+class Store:
+    """A DuckDB file holding experiments."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        try:
+            if self.path.parent and not self.path.parent.exists():
+                raise StoreError(f"{self.path}: folder {self.path.parent} does not exist")
+            self.con = duckdb.connect(str(self.path))
+        except duckdb.Error as error:
+            raise StoreError(f"{self.path}: cannot open the store: {error}") from None
+        except OSError as error:
+            raise StoreError(f"{self.path}: cannot open the store: {error.strerror}") from None
+        try:
+            self.con.execute(_TABLES)
+            row = self.con.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+            if row is None:
+                self.con.execute("INSERT INTO meta VALUES ('schema', ?)", [SCHEMA_VERSION])
+            elif row[0] != SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.path} was written by store schema {row[0]}, this version writes "
+                    f"{SCHEMA_VERSION}; use a new --store file"
+                )
+        except duckdb.Error as error:
+            self.con.close()
+            raise StoreError(f"{self.path}: not a usable politburo store: {error}") from None
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def register(self, design: Design, leaders: Sequence[str]) -> str:
+        """Record the experiment and its arms (once) and return its id; refuse a store
+        holding the same scenario, seed and parameters run on another version of the
+        scenario or of the engine."""
+        experiment_id = design.experiment_id
+        clash = self.con.execute(
+            """SELECT scenario_version, engine FROM experiments
+               WHERE scenario = ? AND seed = ? AND params_version = ?
+                 AND experiment_id <> ?""",
+            [design.scenario.id, design.seed, design.params_version, experiment_id],
+        ).fetchone()
+        if clash is not None:
+            version, engine = clash
+            raise StoreError(
+                f"{self.path} holds {design.scenario.id} (seed {design.seed}) run on another "
+                f"version of the scenario or engine (scenario {version}, engine {engine}; "
+                f"now {design.scenario_version}, engine {ENGINE_VERSION}): the results would "
+                "not be comparable. Use a new --store file, or delete the old one"
+            )
+        self.con.execute("BEGIN TRANSACTION")
+        self.con.execute(
+            "INSERT INTO experiments (experiment_id, scenario, scenario_version, seed, "
+            "params_version, engine, params, leaders) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT DO NOTHING",
+            [
+                experiment_id,
+                design.scenario.id,
+                design.scenario_version,
+                design.seed,
+                design.params_version,
+                ENGINE_VERSION,
+                design.params.model_dump_json(),
+                json.dumps(list(leaders)),
+            ],
+        )
+        for arm in design.arms:
+            self.con.execute(
+                "INSERT INTO arms VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                [
+                    experiment_id,
+                    arm.name,
+                    arm.kind,
+                    json.dumps(list(arm.interventions)),
+                    json.dumps(list(arm.ablate)),
+                ],
+            )
+        self.con.execute("COMMIT")
+        return experiment_id
+
+    def done(self, experiment_id: str, arm: str, runs: int) -> NDArray[np.int64]:
+        """Run indices below ``runs`` already stored for an arm."""
+        rows = self.con.execute(
+            "SELECT run_index FROM runs WHERE experiment_id = ? AND arm = ? AND run_index < ?",
+            [experiment_id, arm, runs],
+        ).fetchnumpy()
+        return np.asarray(rows["run_index"], dtype=np.int64)
+
+    def write(
+        self,
+        experiment_id: str,
+        arm: str,
+        outcomes: Sequence[dict[str, Any]],
+        run_indices: Sequence[int],
+        events: Sequence[dict[str, Any]] = (),
+        power: tuple[NDArray[np.int64], list[str], NDArray[np.float32]] | None = None,
+    ) -> None:
+        """Store one chunk of one arm atomically."""
+        n = len(outcomes)
+        table = pa.table(
+            {
+                "experiment_id": pa.array([experiment_id] * n, pa.string()),
+                "arm": pa.array([arm] * n, pa.string()),
+                "run_index": pa.array(list(run_indices), pa.int64()),
+                "winner": pa.array([o["winner"] for o in outcomes], pa.string()),
+                "consolidation_month": pa.array([o["month"] for o in outcomes], pa.string()),
+                "eliminations": pa.array(
+                    [json.dumps(o["eliminations"], sort_keys=True) for o in outcomes], pa.string()
+                ),
+            }
+        )
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self.con.register("chunk_runs", table)
+            self.con.execute("INSERT INTO runs SELECT * FROM chunk_runs")
+            self.con.unregister("chunk_runs")
+            if events:
+                ev = pa.table(
+                    {
+                        "experiment_id": pa.array([experiment_id] * len(events), pa.string()),
+                        "arm": pa.array([arm] * len(events), pa.string()),
+                        "run_index": pa.array([e["run_index"] for e in events], pa.int64()),
+                        "month": pa.array([e["month"] for e in events], pa.string()),
+                        "kind": pa.array([e["kind"] for e in events], pa.string()),
+                        "actor": pa.array([e["actor"] for e in events], pa.string()),
+                        "target": pa.array([e["target"] for e in events], pa.string()),
+                        "detail": pa.array([e["detail"] for e in events], pa.string()),
+                    }
+                )
+                self.con.register("chunk_events", ev)
+                self.con.execute("INSERT INTO events SELECT * FROM chunk_events")
+                self.con.unregister("chunk_events")
+            if power is not None:
+                indices, months, values = power  # (R,), (T,), (T, R, L)
+                T, R, L = values.shape
+                flat = values.transpose(1, 0, 2).reshape(R * T, L)
+                pw = pa.table(
+                    {
+                        "experiment_id": pa.array([experiment_id] * (R * T), pa.string()),
+                        "arm": pa.array([arm] * (R * T), pa.string()),
+                        "run_index": pa.array(np.repeat(indices, T), pa.int64()),
+                        "month": pa.array(list(months) * R, pa.string()),
+                        "power": pa.FixedSizeListArray.from_arrays(
+                            pa.array(flat.ravel(), pa.float32()), L
+                        ).cast(pa.list_(pa.float32())),
+                    }
+                )
+                self.con.register("chunk_power", pw)
+                self.con.execute("INSERT INTO power SELECT * FROM chunk_power")
+                self.con.unregister("chunk_power")
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def outcomes(self, experiment_id: str, arm: str, runs: int) -> list[dict[str, Any]]:
+        """Outcomes of runs 0..runs-1 of an arm, ordered by run index."""
+        rows = self.con.execute(
+            """SELECT run_index, winner, consolidation_month, eliminations FROM runs
+               WHERE experiment_id = ? AND arm = ? AND run_index < ? ORDER BY run_index""",
+            [experiment_id, arm, runs],
+        ).fetchall()
+        return [
+            {
+                "run_index": index,
+                "winner": winner,
+                "month": month,
+                "eliminations": json.loads(eliminations),
+            }
+            for index, winner, month, eliminations in rows
+        ]
+
+    def export_parquet(self, out: str | Path) -> list[Path]:
+        """Write every table to ``out/<table>.parquet``."""
+        folder = Path(out)
+        folder.mkdir(parents=True, exist_ok=True)
+        written = []
+        for table in ("experiments", "arms", "runs", "events", "power"):
+            target = folder / f"{table}.parquet"
+            self.con.execute(f"COPY {table} TO '{target}' (FORMAT PARQUET)")
+            written.append(target)
+        return written

@@ -1,0 +1,285 @@
+"""Experiments: common random numbers, the store, resuming, backends, bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+import politburo
+from politburo.cli import app
+from politburo.simulation import simulate
+
+runner = CliRunner()
+TOY = Path(__file__).parents[1] / "src" / "politburo" / "scenario" / "builtin" / "toy-3.yaml"
+
+NOOP = """
+- id: noop
+  name: The war minister keeps exactly the army power he has
+  source: tests
+  patches:
+    - {op: set, path: offices/war_minister/powers/army, value: 1.0}
+- id: weak-army
+  name: The war minister loses half his army power
+  source: tests
+  patches:
+    - {op: set, path: offices/war_minister/powers/army, value: 0.5}
+- id: no-army
+  name: The war minister loses all army power
+  source: tests
+  patches:
+    - {op: set, path: offices/war_minister/powers/army, value: 0.0}
+- id: no-recruitment
+  name: No recruitment drive
+  source: tests
+  patches:
+    - {op: remove, path: events/recruitment}
+"""
+
+
+@pytest.fixture
+def interventions(tmp_path: Path) -> Path:
+    path = tmp_path / "interventions.yaml"
+    path.write_text(NOOP, encoding="utf-8")
+    return path
+
+
+def _rows(store: Path) -> list[tuple[object, ...]]:
+    con = duckdb.connect(str(store), read_only=True)
+    try:
+        return con.execute(
+            "SELECT arm, run_index, winner, consolidation_month, eliminations FROM runs "
+            "ORDER BY arm, run_index"
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def test_an_intervention_that_changes_nothing_differs_by_exactly_zero(
+    interventions: Path,
+) -> None:
+    result = politburo.experiment(
+        "toy-3", runs=60, seed=5, interventions=["noop"], intervention_files=[interventions]
+    )
+    base, same = result.outcomes["baseline"], result.outcomes["noop"]
+    assert base == same  # run by run: same winner, month and eliminations
+    for row in result.summary()["arms"][1]["paired_difference"].values():
+        assert row == {"d": 0.0, "ci": [0.0, 0.0]}
+
+
+def test_arms_share_random_streams_with_plain_simulation() -> None:
+    result = politburo.experiment("toy-3", runs=40, seed=9, ablate=["appointment"])
+    plain = simulate("toy-3", seed=9, runs=40, record_events=False)
+    assert [o["winner"] for o in result.outcomes["baseline"]] == [
+        plain.outcome(k)["winner"] for k in range(40)
+    ]
+    ablated = simulate("toy-3", seed=9, runs=40, record_events=False, ablate=["appointment"])
+    assert [o["month"] for o in result.outcomes["ablate:appointment"]] == [
+        ablated.outcome(k)["month"] for k in range(40)
+    ]
+
+
+def test_paired_difference_matches_the_difference_of_shares(interventions: Path) -> None:
+    result = politburo.experiment(
+        "toy-3", runs=200, seed=2, interventions=["no-army"], intervention_files=[interventions]
+    )
+    summary = result.summary()
+    base, arm = summary["arms"]
+    for name, row in arm["paired_difference"].items():
+        p_arm = arm["winners"].get(name, {"p": 0.0})["p"]
+        p_base = base["winners"].get(name, {"p": 0.0})["p"]
+        assert row["d"] == pytest.approx(p_arm - p_base, abs=1e-9)
+        assert row["ci"][0] <= row["d"] <= row["ci"][1]
+
+
+def test_backends_and_chunk_sizes_give_identical_runs(tmp_path: Path) -> None:
+    stores = []
+    for name, backend, chunk in (("a", "local", 500), ("b", "local", 7), ("c", "processes", 9)):
+        store = tmp_path / f"{name}.duckdb"
+        politburo.experiment(
+            "toy-3",
+            runs=40,
+            seed=3,
+            ablate=["alliances"],
+            store=store,
+            backend=backend,
+            workers=2,
+            chunk=chunk,
+        )
+        stores.append(_rows(store))
+    assert len(stores[0]) == 80
+    assert stores[0] == stores[1] == stores[2]
+
+
+def test_rerunning_computes_only_missing_runs(tmp_path: Path) -> None:
+    store = tmp_path / "s.duckdb"
+    politburo.experiment("toy-3", runs=30, seed=1, store=store)
+    first = _rows(store)
+    politburo.experiment("toy-3", runs=50, seed=1, store=store, ablate=["policy"])
+    second = _rows(store)
+    baseline = [row for row in second if row[0] == "baseline"]
+    assert len(baseline) == 50
+    assert baseline[:30] == [row for row in first if row[0] == "baseline"]
+    assert len({(row[0], row[1]) for row in second}) == len(second)
+
+
+def test_a_killed_experiment_resumes_without_losing_or_repeating_runs(tmp_path: Path) -> None:
+    store = tmp_path / "killed.duckdb"
+    command = [
+        sys.executable, "-m", "politburo.cli", "experiment", "toy-3", "--runs", "3000",
+        "--chunk", "25", "--seed", "4", "--store", str(store), "--json",
+    ]  # fmt: skip
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    time.sleep(4.0)
+    assert child.poll() is None, "the experiment finished before it could be killed"
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    partial = _rows(store)
+    assert 0 < len(partial) < 3000, "kill the run while some, not all, chunks are stored"
+    assert len(partial) % 25 == 0, "only whole chunks are stored"
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr
+    resumed = _rows(store)
+    assert len(resumed) == 3000
+    assert [row[1] for row in resumed] == list(range(3000))
+    assert resumed[: len(partial)] == partial
+    clean = tmp_path / "clean.duckdb"
+    politburo.experiment("toy-3", runs=3000, seed=4, store=clean)
+    assert resumed == _rows(clean)
+
+
+def test_json_summary_shape(interventions: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "experiment", "toy-3", "--runs", "50", "--seed", "1", "--store", ":memory:",
+            "--intervention-file", str(interventions), "--intervention", "weak-army",
+            "--ablate", "traits", "--json",
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert (data["scenario"], data["seed"], data["runs"]) == ("toy-3", 1, 50)
+    names = [arm["name"] for arm in data["arms"]]
+    assert names == ["baseline", "weak-army", "ablate:traits"]
+    for arm in data["arms"]:
+        assert abs(sum(row["p"] for row in arm["winners"].values()) - 1) < 1e-9
+        for row in arm["winners"].values():
+            assert row["ci"][0] <= row["p"] <= row["ci"][1]
+        assert "elimination_orders" in arm
+        assert "median_consolidation" in arm
+        assert ("paired_difference" in arm) == (arm["name"] != "baseline")
+
+
+def test_export_writes_parquet(tmp_path: Path) -> None:
+    store = tmp_path / "e.duckdb"
+    politburo.experiment("toy-3", runs=20, seed=1, store=store, events=True)
+    result = runner.invoke(app, ["export", str(store), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    runs = pq.read_table(tmp_path / "out" / "runs.parquet")
+    assert runs.num_rows == 20
+    power = pq.read_table(tmp_path / "out" / "power.parquet")
+    assert power.num_rows == 20 * 48  # every run, every month of toy-3's calendar
+    first = power.column("power")[0].as_py()
+    assert len(first) == 3 and abs(sum(first) - 1) < 1e-5
+    events = pq.read_table(tmp_path / "out" / "events.parquet")
+    assert events.num_rows > 0
+
+
+def test_to_arrow_has_a_row_per_run_and_arm() -> None:
+    result = politburo.experiment("toy-3", runs=15, seed=1, ablate=["legitimacy"])
+    table = result.to_arrow()
+    assert table.num_rows == 30
+    assert set(table.column("arm").to_pylist()) == {"baseline", "ablate:legitimacy"}
+
+
+# --- bad input: a clear message and exit 2 ---------------------------------------------
+
+
+def _fails(args: list[str], *fragments: str) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    for fragment in fragments:
+        assert fragment in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_unknown_intervention_lists_the_valid_ones() -> None:
+    _fails(
+        ["experiment", "ussr-1922", "--runs", "5", "--store", ":memory:",
+         "--intervention", "testament-reed"],
+        "testament-reed", "testament-read", "trotsky-at-funeral",
+    )  # fmt: skip
+
+
+def test_incompatible_interventions_are_refused_naming_both(interventions: Path) -> None:
+    _fails(
+        ["experiment", "toy-3", "--runs", "5", "--store", ":memory:",
+         "--intervention-file", str(interventions),
+         "--intervention", "weak-army", "--intervention", "no-army"],
+        "weak-army", "no-army",
+    )  # fmt: skip
+
+
+def test_zero_runs_is_refused() -> None:
+    _fails(["experiment", "toy-3", "--runs", "0", "--store", ":memory:"], "--runs")
+
+
+def test_unwritable_store_is_refused(tmp_path: Path) -> None:
+    _fails(
+        ["experiment", "toy-3", "--runs", "5", "--store", str(tmp_path / "no" / "x.duckdb")],
+        "does not exist",
+    )
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        if os.access(locked, os.W_OK):  # root ignores permissions; use a path that is a folder
+            _fails(["experiment", "toy-3", "--runs", "5", "--store", str(locked)], str(locked))
+        else:
+            _fails(
+                ["experiment", "toy-3", "--runs", "5", "--store", str(locked / "x.duckdb")],
+                "cannot open",
+            )
+    finally:
+        locked.chmod(0o700)
+
+
+def test_a_store_of_another_scenario_version_is_refused(tmp_path: Path) -> None:
+    scenario = tmp_path / "toy.yaml"
+    text = TOY.read_text(encoding="utf-8")
+    scenario.write_text(text, encoding="utf-8")
+    store = tmp_path / "v.duckdb"
+    first = runner.invoke(
+        app, ["experiment", str(scenario), "--runs", "5", "--store", str(store), "--json"]
+    )
+    assert first.exit_code == 0, first.output
+    scenario.write_text(text.replace("members: 30000", "members: 40000"), encoding="utf-8")
+    _fails(
+        ["experiment", str(scenario), "--runs", "5", "--store", str(store)],
+        "another version", "new --store",
+    )
+
+
+def test_interventions_of_the_reference_scenario_all_apply() -> None:
+    from politburo.scenario import load_scenario
+    from politburo.scenario.interventions import apply_interventions
+
+    spec = load_scenario("ussr-1922")
+    names = [item.id for item in spec.interventions]
+    assert len(names) >= 8
+    for name in names:
+        patched = apply_interventions(spec, [name])
+        assert patched != spec
+    assert np.unique(names).size == len(names)
