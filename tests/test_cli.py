@@ -166,13 +166,3 @@ def test_play_refuses_two_actions_of_one_kind(choice: str) -> None:
     result = runner.invoke(app, ["play", "toy-3", "--as", "secretary"], input=f"{choice}\nq\n")
     assert result.exit_code == 0
     assert "different kinds of action" in result.stdout
-
-
-def test_batch_json_summary() -> None:
-    result = runner.invoke(app, ["batch", "toy-3", "--runs", "40", "--seed", "1", "--json"])
-    assert result.exit_code == 0, result.output
-    data = json.loads(result.stdout)
-    assert data["runs"] == 40
-    assert abs(sum(row["p"] for row in data["winners"].values()) - 1.0) < 1e-9
-    for row in data["winners"].values():
-        assert row["ci"][0] <= row["p"] <= row["ci"][1]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -319,72 +318,6 @@ def _ask(choices: list[Any], budget: int) -> list[tuple[int, int]] | None:
             out.print("[red]Choose different kinds of action (one of each verb a month).[/]")
             continue
         return [(int(choices[k].verb), choices[k].target) for k in picks]
-
-
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=err,
-    )
-
-
-@app.command()
-def batch(
-    scenario: Annotated[str, typer.Argument(help="Built-in scenario id or a scenario file.")],
-    runs: Annotated[int, typer.Option(min=1, help="Number of runs.")] = 1000,
-    seed: Annotated[int, typer.Option(help="Experiment seed.")] = 0,
-    ablate: Annotated[list[str], typer.Option(help=MECHANISM_HELP)] = [],  # noqa: B006
-    chunk: Annotated[int, typer.Option(min=1, help="Runs simulated together.")] = 250,
-    json_out: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
-) -> None:
-    """Many runs of one scenario: who consolidates, when, and in what order rivals fall."""
-    from politburo.analysis.summary import summarize
-    from politburo.model.world import compile_world
-    from politburo.simulation import simulate
-
-    _mechanisms(ablate)
-    world = compile_world(_load(scenario))
-    outcomes: list[dict[str, Any]] = []
-    started = time.perf_counter()
-    with _progress() as bar:
-        task = bar.add_task("runs", total=runs)
-        for first in range(0, runs, chunk):
-            indices = range(first, min(first + chunk, runs))
-            result = simulate(world, seed=seed, runs=indices, ablate=ablate, record_events=False)
-            outcomes.extend(result.outcome(k) for k in range(len(indices)))
-            bar.advance(task, len(indices))
-    elapsed = time.perf_counter() - started
-    summary = summarize(world, outcomes)
-    summary.update(
-        {
-            "scenario": world.scenario.id,
-            "seed": seed,
-            "runs": runs,
-            "wall_seconds": round(elapsed, 2),
-            "ablate": sorted(ablate),
-        }
-    )
-    if json_out:
-        sys.stdout.write(json.dumps(summary, indent=1) + "\n")
-        return
-    table = Table(title=f"{world.scenario.name}: {runs} runs (seed {seed})")
-    table.add_column("consolidates")
-    table.add_column("share", justify="right")
-    table.add_column("95% interval", justify="right")
-    for name, row in summary["winners"].items():
-        table.add_row(name, f"{row['p']:.3f}", f"{row['ci'][0]:.3f}–{row['ci'][1]:.3f}")
-    out.print(table)
-    out.print(f"Median month of consolidation: {summary['median_consolidation']}")
-    orders = Table(title="Most common orders in which the rivals left the leadership")
-    orders.add_column("order")
-    orders.add_column("share", justify="right")
-    for row in summary["elimination_orders"][:3]:
-        orders.add_row(" → ".join(row["order"]) or "(none left)", f"{row['share']:.3f}")
-    out.print(orders)
-    out.print(f"Wall time: {elapsed:.1f} s ({runs / elapsed:.0f} runs/s)")
 
 
 class _RunsPerSecond(ProgressColumn):
