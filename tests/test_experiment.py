@@ -268,7 +268,8 @@ def test_a_store_of_another_scenario_version_is_refused(tmp_path: Path) -> None:
     scenario.write_text(text.replace("members: 30000", "members: 40000"), encoding="utf-8")
     _fails(
         ["experiment", str(scenario), "--runs", "5", "--store", str(store)],
-        "another version", "new --store",
+        "another version",
+        "new --store",
     )
 
 
@@ -283,3 +284,67 @@ def test_interventions_of_the_reference_scenario_all_apply() -> None:
         patched = apply_interventions(spec, [name])
         assert patched != spec
     assert np.unique(names).size == len(names)
+
+
+# --- branching from a saved month -------------------------------------------------------
+
+
+def test_branching_reproduces_unbranched_runs(interventions: Path) -> None:
+    # Every arm that changes nothing before the branch month continues exactly as if it
+    # had run from the start: the branch is a saved state, not an approximation.
+    kwargs = dict(runs=30, seed=8, intervention_files=[interventions])
+    plain = politburo.experiment("toy-3", interventions=["no-recruitment"], **kwargs)
+    branched = politburo.experiment(
+        "toy-3", interventions=["no-recruitment"], branch_at="1950-05", **kwargs
+    )
+    assert plain.outcomes == branched.outcomes
+
+
+def test_branching_ablations_start_at_the_branch_month() -> None:
+    late = politburo.experiment(
+        "toy-3", runs=30, seed=8, ablate=["appointment"], branch_at="1951-06"
+    )
+    early = politburo.experiment("toy-3", runs=30, seed=8, ablate=["appointment"])
+    assert late.outcomes["baseline"] == early.outcomes["baseline"]
+    # Appointments before the branch still happened in the late arm's history.
+    assert late.outcomes["ablate:appointment"] != early.outcomes["ablate:appointment"]
+
+
+def test_an_intervention_before_the_branch_month_is_refused(interventions: Path) -> None:
+    _fails(
+        ["experiment", "toy-3", "--runs", "5", "--store", ":memory:",
+         "--intervention-file", str(interventions), "--intervention", "no-recruitment",
+         "--branch-at", "1950-09"],
+        "no-recruitment", "1950-06", "1950-09",
+    )  # fmt: skip
+    _fails(
+        ["experiment", "toy-3", "--runs", "5", "--store", ":memory:",
+         "--intervention-file", str(interventions), "--intervention", "no-army",
+         "--branch-at", "1950-09"],
+        "no-army", "1950-01",
+    )  # fmt: skip
+
+
+def test_branch_month_outside_the_calendar_is_refused() -> None:
+    _fails(
+        ["experiment", "toy-3", "--runs", "5", "--store", ":memory:", "--branch-at", "1960-01"],
+        "outside the calendar",
+    )
+    _fails(
+        ["experiment", "toy-3", "--runs", "5", "--store", ":memory:", "--branch-at", "soon"],
+        "YYYY-MM",
+    )
+
+
+def test_branching_on_processes_matches_local(tmp_path: Path, interventions: Path) -> None:
+    rows = []
+    for backend in ("local", "processes"):
+        store = tmp_path / f"{backend}.duckdb"
+        politburo.experiment(
+            "toy-3", runs=24, seed=2, interventions=["no-recruitment"], ablate=["policy"],
+            intervention_files=[interventions], branch_at="1950-03", store=store,
+            backend=backend, workers=2, chunk=5,
+        )  # fmt: skip
+        rows.append(_rows(store))
+    assert len(rows[0]) == 72
+    assert rows[0] == rows[1]

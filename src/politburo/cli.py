@@ -349,6 +349,10 @@ def experiment(
         "politburo.duckdb"
     ),
     events: Annotated[bool, typer.Option(help="Also store events and monthly power.")] = False,
+    branch_at: Annotated[
+        str | None,
+        typer.Option(help="YYYY-MM: simulate to this month once, branch every arm from there."),
+    ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     params: Annotated[
         Path | None, typer.Option(help="Mechanism parameters file (JSON) instead of defaults.")
@@ -411,6 +415,7 @@ def experiment(
                 events,
                 progress=lambda n: progress.advance(task, n),
                 total=lambda n: progress.update(task, total=n),
+                branch_at=branch_at,
             )
     except StoreError as error:
         raise _fail(str(error)) from None

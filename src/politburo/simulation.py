@@ -3,7 +3,7 @@ at a time with some leaders played from outside."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,6 +83,39 @@ def run_outcome(world: World, state: State, position: int) -> dict[str, Any]:
     }
 
 
+def _advance(
+    ctx: Context,
+    until: int,
+    power: NDArray[np.float32],
+    policy: Policy,
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
+    """Step ``ctx`` month by month until turn ``until``, recording power."""
+    months = ctx.world.months
+    while ctx.state.turn < until:
+        turn = ctx.state.turn
+        step(ctx, policy)
+        power[turn] = ctx.state.real_power
+        if progress is not None:
+            progress(turn + 1, months)
+
+
+def _start(
+    world: World,
+    seed: int,
+    runs: int | Iterable[int],
+    params: Parameters,
+    on: frozenset[str],
+    record_events: bool,
+) -> tuple[Context, NDArray[np.float32]]:
+    indices = np.arange(runs) if isinstance(runs, int) else np.fromiter(runs, dtype=np.int64)
+    state = initial_state(world, seed, indices.astype(np.int64))
+    ctx = Context(world, params, on, state, EventLog(enabled=record_events))
+    measure_power(ctx)
+    power = np.zeros((world.months, state.n_runs, world.n_leaders), dtype=np.float32)
+    return ctx, power
+
+
 def simulate(
     scenario: str | Scenario | World,
     seed: int = 0,
@@ -100,18 +133,83 @@ def simulate(
     """
     world = world_of(scenario)
     on = enabled_mechanisms(ablate)
-    indices = np.arange(runs) if isinstance(runs, int) else np.fromiter(runs, dtype=np.int64)
-    state = initial_state(world, seed, indices.astype(np.int64))
-    log = EventLog(enabled=record_events)
-    ctx = Context(world, params, on, state, log)
-    measure_power(ctx)
-    power = np.zeros((world.months, state.n_runs, world.n_leaders), dtype=np.float32)
-    for turn in range(world.months):
-        step(ctx, policy)
-        power[turn] = state.real_power
-        if progress is not None:
-            progress(turn + 1, world.months)
-    return BatchResult(world, seed, state, log, power, on)
+    ctx, power = _start(world, seed, runs, params, on, record_events)
+    _advance(ctx, world.months, power, policy, progress)
+    return BatchResult(world, seed, ctx.state, ctx.log, power, on)
+
+
+class BranchError(ValueError):
+    """An arm cannot branch from a month its changes precede."""
+
+
+def first_difference(a: World, b: World) -> int:
+    """The first turn at which two compiled worlds differ (``a.months`` if never).
+
+    Scheduled effects and rule dates can differ from a month on; any other fact (an
+    office's powers, a leader's traits, the calendar) differs from the start."""
+    if a.months != b.months or a.start != b.start:
+        return 0
+    for name in a.__dataclass_fields__:
+        if name in ("effects", "rule_schedule", "scenario"):
+            continue
+        left, right = getattr(a, name), getattr(b, name)
+        if isinstance(left, np.ndarray):
+            if left.shape != right.shape or not np.array_equal(left, right):
+                return 0
+        elif isinstance(left, dict):
+            if left.keys() != right.keys() or any(
+                not np.array_equal(left[k], right[k]) for k in left
+            ):
+                return 0
+        elif left != right:
+            return 0
+    turn = a.months
+    for t in range(a.months):
+        if a.effects[t] != b.effects[t] or not np.array_equal(
+            a.rule_schedule[t], b.rule_schedule[t]
+        ):
+            turn = t
+            break
+    if a.rule_schedule.shape != b.rule_schedule.shape:
+        return 0
+    return turn
+
+
+def simulate_branches(
+    trunk: World,
+    branches: Mapping[str, tuple[World, Iterable[str]]],
+    branch_at: int,
+    seed: int = 0,
+    runs: int | Iterable[int] = 1,
+    params: Parameters = DEFAULT_PARAMETERS,
+    record_events: bool = True,
+    policy: Policy = decide,
+) -> dict[str, BatchResult]:
+    """Simulate ``trunk`` to turn ``branch_at`` once, then each branch (a world and the
+    mechanisms it switches off from that month) from a copy of the saved state.
+
+    A branch whose world differs from the trunk before ``branch_at`` is refused: its
+    changes would have had to start earlier than the saved state."""
+    for name, (world, _) in branches.items():
+        differs = first_difference(trunk, world)
+        if differs < branch_at:
+            raise BranchError(
+                f"arm {name!r} changes the scenario from {trunk.month_label(differs)}, "
+                f"before the branch month {trunk.month_label(branch_at)}; branch earlier "
+                "or run it without --branch-at"
+            )
+    ctx, power = _start(trunk, seed, runs, params, enabled_mechanisms(()), record_events)
+    _advance(ctx, branch_at, power, policy)
+    results = {}
+    for name, (world, ablate) in branches.items():
+        on = enabled_mechanisms(ablate)
+        state = ctx.state.copy()
+        log = ctx.log.copy()
+        arm_power = power.copy()
+        arm = Context(world, params, on, state, log)
+        _advance(arm, world.months, arm_power, policy)
+        results[name] = BatchResult(world, seed, state, log, arm_power, on)
+    return results
 
 
 class Game:

@@ -32,15 +32,18 @@ def experiment(
     workers: int | None = None,
     chunk: int = 500,
     events: bool = False,
+    branch_at: str | None = None,
 ) -> ExperimentResult:
     """Run the baseline, each intervention and each ablation over the same ``runs`` run
     indices; return the result (``.summary()``, ``.to_pandas()``, ``.to_arrow()``).
 
-    ``store`` is a DuckDB file to stream into and resume from (in memory by default)."""
+    ``store`` is a DuckDB file to stream into and resume from (in memory by default);
+    ``branch_at`` (``YYYY-MM``) simulates every run to that month once and branches the
+    arms from the saved state."""
     spec = load_scenario(scenario) if isinstance(scenario, str) else scenario
     extra = tuple(item for path in intervention_files for item in load_intervention_file(path))
     design = Design(spec, build_arms(interventions, ablate), seed, params, extra)
-    return run_experiment(design, runs, store, backend, workers, chunk, events)
+    return run_experiment(design, runs, store, backend, workers, chunk, events, branch_at=branch_at)
 
 
 class _CallableModule(types.ModuleType):

@@ -4,9 +4,10 @@ the store; then summarize with paired differences against the baseline."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
+from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,13 @@ from politburo.experiment.arms import Arm, Design
 from politburo.experiment.store import Store
 from politburo.model.params import Parameters
 from politburo.model.world import World
-from politburo.simulation import simulate
+from politburo.simulation import (
+    BatchResult,
+    BranchError,
+    first_difference,
+    simulate,
+    simulate_branches,
+)
 
 BACKENDS = ("local", "processes")
 Progress = Callable[[int], None]
@@ -45,6 +52,32 @@ def simulate_chunk(
     result = simulate(
         world, seed=seed, runs=indices, params=params, ablate=ablate, record_events=with_events
     )
+    return _chunk_result(world, result, indices, with_events)
+
+
+def simulate_branch_chunk(
+    trunk: World,
+    arms: Mapping[str, tuple[World, Sequence[str]]],
+    branch_at: int,
+    params: Parameters,
+    seed: int,
+    indices: Sequence[int],
+    with_events: bool,
+) -> dict[str, ChunkResult]:
+    """Simulate the trunk of the given run indices to ``branch_at`` once, then every arm
+    from the saved state (see :func:`politburo.simulation.simulate_branches`)."""
+    results = simulate_branches(
+        trunk, arms, branch_at, seed, indices, params, record_events=with_events
+    )
+    return {
+        name: _chunk_result(arms[name][0], result, indices, with_events)
+        for name, result in results.items()
+    }
+
+
+def _chunk_result(
+    world: World, result: BatchResult, indices: Sequence[int], with_events: bool
+) -> ChunkResult:
     outcomes = [result.outcome(k) for k in range(len(indices))]
     events: list[dict[str, Any]] = []
     power = None
@@ -161,43 +194,60 @@ def run_experiment(
     events: bool = False,
     progress: Progress | None = None,
     total: Callable[[int], None] | None = None,
+    branch_at: str | None = None,
 ) -> ExperimentResult:
     """Run every arm of ``design`` over run indices 0..runs-1, storing as it goes.
 
     Runs already in the store are not run again, so a killed experiment resumes where it
     stopped. ``progress(n)`` is told of every ``n`` runs stored; ``total(n)`` once, of how
-    many runs this call will compute."""
+    many runs this call will compute. With ``branch_at`` (``YYYY-MM``) every chunk is
+    simulated to that month once and all arms branch from the saved state."""
     if runs < 1:
         raise ValueError("--runs must be at least 1")
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}; choose one of: {', '.join(BACKENDS)}")
     worlds = {arm.name: design.world(arm) for arm in design.arms}
+    branch_turn = _branch_turn(worlds["baseline"], branch_at)
+    if branch_turn is not None:
+        for arm in design.arms:
+            differs = first_difference(worlds["baseline"], worlds[arm.name])
+            if differs < branch_turn:
+                raise BranchError(
+                    f"intervention arm {arm.name!r} changes the scenario from "
+                    f"{worlds['baseline'].month_label(differs)}, before --branch-at "
+                    f"{branch_at}; branch at or before that month, or drop --branch-at"
+                )
     path = Path(store)
     with Store(path) as db:
         leaders = worlds["baseline"].leader_ids
         experiment_id = db.register(design, leaders)
         work: list[tuple[Arm, list[int]]] = []
+        done: dict[str, set[int]] = {}
         for arm in design.arms:
-            done = db.done(experiment_id, arm.name, runs)
-            missing = np.setdiff1d(np.arange(runs, dtype=np.int64), done)
+            done[arm.name] = set(db.done(experiment_id, arm.name, runs).tolist())
+            missing = np.setdiff1d(
+                np.arange(runs, dtype=np.int64), np.fromiter(done[arm.name], np.int64)
+            )
             work += [(arm, indices) for indices in _chunks(missing, chunk)]
         if total is not None:
             total(sum(len(indices) for _, indices in work))
 
         def store_chunk(arm: Arm, indices: list[int], result: ChunkResult) -> None:
             outcomes, event_rows, power = result
+            keep = [k for k, index in enumerate(indices) if index not in done[arm.name]]
+            if len(keep) < len(indices):  # a branched chunk may hold runs stored before
+                outcomes = [outcomes[k] for k in keep]
+                kept_index = {indices[k] for k in keep}
+                event_rows = [e for e in event_rows if e["run_index"] in kept_index]
+                if power is not None:
+                    power = (power[0][keep], power[1], power[2][:, keep, :])
+                indices = [indices[k] for k in keep]
             db.write(experiment_id, arm.name, outcomes, indices, event_rows, power)
+            done[arm.name].update(indices)
             if progress is not None:
                 progress(len(indices))
 
-        if backend == "local":
-            for arm, indices in work:
-                result = simulate_chunk(
-                    worlds[arm.name], design.params, arm.ablate, design.seed, indices, events
-                )
-                store_chunk(arm, indices, result)
-        else:
-            _run_processes(design, worlds, work, workers, events, store_chunk)
+        _execute(_jobs(design, worlds, work, branch_turn, events, store_chunk), backend, workers)
         outcomes = {arm.name: db.outcomes(experiment_id, arm.name, runs) for arm in design.arms}
         kept = _runs_table(db, experiment_id) if str(path) == ":memory:" else None
     return ExperimentResult(design, experiment_id, runs, path, outcomes, kept)
@@ -210,37 +260,90 @@ def _runs_table(store: Store, experiment_id: str) -> Any:
     return relation.to_arrow_table()
 
 
-def _run_processes(
+def _branch_turn(world: World, branch_at: str | None) -> int | None:
+    if branch_at is None:
+        return None
+    try:
+        turn = world.turn_of(branch_at)
+    except ValueError:
+        raise ValueError(f"--branch-at {branch_at!r}: expected a month YYYY-MM") from None
+    if not 0 < turn < world.months:
+        raise ValueError(
+            f"--branch-at {branch_at} is outside the calendar "
+            f"{world.month_label(1)} to {world.month_label(world.months - 1)}"
+        )
+    return turn
+
+
+Job = tuple[Callable[..., Any], tuple[Any, ...], Callable[[Any], None]]
+
+
+def _jobs(
     design: Design,
     worlds: dict[str, World],
     work: list[tuple[Arm, list[int]]],
-    workers: int | None,
+    branch_turn: int | None,
     events: bool,
     store_chunk: Callable[[Arm, list[int], ChunkResult], None],
+) -> list[Job]:
+    """Units of work: (function, arguments, what to do with the result). Without
+    branching, one per arm and chunk; with it, one per chunk (a trunk and its arms)."""
+    jobs: list[Job] = []
+    if branch_turn is None:
+        for arm, indices in work:
+            one = (worlds[arm.name], design.params, arm.ablate, design.seed, indices, events)
+            jobs.append((simulate_chunk, one, partial(store_chunk, arm, indices)))
+        return jobs
+    by_chunk: dict[tuple[int, ...], list[Arm]] = {}
+    for arm, indices in work:
+        by_chunk.setdefault(tuple(indices), []).append(arm)
+    for key, arms in by_chunk.items():
+        indices = list(key)
+        branches = {arm.name: (worlds[arm.name], arm.ablate) for arm in arms}
+        args = (
+            worlds["baseline"],
+            branches,
+            branch_turn,
+            design.params,
+            design.seed,
+            indices,
+            events,
+        )
+        jobs.append(
+            (simulate_branch_chunk, args, partial(_store_branches, store_chunk, arms, indices))
+        )
+    return jobs
+
+
+def _store_branches(
+    store_chunk: Callable[[Arm, list[int], ChunkResult], None],
+    arms: list[Arm],
+    indices: list[int],
+    results: dict[str, ChunkResult],
 ) -> None:
-    """Chunks on a pool of spawned processes; results are stored by this process only."""
+    for arm in arms:
+        store_chunk(arm, indices, results[arm.name])
+
+
+def _execute(jobs: list[Job], backend: str, workers: int | None) -> None:
+    """Run jobs in this process or on a pool of spawned processes; results are always
+    handled (stored) by this process, in completion order."""
+    if backend == "local":
+        for function, args, done in jobs:
+            done(function(*args))
+        return
     count = workers or 2
-    pending: dict[Future[ChunkResult], tuple[Arm, list[int]]] = {}
-    queue = list(work)
+    pending: dict[Future[Any], Callable[[Any], None]] = {}
+    queue = list(jobs)
     with ProcessPoolExecutor(max_workers=count, mp_context=get_context("spawn")) as pool:
         try:
             while queue or pending:
                 while queue and len(pending) < 2 * count:
-                    arm, indices = queue.pop(0)
-                    future = pool.submit(
-                        simulate_chunk,
-                        worlds[arm.name],
-                        design.params,
-                        arm.ablate,
-                        design.seed,
-                        indices,
-                        events,
-                    )
-                    pending[future] = (arm, indices)
+                    function, args, done = queue.pop(0)
+                    pending[pool.submit(function, *args)] = done
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
-                    arm, indices = pending.pop(future)
-                    store_chunk(arm, indices, future.result())
+                    pending.pop(future)(future.result())
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise

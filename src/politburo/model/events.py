@@ -103,6 +103,12 @@ class EventLog:
             self._chunks[name].append(np.broadcast_to(np.asarray(column, dtype=np.int64), n).copy())
         self._chunks["value"].append(np.broadcast_to(np.asarray(value, dtype=np.float64), n).copy())
 
+    def copy(self) -> EventLog:
+        """An independent copy (for branching)."""
+        twin = EventLog(enabled=self.enabled)
+        twin._chunks = {name: list(parts) for name, parts in self._chunks.items()}
+        return twin
+
     def arrays(self) -> dict[str, NDArray[Any]]:
         """All events as columns, sorted by (run, turn, order of recording)."""
         if not self._chunks["run"]:
