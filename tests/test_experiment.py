@@ -348,3 +348,23 @@ def test_branching_on_processes_matches_local(tmp_path: Path, interventions: Pat
         rows.append(_rows(store))
     assert len(rows[0]) == 72
     assert rows[0] == rows[1]
+
+
+def test_ray_backend_matches_local(tmp_path: Path) -> None:
+    # Starts a local Ray cluster on the loopback interface and shuts it down after.
+    rows = []
+    for backend in ("local", "ray"):
+        store = tmp_path / f"{backend}.duckdb"
+        politburo.experiment(
+            "toy-3", runs=30, seed=6, ablate=["information"], store=store,
+            backend=backend, workers=2, chunk=8,
+        )  # fmt: skip
+        rows.append(_rows(store))
+    assert len(rows[0]) == 60
+    assert rows[0] == rows[1]
+
+
+def test_to_pandas_frame() -> None:
+    frame = politburo.experiment("toy-3", runs=12, seed=1).to_pandas()
+    assert len(frame) == 12
+    assert {"arm", "run_index", "winner", "consolidation_month"} <= set(frame.columns)

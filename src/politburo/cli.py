@@ -342,7 +342,10 @@ def experiment(
     ablate: Annotated[
         list[str], typer.Option(help="Add an arm with a mechanism off. " + MECHANISM_HELP)
     ] = [],  # noqa: B006
-    backend: Annotated[str, typer.Option(help="local or processes.")] = "local",
+    backend: Annotated[str, typer.Option(help="local, processes or ray.")] = "local",
+    address: Annotated[
+        str | None, typer.Option(help="Ray cluster address (default: start a local one).")
+    ] = None,
     workers: Annotated[int | None, typer.Option(min=1, help="Worker processes.")] = None,
     chunk: Annotated[int, typer.Option(min=1, help="Runs simulated together.")] = 500,
     store: Annotated[Path, typer.Option(help="DuckDB file to stream into and resume from.")] = Path(
@@ -416,6 +419,7 @@ def experiment(
                 progress=lambda n: progress.advance(task, n),
                 total=lambda n: progress.update(task, total=n),
                 branch_at=branch_at,
+                address=address,
             )
     except StoreError as error:
         raise _fail(str(error)) from None

@@ -33,6 +33,7 @@ def experiment(
     chunk: int = 500,
     events: bool = False,
     branch_at: str | None = None,
+    address: str | None = None,
 ) -> ExperimentResult:
     """Run the baseline, each intervention and each ablation over the same ``runs`` run
     indices; return the result (``.summary()``, ``.to_pandas()``, ``.to_arrow()``).
@@ -43,7 +44,9 @@ def experiment(
     spec = load_scenario(scenario) if isinstance(scenario, str) else scenario
     extra = tuple(item for path in intervention_files for item in load_intervention_file(path))
     design = Design(spec, build_arms(interventions, ablate), seed, params, extra)
-    return run_experiment(design, runs, store, backend, workers, chunk, events, branch_at=branch_at)
+    return run_experiment(
+        design, runs, store, backend, workers, chunk, events, branch_at=branch_at, address=address
+    )
 
 
 class _CallableModule(types.ModuleType):

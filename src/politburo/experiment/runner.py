@@ -29,7 +29,7 @@ from politburo.simulation import (
     simulate_branches,
 )
 
-BACKENDS = ("local", "processes")
+BACKENDS = ("local", "processes", "ray")
 Progress = Callable[[int], None]
 
 ChunkResult = tuple[
@@ -195,6 +195,7 @@ def run_experiment(
     progress: Progress | None = None,
     total: Callable[[int], None] | None = None,
     branch_at: str | None = None,
+    address: str | None = None,
 ) -> ExperimentResult:
     """Run every arm of ``design`` over run indices 0..runs-1, storing as it goes.
 
@@ -247,7 +248,8 @@ def run_experiment(
             if progress is not None:
                 progress(len(indices))
 
-        _execute(_jobs(design, worlds, work, branch_turn, events, store_chunk), backend, workers)
+        jobs = _jobs(design, worlds, work, branch_turn, events, store_chunk)
+        _execute(jobs, backend, workers, address)
         outcomes = {arm.name: db.outcomes(experiment_id, arm.name, runs) for arm in design.arms}
         kept = _runs_table(db, experiment_id) if str(path) == ":memory:" else None
     return ExperimentResult(design, experiment_id, runs, path, outcomes, kept)
@@ -325,12 +327,17 @@ def _store_branches(
         store_chunk(arm, indices, results[arm.name])
 
 
-def _execute(jobs: list[Job], backend: str, workers: int | None) -> None:
-    """Run jobs in this process or on a pool of spawned processes; results are always
-    handled (stored) by this process, in completion order."""
+def _execute(
+    jobs: list[Job], backend: str, workers: int | None, address: str | None = None
+) -> None:
+    """Run jobs in this process, on a pool of spawned processes, or on a Ray cluster;
+    results are always handled (stored) by this process, in completion order."""
     if backend == "local":
         for function, args, done in jobs:
             done(function(*args))
+        return
+    if backend == "ray":
+        _execute_ray(jobs, workers, address)
         return
     count = workers or 2
     pending: dict[Future[Any], Callable[[Any], None]] = {}
@@ -347,3 +354,53 @@ def _execute(jobs: list[Job], backend: str, workers: int | None) -> None:
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
+
+
+def _execute_ray(jobs: list[Job], workers: int | None, address: str | None) -> None:
+    """Jobs as Ray tasks: on the cluster at ``address``, or on a local one started on
+    the loopback interface (and shut down afterwards)."""
+    try:
+        import ray
+    except ImportError:
+        raise ValueError("the ray backend needs Ray: pip install 'politburo[ray]'") from None
+    started = False
+    if not ray.is_initialized():
+        options: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False}
+        if address is None:
+            options.update(num_cpus=workers or 2, _node_ip_address="127.0.0.1")
+        else:
+            options["address"] = address
+        try:
+            ray.init(**options)
+        except (ConnectionError, RuntimeError, ValueError) as error:
+            raise ValueError(f"cannot start or reach a Ray cluster: {error}") from None
+        started = True
+    try:
+        task = ray.remote(_call)
+        shared: dict[int, Any] = {}
+
+        def put(value: Any) -> Any:
+            # Worlds are large and shared by many jobs: send each to the cluster once.
+            if isinstance(value, World):
+                if id(value) not in shared:
+                    shared[id(value)] = ray.put(value)
+                return shared[id(value)]
+            return value
+
+        limit = 2 * (workers or 2)
+        pending: dict[Any, Callable[[Any], None]] = {}
+        queue = list(jobs)
+        while queue or pending:
+            while queue and len(pending) < limit:
+                function, args, done = queue.pop(0)
+                pending[task.remote(function, *[put(a) for a in args])] = done
+            finished, _ = ray.wait(list(pending), num_returns=1)
+            for ref in finished:
+                pending.pop(ref)(ray.get(ref))
+    finally:
+        if started:
+            ray.shutdown()
+
+
+def _call(function: Callable[..., Any], *args: Any) -> Any:
+    return function(*args)
