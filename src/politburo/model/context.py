@@ -50,7 +50,8 @@ class Context:
 
     def __post_init__(self) -> None:
         self.traits, self.stigma = effective_traits(self.world, self.params, self.on)
-        self.refresh()
+        for name, value in self._derive(slice(None)).items():
+            setattr(self, name, value)
 
     @property
     def perceived(self) -> NDArray[np.float64]:
@@ -86,57 +87,94 @@ class Context:
         """(L,) one trait of every leader (neutral when the traits mechanism is off)."""
         return self.traits[:, TRAIT[name]]
 
-    def refresh(self) -> None:
-        """Recompute the derived quantities after the state changed."""
-        w, s, p = self.world, self.state, self.params
-        L = w.n_leaders
+    def refresh(self, rows: NDArray[np.int64] | None = None) -> None:
+        """Recompute the derived quantities after the state changed, for every run or
+        only the batch positions ``rows`` (the others are known not to have changed)."""
         self._perceived = None
         self.forget_relations()
         self._distance = None
-        self.present = s.alive & s.in_party & ~s.incapacitated & ~s.exiled
-        self.can_act = self.present & w.actor[None, :]
-        own = np.arange(L)[None, :]
-        self.principal = (s.patron == own) & self.present
+        if rows is None:
+            derived = self._derive(slice(None))
+            for name, value in derived.items():
+                setattr(self, name, value)
+            return
+        if rows.size == 0:
+            return
+        derived = self._derive(rows)
+        for name, value in derived.items():
+            getattr(self, name)[rows] = value
 
-        held = np.zeros((s.n_runs, L, len(w.office_ids)))
-        rows, offices = np.nonzero(s.office_holder >= 0)
-        held[rows, s.office_holder[rows, offices], offices] = 1.0
-        self.powers = held @ w.office_powers  # (R, L, P)
-        info = self.powers[:, :, POWER["information"]].copy()
+    def _derive(self, rows: slice | NDArray[np.int64]) -> dict[str, NDArray[np.generic]]:
+        """The derived arrays for the runs ``rows`` select."""
+        w, s, p = self.world, self.state, self.params
+        L = w.n_leaders
+        alive, in_party = s.alive[rows], s.in_party[rows]
+        present = alive & in_party & ~s.incapacitated[rows] & ~s.exiled[rows]
+        patron = s.patron[rows]
+        holder = s.office_holder[rows]
+        n = patron.shape[0]
+        index = np.arange(n)
+
+        held = np.zeros((n, L, len(w.office_ids)))
+        r, offices = np.nonzero(holder >= 0)
+        held[r, holder[r, offices], offices] = 1.0
+        powers = held @ w.office_powers  # (n, L, P)
+        info = powers[:, :, POWER["information"]].copy()
         # An office's information also reaches the holder of the office it reports to.
         for o in np.flatnonzero(w.office_reports_to >= 0):
-            boss = s.office_holder[:, w.office_reports_to[o]]
-            source = s.office_holder[:, o]
+            boss = holder[:, w.office_reports_to[o]]
+            source = holder[:, o]
             ok = (boss >= 0) & (source >= 0)
-            info[self.rows[ok], boss[ok]] += w.office_powers[o, POWER["information"]]
-        if "information" in self.on:
-            self.info = np.clip(info, 0.0, 1.0)
-        else:
-            self.info = np.zeros_like(info)
+            info[index[ok], boss[ok]] += w.office_powers[o, POWER["information"]]
+        info = np.clip(info, 0.0, 1.0) if "information" in self.on else np.zeros_like(info)
 
-        ban = np.zeros(s.n_runs, dtype=bool)
+        ban = np.zeros(n, dtype=bool)
         if "faction_ban" in self.on:
-            for n, kind in enumerate(w.rule_kind):
+            for k, kind in enumerate(w.rule_kind):
                 if kind != "faction_ban":
                     continue
-                scheduled = bool(w.rule_schedule[min(s.turn, w.months - 1), n])
-                override = s.rule_override[:, n]
+                scheduled = bool(w.rule_schedule[min(s.turn, w.months - 1), k])
+                override = s.rule_override[rows, k]
                 ban |= np.where(override < 0, scheduled, override == 1)
-        self.faction_ban = ban
 
-        voting = (s.seat == SEAT_FULL) & self.present
-        self.leadership_votes = _count_by_bloc(s.patron, voting, L)
-        committed = s.committee >= 0
-        seat_bloc = s.patron[self.rows[:, None], np.maximum(s.committee, 0)]
-        self.committee_votes = _count_by_bloc(seat_bloc, committed, L)
+        voting = (s.seat[rows] == SEAT_FULL) & present
+        committee = s.committee[rows]
+        committed = committee >= 0
+        seat_bloc = patron[index[:, None], np.maximum(committee, 0)]
+        return {
+            "present": present,
+            "can_act": present & w.actor[None, :],
+            "principal": (patron == np.arange(L)[None, :]) & present,
+            "powers": powers,
+            "info": info,
+            "faction_ban": ban,
+            "leadership_votes": _count_by_bloc(patron, voting, L),
+            "committee_votes": _count_by_bloc(seat_bloc, committed, L),
+            "seen_power": seen_power(
+                s.prestige[rows], self.trait("oratory"), powers[:, :, POWER["prestige"]], present, p
+            ),
+        }
 
-        self.seen_power = seen_power(
-            s.prestige,
-            self.trait("oratory"),
-            self.powers[:, :, POWER["prestige"]],
-            self.present,
-            p,
-        )
+    def perceived_of(
+        self, rows: NDArray[np.int64], leader: NDArray[np.int64]
+    ) -> NDArray[np.float64]:
+        """(n, L): how every leader sees ``leader[k]``'s power in run ``rows[k]`` (without
+        building the whole (R, L, L) matrix)."""
+        real = self.state.real_power[rows, leader][:, None]
+        if "perception" not in self.on:
+            return np.broadcast_to(real, (rows.size, self.world.n_leaders)).copy()
+        insight = self.info[rows]
+        return insight * real + (1.0 - insight) * self.seen_power[rows, leader][:, None]
+
+    def allied_with(self, rows: NDArray[np.int64], leader: NDArray[np.int64]) -> NDArray[np.bool_]:
+        """(n, L): which leaders are in ``leader[k]``'s coalition in run ``rows[k]``."""
+        s = self.state
+        patron = s.patron[rows]
+        theirs = patron[np.arange(rows.size), leader]
+        same = patron == theirs[:, None]
+        if "alliances" not in self.on:
+            return same
+        return same | s.ally[rows[:, None], patron, theirs[:, None]]
 
     def forget_relations(self) -> None:
         """Drop what depends on alliances (after alliances change)."""

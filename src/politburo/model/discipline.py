@@ -120,7 +120,7 @@ def _apply(
         first = s.expelled[runs, target] < 0
         s.expelled[runs[first], target[first]] = s.turn
         ctx.log.record("expelled", s.turn, runs, actor=target)
-        ctx.refresh()
+        ctx.refresh(np.unique(runs))
         leave_posts(ctx, runs, target)
     elif effect == "exile":
         was_member = s.in_party[runs, target]
@@ -130,7 +130,7 @@ def _apply(
         s.expelled[runs[first], target[first]] = s.turn
         s.exiled_at[runs, target] = s.turn
         ctx.log.record("exiled", s.turn, runs, actor=target)
-        ctx.refresh()
+        ctx.refresh(np.unique(runs))
         if was_member.any():
             leave_posts(ctx, runs[was_member], target[was_member])
         release_bloc(ctx, runs, target)
@@ -165,4 +165,4 @@ def recant(ctx: Context, runs: NDArray[np.int64], actor: NDArray[np.int64]) -> N
     readmit = ~s.in_party[runs, actor] & ~s.exiled[runs, actor]
     s.in_party[runs[readmit], actor[readmit]] = True
     ctx.log.record("recanted", s.turn, runs, actor=actor, target=new_patron)
-    ctx.refresh()
+    ctx.refresh(np.unique(runs))

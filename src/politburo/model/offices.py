@@ -190,7 +190,7 @@ def leave_posts(ctx: Context, runs: NDArray[np.int64], leader: NDArray[np.int64]
             vacate_office(ctx, runs[holds], office)
     lose_seat(ctx, runs, leader)
     release_bloc(ctx, runs, leader)
-    ctx.refresh()
+    ctx.refresh(np.unique(runs))
     for office in range(len(w.office_ids)):
         fill_office(ctx, runs, office)
     fill_seats(ctx, runs)

@@ -143,6 +143,7 @@ def resolve_actions(ctx: Context, plan: Plan) -> None:
         legal_all = legal_targets(ctx, verb)
         principal_at_start = s.patron == np.arange(L)[None, :]
         claimed = np.zeros((s.n_runs, L), dtype=bool)
+        touched = np.zeros(s.n_runs, dtype=bool)
         for slot in range(L):
             actor = order[:, slot]  # (R,) who acts in this slot, per run
             mask = chosen[ctx.rows, actor, :]  # (R, K)
@@ -170,9 +171,11 @@ def resolve_actions(ctx: Context, plan: Plan) -> None:
             if not ok.any():
                 continue
             resolver(ctx, runs[ok], actor[ok], target[ok])
+            touched[runs[ok]] = True
             if verb == Verb.PROPOSE_ALLIANCE:
                 ctx.forget_relations()
-        ctx.refresh()
+        # Only the runs where this verb did something can have changed.
+        ctx.refresh(np.flatnonzero(touched))
 
 
 def hold_meetings(ctx: Context, meetings: list[CompiledEffect]) -> None:

@@ -103,8 +103,8 @@ def leader_support(
             * has_target[:, None]
         )
 
-    fear_m = np.where(has_mover[:, None], ctx.perceived[rows, :, m], 0.0)
-    fear_t = np.where(has_target[:, None], ctx.perceived[rows, :, t], 0.0)
+    fear_m = np.where(has_mover[:, None], ctx.perceived_of(rows, m), 0.0)
+    fear_t = np.where(has_target[:, None], ctx.perceived_of(rows, t), 0.0)
     u += p.vote_fear_weight * (fear_m - fear_t)
     u += _case_against(ctx, rows, mover, target)[:, None]
     noise = ctx.random(Stream.VOTE_LEADERS, (L,), rows, motion_salt(mover, target, policy_gain))
