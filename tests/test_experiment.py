@@ -226,10 +226,23 @@ def test_unknown_intervention_lists_the_valid_ones() -> None:
 def test_incompatible_interventions_are_refused_naming_both(interventions: Path) -> None:
     _fails(
         ["experiment", "toy-3", "--runs", "5", "--store", ":memory:",
-         "--intervention-file", str(interventions),
-         "--intervention", "weak-army", "--intervention", "no-army"],
-        "weak-army", "no-army",
+         "--intervention-file", str(interventions), "--intervention", "weak-army+no-army"],
+        "weak-army", "no-army", "together",
     )  # fmt: skip
+
+
+def test_contradictory_interventions_may_be_separate_arms(interventions: Path) -> None:
+    result = politburo.experiment(
+        "toy-3", runs=10, interventions=["weak-army", "no-army", "noop+no-recruitment"],
+        intervention_files=[interventions],
+    )  # fmt: skip
+    assert [arm.name for arm in result.design.arms][1:] == [
+        "weak-army",
+        "no-army",
+        "noop+no-recruitment",
+    ]
+    combined = result.design.arms[3]
+    assert combined.interventions == ("noop", "no-recruitment")
 
 
 def test_zero_runs_is_refused() -> None:

@@ -334,7 +334,8 @@ def experiment(
     runs: Annotated[int, typer.Option(help="Runs per arm (run indices 0..N-1).")] = 1000,
     seed: Annotated[int, typer.Option(help="Experiment seed.")] = 0,
     intervention: Annotated[
-        list[str], typer.Option(help="Add an arm with this counterfactual (repeatable).")
+        list[str],
+        typer.Option(help="Add an arm with this counterfactual (repeatable; a+b: both at once)."),
     ] = [],  # noqa: B006
     intervention_file: Annotated[
         list[Path], typer.Option(help="YAML file of further interventions (repeatable).")
@@ -383,14 +384,9 @@ def experiment(
             raise typer.Exit(2) from None
     try:
         for name in dict.fromkeys(intervention):
-            apply_interventions(spec, [name], extra)
-        if len(intervention) > 1:
-            # Each arm applies one intervention; refuse pairs that contradict each other
-            # anyway, since they would describe incompatible worlds side by side.
-            from politburo.scenario.interventions import available, check_compatible
-
-            catalogue = available(spec, extra)
-            check_compatible([catalogue[name] for name in dict.fromkeys(intervention)])
+            # Each arm is checked now: unknown names and contradictory combinations
+            # ("a+b") are refused before any run starts.
+            apply_interventions(spec, [part for part in name.split("+") if part], extra)
     except InterventionError as error:
         raise _fail(str(error)) from None
     try:

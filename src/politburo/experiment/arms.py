@@ -88,7 +88,9 @@ def build_arms(interventions: Sequence[str], ablations: Sequence[str]) -> tuple[
     enabled_mechanisms(ablations)  # refuses unknown names
     arms = [Arm("baseline")]
     for name in dict.fromkeys(interventions):
-        arms.append(Arm(name, interventions=(name,)))
+        # "a+b" is one arm with both interventions applied together.
+        parts = tuple(part for part in name.split("+") if part)
+        arms.append(Arm(name, interventions=parts))
     for name in dict.fromkeys(ablations):
         arms.append(Arm(f"ablate:{name}", ablate=(name,)))
     return tuple(arms)

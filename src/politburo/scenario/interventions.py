@@ -130,28 +130,40 @@ def _apply_patch(document: dict[str, Any], patch: Patch, owner: str) -> None:
         container[key] = patch.value
 
 
+def _clash(a: Patch, b: Patch) -> bool:
+    """Whether two patches from different interventions contradict each other."""
+    key_a, key_b = "/".join(_steps(a.path)), "/".join(_steps(b.path))
+    if key_a == key_b:
+        if a.op == b.op == "add":
+            return False  # two appends to one list
+        if a.op == b.op == "remove":
+            return False  # the same deletion
+        return not (a.op == b.op == "set" and a.value == b.value)
+    if key_b.startswith(key_a + "/"):
+        outer, inner = a, b
+    elif key_a.startswith(key_b + "/"):
+        outer, inner = b, a
+    else:
+        return False
+    # Appending to a list leaves its other items alone; removing or replacing a whole
+    # thing contradicts any change inside it.
+    del inner
+    return outer.op != "add"
+
+
 def check_compatible(chosen: Sequence[Intervention]) -> None:
-    """Refuse two interventions that change the same fact incompatibly."""
-    seen: dict[str, tuple[str, Patch]] = {}
-    for item in chosen:
-        for patch in item.patches:
-            key = "/".join(_steps(patch.path))
-            for other_key, (other_id, other) in seen.items():
-                if other_id == item.id:
-                    continue
-                nested = key.startswith(other_key + "/") or other_key.startswith(key + "/")
-                same = key == other_key
-                if same and patch.op == other.op == "add":
-                    continue
-                if same and patch.op == other.op == "set" and patch.value == other.value:
-                    continue
-                if same or (nested and "remove" in (patch.op, other.op)):
-                    raise InterventionError(
-                        f"interventions {other_id!r} and {item.id!r} both change "
-                        f"{other_key if len(other_key) <= len(key) else key!r} "
-                        "in incompatible ways; run them in separate arms"
-                    )
-            seen.setdefault(key, (item.id, patch))
+    """Refuse interventions (applied together) that change the same fact incompatibly."""
+    for k, item in enumerate(chosen):
+        for other in chosen[:k]:
+            for patch in item.patches:
+                for earlier in other.patches:
+                    if _clash(earlier, patch):
+                        raise InterventionError(
+                            f"interventions {other.id!r} and {item.id!r} cannot be applied "
+                            f"together: both change {earlier.path!r}"
+                            + ("" if earlier.path == patch.path else f" / {patch.path!r}")
+                            + "; compare them as separate arms instead"
+                        )
 
 
 def apply_interventions(
