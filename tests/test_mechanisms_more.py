@@ -680,3 +680,22 @@ def test_an_external_action_with_an_unknown_target_lapses(toy: Scenario) -> None
     tribune = game.world.leader_ids.index("tribune")
     game.advance({tribune: [(int(Verb.ATTACK), 99)]})
     assert game.state.turn == 1
+
+
+def test_a_scheduled_alliance_binds_only_leaders_of_their_own_blocs(make_context) -> None:  # type: ignore[no-untyped-def]
+    from politburo.model import alliances
+    from politburo.model.world import CompiledEffect
+
+    ctx = make_context(runs=2)
+    w = ctx.world
+    sec, tribune, editor = (w.leader(x) for x in ("secretary", "tribune", "editor"))
+    # In run 1 the editor has become the secretary's client.
+    ctx.state.patron[1, editor] = sec
+    ctx.refresh()
+    effect = CompiledEffect(
+        event="bloc", event_name="bloc", kind="alliance", effect="alliance",
+        leaders=(tribune, editor),
+    )  # fmt: skip
+    alliances.scheduled_alliance(ctx, effect)
+    assert ctx.state.ally[0, tribune, editor] and ctx.state.ally[0, editor, tribune]
+    assert not ctx.state.ally[1].any(), "a client cannot ally his patron's bloc"

@@ -17,7 +17,7 @@ from politburo.model.world import World, compile_world
 from politburo.scenario.interventions import apply_interventions
 from politburo.scenario.schema import Intervention, Scenario
 
-ENGINE_VERSION = "1"  # bump when a change to the rules makes stored results incomparable
+ENGINE_VERSION = "2"  # bump when a change to the rules makes stored results incomparable
 
 
 @dataclass(frozen=True)

@@ -91,14 +91,15 @@ def propose_alliance(
 
 
 def scheduled_alliance(ctx: Context, effect: CompiledEffect) -> None:
-    """A scenario event allies the named leaders' blocs, every pair of them."""
+    """A scenario event allies the named leaders, every pair of them that still lead
+    their own blocs (a leader who has become someone's client cannot bind his patron)."""
     s = ctx.state
     if "alliances" not in ctx.on:
         return
     for i, a in enumerate(effect.leaders):
         for b in effect.leaders[i + 1 :]:
             bloc_a, bloc_b = s.patron[:, a], s.patron[:, b]
-            ok = ctx.present[:, a] & ctx.present[:, b] & (bloc_a != bloc_b)
+            ok = ctx.principal[:, a] & ctx.principal[:, b] & (bloc_a != bloc_b)
             ok &= ~s.ally[ctx.rows, bloc_a, bloc_b]
             runs = ctx.rows[ok]
             x, y = bloc_a[ok], bloc_b[ok]
