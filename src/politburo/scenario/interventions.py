@@ -12,15 +12,13 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import TypeAdapter, ValidationError
 
 from politburo.scenario.loader import (
     ScenarioError,
     ScenarioProblem,
-    _positions,
-    _pydantic_problems,
-    _UniqueKeyLoader,
+    read_yaml,
+    schema_problems,
 )
 from politburo.scenario.references import check_references
 from politburo.scenario.schema import Intervention, Patch, Scenario
@@ -52,22 +50,7 @@ def load_intervention_file(path: str | Path) -> list[Intervention]:
         raise ScenarioError(
             [ScenarioProblem(str(path), 1, 1, "", f"cannot read file: {error.strerror}")]
         ) from None
-    try:
-        loader = _UniqueKeyLoader(text)
-        try:
-            root = loader.get_single_node()
-            data = loader.construct_document(root) if root is not None else None
-        finally:
-            loader.dispose()
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise ScenarioError(
-            [ScenarioProblem(str(path), line, column, "", f"YAML syntax: {error.problem}")]
-        ) from None
-    positions: dict[tuple[Any, ...], tuple[int, int]] = {}
-    if root is not None:
-        _positions(root, (), positions)
+    data, positions = read_yaml(text, str(path))
     prefix: tuple[Any, ...] = ()
     if isinstance(data, dict) and set(data) == {"interventions"}:
         data, prefix = data["interventions"], ("interventions",)
@@ -78,7 +61,7 @@ def load_intervention_file(path: str | Path) -> list[Intervention]:
     try:
         return TypeAdapter(list[Intervention]).validate_python(data)
     except ValidationError as error:
-        problems = _pydantic_problems(error, str(path), positions, prefix)
+        problems = schema_problems(error, str(path), positions, prefix)
         raise ScenarioError(problems) from None
 
 

@@ -118,7 +118,7 @@ _EXPECTATIONS = {
 }
 
 
-def _pydantic_problems(
+def schema_problems(
     error: ValidationError,
     file: str,
     positions: dict[tuple[Any, ...], Location],
@@ -171,8 +171,9 @@ def _drop_union_tags(loc: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(out)
 
 
-def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:
-    """Validate scenario YAML text; raise :class:`ScenarioError` listing every problem."""
+def read_yaml(text: str, file: str) -> tuple[Any, dict[tuple[Any, ...], Location]]:
+    """Safely parse YAML text: (data, position of every value by path). Duplicate keys and
+    syntax errors raise :class:`ScenarioError` with the line to fix."""
     try:
         loader = _UniqueKeyLoader(text)
         try:
@@ -189,16 +190,23 @@ def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:
         ) from None
     except yaml.YAMLError as error:
         raise ScenarioError([ScenarioProblem(file, 1, 1, "", f"YAML: {error}")]) from None
-    if not isinstance(data, dict) or root is None:
+    positions: dict[tuple[Any, ...], Location] = {}
+    if root is not None:
+        _positions(root, (), positions)
+    return data, positions
+
+
+def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:
+    """Validate scenario YAML text; raise :class:`ScenarioError` listing every problem."""
+    data, positions = read_yaml(text, file)
+    if not isinstance(data, dict):
         raise ScenarioError(
             [ScenarioProblem(file, 1, 1, "", "a scenario is a mapping (id:, name:, leaders:, ...)")]
         )
-    positions: dict[tuple[Any, ...], Location] = {}
-    _positions(root, (), positions)
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as error:
-        raise ScenarioError(_pydantic_problems(error, file, positions)) from None
+        raise ScenarioError(schema_problems(error, file, positions)) from None
     problems = [
         ScenarioProblem(file, *_locate(path, positions), _dotted(path), message)
         for path, message in check_references(scenario)
