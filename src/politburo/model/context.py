@@ -198,11 +198,6 @@ class Context:
                 self._distance = np.zeros((s.n_runs, w.n_leaders, w.n_leaders))
         return self._distance
 
-    def bloc_of(self, leaders: NDArray[np.int64]) -> NDArray[np.int64]:
-        """(R,) bloc leader of one leader per run (-1 stays -1)."""
-        safe = np.maximum(leaders, 0)
-        return np.where(leaders >= 0, self.state.patron[self.rows, safe], -1)
-
     def coalition(self) -> NDArray[np.bool_]:
         """(R, L, L): j is in i's coalition (same bloc, or blocs allied)."""
         if self._coalition is None:

@@ -76,13 +76,12 @@ def leader_support(
     patron = s.patron[rows]
 
     if "bodies_and_votes" in ctx.on:
-        coalition = ctx.coalition()[rows]
         k = np.arange(runs.size)
         same_bloc = patron == patron[k, m][:, None]
         share = p.vote_alliance_share
-        with_mover = np.where(same_bloc, 1.0, np.where(coalition[k, :, m], share, 0.0))
+        with_mover = np.where(same_bloc, 1.0, np.where(ctx.allied_with(rows, m), share, 0.0))
         same_target = patron == patron[k, t][:, None]
-        with_target = np.where(same_target, 1.0, np.where(coalition[k, :, t], share, 0.0))
+        with_target = np.where(same_target, 1.0, np.where(ctx.allied_with(rows, t), share, 0.0))
         bond = s.loyalty[rows]  # a client's bond; principals have loyalty 1
         u += (
             p.vote_loyalty_weight
