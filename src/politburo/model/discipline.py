@@ -52,27 +52,8 @@ def move_discipline(
         s.last_discipline[r, t] = s.turn
         passed = result.passed
         chosen_office = None if office is None else office[sel]
-        ctx.log.record(
-            "motion_passed",
-            s.turn,
-            r[passed],
-            actor=m[passed],
-            target=t[passed],
-            obj=k,
-            yes=result.yes[passed],
-            no=result.no[passed],
-        )
+        result.record(ctx, ("motion_passed", "motion_failed"), r, m, target=t, obj=k)
         failed = ~passed
-        ctx.log.record(
-            "motion_failed",
-            s.turn,
-            r[failed],
-            actor=m[failed],
-            target=t[failed],
-            obj=k,
-            yes=result.yes[failed],
-            no=result.no[failed],
-        )
         has_mover = m[failed] >= 0
         if "legitimacy" in ctx.on and has_mover.any():
             fr, fm = r[failed][has_mover], m[failed][has_mover]

@@ -45,27 +45,8 @@ def propose_policy(
     result = tally(ctx, runs, "leadership", actor, np.full(runs.size, -1), policy_gain=gain)
     ok = result.passed
     s.line[runs[ok], issue[ok]] = new[ok]
-    ctx.log.record(
-        "policy_adopted",
-        s.turn,
-        runs[ok],
-        actor=actor[ok],
-        obj=issue[ok],
-        yes=result.yes[ok],
-        no=result.no[ok],
-        value=new[ok],
-    )
+    result.record(ctx, ("policy_adopted", "policy_rejected"), runs, actor, obj=issue, value=new)
     bad = ~ok
-    ctx.log.record(
-        "policy_rejected",
-        s.turn,
-        runs[bad],
-        actor=actor[bad],
-        obj=issue[bad],
-        yes=result.yes[bad],
-        no=result.no[bad],
-        value=new[bad],
-    )
     if "legitimacy" in ctx.on:
         s.prestige[runs[bad], actor[bad]] = np.maximum(
             0.0, s.prestige[runs[bad], actor[bad]] - p.policy_defeat_share * p.defeat_cost

@@ -12,6 +12,7 @@ merit, ignoring patrons and alliances.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -28,6 +29,34 @@ class Tally:
     yes: NDArray[np.int64]  # (R,)
     no: NDArray[np.int64]  # (R,)
     passed: NDArray[np.bool_]  # (R,)
+
+    def record(
+        self,
+        ctx: Context,
+        kinds: tuple[str, str],
+        runs: NDArray[np.int64],
+        actor: NDArray[np.int64],
+        target: NDArray[np.int64] | int = -1,
+        obj: NDArray[np.int64] | int = -1,
+        value: NDArray[np.float64] | float = np.nan,
+    ) -> None:
+        """Write the vote as a (passed, failed) event of the given kinds, with counts."""
+        for kind, sel in zip(kinds, (self.passed, ~self.passed), strict=True):
+
+            def pick(x: NDArray[np.generic] | float, sel: NDArray[np.bool_] = sel) -> Any:
+                return x[sel] if isinstance(x, np.ndarray) else x
+
+            ctx.log.record(
+                kind,
+                ctx.state.turn,
+                runs[sel],
+                actor=actor[sel],
+                target=pick(target),
+                obj=pick(obj),
+                yes=self.yes[sel],
+                no=self.no[sel],
+                value=pick(value),
+            )
 
 
 def motion_salt(
