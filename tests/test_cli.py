@@ -166,3 +166,34 @@ def test_play_refuses_two_actions_of_one_kind(choice: str) -> None:
     result = runner.invoke(app, ["play", "toy-3", "--as", "secretary"], input=f"{choice}\nq\n")
     assert result.exit_code == 0
     assert "different kinds of action" in result.stdout
+
+
+def test_play_refuses_a_leader_who_never_acts(tmp_path: Path) -> None:
+    text = TOY.read_text(encoding="utf-8").replace(
+        "sketch: A well-liked theorist", "actor: false\n    sketch: A well-liked theorist"
+    )
+    scenario = tmp_path / "toy.yaml"
+    scenario.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["play", str(scenario), "--as", "editor"])
+    assert result.exit_code == 2
+    assert "never acts" in result.stderr
+    assert "tribune" in result.stderr
+
+
+def test_parameters_file_is_used_and_checked(tmp_path: Path) -> None:
+    good = tmp_path / "params.json"
+    good.write_text(json.dumps({"discipline_cooldown": 40}), encoding="utf-8")
+    slow = json.loads(
+        runner.invoke(app, ["run", "toy-3", "--seed", "1", "--json", "--params", str(good)]).stdout
+    )
+    base = json.loads(runner.invoke(app, ["run", "toy-3", "--seed", "1", "--json"]).stdout)
+
+    def motions(data: dict[str, object]) -> int:
+        return sum(e["kind"].startswith("motion_") for e in data["events"])  # type: ignore[attr-defined,index,union-attr]
+
+    assert motions(slow) < motions(base)
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"discipline_cooldwn": 4}), encoding="utf-8")
+    result = runner.invoke(app, ["run", "toy-3", "--params", str(bad)])
+    assert result.exit_code == 2
+    assert "discipline_cooldwn" in result.stderr

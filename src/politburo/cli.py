@@ -193,9 +193,10 @@ def play(
 
     spec = _load(scenario)
     world = compile_world(spec)
-    if as_ not in world.leader_ids:
-        actors = [lid for lid, a in zip(world.leader_ids, world.actor, strict=True) if a]
-        raise _fail(f"unknown leader {as_!r}; choose one of: {', '.join(actors)}")
+    actors = [lid for lid, a in zip(world.leader_ids, world.actor, strict=True) if a]
+    if as_ not in actors:
+        what = "unknown leader" if as_ not in world.leader_ids else "a leader who never acts:"
+        raise _fail(f"{what} {as_!r}; choose one of: {', '.join(actors)}")
     me = world.leader_ids.index(as_)
     game = Game(world, seed=seed)
     budget = game.params.actions_per_month
