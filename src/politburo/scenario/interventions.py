@@ -17,6 +17,7 @@ from pydantic import TypeAdapter, ValidationError
 from politburo.scenario.loader import (
     ScenarioError,
     ScenarioProblem,
+    read_text_file,
     read_yaml,
     schema_problems,
 )
@@ -44,13 +45,7 @@ def available(scenario: Scenario, extra: Sequence[Intervention] = ()) -> dict[st
 def load_intervention_file(path: str | Path) -> list[Intervention]:
     """Interventions from a YAML file: a list of them, or ``interventions: [...]``."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise ScenarioError(
-            [ScenarioProblem(str(path), 1, 1, "", f"cannot read file: {error.strerror}")]
-        ) from None
-    data, positions = read_yaml(text, str(path))
+    data, positions = read_yaml(read_text_file(path), str(path))
     prefix: tuple[Any, ...] = ()
     if isinstance(data, dict) and set(data) == {"interventions"}:
         data, prefix = data["interventions"], ("interventions",)

@@ -216,11 +216,10 @@ def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:
     return scenario
 
 
-def load_scenario_file(path: str | Path) -> Scenario:
-    """Load and validate a scenario file."""
-    path = Path(path)
+def read_text_file(path: Path) -> str:
+    """A file's UTF-8 text; an unreadable file is a :class:`ScenarioError`."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except OSError as error:
         raise ScenarioError(
             [ScenarioProblem(str(path), 1, 1, "", f"cannot read file: {error.strerror}")]
@@ -229,7 +228,12 @@ def load_scenario_file(path: str | Path) -> Scenario:
         raise ScenarioError(
             [ScenarioProblem(str(path), 1, 1, "", "file is not UTF-8 text")]
         ) from None
-    return parse_scenario(text, str(path))
+
+
+def load_scenario_file(path: str | Path) -> Scenario:
+    """Load and validate a scenario file."""
+    path = Path(path)
+    return parse_scenario(read_text_file(path), str(path))
 
 
 def builtin_names() -> list[str]:
