@@ -11,9 +11,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from politburo.agents.heuristic import decide
+from politburo.analysis.narrative import alliance_record, event_records
 from politburo.model.actions import Plan
 from politburo.model.context import Context
-from politburo.model.events import EventLog
+from politburo.model.events import ALWAYS_KEPT, EventLog
 from politburo.model.outcome import measure_power
 from politburo.model.params import DEFAULT_PARAMETERS, Parameters
 from politburo.model.state import State, initial_state
@@ -49,11 +50,14 @@ class BatchResult:
 
     def outcome(self, position: int = 0) -> dict[str, Any]:
         """The outcome of one run as plain data (leader ids, months ``YYYY-MM``)."""
-        return run_outcome(self.world, self.state, position)
+        return run_outcome(self.world, self.state, position, self.log)
 
 
-def run_outcome(world: World, state: State, position: int) -> dict[str, Any]:
-    """Winner, month, and each leader's losses in one run of a batch."""
+def run_outcome(
+    world: World, state: State, position: int, log: EventLog | None = None
+) -> dict[str, Any]:
+    """Winner, month, each leader's losses, and (given the log) the alliances of one run
+    of a batch."""
     w, s = world, state
 
     def label(turn: int) -> str | None:
@@ -76,11 +80,18 @@ def run_outcome(world: World, state: State, position: int) -> dict[str, Any]:
             record["offices"] = offices
         if any(v is not None for k, v in record.items() if k != "offices") or offices:
             eliminations[leader] = record
-    return {
+    outcome: dict[str, Any] = {
         "winner": None if winner < 0 else w.leader_ids[winner],
         "month": label(int(s.consolidated[position])),
         "eliminations": eliminations,
     }
+    if log is not None:
+        kept = [e for e in log.for_run(position) if e["kind"] in ALWAYS_KEPT]
+        outcome["alliances"] = [
+            {key: r[key] for key in ("members", "formed", "ended")}
+            for r in alliance_record(event_records(w, kept))
+        ]
+    return outcome
 
 
 def _advance(
@@ -262,4 +273,4 @@ class Game:
         return plan
 
     def outcome(self) -> dict[str, Any]:
-        return run_outcome(self.world, self.state, 0)
+        return run_outcome(self.world, self.state, 0, self.log)

@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 
 from politburo.experiment.arms import ENGINE_VERSION, Design
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: runs.alliances
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -51,6 +51,7 @@ CREATE TABLE IF NOT EXISTS runs (
     winner VARCHAR,
     consolidation_month VARCHAR,
     eliminations VARCHAR NOT NULL,
+    alliances VARCHAR NOT NULL,
     PRIMARY KEY (experiment_id, arm, run_index)
 );
 CREATE TABLE IF NOT EXISTS events (
@@ -191,6 +192,9 @@ class Store:
                 "eliminations": pa.array(
                     [json.dumps(o["eliminations"], sort_keys=True) for o in outcomes], pa.string()
                 ),
+                "alliances": pa.array(
+                    [json.dumps(o.get("alliances", [])) for o in outcomes], pa.string()
+                ),
             }
         )
         self.con.execute("BEGIN TRANSACTION")
@@ -240,7 +244,7 @@ class Store:
     def outcomes(self, experiment_id: str, arm: str, runs: int) -> list[dict[str, Any]]:
         """Outcomes of runs 0..runs-1 of an arm, ordered by run index."""
         rows = self.con.execute(
-            """SELECT run_index, winner, consolidation_month, eliminations FROM runs
+            """SELECT run_index, winner, consolidation_month, eliminations, alliances FROM runs
                WHERE experiment_id = ? AND arm = ? AND run_index < ? ORDER BY run_index""",
             [experiment_id, arm, runs],
         ).fetchall()
@@ -250,8 +254,9 @@ class Store:
                 "winner": winner,
                 "month": month,
                 "eliminations": json.loads(eliminations),
+                "alliances": json.loads(alliances),
             }
-            for index, winner, month, eliminations in rows
+            for index, winner, month, eliminations, alliances in rows
         ]
 
     def export_parquet(self, out: str | Path) -> list[Path]:

@@ -60,15 +60,20 @@ EVENT_KINDS: tuple[str, ...] = (
 )
 KIND_CODE = {name: i for i, name in enumerate(EVENT_KINDS)}
 
+#: kinds recorded even when a log is disabled: rare, and every run's outcome lists its
+#: alliances (see :func:`politburo.analysis.narrative.alliance_record`)
+ALWAYS_KEPT: frozenset[str] = frozenset({"alliance_formed", "alliance_broken", "alliance_ended"})
+
 _FIELDS = ("run", "turn", "kind", "actor", "target", "obj", "yes", "no")
 
 
 @dataclass
 class EventLog:
-    """Columnar event store for a batch; disabled logs record nothing."""
+    """Columnar event store for a batch; disabled logs record only :data:`ALWAYS_KEPT`."""
 
     enabled: bool = True
     _chunks: dict[str, list[NDArray[Any]]] = field(default_factory=dict)
+    _by_run: list[list[dict[str, Any]]] | None = None
 
     def __post_init__(self) -> None:
         self._chunks = {name: [] for name in (*_FIELDS, "value")}
@@ -86,8 +91,9 @@ class EventLog:
         value: NDArray[np.float64] | float = np.nan,
     ) -> None:
         """Record one event for each run in ``runs`` (positions in the batch)."""
-        if not self.enabled or runs.size == 0:
+        if runs.size == 0 or not (self.enabled or kind in ALWAYS_KEPT):
             return
+        self._by_run = None
         n = runs.size
         columns: dict[str, Any] = {
             "run": runs,
@@ -121,12 +127,21 @@ class EventLog:
 
     def for_run(self, position: int) -> list[dict[str, Any]]:
         """Events of one run (by position in the batch), as dicts with kind names."""
+        if self._by_run is None:
+            self._by_run = self._split()
+        if position < len(self._by_run):
+            return list(self._by_run[position])
+        return []
+
+    def _split(self) -> list[list[dict[str, Any]]]:
+        """Every run's events, grouped in one pass (runs without events: empty lists)."""
         cols = self.arrays()
-        mask = cols["run"] == position
-        out = []
-        for k in np.flatnonzero(mask):
-            row: dict[str, Any] = {name: int(cols[name][k]) for name in _FIELDS}
+        n = int(cols["run"].max()) + 1 if cols["run"].size else 0
+        out: list[list[dict[str, Any]]] = [[] for _ in range(n)]
+        fields = {name: cols[name].tolist() for name in (*_FIELDS, "value")}
+        for k in range(cols["run"].size):
+            row: dict[str, Any] = {name: fields[name][k] for name in _FIELDS}
             row["kind"] = EVENT_KINDS[row["kind"]]
-            row["value"] = float(cols["value"][k])
-            out.append(row)
+            row["value"] = float(fields["value"][k])
+            out[row["run"]].append(row)
         return out
