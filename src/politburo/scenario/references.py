@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
+from politburo.model.switches import MECHANISMS
 from politburo.scenario.schema import Scenario, month_index
 
 Path = tuple[str | int, ...]
@@ -206,3 +207,21 @@ def _problems(s: Scenario) -> Iterator[Problem]:
                         ("history", "alliances", k, "members", m),
                         _one_of("leader", name, leaders),
                     )
+        known_interventions = {x.id for x in s.interventions}
+        for k, check in enumerate(h.checks):
+            if check.intervention not in known_interventions:
+                yield (
+                    ("history", "checks", k, "intervention"),
+                    _one_of("intervention", check.intervention, known_interventions),
+                )
+            for m, name in enumerate(check.leaders):
+                if name not in leaders:
+                    yield (("history", "checks", k, "leaders", m), _one_of("leader", name, leaders))
+    known = {x.id for x in s.interventions}
+    for k, factor in enumerate(s.factors):
+        for m, name in enumerate(factor.interventions):
+            if name not in known:
+                yield (("factors", k, "interventions", m), _one_of("intervention", name, known))
+        for m, name in enumerate(factor.ablate):
+            if name not in MECHANISMS:
+                yield (("factors", k, "ablate", m), _one_of("mechanism", name, set(MECHANISMS)))

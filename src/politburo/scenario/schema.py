@@ -476,6 +476,21 @@ class AllianceRecord(Provenance):
     end: Month | None = None
 
 
+class DirectionalCheck(Provenance):
+    """A claim of the historiography about a counterfactual, for ``politburo validate``:
+    the intervention should move a measure one way. Reported with sign and interval,
+    never forced."""
+
+    intervention: str = Field(description="An intervention id of this scenario.")
+    measure: Literal["p_winner", "politburo_months"] = Field(
+        description="p_winner: the chance that the first of `leaders` consolidates; "
+        "politburo_months: the months `leaders` keep their leadership seats, summed."
+    )
+    leaders: list[Ident] = Field(min_length=1)
+    expected: Literal["lower", "higher"]
+    claim: str = Field(description="The claim in one line, as the literature makes it.")
+
+
 class History(Provenance):
     """What happened, for validation. The engine never reads it."""
 
@@ -484,6 +499,9 @@ class History(Provenance):
     elimination_order: list[Ident] = Field(default_factory=list)
     eliminations: dict[Ident, LeaderRecord] = Field(default_factory=dict)
     alliances: list[AllianceRecord] = Field(default_factory=list)
+    checks: list[DirectionalCheck] = Field(
+        default_factory=list, description="Directional claims about interventions."
+    )
 
 
 InterventionId = Annotated[
@@ -521,6 +539,23 @@ class Intervention(Provenance):
     patches: list[Patch] = Field(min_length=1)
 
 
+class Factor(StrictModel):
+    """An ingredient of the outcome for ``politburo explain``: switching it off applies
+    its interventions and switches off its mechanisms."""
+
+    id: Ident
+    name: str
+    description: str | None = None
+    interventions: list[str] = Field(default_factory=list)
+    ablate: list[str] = Field(default_factory=list, description="Mechanism names.")
+
+    @model_validator(mode="after")
+    def _does_something(self) -> Factor:
+        if not self.interventions and not self.ablate:
+            raise ValueError("a factor needs at least one intervention or mechanism to switch off")
+        return self
+
+
 class Scenario(StrictModel):
     """A succession struggle: the facts, each with its source."""
 
@@ -543,6 +578,9 @@ class Scenario(StrictModel):
     history: History | None = None
     interventions: list[Intervention] = Field(
         default_factory=list, description="Named counterfactuals an experiment can apply."
+    )
+    factors: list[Factor] = Field(
+        default_factory=list, description="Ingredients of the outcome for `explain`."
     )
 
 
