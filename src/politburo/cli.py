@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,6 +18,7 @@ from rich.progress import (
     ProgressColumn,
     Task,
     TextColumn,
+    TimeElapsedColumn,
     TimeRemainingColumn,
 )
 from rich.table import Table
@@ -36,7 +38,7 @@ app = typer.Typer(
 out = Console()
 err = Console(stderr=True)
 
-MECHANISM_HELP = "Switch a mechanism off (repeatable). One of: " + ", ".join(MECHANISMS) + "."
+MECHANISM_HELP = "Repeatable. One of: " + ", ".join(MECHANISMS) + "."
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
@@ -79,7 +81,9 @@ def run(
     plot: Annotated[
         Path | None, typer.Option(help="Write a chart of real power over time (.png or .svg).")
     ] = None,
-    ablate: Annotated[list[str], typer.Option(help=MECHANISM_HELP)] = [],  # noqa: B006
+    ablate: Annotated[
+        list[str], typer.Option(help="Switch a mechanism off. " + MECHANISM_HELP)
+    ] = [],  # noqa: B006
     verbose: Annotated[bool, typer.Option(help="Tell routine events too.")] = False,
     params: Annotated[
         Path | None, typer.Option(help="Mechanism parameters file (JSON) instead of defaults.")
@@ -342,7 +346,7 @@ def experiment(
         list[Path], typer.Option(help="YAML file of further interventions (repeatable).")
     ] = [],  # noqa: B006
     ablate: Annotated[
-        list[str], typer.Option(help="Add an arm with a mechanism off. " + MECHANISM_HELP)
+        list[str], typer.Option(help="Add an arm with this mechanism off. " + MECHANISM_HELP)
     ] = [],  # noqa: B006
     backend: Annotated[str, typer.Option(help="local, processes or ray.")] = "local",
     address: Annotated[
@@ -364,7 +368,7 @@ def experiment(
     ] = None,
 ) -> None:
     """Paired counterfactual runs: the baseline and each arm over the same random streams."""
-    from politburo.experiment import Design, StoreError, build_arms, run_experiment
+    from politburo.experiment import Design, build_arms
     from politburo.scenario.interventions import (
         InterventionError,
         apply_interventions,
@@ -394,6 +398,269 @@ def experiment(
         design = Design(spec, build_arms(intervention, ablate), seed, _params(params), tuple(extra))
     except UnknownMechanismError as error:
         raise _fail(str(error)) from None
+    result = _run_design(
+        design,
+        runs,
+        store,
+        backend=backend,
+        workers=workers,
+        chunk=chunk,
+        events=events,
+        quiet=json_out,
+        branch_at=branch_at,
+        address=address,
+    )
+    summary = result.summary()
+    if json_out:
+        sys.stdout.write(json.dumps(summary, indent=1) + "\n")
+        return
+    _show_experiment(summary)
+
+
+@app.command()
+def validate(
+    scenario: Annotated[
+        str, typer.Argument(help="Built-in scenario id or a scenario file.")
+    ] = "ussr-1922",
+    runs: Annotated[int, typer.Option(help="Runs per arm (run indices 0..N-1).")] = 1000,
+    seed: Annotated[int, typer.Option(help="Experiment seed.")] = 0,
+    held_out: Annotated[
+        list[str], typer.Option(help="Score this milestone apart (repeatable), by name.")
+    ] = [],  # noqa: B006
+    checks: Annotated[
+        bool, typer.Option(help="Run the history's directional checks (one arm each).")
+    ] = True,
+    backend: Annotated[str, typer.Option(help="local, processes or ray.")] = "local",
+    workers: Annotated[int | None, typer.Option(min=1, help="Worker processes.")] = None,
+    chunk: Annotated[int, typer.Option(min=1, help="Runs simulated together.")] = 500,
+    store: Annotated[Path, typer.Option(help="DuckDB file to stream into and resume from.")] = Path(
+        "politburo.duckdb"
+    ),
+    json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    params: Annotated[
+        Path | None, typer.Option(help="Mechanism parameters file (JSON) instead of defaults.")
+    ] = None,
+) -> None:
+    """Score the baseline against the scenario's historical record, beside two naive
+    forecasts, and test the historiography's directional claims."""
+    from politburo.validate import NoHistoryError, validation_design, validation_report
+
+    if runs < 2:
+        raise _fail(f"--runs must be at least 2 (got {runs})")
+    spec = _load(scenario)
+    try:
+        design = validation_design(spec, seed, _params(params))
+    except NoHistoryError as error:
+        raise _fail(str(error)) from None
+    if not checks:
+        design = replace(design, arms=design.arms[:1])
+    result = _run_design(
+        design, runs, store, quiet=json_out, backend=backend, workers=workers, chunk=chunk
+    )
+    try:
+        report = validation_report(spec, result.outcomes, held_out)
+    except ValueError as error:
+        raise _fail(str(error)) from None
+    report = {"scenario": spec.id, "runs": runs, "seed": seed, **report}
+    if json_out:
+        sys.stdout.write(json.dumps(report, indent=1) + "\n")
+        return
+    _show_validation(report)
+
+
+def _fmt(value: Any, spec: str = ".3f") -> str:
+    return "—" if value is None else format(value, spec)
+
+
+def _show_validation(report: dict[str, Any]) -> None:
+    s = report["scores"]
+    out.rule(f"[bold]{report['scenario']}[/] against the record — {report['runs']} runs")
+    table = Table(title="Scores", title_justify="left")
+    table.add_column("score")
+    table.add_column("model", justify="right")
+    for name, key in (
+        ("P(historical winner)", "p_historical_winner"),
+        ("Brier score of the winner forecast", "brier"),
+        ("share with the historical order", "order_share"),
+        ("Kendall's tau of the order", "kendall_tau"),
+        ("median milestone error (months)", "median_milestone_error_months"),
+    ):
+        table.add_row(name, _fmt(s[key]))
+    for name, naive in report["naive"].items():
+        guess = ", ".join(f"{k} {v:.2f}" for k, v in naive["forecast"].items())
+        table.add_row(f"Brier of naive '{name}' ({guess})", _fmt(naive["brier"]))
+    out.print(table)
+    table = Table(title="Milestones", title_justify="left")
+    for column in ("milestone", "history", "median sim.", "happened", "|error| months", "≤6 mo"):
+        table.add_column(column, justify="left" if column == "milestone" else "right")
+    for m in s["milestones"]:
+        table.add_row(
+            m["name"],
+            m["historical"],
+            m["median_simulated"] or "never",
+            f"{m['share_happened']:.0%}",
+            _fmt(m["median_abs_error_months"], ".1f"),
+            f"{m['share_within_6']:.0%}",
+        )
+    out.print(table)
+    if "held_out" in report:
+        held = report["held_out"]
+        error = _fmt(held["median_milestone_error_months"], ".1f")
+        out.print(f"held-out milestones: median error {error} months")
+    table = Table(title="Historical alliances", title_justify="left")
+    for column in ("alliance", "share of runs", "median months together"):
+        table.add_column(column, justify="left" if column == "alliance" else "right")
+    for a in s["alliances"]:
+        table.add_row(a["name"], f"{a['share']:.0%}", _fmt(a["median_overlap_months"], ".1f"))
+    out.print(table)
+    if report["directional"]:
+        table = Table(title="Directional checks (paired, 95% interval)", title_justify="left")
+        for column in ("intervention", "measure", "expected", "difference", "agrees"):
+            table.add_column(column)
+        for c in report["directional"]:
+            table.add_row(
+                c["intervention"],
+                f"{c['measure']} ({', '.join(c['leaders'])})",
+                c["expected"],
+                f"{c['d']:+.3f} [{c['ci'][0]:+.3f}, {c['ci'][1]:+.3f}]",
+                c["agrees"],
+            )
+        out.print(table)
+    for t in report["targets"]:
+        mark = "[green]met[/]" if t["met"] else "[red]not met[/]"
+        out.print(f"  target {t['target']}: {_fmt(t['value'])} — {mark}")
+
+
+@app.command()
+def explain(
+    scenario: Annotated[
+        str, typer.Argument(help="Built-in scenario id or a scenario file.")
+    ] = "ussr-1922",
+    leader: Annotated[str, typer.Option(help="Whose consolidation to explain.")] = "stalin",
+    runs: Annotated[int, typer.Option(help="Paired runs per configuration.")] = 100,
+    seed: Annotated[int, typer.Option(help="Seed.")] = 0,
+    permutations: Annotated[
+        int, typer.Option(min=2, help="Sampled orders of the mechanisms (above 10 of them).")
+    ] = 10,
+    sensitivity: Annotated[
+        bool, typer.Option(help="Also Morris indices of the global parameters (SALib).")
+    ] = False,
+    trajectories: Annotated[int, typer.Option(min=2, help="Morris trajectories.")] = 4,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    plot: Annotated[Path | None, typer.Option(help="Bar chart of the attribution.")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    params: Annotated[
+        Path | None, typer.Option(help="Mechanism parameters file (JSON) instead of defaults.")
+    ] = None,
+) -> None:
+    """Shapley attribution of a leader's chance to consolidate to the mechanisms and to the
+    scenario's factors; optionally parameter sensitivity."""
+    from politburo.explain import explain as attribute
+    from politburo.explain import morris_sensitivity
+
+    if runs < 2:
+        raise _fail(f"--runs must be at least 2 (got {runs})")
+    spec = _load(scenario)
+    if leader not in {x.id for x in spec.leaders}:
+        names = ", ".join(x.id for x in spec.leaders)
+        raise _fail(f"unknown leader {leader!r}; expected one of: {names}")
+    mechanism_params = _params(params)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn(), TimeRemainingColumn())  # fmt: skip
+    progress = Progress(*columns, console=err, disable=json_out and not err.is_terminal)
+    tasks: dict[str, Any] = {}
+
+    def tell(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = progress.add_task(f"{stage} (configurations of {runs} runs)")
+        progress.update(tasks[stage], completed=done, total=total)
+
+    try:
+        with progress:
+            result = attribute(
+                spec, leader, runs=runs, seed=seed, params=mechanism_params,
+                permutations=permutations, workers=workers, progress=tell,
+            )  # fmt: skip
+            if sensitivity:
+                result["sensitivity"] = morris_sensitivity(
+                    spec, leader, runs=runs, seed=seed, trajectories=trajectories,
+                    workers=workers, progress=tell,
+                )  # fmt: skip
+    except KeyboardInterrupt:
+        err.print("[yellow]Stopped.[/] Nothing was saved.")
+        raise typer.Exit(130) from None
+    if plot is not None:
+        from politburo.analysis.plots import plot_attribution
+
+        try:
+            plot_attribution(result, plot)
+        except ValueError as error:
+            raise _fail(str(error)) from None
+    if json_out:
+        sys.stdout.write(json.dumps(result, indent=1) + "\n")
+        return
+    _show_attribution(result)
+    if plot is not None:
+        out.print(f"chart written to {plot}")
+
+
+def _show_attribution(result: dict[str, Any]) -> None:
+    on, off = result["p_all_on"], result["p_all_off"]
+    out.rule(f"[bold]Why does {result['leader']} win?[/] — {result['runs']} paired runs")
+    out.print(
+        f"P({result['leader']} consolidates): all mechanisms on {on['value']:.3f}, all off "
+        f"{off['value']:.3f}; Shapley values ({result['method']}) share the difference."
+    )
+
+    def bars(title: str, contributions: dict[str, Any], names: dict[str, str]) -> None:
+        table = Table(title=title, title_justify="left")
+        table.add_column("")
+        table.add_column("contribution", justify="right")
+        table.add_column("95% interval", justify="right")
+        ranked = sorted(contributions.items(), key=lambda kv: -kv[1]["value"])
+        for name, row in ranked:
+            lo, hi = row["ci"]
+            interval = "" if lo is None else f"{lo:+.3f} to {hi:+.3f}"
+            table.add_row(names.get(name, name), f"{row['value']:+.3f}", interval)
+        out.print(table)
+
+    bars("Mechanisms", result["contributions"], {})
+    if "groups" in result:
+        g = result["groups"]
+        out.print(
+            f"Factors: all present {g['p_all_on']['value']:.3f}, all absent "
+            f"{g['p_all_off']['value']:.3f}"
+        )
+        bars("Factors of the essay question", g["contributions"], g.get("names", {}))
+    if "sensitivity" in result:
+        table = Table(title="Sensitivity to global parameters (Morris)", title_justify="left")
+        for column in ("parameter", "mu*", "mu* 95% ±", "sigma"):
+            table.add_column(column, justify="left" if column == "parameter" else "right")
+        rows = sorted(result["sensitivity"]["indices"].items(), key=lambda kv: -kv[1]["mu_star"])
+        for name, row in rows:
+            table.add_row(
+                name, f"{row['mu_star']:.3f}", f"{row['mu_star_conf']:.3f}", f"{row['sigma']:.3f}"
+            )
+        out.print(table)
+
+
+def _run_design(
+    design: Any,
+    runs: int,
+    store: Path,
+    *,
+    quiet: bool,
+    backend: str = "local",
+    workers: int | None = None,
+    chunk: int = 500,
+    events: bool = False,
+    branch_at: str | None = None,
+    address: str | None = None,
+    label: str | None = None,
+) -> Any:
+    """Run an experiment design with a progress bar; bad input and Ctrl-C exit cleanly."""
+    from politburo.experiment import StoreError, run_experiment
+
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -401,11 +668,12 @@ def experiment(
         _RunsPerSecond(),
         TimeRemainingColumn(),
     )
-    progress = Progress(*columns, console=err, disable=json_out and not err.is_terminal)
+    progress = Progress(*columns, console=err, disable=quiet and not err.is_terminal)
+    description = label or f"{design.scenario.id}: {len(design.arms)} arm(s)"
     try:
         with progress:
-            task = progress.add_task(f"{spec.id}: {len(design.arms)} arm(s)", total=None)
-            result = run_experiment(
+            task = progress.add_task(description, total=None)
+            return run_experiment(
                 design,
                 runs,
                 store,
@@ -428,11 +696,6 @@ def experiment(
             "to compute only the missing runs."
         )
         raise typer.Exit(130) from None
-    summary = result.summary()
-    if json_out:
-        sys.stdout.write(json.dumps(summary, indent=1) + "\n")
-        return
-    _show_experiment(summary)
 
 
 def _show_experiment(summary: dict[str, Any]) -> None:

@@ -1,0 +1,5 @@
+"""``python -m politburo``: the command line."""
+
+from politburo.cli import app
+
+app()

@@ -1,0 +1,119 @@
+"""``politburo calibrate``: fit a few global mechanism parameters to a scenario's record.
+
+Only global parameters move: never scenario facts, never a leader's traits. The free set
+is deliberately small, one lever per mechanism the historiography argues about, each
+with a plausible range (:data:`FREE_PARAMETERS`). The loss is computed from
+``politburo validate``'s scores on the *fitted* part of the record; the held-out
+milestones are scored only to report out-of-sample fit. The search is Optuna's TPE
+sampler with a fixed seed, so the same command gives the same trials.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from politburo.model.params import DEFAULT_PARAMETERS, Parameters
+
+
+@dataclass(frozen=True)
+class FreeParameter:
+    name: str  # dotted path in Parameters ("heuristic.recant")
+    low: float
+    high: float
+    integer: bool = False
+    why: str = ""
+
+
+#: The parameters calibration may move, with their ranges.
+FREE_PARAMETERS: tuple[FreeParameter, ...] = (
+    FreeParameter("vote_loyalty_weight", 0.5, 4.0, why="patronage: the pull of a patron on votes"),
+    FreeParameter(
+        "vote_prestige_weight", 0.3, 2.5, why="legitimacy: the pull of prestige on votes"
+    ),
+    FreeParameter("vote_fear_weight", 0.5, 5.0, why="bandwagoning toward the stronger side"),
+    FreeParameter("appointment_success", 0.2, 0.9, why="how fast the apparatus is captured"),
+    FreeParameter("defection_rate", 0.0, 0.5, why="how reliable clients are"),
+    FreeParameter("discipline_cooldown", 1, 8, integer=True, why="months between rungs"),
+    FreeParameter("decision_noise", 0.05, 0.5, why="bounded rationality of leaders"),
+    FreeParameter("heuristic.recant", 0.5, 3.0, why="readiness of the beaten to submit"),
+)
+
+
+def get_value(params: Parameters, name: str) -> float:
+    node: Any = params
+    for part in name.split("."):
+        node = getattr(node, part)
+    return float(node)
+
+
+def with_values(params: Parameters, values: dict[str, float]) -> Parameters:
+    """A copy of ``params`` with dotted-path values replaced (validated)."""
+    data = params.model_dump()
+    for name, value in values.items():
+        spec = next((p for p in FREE_PARAMETERS if p.name == name), None)
+        node = data
+        parts = name.split(".")
+        for part in parts[:-1]:
+            node = node[part]
+        if parts[-1] not in node:
+            raise ValueError(f"unknown parameter {name!r}")
+        node[parts[-1]] = round(value) if spec is not None and spec.integer else value
+    return Parameters.model_validate(data)
+
+
+def defaults() -> dict[str, float]:
+    """The current package default of each free parameter."""
+    return {p.name: get_value(DEFAULT_PARAMETERS, p.name) for p in FREE_PARAMETERS}
+
+
+def loss(scores: dict[str, Any]) -> float:
+    """One number to minimise from ``validate``'s fitted scores: the Brier score of the
+    winner forecast, plus the median milestone error in years (capped at 3), plus the
+    shortfall of the historical elimination order's share from one half. Each term is
+    about 0-1 at its worst, so none dominates."""
+    brier = float(scores["brier"])
+    error = scores.get("median_milestone_error_months")
+    years = 3.0 if error is None else min(float(error) / 12.0, 3.0) / 3.0
+    order = scores.get("order_share") or 0.0
+    return brier + years + max(0.0, 0.5 - float(order))
+
+
+Objective = Callable[[Parameters], dict[str, Any]]
+
+
+def search(
+    objective: Objective,
+    trials: int,
+    seed: int,
+    free: Sequence[FreeParameter] = FREE_PARAMETERS,
+    on_trial: Callable[[int, float, dict[str, float]], None] | None = None,
+) -> tuple[dict[str, float], list[dict[str, Any]]]:
+    """Minimise :func:`loss` over ``free`` with Optuna (TPE, seeded); the first trial is
+    the current defaults. Returns the best values and every trial."""
+    import optuna
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    sampler = optuna.samplers.TPESampler(seed=seed)
+    study = optuna.create_study(direction="minimize", sampler=sampler)
+    study.enqueue_trial(defaults())
+    history: list[dict[str, Any]] = []
+
+    def run(trial: Any) -> float:
+        values: dict[str, float] = {}
+        for p in free:
+            if p.integer:
+                values[p.name] = trial.suggest_int(p.name, int(p.low), int(p.high))
+            else:
+                values[p.name] = trial.suggest_float(p.name, p.low, p.high)
+        scores = objective(with_values(DEFAULT_PARAMETERS, values))
+        value = loss(scores)
+        history.append({"trial": trial.number, "loss": value, "values": values, "scores": scores})
+        if on_trial is not None:
+            on_trial(trial.number, value, values)
+        return value
+
+    study.optimize(run, n_trials=trials)
+    best = dict(study.best_trial.params)
+    return {k: float(v) for k, v in best.items()}, history
