@@ -540,7 +540,7 @@ def explain(
     runs: Annotated[int, typer.Option(help="Paired runs per configuration.")] = 100,
     seed: Annotated[int, typer.Option(help="Seed.")] = 0,
     permutations: Annotated[
-        int, typer.Option(min=2, help="Sampled orders of the mechanisms (above 10 of them).")
+        int, typer.Option(min=4, help="Sampled orders of the mechanisms (above 10 of them).")
     ] = 10,
     sensitivity: Annotated[
         bool, typer.Option(help="Also Morris indices of the global parameters (SALib).")
@@ -642,6 +642,91 @@ def _show_attribution(result: dict[str, Any]) -> None:
                 name, f"{row['mu_star']:.3f}", f"{row['mu_star_conf']:.3f}", f"{row['sigma']:.3f}"
             )
         out.print(table)
+
+
+@app.command()
+def calibrate(
+    scenario: Annotated[
+        str, typer.Argument(help="Built-in scenario id or a scenario file.")
+    ] = "ussr-1922",
+    trials: Annotated[int, typer.Option(min=1, help="Parameter sets to try (Optuna TPE).")] = 40,
+    runs: Annotated[int, typer.Option(min=2, help="Runs per trial.")] = 200,
+    seed: Annotated[int, typer.Option(help="Seed of the runs and of the search.")] = 0,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    out_path: Annotated[
+        Path, typer.Option("--out", help="Parameters file to write (JSON).")
+    ] = Path("calibrated-parameters.json"),
+    record: Annotated[
+        Path | None, typer.Option(help="Also write every trial and score here (JSON).")
+    ] = None,
+) -> None:
+    """Fit the global mechanism parameters (never scenario facts or traits) to the
+    scenario's record; held-out milestones are scored only to report out-of-sample fit."""
+    import shlex
+
+    from politburo.calibration import FREE_PARAMETERS, Scorer, defaults, search, with_values
+
+    spec = _load(scenario)
+    for path in (out_path, record):
+        if path is not None and not path.parent.exists():
+            raise _fail(f"{path}: folder {path.parent} does not exist")
+    try:
+        scorer = Scorer(spec, runs, seed, workers)
+    except ValueError as error:
+        raise _fail(str(error)) from None
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn(), TimeRemainingColumn())  # fmt: skip
+    progress = Progress(*columns, console=err)
+    best_loss = [float("inf")]
+    try:
+        with progress:
+            task = progress.add_task("calibrating", total=trials)
+
+            def on_trial(number: int, value: float, values: dict[str, float]) -> None:
+                best_loss[0] = min(best_loss[0], value)
+                progress.update(
+                    task, advance=1, description=f"calibrating (best loss {best_loss[0]:.3f})"
+                )
+
+            best, history = search(scorer.score, trials, seed, on_trial=on_trial)
+    except KeyboardInterrupt:
+        err.print("[yellow]Stopped.[/] No parameters written.")
+        raise typer.Exit(130) from None
+    fitted = with_values(DEFAULT_PARAMETERS, best)
+    out_path.write_text(fitted.model_dump_json(indent=2) + "\n")
+    start = history[0]
+    chosen = min(history, key=lambda t: t["loss"])
+    summary: dict[str, Any] = {
+        "command": "politburo calibrate " + shlex.join(sys.argv[2:]),
+        "scenario": spec.id,
+        "runs": runs,
+        "seed": seed,
+        "trials": trials,
+        "free_parameters": [
+            {"name": p.name, "low": p.low, "high": p.high, "why": p.why} for p in FREE_PARAMETERS
+        ],
+        "held_out_milestones": scorer.held_out,
+        "defaults": {"values": defaults(), "loss": start["loss"], "scores": start["scores"]},
+        "best": {"values": best, "loss": chosen["loss"], "scores": chosen["scores"]},
+    }
+    if record is not None:
+        record.write_text(json.dumps({**summary, "history": history}, indent=1) + "\n")
+    table = Table(title=f"Calibration of {spec.id}: {trials} trials of {runs} runs")
+    table.add_column("parameter")
+    table.add_column("before", justify="right")
+    table.add_column("after", justify="right")
+    for name, value in best.items():
+        table.add_row(name, f"{summary['defaults']['values'][name]:.3g}", f"{value:.3g}")
+    out.print(table)
+    for label, key in (("before", "defaults"), ("after", "best")):
+        s = summary[key]["scores"]
+        out.print(
+            f"{label}: loss {summary[key]['loss']:.3f}, P(winner) {s['p_historical_winner']:.3f}, "
+            f"Brier {s['brier']:.3f}, order {_fmt(s['order_share'])}, "
+            f"milestone error {_fmt(s['median_milestone_error_months'], '.1f')} mo "
+            f"(held out {_fmt(s['held_out_median_milestone_error_months'], '.1f')})"
+        )
+    out.print(f"parameters written to {out_path}; use them with --params {out_path}")
 
 
 def _run_design(

@@ -1,0 +1,276 @@
+"""validate, explain and calibrate: the orchestration around the pure scoring and
+attribution modules (tested in test_validation_scores.py and test_attribution.py)."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from politburo.calibration import (
+    FREE_PARAMETERS,
+    defaults,
+    get_value,
+    held_out_milestones,
+    loss,
+    search,
+    with_values,
+)
+from politburo.cli import app
+from politburo.model.params import DEFAULT_PARAMETERS
+from politburo.model.switches import MECHANISMS
+from politburo.scenario import load_scenario, load_scenario_file
+from politburo.scenario.schema import DirectionalCheck
+from politburo.validate import _months_seated, directional, targets
+
+runner = CliRunner()
+
+TOY_HISTORY = """history:
+  winner: secretary
+  consolidated: 1951-10
+  source: shared/seeds/000_ff0f80d5a52c10e2.txt
+  status: estimate
+  method: invented, for the tests
+  elimination_order: [tribune, editor]
+  eliminations:
+    tribune:
+      politburo: {date: 1951-02, source: shared/seeds/000_ff0f80d5a52c10e2.txt}
+      offices:
+        war_minister: {date: 1950-11, source: shared/seeds/000_ff0f80d5a52c10e2.txt}
+    editor:
+      politburo: {date: 1951-10, source: shared/seeds/000_ff0f80d5a52c10e2.txt}
+  checks:
+    - intervention: clerk
+      measure: p_winner
+      leaders: [secretary]
+      expected: lower
+      claim: Without his levers the Secretary loses.
+      source: shared/seeds/000_ff0f80d5a52c10e2.txt
+interventions:
+  - id: clerk
+    name: The Secretary is a clerk
+    patches:
+      - {op: set, path: offices/secretary_general/powers, value: {}}
+    source: shared/seeds/000_ff0f80d5a52c10e2.txt
+    status: estimate
+    method: invented
+factors:
+  - id: office
+    name: The office
+    interventions: [clerk]
+  - id: personalities
+    name: Personalities
+    ablate: [traits]
+"""
+
+
+def toy_text() -> str:
+    return (resources.files("politburo.scenario") / "builtin" / "toy-3.yaml").read_text()
+
+
+@pytest.fixture
+def toy_with_history(tmp_path: Path) -> Path:
+    text = toy_text()
+    head = text[: text.index("\nhistory:")]
+    path = tmp_path / "toy-history.yaml"
+    path.write_text(head + "\n" + TOY_HISTORY)
+    return path
+
+
+def test_the_test_scenario_is_valid(toy_with_history: Path) -> None:
+    scenario = load_scenario_file(toy_with_history)
+    assert scenario.history is not None and scenario.history.checks[0].intervention == "clerk"
+    assert [f.id for f in scenario.factors] == ["office", "personalities"]
+
+
+def test_validate_json(toy_with_history: Path, tmp_path: Path) -> None:
+    store = tmp_path / "v.duckdb"
+    args = ["validate", str(toy_with_history), "--runs", "12", "--store", str(store), "--json"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["runs"] == 12
+    scores = report["scores"]
+    for key in ("p_historical_winner", "brier", "order_share", "kendall_tau"):
+        assert key in scores
+    names = [m["name"] for m in scores["milestones"]]
+    assert len(names) == 3 and any("war_minister" in n for n in names)
+    assert 0.0 <= scores["p_historical_winner"] <= 1.0
+    assert set(report["naive"]) == {"highest_office", "most_prestigious"}
+    (check,) = report["directional"]
+    assert check["intervention"] == "clerk" and check["expected"] == "lower"
+    assert check["agrees"] in ("yes", "no", "unclear")
+    assert check["ci"][0] <= check["d"] <= check["ci"][1]
+    assert report["targets"][0]["target"].startswith("P(historical winner)")
+
+
+def test_validate_holds_milestones_out(toy_with_history: Path, tmp_path: Path) -> None:
+    store = tmp_path / "v.duckdb"
+    name = "tribune leaves the politburo"
+    args = ["validate", str(toy_with_history), "--runs", "6", "--store", str(store), "--json",
+            "--held-out", name, "--no-checks"]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert name not in [m["name"] for m in report["scores"]["milestones"]]
+    assert [m["name"] for m in report["held_out"]["milestones"]] == [name]
+    assert report["directional"] == []
+
+
+def test_validate_refuses_unknown_milestones_and_missing_history(
+    toy_with_history: Path, tmp_path: Path
+) -> None:
+    store = str(tmp_path / "v.duckdb")
+    args = ["validate", str(toy_with_history), "--runs", "4", "--store", store,
+            "--held-out", "nobody resigns", "--no-checks"]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert "unknown milestone(s) nobody resigns" in result.output
+    assert "tribune leaves the politburo" in result.output  # the valid names are listed
+    bare = tmp_path / "bare.yaml"
+    text = toy_text()
+    bare.write_text(text[: text.index("\nhistory:")] + "\n")
+    result = runner.invoke(app, ["validate", str(bare), "--runs", "4", "--store", store])
+    assert result.exit_code == 2
+    assert "has no history: section" in result.output
+    result = runner.invoke(app, ["validate", "toy-3", "--runs", "1", "--store", store])
+    assert result.exit_code == 2 and "--runs must be at least 2" in result.output
+
+
+def _run(index: int, winner: str | None, seat_lost: dict[str, str] | None = None) -> Any:
+    eliminations = {k: {"politburo": v} for k, v in (seat_lost or {}).items()}
+    return {"run_index": index, "winner": winner, "eliminations": eliminations}
+
+
+def test_directional_check_by_hand() -> None:
+    check = DirectionalCheck(
+        intervention="x", measure="p_winner", leaders=["a"], expected="lower",
+        claim="c", source="s",
+    )  # fmt: skip
+    base = [_run(k, "a") for k in range(4)]
+    # Runs 0 and 1 lose "a"; differences -1, -1, 0, 0: mean -0.5, sd 0.57735
+    arm = [_run(0, None), _run(1, "b"), _run(2, "a"), _run(3, "a")]
+    row = directional(check, base, arm, 0, 10)
+    assert row["d"] == -0.5
+    half = 1.959964 * 0.5773503 / 2
+    assert row["ci"] == pytest.approx([-0.5 - half, -0.5 + half], abs=1e-5)
+    assert row["agrees"] == "unclear"  # the interval reaches above zero
+    sure = directional(check, base, [_run(k, None) for k in range(4)], 0, 10)
+    assert sure["d"] == -1.0 and sure["agrees"] == "yes"  # every run lost: zero spread
+    higher = check.model_copy(update={"expected": "higher"})
+    assert directional(higher, base, [_run(k, None) for k in range(4)], 0, 10)["agrees"] == "no"
+
+
+def test_months_seated_by_hand() -> None:
+    start, end = 1922 * 12 + 3, 1930 * 12 + 11  # 1922-04 .. 1930-12
+    run = _run(0, None, {"a": "1923-04"})
+    assert _months_seated(run, ["a"], start, end) == 12.0
+    # "b" never left: the whole calendar, 105 months, counts
+    assert _months_seated(run, ["a", "b"], start, end) == 12.0 + 105.0
+
+
+def test_targets_by_hand() -> None:
+    report = {
+        "scores": {"p_historical_winner": 0.72, "order_share": 0.4, "brier": 0.3,
+                   "median_milestone_error_months": 6.0},
+        "naive": {"one": {"brier": 0.5}, "two": {"brier": 0.2}},
+    }  # fmt: skip
+    met = [t["met"] for t in targets(report)]
+    assert met == [True, False, True, False]  # 0.3 is not better than 0.2
+
+
+def test_explain_json_adds_up(toy_with_history: Path) -> None:
+    args = ["explain", str(toy_with_history), "--leader", "secretary", "--runs", "6",
+            "--permutations", "4", "--json"]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["leader"] == "secretary" and data["method"] == "sampled"
+    assert set(data["contributions"]) == set(MECHANISMS)
+    total = sum(row["value"] for row in data["contributions"].values())
+    # Sampled Shapley is efficient run by run: the contributions add up exactly.
+    assert total == pytest.approx(data["p_all_on"]["value"] - data["p_all_off"]["value"])
+    groups = data["groups"]
+    assert set(groups["contributions"]) == {"office", "personalities"}
+    assert groups["method"] == "exact"
+    assert groups["p_all_on"]["value"] == pytest.approx(data["p_all_on"]["value"])
+    group_total = sum(row["value"] for row in groups["contributions"].values())
+    assert group_total == pytest.approx(groups["p_all_on"]["value"] - groups["p_all_off"]["value"])
+
+
+def test_explain_refuses_an_unknown_leader() -> None:
+    result = runner.invoke(app, ["explain", "toy-3", "--leader", "lenin", "--runs", "4"])
+    assert result.exit_code == 2
+    assert "unknown leader 'lenin'" in result.output and "secretary" in result.output
+
+
+def test_explain_sensitivity_and_plot(toy_with_history: Path, tmp_path: Path) -> None:
+    chart = tmp_path / "why.svg"
+    args = ["explain", str(toy_with_history), "--leader", "secretary", "--runs", "3",
+            "--permutations", "4", "--sensitivity", "--trajectories", "2", "--json",
+            "--plot", str(chart)]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    indices = data["sensitivity"]["indices"]
+    assert set(indices) == {p.name for p in FREE_PARAMETERS}
+    assert data["sensitivity"]["points"] == 2 * (len(FREE_PARAMETERS) + 1)
+    assert all(row["mu_star"] >= 0 for row in indices.values())
+    svg = chart.read_text()
+    assert svg.lstrip().startswith("<?xml") and "Mechanisms" in svg and "Factors" in svg
+
+
+def test_with_values_sets_nested_and_integer_parameters() -> None:
+    params = with_values(DEFAULT_PARAMETERS, {"heuristic.recant": 2.25, "discipline_cooldown": 4.6})
+    assert params.heuristic.recant == 2.25
+    assert params.discipline_cooldown == 5  # rounded: an integer parameter
+    assert get_value(params, "heuristic.recant") == 2.25
+    assert DEFAULT_PARAMETERS.heuristic.recant != 2.25  # the defaults are untouched
+    with pytest.raises(ValueError, match="unknown parameter"):
+        with_values(DEFAULT_PARAMETERS, {"heuristic.courage": 1.0})
+
+
+def test_free_parameter_ranges_hold_the_defaults() -> None:
+    for p in FREE_PARAMETERS:
+        assert p.low <= defaults()[p.name] <= p.high, p.name
+
+
+def test_loss_by_hand() -> None:
+    perfect = {"brier": 0.0, "median_milestone_error_months": 0.0, "order_share": 0.5}
+    assert loss(perfect) == 0.0
+    # Brier 0.2; 18 months = 1.5 years of a 3-year cap -> 0.5; order 0.1 short by 0.4
+    assert loss({"brier": 0.2, "median_milestone_error_months": 18.0, "order_share": 0.1}) == (
+        pytest.approx(0.2 + 0.5 + 0.4)
+    )
+    assert loss({"brier": 0.0, "median_milestone_error_months": None, "order_share": None}) == (
+        pytest.approx(1.0 + 0.5)
+    )
+
+
+def test_held_out_is_every_third_milestone() -> None:
+    history = load_scenario("ussr-1922").history
+    assert history is not None
+    held = held_out_milestones(history)
+    from politburo.analysis.validation import milestones_from_history
+
+    names = [m.name for m in milestones_from_history(history)]
+    assert held == names[2::3] and len(held) == len(names) // 3
+
+
+def test_search_starts_from_the_defaults_and_finds_a_better_point() -> None:
+    target = 1.0
+
+    def objective(params: Any) -> dict[str, Any]:
+        # A fake record: the error in months grows with distance from recant = 1.0.
+        error = abs(params.heuristic.recant - target) * 24.0
+        return {"brier": 0.0, "median_milestone_error_months": error, "order_share": 0.5}
+
+    best, history = search(objective, trials=25, seed=3)
+    assert history[0]["values"] == defaults()  # trial 0 is the package default
+    assert history[0]["loss"] == pytest.approx(abs(1.5 - target) * 24 / 36)
+    assert abs(best["heuristic.recant"] - target) < abs(1.5 - target)
+    assert min(t["loss"] for t in history) < history[0]["loss"]
