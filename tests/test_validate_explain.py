@@ -274,3 +274,25 @@ def test_search_starts_from_the_defaults_and_finds_a_better_point() -> None:
     assert history[0]["loss"] == pytest.approx(abs(1.5 - target) * 24 / 36)
     assert abs(best["heuristic.recant"] - target) < abs(1.5 - target)
     assert min(t["loss"] for t in history) < history[0]["loss"]
+
+
+def test_report_cli_writes_a_page_and_refuses_bad_inputs(
+    toy_with_history: Path, tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"scores": ')
+    out = tmp_path / "rep"
+    args = ["report", str(toy_with_history), "--runs", "4", "--out", str(out)]
+    result = runner.invoke(app, [*args, "--validation", str(broken)])
+    assert (
+        result.exit_code == 2
+        and "is not JSON" in result.output
+        and "broken.json:1" in result.output
+    )
+    result = runner.invoke(app, [*args, "--attribution", str(tmp_path / "missing.json")])
+    assert result.exit_code == 2 and "cannot read --attribution file" in result.output
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    page = (out / "index.html").read_text()
+    # validation was scored here, from the scenario's history: the milestone is shown
+    assert "tribune leaves the politburo" in page

@@ -729,6 +729,79 @@ def calibrate(
     out.print(f"parameters written to {out_path}; use them with --params {out_path}")
 
 
+@app.command()
+def report(
+    scenario: Annotated[
+        str, typer.Argument(help="Built-in scenario id or a scenario file.")
+    ] = "ussr-1922",
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for index.html and figures.")] = (
+        Path("report")
+    ),
+    runs: Annotated[int, typer.Option(min=1, help="Runs of the baseline.")] = 200,
+    seed: Annotated[int, typer.Option(help="Seed.")] = 0,
+    validation: Annotated[
+        Path | None,
+        typer.Option(help="`politburo validate --json` output to use (else scored here)."),
+    ] = None,
+    attribution: Annotated[
+        Path | None, typer.Option(help="`politburo explain --json` output to show.")
+    ] = None,
+    experiment: Annotated[
+        Path | None, typer.Option(help="`politburo experiment --json` output: winners per arm.")
+    ] = None,
+    params: Annotated[
+        Path | None, typer.Option(help="Mechanism parameters file (JSON) instead of defaults.")
+    ] = None,
+) -> None:
+    """A static HTML report (no network needed to open it): power over time, survival,
+    winners per arm, milestones against history, attribution, one representative run."""
+    import shlex
+
+    from politburo.analysis.report import write_report
+
+    spec = _load(scenario)
+    mechanism_params = _params(params)
+    inputs: dict[str, Any] = {}
+    for name, path in (
+        ("validation", validation),
+        ("attribution", attribution),
+        ("experiment", experiment),
+    ):
+        if path is None:
+            continue
+        try:
+            inputs[name] = json.loads(path.read_text(encoding="utf-8"))
+        except OSError as error:
+            raise _fail(f"{path}: cannot read --{name} file: {error.strerror}") from None
+        except json.JSONDecodeError as error:
+            raise _fail(
+                f"{path}:{error.lineno}:{error.colno}: --{name} is not JSON ({error.msg}); "
+                f"give the output of `politburo {name if name != 'attribution' else 'explain'}"
+                " --json`"
+            ) from None
+    if "validation" not in inputs and spec.history is not None and runs >= 2:
+        from politburo.validate import validation_design, validation_report
+
+        design = validation_design(spec, seed, mechanism_params)
+        design = replace(design, arms=design.arms[:1])  # the baseline only
+        result = _run_design(design, runs, Path(":memory:"), quiet=False, label="scoring")
+        inputs["validation"] = validation_report(spec, result.outcomes)
+    if not out_dir.parent.exists():
+        raise _fail(f"{out_dir}: folder {out_dir.parent} does not exist")
+    with err.status("writing the report…") as status:
+        index = write_report(
+            scenario,
+            out_dir,
+            runs=runs,
+            seed=seed,
+            params=params,
+            command=shlex.join(["politburo", *sys.argv[1:]]),
+            progress=lambda stage: status.update(stage),
+            **inputs,
+        )
+    out.print(f"report written to {index}")
+
+
 def _run_design(
     design: Any,
     runs: int,

@@ -1,0 +1,406 @@
+"""The static HTML report (``politburo report``): files, sections, figures, no network."""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from politburo.analysis.report import (
+    FIGURES,
+    SECTIONS,
+    Palette,
+    arms_from_experiment,
+    attribution_panels,
+    fan_leaders,
+    representative_run,
+    survival_curves,
+    write_report,
+)
+from politburo.simulation import simulate, world_of
+
+RUNS = 20
+SVG = "{http://www.w3.org/2000/svg}"
+
+VALIDATION: dict[str, Any] = {
+    "scores": {
+        "p_historical_winner": 0.5,
+        "milestones": [
+            {
+                "name": "tribune leaves the politburo",
+                "historical": "1951-03",
+                "median_simulated": "1951-05",
+                "median_abs_error_months": 2.0,
+                "share_within_6": 0.7,
+                "share_happened": 0.9,
+            },
+            {
+                "name": "editor expelled from the party",
+                "historical": "1952-06",
+                "median_simulated": None,
+                "median_abs_error_months": 19.0,
+                "share_within_6": 0.0,
+                "share_happened": 0.0,
+            },
+        ],
+    }
+}
+ATTRIBUTION: dict[str, Any] = {
+    "leader": "secretary",
+    "p_all_on": {"value": 0.9, "ci": [0.8, 0.95]},
+    "p_all_off": {"value": 0.3, "ci": [0.2, 0.4]},
+    "contributions": {
+        "appointment": {"value": 0.45, "ci": [0.3, 0.6]},
+        "alliances": {"value": -0.05, "ci": [-0.1, 0.0]},
+        "information": {"value": 0.2, "ci": [None, None]},
+    },
+    "groups": {
+        "contributions": {"organization": {"value": 0.5, "ci": [0.35, 0.65]}},
+        "groups": {"organization": ["appointment", "recruitment"]},
+    },
+}
+EXPERIMENT: dict[str, Any] = {
+    "scenario": "toy-3",
+    "seed": 0,
+    "runs": 40,
+    "arms": [
+        {
+            "name": "baseline",
+            "winners": {
+                "secretary": {"p": 0.6, "ci": [0.45, 0.74]},
+                "none": {"p": 0.4, "ci": [0.26, 0.55]},
+            },
+        },
+        {"name": "ablate:appointment", "winners": {"tribune": {"p": 0.25, "ci": [0.14, 0.4]}}},
+    ],
+}
+# toy-3 with a history: the tribune left the presidium in 1951-03, the editor never did.
+HISTORY = """history:
+  winner: secretary
+  consolidated: 1951-10
+  source: invented for a test
+  status: estimate
+  method: invented for a test
+  eliminations:
+    tribune:
+      politburo: {date: 1951-03, source: invented for a test, status: estimate, method: test}
+    editor:
+      politburo: {date: null, source: invented for a test, status: estimate, method: test}
+"""
+
+
+def _toy_with_history(folder: Path) -> Path:
+    text = (resources.files("politburo.scenario") / "builtin" / "toy-3.yaml").read_text(
+        encoding="utf-8"
+    )
+    head, _, _ = text.partition("\nhistory:\n")
+    path = folder / "toy-history.yaml"
+    path.write_text(head + "\n" + HISTORY, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def full(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """(page, scenario file): a report with every input, on toy-3 plus a history."""
+    folder = tmp_path_factory.mktemp("full")
+    scenario = _toy_with_history(folder)
+    messages: list[str] = []
+    page = write_report(
+        str(scenario),
+        folder / "report",
+        runs=RUNS,
+        validation=VALIDATION,
+        attribution=ATTRIBUTION,
+        experiment=EXPERIMENT,
+        progress=messages.append,
+    )
+    assert messages and messages[-1].startswith("wrote")
+    return page, scenario
+
+
+@pytest.fixture(scope="module")
+def bare(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A report of the built-in toy-3 without validation, attribution or experiment."""
+    return write_report("toy-3", tmp_path_factory.mktemp("bare") / "report", runs=RUNS)
+
+
+def _texts(svg: Path) -> list[str]:
+    """Every text element of an SVG figure, whitespace-normalised."""
+    root = ET.parse(svg).getroot()
+    return [" ".join("".join(e.itertext()).split()) for e in root.iter() if e.tag == f"{SVG}text"]
+
+
+def _section(page: str, key: str) -> str:
+    start = page.index(f'<section id="{key}">')
+    return page[start : page.index("</section>", start)]
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+# ----------------------------------------------------------------------------- files
+
+
+def test_report_writes_index_and_every_figure(full: tuple[Path, Path]) -> None:
+    page, _ = full
+    assert page.name == "index.html" and page.is_file()
+    for name in FIGURES.values():
+        assert (page.parent / name).is_file(), name
+
+
+def test_every_section_heading_and_the_header_are_present(full: tuple[Path, Path]) -> None:
+    page, scenario = full
+    text = page.read_text(encoding="utf-8")
+    for key, title in SECTIONS.items():
+        assert f'<section id="{key}">' in text
+        assert f"<h2>{html.escape(title)}</h2>" in text
+    import politburo
+
+    header = text[: text.index("<nav>")]
+    assert "Toy succession: three leaders, five regions" in header
+    assert f"{RUNS} (run indices 0–{RUNS - 1})" in header
+    assert "<th>seed</th><td>0</td>" in header
+    assert f"<td>{politburo.__version__}</td>" in header
+    assert "<th>parameters</th><td>defaults</td>" in header
+    assert html.escape(f"politburo report {scenario}") in header
+
+
+def test_figures_are_valid_svg_and_every_image_is_one_of_them(full: tuple[Path, Path]) -> None:
+    page, _ = full
+    for name in FIGURES.values():
+        root = ET.parse(page.parent / name).getroot()  # raises on malformed XML
+        assert root.tag == f"{SVG}svg", name
+        assert float(root.attrib["width"].removesuffix("pt")) > 100
+    parser = _Tags()
+    parser.feed(page.read_text(encoding="utf-8"))
+    images = [attrs["src"] for tag, attrs in parser.tags if tag == "img"]
+    assert sorted(images) == sorted(FIGURES.values())
+    assert all(attrs.get("alt") for tag, attrs in parser.tags if tag == "img")
+
+
+@pytest.mark.parametrize("which", ["full", "bare"])
+def test_nothing_is_loaded_from_the_network(which: str, request: pytest.FixtureRequest) -> None:
+    fixture = request.getfixturevalue(which)
+    page: Path = fixture[0] if isinstance(fixture, tuple) else fixture
+    text = page.read_text(encoding="utf-8")
+    parser = _Tags()
+    parser.feed(text)
+    assert not [tag for tag, _ in parser.tags if tag in ("script", "link", "iframe", "object")]
+    for tag, attrs in parser.tags:
+        for attr in ("src", "href", "srcset", "data"):
+            value = (attrs.get(attr) or "").strip().lower()
+            assert not value.startswith(("http:", "https:", "//")), (tag, attr, value)
+    styles = "".join(re.findall(r"<style>(.*?)</style>", text, flags=re.S))
+    assert "url(" not in styles and "@import" not in styles
+    for svg in page.parent.glob("*.svg"):
+        root = ET.parse(svg).getroot()
+        assert not [e for e in root.iter() if e.tag in (f"{SVG}image", f"{SVG}script")]
+        for element in root.iter():
+            for key, value in element.attrib.items():
+                if key.endswith("href"):
+                    assert value.startswith("#"), (svg.name, key, value)
+        assert "@import" not in svg.read_text(encoding="utf-8")
+
+
+def test_sections_without_input_say_so(bare: Path) -> None:
+    text = bare.read_text(encoding="utf-8")
+    milestones = _section(text, "milestones")
+    assert 'class="note"' in milestones and "No validation result was given" in milestones
+    attribution = _section(text, "attribution")
+    assert 'class="note"' in attribution and "No attribution result was given" in attribution
+    assert "<img" not in milestones and "<img" not in attribution
+    assert not (bare.parent / FIGURES["milestones"]).exists()
+    assert not (bare.parent / FIGURES["attribution"]).exists()
+    assert "No experiment was given" in _section(text, "winners")
+    assert "given" not in text[text.index("<th>inputs</th>") :].split("</tr>")[0]
+
+
+# ----------------------------------------------------------------------------- content
+
+
+def test_fan_chart_names_the_leaders_who_matter(full: tuple[Path, Path]) -> None:
+    page, scenario = full
+    world = world_of(str(scenario))
+    power = simulate(world, seed=0, runs=RUNS, record_events=False).power
+    shown = fan_leaders(power, world)
+    texts = _texts(page.parent / FIGURES["power"])
+    for i in shown:
+        assert world.leader_names[i] in texts
+    assert "median across runs" in texts
+    assert "real power (share of votes)" in texts
+    assert "1951" in texts  # years on the calendar axis
+
+
+def test_survival_marks_the_historical_exit_with_the_simulated_share(
+    full: tuple[Path, Path],
+) -> None:
+    page, scenario = full
+    world = world_of(str(scenario))
+    lost = simulate(world, seed=0, runs=RUNS, record_events=False).state.lost_seat
+    tribune = world.leader_ids.index("tribune")
+    t = world.turn_of("1951-03")
+    seated = float(np.mean((lost[:, tribune] < 0) | (lost[:, tribune] > t)))
+    texts = " | ".join(_texts(page.parent / FIGURES["survival"]))
+    assert "historical exit 1951-03:" in texts
+    assert f"{seated:.0%} of runs still seated" in texts
+    assert "historically kept his seat" in texts  # the editor's record: null
+    for name in world.leader_names:  # all three sit in the presidium at the start
+        assert name in texts
+    table = _section(page.read_text(encoding="utf-8"), "survival")
+    assert "1951-03" in table and "kept it" in table
+
+
+def test_winner_figure_shows_each_arm_and_its_shares(full: tuple[Path, Path]) -> None:
+    page, _ = full
+    texts = _texts(page.parent / FIGURES["winners"])
+    assert "baseline (40 runs)" in texts
+    assert "ablate:appointment (40 runs)" in texts
+    assert "60%" in texts and "40%" in texts and "25%" in texts
+    section = _section(page.read_text(encoding="utf-8"), "winners")
+    assert "45.0% – 74.0%" in section  # the experiment's interval, not recomputed
+
+
+def test_winner_figure_without_experiment_uses_the_reports_runs(bare: Path) -> None:
+    world = world_of("toy-3")
+    result = simulate(world, seed=0, runs=RUNS, record_events=False)
+    winners = [result.outcome(k)["winner"] or "none" for k in range(RUNS)]
+    top = max(set(winners), key=winners.count)
+    texts = _texts(bare.parent / FIGURES["winners"])
+    assert f"baseline: this report's runs ({RUNS} runs)" in texts
+    assert f"{winners.count(top) / RUNS:.0%}" in texts
+
+
+def test_milestone_figure_names_every_milestone(full: tuple[Path, Path]) -> None:
+    page, _ = full
+    texts = _texts(page.parent / FIGURES["milestones"])
+    for row in VALIDATION["scores"]["milestones"]:
+        assert row["name"] in texts
+    assert "happened in 90%, ±6 mo: 70%" in texts
+    assert "happened in 0%, ±6 mo: 0%" in texts
+    section = _section(page.read_text(encoding="utf-8"), "milestones")
+    assert "never" in section  # the milestone with no simulated median
+    assert "p_historical_winner" in section
+
+
+def test_attribution_figure_has_every_mechanism_and_group(full: tuple[Path, Path]) -> None:
+    page, _ = full
+    texts = _texts(page.parent / FIGURES["attribution"])
+    for name in ("appointment", "alliances", "information", "organization"):
+        assert name in texts
+    assert "no interval" in texts  # information's interval is null
+    assert any("to P(The Secretary consolidates)" in t for t in texts)
+    section = _section(page.read_text(encoding="utf-8"), "attribution")
+    assert "appointment, recruitment" in section  # group members
+
+
+def test_narrative_tells_the_chosen_run(full: tuple[Path, Path]) -> None:
+    page, scenario = full
+    world = world_of(str(scenario))
+    result = simulate(world, seed=0, runs=RUNS, record_events=False)
+    outcomes = [result.outcome(k) for k in range(RUNS)]
+    chosen, _ = representative_run(world, outcomes, result.power)
+    section = _section(page.read_text(encoding="utf-8"), "narrative")
+    assert "How this run was chosen." in section
+    assert f"runs=[{chosen}]" in section
+    outcome = outcomes[chosen]
+    if outcome["winner"] is not None:
+        name = world.leader_names[world.leader_ids.index(outcome["winner"])]
+        assert html.escape(f"{name} consolidated power in {outcome['month']}.") in section
+    assert re.search(r"<h4>\d{4}-\d{2}</h4><ul><li>", section)
+    assert f"Run {chosen} (seed 0)" in " ".join(_texts(page.parent / FIGURES["run"]))
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def test_representative_run_is_the_modal_winner_nearest_the_median_month() -> None:
+    world = world_of("toy-3")
+    power = np.zeros((world.months, 6, world.n_leaders), dtype=np.float32)
+    outcomes = [
+        {"winner": "tribune", "month": "1950-06"},
+        {"winner": "secretary", "month": "1951-01"},
+        {"winner": "secretary", "month": "1951-09"},
+        {"winner": "secretary", "month": "1951-05"},  # the median of the three: 1951-05
+        {"winner": None, "month": None},
+        {"winner": "secretary", "month": "1953-01"},
+    ]
+    # secretary: 1951-01, 1951-05, 1951-09, 1953-01 -> lower median 1951-05 (run 3)
+    chosen, how = representative_run(world, outcomes, power)
+    assert chosen == 3
+    assert "4 of 6 runs" in how and "1951-05" in how
+    # Ties (several runs in the median month) go to the lowest run index.
+    tied = [{"winner": "tribune", "month": "1950-06"}] + [
+        {"winner": "editor", "month": "1951-03"}
+    ] * 2
+    assert representative_run(world, tied, power[:, :3])[0] == 1
+
+
+def test_representative_run_without_a_winner_takes_the_median_path() -> None:
+    world = world_of("toy-3")
+    power = np.zeros((world.months, 3, world.n_leaders), dtype=np.float32)
+    power[:, 0, 0], power[:, 1, 0], power[:, 2, 0] = 0.2, 0.5, 0.9
+    outcomes = [{"winner": None, "month": None}] * 3
+    chosen, how = representative_run(world, outcomes, power)
+    assert chosen == 1
+    assert "No one consolidated power in 3 of 3 runs" in how
+
+
+def test_survival_curves_count_runs_still_seated() -> None:
+    lost = np.array([[-1, 0], [2, 1], [1, -1], [-1, 3]])
+    curves = survival_curves(lost, 4)
+    np.testing.assert_allclose(curves[:, 0], [1.0, 0.75, 0.5, 0.5])
+    np.testing.assert_allclose(curves[:, 1], [0.75, 0.5, 0.5, 0.25])
+
+
+def test_experiment_arms_fall_back_to_wilson_when_an_interval_is_missing() -> None:
+    arms = arms_from_experiment({"runs": 10, "arms": [{"name": "a", "winners": {"x": {"p": 0.5}}}]})
+    p, low, high = arms[0].winners["x"]
+    assert (
+        p == 0.5
+        and low == pytest.approx(0.2366, abs=1e-3)
+        and high == pytest.approx(0.7634, abs=1e-3)
+    )
+
+
+def test_attribution_panels_read_a_group_attribution() -> None:
+    # The JSON of group_shapley: contributions by group, groups as member lists.
+    panels = attribution_panels(
+        {
+            "contributions": {
+                "a": {"value": 0.1, "ci": [0.0, 0.2]},
+                "b": {"value": 0.3, "ci": None},
+            },
+            "groups": {"a": ["x", "y"], "b": ["z"]},
+        }
+    )
+    assert len(panels) == 1
+    assert panels[0].title == "mechanism groups"
+    assert [bar[0] for bar in panels[0].bars] == ["b", "a"]  # largest first
+    assert panels[0].bars[0][2:] == (None, None)
+    assert panels[0].members == {"a": ["x", "y"], "b": ["z"]}
+
+
+def test_palette_gives_each_leader_one_colour() -> None:
+    world = world_of("toy-3")
+    power = simulate(world, seed=0, runs=5, record_events=False).power
+    palette = Palette.from_power(world, power)
+    colours = [palette(leader) for leader in world.leader_ids]
+    assert len(set(colours)) == len(colours)
+    assert palette("none") not in colours
+    # Ids the scenario does not know (another scenario's experiment) get colours of their own.
+    wider = palette.extended(["stalin", "none", *world.leader_ids])
+    assert [wider(leader) for leader in world.leader_ids] == colours
+    assert wider("stalin") not in [*colours, palette("none")]
