@@ -133,6 +133,15 @@ def test_rerunning_computes_only_missing_runs(tmp_path: Path) -> None:
     assert len({(row[0], row[1]) for row in second}) == len(second)
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a live process (Linux /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def test_a_killed_experiment_resumes_without_losing_or_repeating_runs(tmp_path: Path) -> None:
     store = tmp_path / "killed.duckdb"
     command = [
@@ -141,7 +150,12 @@ def test_a_killed_experiment_resumes_without_losing_or_repeating_runs(tmp_path: 
     ]  # fmt: skip
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    time.sleep(4.0)
+    # Kill once the child has had 4 s of CPU (not wall) time, so a busy machine does not
+    # kill it before its first chunk is stored.
+    deadline = time.monotonic() + 120
+    while _cpu_seconds(child.pid) < 4.0 and time.monotonic() < deadline:
+        assert child.poll() is None, "the experiment finished before it could be killed"
+        time.sleep(0.1)
     assert child.poll() is None, "the experiment finished before it could be killed"
     child.send_signal(signal.SIGKILL)
     child.wait()
