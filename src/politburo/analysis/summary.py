@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -43,16 +44,27 @@ def elimination_order(outcome: dict[str, Any], tracked: list[str]) -> tuple[str,
 
 def summarize(world: World, outcomes: list[dict[str, Any]]) -> dict[str, Any]:
     """Winner distribution (with 'none'), median consolidation month, common orders."""
-    n = len(outcomes)
     counts = Counter(o["winner"] or "none" for o in outcomes)
+    months = sorted(o["month"] for o in outcomes if o["month"] is not None)
+    median = months[(len(months) - 1) // 2] if months else None
+    return summary_of(world, counts, median, (o["eliminations"] for o in outcomes))
+
+
+def summary_of(
+    world: World,
+    counts: dict[str, int],
+    median: str | None,
+    eliminations: Iterable[dict[str, Any]],
+) -> dict[str, Any]:
+    """:func:`summarize` from winner counts, the median month and a stream of the runs'
+    eliminations records (so a million runs need not be in memory at once)."""
+    n = sum(counts.values())
     winners = {}
     for name, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
         low, high = wilson_interval(count, n)
         winners[name] = {"p": count / n, "ci": [round(low, 4), round(high, 4)], "count": count}
-    months = sorted(o["month"] for o in outcomes if o["month"] is not None)
-    median = months[(len(months) - 1) // 2] if months else None
     tracked = rivals(world)
-    orders = Counter(elimination_order(o, tracked) for o in outcomes)
+    orders = Counter(elimination_order({"eliminations": e}, tracked) for e in eliminations)
     return {
         "winners": winners,
         "median_consolidation": median,

@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from politburo.analysis.narrative import event_records
-from politburo.analysis.summary import summarize
+from politburo.analysis.summary import summary_of
 from politburo.experiment.arms import Arm, Design
 from politburo.experiment.store import Store
 from politburo.model.params import Parameters
@@ -109,6 +109,67 @@ def _chunks(missing: NDArray[np.int64], size: int) -> Iterator[list[int]]:
         yield [int(x) for x in missing[first : first + size]]
 
 
+class StoredOutcomes(Mapping[str, list[dict[str, Any]]]):
+    """arm -> outcomes by run index, read from the store when first asked for (an
+    experiment of a million runs is summarized without them ever being in memory)."""
+
+    def __init__(
+        self,
+        path: Path,
+        experiment_id: str,
+        arms: Sequence[str],
+        runs: int,
+        loaded: dict[str, list[dict[str, Any]]] | None = None,
+    ) -> None:
+        self.path, self.experiment_id, self.arms, self.runs = path, experiment_id, arms, runs
+        self.loaded = dict(loaded or {})
+
+    def __getitem__(self, arm: str) -> list[dict[str, Any]]:
+        if arm not in self.arms:
+            raise KeyError(arm)
+        if arm not in self.loaded:
+            with Store(self.path) as store:
+                self.loaded[arm] = store.outcomes(self.experiment_id, arm, self.runs)
+        return self.loaded[arm]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.arms)
+
+    def __len__(self) -> int:
+        return len(self.arms)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Mapping):
+            return NotImplemented
+        return list(self) == list(other) and all(self[k] == other[k] for k in self)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def summarize_stored(store: Store, design: Design, experiment_id: str, runs: int) -> dict[str, Any]:
+    """The experiment summary computed in the database and from streamed records, so
+    memory does not grow with the number of runs."""
+    arms = []
+    for arm in design.arms:
+        world = design.world(arm)
+        counts = store.winner_counts(experiment_id, arm.name, runs)
+        median = store.median_month(experiment_id, arm.name, runs)
+        records = store.iter_eliminations(experiment_id, arm.name, runs)
+        entry: dict[str, Any] = {"name": arm.name, "kind": arm.kind}
+        entry.update(summary_of(world, counts, median, records))
+        if arm.name != "baseline":
+            pairs = store.paired_winners(experiment_id, "baseline", arm.name, runs)
+            entry["paired_difference"] = paired_difference_from_counts(pairs)
+        arms.append(entry)
+    return {
+        "scenario": design.scenario.id,
+        "seed": design.seed,
+        "runs": runs,
+        "experiment_id": experiment_id,
+        "arms": arms,
+    }
+
+
 @dataclass
 class ExperimentResult:
     """Stored outcomes of an experiment with summaries and exports."""
@@ -117,28 +178,18 @@ class ExperimentResult:
     experiment_id: str
     runs: int
     store_path: Path
-    outcomes: dict[str, list[dict[str, Any]]]  # arm -> outcomes by run index
+    outcomes: Mapping[str, list[dict[str, Any]]]  # arm -> outcomes by run index
     in_memory_runs: Any = None  # the runs table, kept when the store lived in memory
+    summary_data: dict[str, Any] | None = None
 
     def summary(self) -> dict[str, Any]:
         """The experiment as one JSON-ready object (see ``politburo experiment --json``)."""
-        base = self.outcomes["baseline"]
-        arms = []
-        for arm in self.design.arms:
-            world = self.design.world(arm)
-            rows = self.outcomes[arm.name]
-            entry: dict[str, Any] = {"name": arm.name, "kind": arm.kind}
-            entry.update(summarize(world, rows))
-            if arm.name != "baseline":
-                entry["paired_difference"] = paired_difference(base, rows)
-            arms.append(entry)
-        return {
-            "scenario": self.design.scenario.id,
-            "seed": self.design.seed,
-            "runs": self.runs,
-            "experiment_id": self.experiment_id,
-            "arms": arms,
-        }
+        if self.summary_data is None:
+            with Store(self.store_path) as store:
+                self.summary_data = summarize_stored(
+                    store, self.design, self.experiment_id, self.runs
+                )
+        return self.summary_data
 
     def to_arrow(self) -> Any:
         """All stored runs of this experiment as a pyarrow Table."""
@@ -162,21 +213,32 @@ def paired_difference(
     """Per outcome (each winner, and 'none'): mean paired difference arm - baseline over
     the same run indices, with a 95% normal interval from the paired differences."""
     by_index = {row["run_index"]: row for row in base}
-    pairs = [(by_index[row["run_index"]], row) for row in arm if row["run_index"] in by_index]
-    names = sorted(
-        {(b["winner"] or "none") for b, _ in pairs} | {(a["winner"] or "none") for _, a in pairs}
-    )
+    pairs: dict[tuple[str, str], int] = {}
+    for row in arm:
+        if row["run_index"] in by_index:
+            key = (by_index[row["run_index"]]["winner"] or "none", row["winner"] or "none")
+            pairs[key] = pairs.get(key, 0) + 1
+    return paired_difference_from_counts([(b, a, n) for (b, a), n in pairs.items()])
+
+
+def paired_difference_from_counts(
+    pairs: Sequence[tuple[str, str, int]],
+) -> dict[str, dict[str, Any]]:
+    """:func:`paired_difference` from counts of (baseline winner, arm winner) pairs: for
+    each name X the per-run difference [arm = X] - [baseline = X] is -1, 0 or 1, so its
+    mean and sample variance follow from the counts alone."""
+    n = sum(count for _, _, count in pairs)
+    names = sorted({b for b, _, _ in pairs} | {a for _, a, _ in pairs})
     out: dict[str, dict[str, Any]] = {}
-    n = len(pairs)
     for name in names:
-        d = np.array(
-            [
-                float((a["winner"] or "none") == name) - float((b["winner"] or "none") == name)
-                for b, a in pairs
-            ]
-        )
-        mean = float(d.mean()) if n else 0.0
-        half = 1.959964 * float(d.std(ddof=1)) / np.sqrt(n) if n > 1 else 0.0
+        gained = sum(c for b, a, c in pairs if a == name and b != name)
+        lost = sum(c for b, a, c in pairs if b == name and a != name)
+        mean = (gained - lost) / n if n else 0.0
+        if n > 1:
+            variance = max(0.0, (gained + lost - n * mean * mean) / (n - 1))
+            half = 1.959964 * float(np.sqrt(variance / n))
+        else:
+            half = 0.0
         out[name] = {
             "d": round(mean, 6),
             "ci": [round(float(mean - half), 6), round(float(mean + half), 6)],
@@ -250,9 +312,15 @@ def run_experiment(
 
         jobs = _jobs(design, worlds, work, branch_turn, events, store_chunk)
         _execute(jobs, backend, workers, address)
-        outcomes = {arm.name: db.outcomes(experiment_id, arm.name, runs) for arm in design.arms}
-        kept = _runs_table(db, experiment_id) if str(path) == ":memory:" else None
-    return ExperimentResult(design, experiment_id, runs, path, outcomes, kept)
+        summary = summarize_stored(db, design, experiment_id, runs)
+        names = [arm.name for arm in design.arms]
+        loaded = None
+        kept = None
+        if str(path) == ":memory:":  # nothing to read back later: keep it all now
+            loaded = {name: db.outcomes(experiment_id, name, runs) for name in names}
+            kept = _runs_table(db, experiment_id)
+        outcomes = StoredOutcomes(path, experiment_id, names, runs, loaded)
+    return ExperimentResult(design, experiment_id, runs, path, outcomes, kept, summary)
 
 
 def _runs_table(store: Store, experiment_id: str) -> Any:

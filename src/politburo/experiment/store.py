@@ -10,7 +10,7 @@ the same command again computes only the missing runs.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -258,6 +258,60 @@ class Store:
             }
             for index, winner, month, eliminations, alliances in rows
         ]
+
+    def winner_counts(self, experiment_id: str, arm: str, runs: int) -> dict[str, int]:
+        """Runs won by each leader ("none": no winner), counted in the database."""
+        rows = self.con.execute(
+            """SELECT coalesce(winner, 'none'), count(*) FROM runs
+               WHERE experiment_id = ? AND arm = ? AND run_index < ? GROUP BY 1""",
+            [experiment_id, arm, runs],
+        ).fetchall()
+        return {name: int(count) for name, count in rows}
+
+    def median_month(self, experiment_id: str, arm: str, runs: int) -> str | None:
+        """The lower median consolidation month of the runs with a winner."""
+        where = (
+            "experiment_id = ? AND arm = ? AND run_index < ? AND consolidation_month IS NOT NULL"
+        )
+        (count,) = self.con.execute(
+            f"SELECT count(*) FROM runs WHERE {where}", [experiment_id, arm, runs]
+        ).fetchone() or (0,)
+        if not count:
+            return None
+        row = self.con.execute(
+            f"SELECT consolidation_month FROM runs WHERE {where} ORDER BY 1 LIMIT 1 OFFSET ?",
+            [experiment_id, arm, runs, (int(count) - 1) // 2],
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def iter_eliminations(
+        self, experiment_id: str, arm: str, runs: int, batch: int = 50_000
+    ) -> Iterator[dict[str, Any]]:
+        """Each run's eliminations record, streamed in batches (bounded memory)."""
+        cursor = self.con.cursor()
+        cursor.execute(
+            """SELECT eliminations FROM runs
+               WHERE experiment_id = ? AND arm = ? AND run_index < ? ORDER BY run_index""",
+            [experiment_id, arm, runs],
+        )
+        while rows := cursor.fetchmany(batch):
+            for (text,) in rows:
+                yield json.loads(text)
+        cursor.close()
+
+    def paired_winners(
+        self, experiment_id: str, base: str, arm: str, runs: int
+    ) -> list[tuple[str, str, int]]:
+        """(baseline winner, arm winner, runs) over the run indices both arms hold."""
+        rows = self.con.execute(
+            """SELECT coalesce(b.winner, 'none'), coalesce(a.winner, 'none'), count(*)
+               FROM runs b JOIN runs a
+                 ON a.experiment_id = b.experiment_id AND a.run_index = b.run_index
+               WHERE b.experiment_id = ? AND b.arm = ? AND a.arm = ? AND b.run_index < ?
+               GROUP BY 1, 2""",
+            [experiment_id, base, arm, runs],
+        ).fetchall()
+        return [(str(b), str(a), int(n)) for b, a, n in rows]
 
     def export_parquet(self, out: str | Path) -> list[Path]:
         """Write every table to ``out/<table>.parquet``."""
