@@ -285,19 +285,18 @@ def run_experiment(
         leaders = worlds["baseline"].leader_ids
         experiment_id = db.register(design, leaders)
         work: list[tuple[Arm, list[int]]] = []
-        done: dict[str, set[int]] = {}
+        done: dict[str, NDArray[np.bool_]] = {}  # (runs,) stored already, per arm
         for arm in design.arms:
-            done[arm.name] = set(db.done(experiment_id, arm.name, runs).tolist())
-            missing = np.setdiff1d(
-                np.arange(runs, dtype=np.int64), np.fromiter(done[arm.name], np.int64)
-            )
+            done[arm.name] = np.zeros(runs, dtype=bool)
+            done[arm.name][db.done(experiment_id, arm.name, runs)] = True
+            missing = np.flatnonzero(~done[arm.name])
             work += [(arm, indices) for indices in _chunks(missing, chunk)]
         if total is not None:
             total(sum(len(indices) for _, indices in work))
 
         def store_chunk(arm: Arm, indices: list[int], result: ChunkResult) -> None:
             outcomes, event_rows, power = result
-            keep = [k for k, index in enumerate(indices) if index not in done[arm.name]]
+            keep = [k for k, index in enumerate(indices) if not done[arm.name][index]]
             if len(keep) < len(indices):  # a branched chunk may hold runs stored before
                 outcomes = [outcomes[k] for k in keep]
                 kept_index = {indices[k] for k in keep}
@@ -306,7 +305,7 @@ def run_experiment(
                     power = (power[0][keep], power[1], power[2][:, keep, :])
                 indices = [indices[k] for k in keep]
             db.write(experiment_id, arm.name, outcomes, indices, event_rows, power)
-            done[arm.name].update(indices)
+            done[arm.name][indices] = True
             if progress is not None:
                 progress(len(indices))
 
