@@ -1,0 +1,1 @@
+"""Benchmarks of the politburo engine (throughput, profile, a Mesa reference model)."""
