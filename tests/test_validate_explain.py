@@ -296,3 +296,16 @@ def test_report_cli_writes_a_page_and_refuses_bad_inputs(
     page = (out / "index.html").read_text()
     # validation was scored here, from the scenario's history: the milestone is shown
     assert "tribune leaves the politburo" in page
+
+
+def test_adoption_needs_a_better_fit_and_no_worse_held_out_error() -> None:
+    from politburo.calibration import adoption_verdict
+
+    def trial(value: float, held: float | None) -> dict[str, Any]:
+        return {"loss": value, "scores": {"held_out_median_milestone_error_months": held}}
+
+    assert adoption_verdict(trial(1.0, 10.0), trial(0.8, 9.0))["adopt"] is True
+    assert adoption_verdict(trial(1.0, 10.0), trial(0.8, 10.0))["adopt"] is True
+    worse = adoption_verdict(trial(1.0, 10.0), trial(0.8, 12.0))
+    assert worse["adopt"] is False and "held-out milestone error worsened" in worse["reason"]
+    assert adoption_verdict(trial(1.0, 10.0), trial(1.0, 5.0))["adopt"] is False

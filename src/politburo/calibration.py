@@ -178,3 +178,25 @@ class Scorer:
         held = score_milestones(self.kept_back, outcomes, end)
         result["held_out_median_milestone_error_months"] = median_milestone_error(held)
         return result
+
+
+def adoption_verdict(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """Whether a calibration's best trial should replace the package defaults: only if it
+    lowers the fitted loss *and* does not worsen the held-out milestones (out-of-sample
+    fit), since other cases will be run with the defaults and a fit that only works for
+    the reference case is a failure."""
+    held_before = before["scores"].get("held_out_median_milestone_error_months")
+    held_after = after["scores"].get("held_out_median_milestone_error_months")
+    if after["loss"] >= before["loss"]:
+        return {"adopt": False, "reason": "no trial beat the defaults on the fitted record"}
+    if held_before is not None and (held_after is None or held_after > held_before):
+        return {
+            "adopt": False,
+            "reason": f"fitted loss {before['loss']:.3f} -> {after['loss']:.3f}, but the "
+            f"held-out milestone error worsened ({held_before} -> {held_after} months)",
+        }
+    return {
+        "adopt": True,
+        "reason": f"fitted loss {before['loss']:.3f} -> {after['loss']:.3f}, held-out "
+        f"milestone error {held_before} -> {held_after} months",
+    }

@@ -664,7 +664,14 @@ def calibrate(
     scenario's record; held-out milestones are scored only to report out-of-sample fit."""
     import shlex
 
-    from politburo.calibration import FREE_PARAMETERS, Scorer, defaults, search, with_values
+    from politburo.calibration import (
+        FREE_PARAMETERS,
+        Scorer,
+        adoption_verdict,
+        defaults,
+        search,
+        with_values,
+    )
 
     spec = _load(scenario)
     for path in (out_path, record):
@@ -709,6 +716,7 @@ def calibrate(
         "defaults": {"values": defaults(), "loss": start["loss"], "scores": start["scores"]},
         "best": {"values": best, "loss": chosen["loss"], "scores": chosen["scores"]},
     }
+    summary["adopt"] = adoption_verdict(start, chosen)
     if record is not None:
         record.write_text(json.dumps({**summary, "history": history}, indent=1) + "\n")
     table = Table(title=f"Calibration of {spec.id}: {trials} trials of {runs} runs")
@@ -727,6 +735,10 @@ def calibrate(
             f"(held out {_fmt(s['held_out_median_milestone_error_months'], '.1f')})"
         )
     out.print(f"parameters written to {out_path}; use them with --params {out_path}")
+    verdict = summary["adopt"]
+    colour = "green" if verdict["adopt"] else "yellow"
+    out.print(f"[{colour}]adopt as package defaults: {'yes' if verdict['adopt'] else 'no'}[/] — "
+              f"{verdict['reason']}")  # fmt: skip
 
 
 @app.command()
