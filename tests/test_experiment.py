@@ -395,3 +395,37 @@ def test_to_pandas_frame() -> None:
     frame = politburo.experiment("toy-3", runs=12, seed=1).to_pandas()
     assert len(frame) == 12
     assert {"arm", "run_index", "winner", "consolidation_month"} <= set(frame.columns)
+
+
+def test_streamed_summary_equals_the_in_memory_one(tmp_path: Path) -> None:
+    from politburo.analysis.summary import summarize
+    from politburo.experiment.runner import paired_difference
+
+    store = tmp_path / "sum.duckdb"
+    result = politburo.experiment(
+        "toy-3", runs=40, seed=5, ablate=["alliances", "traits"], store=store
+    )
+    streamed = result.summary()  # computed in DuckDB, records streamed
+    base = result.outcomes["baseline"]  # read back from the file
+    assert len(base) == 40
+    for arm in streamed["arms"]:
+        rows = result.outcomes[arm["name"]]
+        expected = summarize(result.design.world(next(
+            a for a in result.design.arms if a.name == arm["name"]
+        )), rows)  # fmt: skip
+        for key in ("winners", "median_consolidation", "elimination_orders"):
+            assert arm[key] == expected[key], (arm["name"], key)
+        if arm["name"] != "baseline":
+            assert arm["paired_difference"] == paired_difference(base, rows)
+            for name, row in arm["paired_difference"].items():
+                # the interval from counts equals the one from the per-run differences
+                d = np.array(
+                    [float((a["winner"] or "none") == name) - float((b["winner"] or "none") == name)
+                     for b, a in zip(base, rows, strict=True)]
+                )  # fmt: skip
+                half = 1.959964 * d.std(ddof=1) / np.sqrt(d.size)
+                assert row["d"] == pytest.approx(d.mean(), abs=1e-6)
+                assert row["ci"] == pytest.approx([d.mean() - half, d.mean() + half], abs=1e-6)
+    assert any(
+        row["d"] != 0 for arm in streamed["arms"][1:] for row in arm["paired_difference"].values()
+    ), "the ablations should change some winners, or this test checks nothing"
