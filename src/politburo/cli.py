@@ -814,6 +814,30 @@ def report(
     out.print(f"report written to {index}")
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to bind (loopback by default).")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port.")] = 8000,
+    data: Annotated[Path, typer.Option(help="SQLite file the games are saved in.")] = Path(
+        "games.sqlite"
+    ),
+    odds_runs: Annotated[
+        int | None, typer.Option(min=10, help="AI-only runs behind the end screen's odds.")
+    ] = None,
+) -> None:
+    """Play in the browser: a game per student, a classroom view for the teacher."""
+    from politburo.web import serve as run_server
+
+    if not data.parent.exists():
+        raise _fail(f"{data}: folder {data.parent} does not exist")
+    try:
+        run_server(host=host, port=port, data=data, odds_runs=odds_runs)
+    except OSError as error:
+        raise _fail(f"cannot serve on {host}:{port}: {error.strerror or error}") from None
+
+
 def _run_design(
     design: Any,
     runs: int,

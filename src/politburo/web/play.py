@@ -1,0 +1,539 @@
+"""One browser game: a run of one scenario, a month at a time, one leader played by a
+person and the rest by the AI, and everything the pages show about it.
+
+The player sees what his leader could know: others' power as he perceives it, the
+public record of the month (votes with their counts, alliances, removals) but not the
+material others gather or the factions others detect. Real power is revealed when the
+game is over.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from politburo.agents.heuristic import decide
+from politburo.agents.human import Choice, legal_choices, observation
+from politburo.agents.lookahead import LookaheadPolicy
+from politburo.analysis.narrative import (
+    alliance_record,
+    describe_event,
+    event_records,
+    outcome_summary,
+)
+from politburo.model.actions import TARGET_KIND, Plan, Verb, describe
+from politburo.model.context import Context
+from politburo.model.events import EventLog
+from politburo.model.outcome import measure_power
+from politburo.model.params import DEFAULT_PARAMETERS
+from politburo.model.state import State, initial_state
+from politburo.model.step import Policy, step
+from politburo.model.switches import enabled_mechanisms
+from politburo.model.world import SEAT_CANDIDATE, SEAT_FULL, World, compile_world
+from politburo.scenario import builtin_names, load_scenario
+from politburo.simulation import run_outcome
+
+#: difficulty id -> what the start page says about it
+DIFFICULTIES: dict[str, str] = {
+    "heuristic": "The AI leaders follow the heuristic: balance against the main threat, "
+    "protect the base, purge only with a majority in hand.",
+    "lookahead": "Harder and a little slower: the strongest AI leaders try the heuristic's "
+    "choice and five alternatives a month, each played three months ahead.",
+}
+
+#: events a leader learns of only if he is the actor (private knowledge)
+PRIVATE = frozenset({"gathered_material", "faction_detected"})
+
+#: events that are votes: shown with their counts
+VOTES = frozenset(
+    {
+        "motion_passed",
+        "motion_failed",
+        "policy_adopted",
+        "policy_rejected",
+        "congress_vote",
+        "conference_vote",
+        "committee_elected",
+    }
+)
+
+#: frequent small events, folded away by default on the page
+ROUTINE = frozenset(
+    {
+        "defended_line",
+        "appealed",
+        "recruited",
+        "attacked",
+        "appointment_failed",
+        "win_over_failed",
+        "alliance_refused",
+        "position_shifted",
+        "criticized_line",
+        "gathered_material",
+        "faction_detected",
+    }
+)
+
+#: how many months ahead the monthly view lists scheduled events
+UPCOMING_MONTHS = 6
+
+#: how many turning points the end screen lists
+TURNING_POINTS = 5
+
+
+class IllegalAction(ValueError):
+    """An action the player may not take this month (the message says why)."""
+
+
+@lru_cache(maxsize=8)
+def world_for(scenario: str) -> World:
+    """The compiled world of a built-in scenario (cached: worlds are immutable)."""
+    if scenario not in builtin_names():
+        raise KeyError(
+            f"unknown scenario {scenario!r}; choose one of: {', '.join(builtin_names())}"
+        )
+    return compile_world(load_scenario(scenario))
+
+
+def verb_id(verb: Verb) -> str:
+    """The API's name of a verb: ``appoint``, ``propose_alliance``."""
+    return verb.name.lower()
+
+
+VERB_IDS: dict[str, Verb] = {verb_id(v): v for v in Verb}
+
+
+def target_id(world: World, verb: Verb, target: int) -> str | None:
+    """The API's name of a target: a leader or region id, ``issue+`` / ``issue-``."""
+    kind = TARGET_KIND[verb]
+    if kind == "leader":
+        return world.leader_ids[target]
+    if kind == "region":
+        return world.region_ids[target]
+    if kind == "issue":
+        return f"{world.issue_ids[target // 2]}{'+' if target % 2 else '-'}"
+    return None
+
+
+def state_to_bytes(state: State) -> bytes:
+    """A state as a compressed ``.npz`` (no pickles: loading it runs no code)."""
+    buffer = io.BytesIO()
+    arrays = {f.name: np.asarray(getattr(state, f.name)) for f in fields(state)}
+    np.savez_compressed(buffer, **arrays)  # type: ignore[arg-type]
+    return buffer.getvalue()
+
+
+def state_from_bytes(data: bytes) -> State:
+    """The state :func:`state_to_bytes` saved."""
+    with np.load(io.BytesIO(data), allow_pickle=False) as saved:
+        values: dict[str, Any] = {f.name: np.array(saved[f.name]) for f in fields(State)}
+    values["turn"] = int(values["turn"])
+    return State(**values)
+
+
+def leader_summaries(world: World) -> list[dict[str, Any]]:
+    """Every leader who acts, for the start page: id, name, sketch, offices at the start."""
+    out = []
+    for i, spec in enumerate(world.scenario.leaders):
+        if not world.actor[i]:
+            continue
+        offices = [world.office_names[o] for o in np.flatnonzero(world.office_holder0 == i)]
+        seat = {SEAT_FULL: "full member", SEAT_CANDIDATE: "candidate member"}.get(
+            int(world.seat0[i]), ""
+        )
+        out.append(
+            {
+                "id": spec.id,
+                "name": spec.name,
+                "sketch": spec.sketch,
+                "offices": offices,
+                "seat": seat,
+            }
+        )
+    return out
+
+
+@dataclass
+class Match:
+    """A game in progress: the engine's context for one run and the months played."""
+
+    world: World
+    scenario: str
+    me: int
+    difficulty: str
+    seed: int
+    ctx: Context
+    records: list[dict[str, Any]]  # records[0] is the start, records[t + 1] month t
+
+    @classmethod
+    def new(cls, scenario: str, leader: str, difficulty: str, seed: int) -> Match:
+        """A fresh game at the calendar start."""
+        world = world_for(scenario)
+        me = world.leader(leader)
+        state = initial_state(world, seed, np.zeros(1, dtype=np.int64))
+        ctx = _context(world, state)
+        measure_power(ctx)
+        match = cls(world, scenario, me, difficulty, seed, ctx, [])
+        match.records.append(match._record(None, [], []))
+        return match
+
+    @classmethod
+    def restore(
+        cls,
+        scenario: str,
+        leader: str,
+        difficulty: str,
+        seed: int,
+        state: bytes,
+        records: list[dict[str, Any]],
+    ) -> Match:
+        """A saved game, exactly as it was after its last month."""
+        world = world_for(scenario)
+        ctx = _context(world, state_from_bytes(state))
+        return cls(world, scenario, world.leader(leader), difficulty, seed, ctx, records)
+
+    # --- where the game stands ---------------------------------------------------------
+
+    @property
+    def state(self) -> State:
+        return self.ctx.state
+
+    @property
+    def turn(self) -> int:
+        return int(self.state.turn)
+
+    @property
+    def over(self) -> bool:
+        return self.turn >= self.world.months or bool(self.state.winner[0] >= 0)
+
+    @property
+    def month(self) -> str:
+        return self.world.month_label(min(self.turn, self.world.months - 1))
+
+    def status(self) -> str:
+        """Why the player can or cannot act this month, in a few words."""
+        s, me = self.state, self.me
+        if self.over:
+            return "over"
+        if not s.alive[0, me]:
+            return "dead"
+        if s.exiled[0, me]:
+            return "exiled"
+        if not s.in_party[0, me]:
+            return "expelled"
+        if s.incapacitated[0, me]:
+            return "incapacitated"
+        return "playing"
+
+    def choices(self) -> list[Choice]:
+        """The player's legal actions this month (none when he cannot act)."""
+        if self.status() != "playing":
+            return []
+        return legal_choices(self.ctx, self.me)
+
+    @property
+    def budget(self) -> int:
+        return int(self.ctx.params.actions_per_month)
+
+    def parse_actions(self, actions: Sequence[tuple[str, str | None]]) -> list[tuple[int, int]]:
+        """Check (verb id, target id) pairs against this month's legal actions."""
+        if len(actions) > self.budget:
+            raise IllegalAction(f"at most {self.budget} actions a month (got {len(actions)})")
+        verbs = [verb for verb, _ in actions]
+        if len(set(verbs)) < len(verbs):
+            raise IllegalAction("choose different kinds of action: one of each verb a month")
+        status = self.status()
+        if actions and status != "playing":
+            raise IllegalAction(f"you cannot act this month ({status})")
+        legal = {
+            (verb_id(c.verb), target_id(self.world, c.verb, c.target) if c.target >= 0 else None): c
+            for c in self.choices()
+        }
+        chosen = []
+        for verb, target in actions:
+            if verb not in VERB_IDS:
+                raise IllegalAction(
+                    f"unknown verb {verb!r}; see the legal actions in the game view"
+                )
+            choice = legal.get((verb, target))
+            if choice is None:
+                what = verb if target is None else f"{verb} {target}"
+                raise IllegalAction(f"{what!r} is not a legal action this month")
+            chosen.append((int(choice.verb), choice.target))
+        return chosen
+
+    # --- playing a month ---------------------------------------------------------------
+
+    def policy(self) -> Policy:
+        if self.difficulty == "lookahead":
+            return LookaheadPolicy(exclude=(self.me,))
+        return decide
+
+    def advance(self, actions: list[tuple[int, int]]) -> dict[str, Any]:
+        """Play one month with the player's (already checked) actions; return its record."""
+        if self.over:
+            raise IllegalAction("the game is over")
+        world, ctx = self.world, self.ctx
+        budget = self.budget
+        external = Plan.empty(1, world.n_leaders, budget)
+        mask = np.zeros(world.n_leaders, dtype=bool)
+        mask[self.me] = True
+        for k, (verb, target) in enumerate(actions[:budget]):
+            external.verb[0, self.me, k] = verb
+            external.target[0, self.me, k] = target
+        ctx.log = EventLog(enabled=True)
+        step(ctx, self.policy(), external, mask)
+        events = event_records(world, ctx.log.for_run(0))
+        ctx.log = EventLog(enabled=True)
+        record = self._record(self.turn - 1, actions, events)
+        self.records.append(record)
+        return record
+
+    def _record(
+        self, turn: int | None, actions: list[tuple[int, int]], events: list[dict[str, Any]]
+    ) -> dict[str, Any]:
+        """What a month left: the player's actions, the events he could know, everyone's
+        power as he saw it, and real power (shown only once the game is over)."""
+        w, s = self.world, self.state
+        me_id = w.leader_ids[self.me]
+        told = []
+        for e in events:
+            if e["kind"] in PRIVATE and e["actor"] != me_id:
+                continue
+            told.append(
+                {
+                    **e,
+                    "text": describe_event(w, e),
+                    "vote": e["kind"] in VOTES,
+                    "routine": e["kind"] in ROUTINE,
+                    "mine": me_id in (e["actor"], e["target"]),
+                }
+            )
+        return {
+            "turn": -1 if turn is None else turn,
+            "month": "start" if turn is None else w.month_label(turn),
+            "actions": [
+                {
+                    "verb": verb_id(Verb(v)),
+                    "target": target_id(w, Verb(v), t) if t >= 0 else None,
+                    "text": _describe(self.ctx, Verb(v), t),
+                }
+                for v, t in actions
+            ],
+            "events": told,
+            "seen": [round(float(x), 4) for x in self.ctx.perceived[0, self.me]],
+            "real": [round(float(x), 4) for x in s.real_power[0]],
+        }
+
+    # --- what the pages show -----------------------------------------------------------
+
+    def upcoming(self) -> list[dict[str, Any]]:
+        """Scheduled events of the coming months: name, month, months from now."""
+        w = self.world
+        seen: set[str] = set()
+        out = []
+        for ahead in range(UPCOMING_MONTHS + 1):
+            turn = self.turn + ahead
+            if turn >= w.months:
+                break
+            for effect in w.effects[turn]:
+                if effect.event in seen:
+                    continue
+                seen.add(effect.event)
+                out.append(
+                    {
+                        "name": effect.event_name,
+                        "kind": effect.kind,
+                        "month": w.month_label(turn),
+                        "in_months": ahead,
+                    }
+                )
+        return out
+
+    def situation(self) -> dict[str, Any]:
+        """The leader's own situation and his view of the others."""
+        return observation(self.ctx, self.me)
+
+    def chart(self) -> dict[str, Any]:
+        """Power of every leader month by month: as the player saw it, and real power too
+        once the game is over."""
+        w = self.world
+        reveal = self.over
+        labels = [r["month"] for r in self.records]
+        series = []
+        for i, leader in enumerate(w.leader_ids):
+            seen = [r["seen"][i] for r in self.records]
+            entry: dict[str, Any] = {
+                "leader": leader,
+                "name": w.leader_names[i],
+                "me": i == self.me,
+                "seen": seen,
+            }
+            if reveal:
+                entry["real"] = [r["real"][i] for r in self.records]
+            series.append(entry)
+        return {"labels": labels, "series": series, "real_shown": reveal}
+
+    def graph(self) -> dict[str, Any]:
+        """Leaders still in the party, their blocs (client -> patron) and alliances, with
+        the alliances that formed or broke in the last month marked."""
+        w, s, ctx = self.world, self.state, self.ctx
+        seen = ctx.perceived[0, self.me]
+        nodes = []
+        present = s.alive[0] & s.in_party[0] & ~s.exiled[0]
+        for index in np.flatnonzero(present):
+            i = int(index)
+            patron = int(s.patron[0, i])
+            nodes.append(
+                {
+                    "id": w.leader_ids[i],
+                    "name": w.leader_names[i],
+                    "power": round(float(seen[i]), 4),
+                    "bloc": w.leader_ids[patron],
+                    "principal": patron == i,
+                    "seat": {SEAT_FULL: "full", SEAT_CANDIDATE: "candidate"}.get(
+                        int(s.seat[0, i]), ""
+                    ),
+                    "me": i == self.me,
+                    "incapacitated": bool(s.incapacitated[0, i]),
+                }
+            )
+        edges: list[dict[str, Any]] = []
+        for index in np.flatnonzero(present):
+            patron = int(s.patron[0, index])
+            if patron != int(index) and present[patron]:
+                edges.append(
+                    {
+                        "source": w.leader_ids[int(index)],
+                        "target": w.leader_ids[patron],
+                        "kind": "client",
+                    }
+                )
+        last = self.records[-1]["events"] if self.records else []
+        formed = {
+            frozenset((e["actor"], e["target"])) for e in last if e["kind"] == "alliance_formed"
+        }
+        broken = [e for e in last if e["kind"] in ("alliance_broken", "alliance_ended")]
+        for i, j in zip(*np.nonzero(np.triu(s.ally[0], k=1)), strict=True):
+            if not (present[i] and present[j]):
+                continue
+            a, b = w.leader_ids[int(i)], w.leader_ids[int(j)]
+            edges.append(
+                {"source": a, "target": b, "kind": "ally", "new": frozenset((a, b)) in formed}
+            )
+        ids = {n["id"] for n in nodes}
+        for e in broken:
+            if e["actor"] in ids and e["target"] in ids:
+                edges.append({"source": e["actor"], "target": e["target"], "kind": "broken"})
+        return {"nodes": nodes, "edges": edges}
+
+    def outcome(self) -> dict[str, Any]:
+        """Winner, month, losses, alliances and the story in sentences."""
+        w = self.world
+        result = run_outcome(w, self.state, 0)
+        events = [e for r in self.records for e in r["events"]]
+        result["alliances"] = [
+            {key: a[key] for key in ("members", "formed", "ended")} for a in alliance_record(events)
+        ]
+        result["summary"] = outcome_summary(w, result)
+        winner = result["winner"]
+        result["winner_name"] = None if winner is None else w.leader_names[w.leader(winner)]
+        return result
+
+    def turning_points(self) -> list[dict[str, Any]]:
+        """The months where the player's real power changed most, with what happened."""
+        changes = []
+        for before, after in zip(self.records, self.records[1:], strict=False):
+            delta = after["real"][self.me] - before["real"][self.me]
+            changes.append((abs(delta), delta, before, after))
+        changes.sort(key=lambda c: -c[0])
+        points = []
+        for size, delta, before, after in changes[:TURNING_POINTS]:
+            if size < 1e-6:
+                break
+            key = [e for e in after["events"] if not e["routine"]]
+            key.sort(key=lambda e: not e["mine"])
+            points.append(
+                {
+                    "month": after["month"],
+                    "change": round(delta, 4),
+                    "before": before["real"][self.me],
+                    "after": after["real"][self.me],
+                    "your_actions": [a["text"] for a in after["actions"]],
+                    "events": [e["text"] for e in key[:6]],
+                    "about_you": any(e["mine"] for e in key),
+                }
+            )
+        points.sort(key=lambda p: str(p["month"]))
+        return points
+
+    def timeline(self) -> dict[str, Any]:
+        """The game's record beside the historical one (the scenario's ``history``)."""
+        w = self.world
+        history = w.scenario.history
+        outcome = run_outcome(w, self.state, 0)
+        rows: list[dict[str, Any]] = []
+
+        def name(leader: str) -> str:
+            return w.leader_names[w.leader(leader)] if leader in w.leader_ids else leader
+
+        hist_win = history.winner if history is not None else None
+        rows.append(
+            {
+                "what": "power consolidated",
+                "history": None
+                if history is None or hist_win is None
+                else f"{name(hist_win)}, {history.consolidated}",
+                "game": None
+                if outcome["winner"] is None
+                else f"{name(outcome['winner'])}, {outcome['month']}",
+            }
+        )
+        recorded = dict(history.eliminations) if history is not None else {}
+        leaders = list(recorded) + [x for x in outcome["eliminations"] if x not in recorded]
+        body = w.body_names.get("leadership", "leadership")
+        for leader in leaders:
+            past = recorded.get(leader)
+            game = outcome["eliminations"].get(leader, {})
+            for key, label in (
+                ("politburo", f"leaves the {body}"),
+                ("party", "expelled from the party"),
+                ("exile", "exiled"),
+            ):
+                fact = getattr(past, key) if past is not None else None
+                then = fact.date if fact is not None else None
+                now = game.get(key)
+                if then is None and now is None:
+                    continue
+                rows.append({"what": f"{name(leader)} {label}", "history": then, "game": now})
+        rows[1:] = sorted(rows[1:], key=lambda r: str(r["history"] or r["game"] or ""))
+        alliances = []
+        if history is not None:
+            alliances = [
+                {
+                    "name": a.name,
+                    "members": [name(m) for m in a.members],
+                    "start": a.start,
+                    "end": a.end,
+                }
+                for a in history.alliances
+            ]
+        return {
+            "rows": rows,
+            "historical_winner": None if hist_win is None else name(hist_win),
+            "historical_alliances": alliances,
+            "has_history": history is not None and hist_win is not None,
+        }
+
+
+def _context(world: World, state: State) -> Context:
+    return Context(world, DEFAULT_PARAMETERS, enabled_mechanisms(()), state, EventLog(enabled=True))
+
+
+def _describe(ctx: Context, verb: Verb, target: int) -> str:
+    return describe(ctx, verb, max(target, 0))

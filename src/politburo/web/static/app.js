@@ -1,0 +1,690 @@
+/* politburo in the browser: the pages, built on the JSON API (/docs).
+ *
+ * Pages: / (start), /game/<id> (the monthly view and the end screen), /class (create a
+ * class), /class/<code> (join, or the teacher's dashboard). A game's token travels in
+ * the link's fragment (#token=...), which browsers never send to the server, and is
+ * kept in this browser's storage so the game can be resumed.
+ * Charts: Chart.js; the network: Cytoscape.js (both served from /static/vendor).
+ */
+"use strict";
+
+const main = document.getElementById("main");
+const PALETTE = [
+  "#c0392b", "#2471a3", "#229954", "#d68910", "#7d3c98", "#17a589", "#ba4a00",
+  "#2e4053", "#a93226", "#1f618d", "#b7950b", "#6c3483", "#138d75", "#5d6d7e",
+  "#cb4335", "#2874a6", "#28b463", "#af601a", "#884ea0", "#148f77", "#566573",
+];
+
+/* ---------- small helpers ---------- */
+
+function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === "class") el.className = value;
+    else if (key.startsWith("on")) el.addEventListener(key.slice(2), value);
+    else if (key === "text") el.textContent = value;
+    else el.setAttribute(key, value === true ? "" : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return el;
+}
+
+function clear(el) {
+  while (el.firstChild) el.removeChild(el.firstChild);
+  return el;
+}
+
+function pct(x) {
+  return `${Math.round(x * 1000) / 10}%`;
+}
+
+class ApiError extends Error {
+  constructor(status, detail) {
+    super(typeof detail === "string" ? detail : JSON.stringify(detail));
+    this.status = status;
+  }
+}
+
+async function api(method, path, body, headers) {
+  const options = { method, headers: { ...(headers || {}) } };
+  if (body !== undefined) {
+    options.headers["Content-Type"] = "application/json";
+    options.body = JSON.stringify(body);
+  }
+  const response = await fetch(path, options);
+  const text = await response.text();
+  const data = text ? JSON.parse(text) : null;
+  if (!response.ok) {
+    let detail = data && data.detail !== undefined ? data.detail : response.statusText;
+    if (Array.isArray(detail)) detail = detail.map((d) => d.msg || JSON.stringify(d)).join("; ");
+    throw new ApiError(response.status, detail);
+  }
+  return data;
+}
+
+function fragment() {
+  const out = {};
+  for (const part of location.hash.replace(/^#/, "").split("&")) {
+    if (!part) continue;
+    const [k, v] = part.split("=");
+    out[decodeURIComponent(k)] = decodeURIComponent(v || "");
+  }
+  return out;
+}
+
+function showError(where, error) {
+  const box = h("p", { class: "error", role: "alert" }, String(error.message || error));
+  where.prepend(box);
+  setTimeout(() => box.remove(), 8000);
+}
+
+const store = {
+  gameToken(id) { return localStorage.getItem(`politburo:game:${id}`); },
+  saveGame(id, token, label) {
+    localStorage.setItem(`politburo:game:${id}`, token);
+    const games = store.games().filter((g) => g.id !== id);
+    games.unshift({ id, label, at: new Date().toISOString().slice(0, 16).replace("T", " ") });
+    localStorage.setItem("politburo:games", JSON.stringify(games.slice(0, 30)));
+  },
+  games() {
+    try { return JSON.parse(localStorage.getItem("politburo:games") || "[]"); } catch { return []; }
+  },
+  teacherToken(code) { return localStorage.getItem(`politburo:class:${code}`); },
+  saveTeacher(code, token) { localStorage.setItem(`politburo:class:${code}`, token); },
+};
+
+function gameLink(id, token) {
+  return `${location.origin}/game/${id}#token=${encodeURIComponent(token)}`;
+}
+
+/* ---------- leader picker (start page and class join) ---------- */
+
+function leaderPicker(leaders, name) {
+  const list = h("div", { class: "leaders", role: "radiogroup" });
+  leaders.forEach((leader, k) => {
+    const id = `${name}-${leader.id}`;
+    list.append(
+      h("label", { class: "leader-card", for: id },
+        h("input", { type: "radio", name, id, value: leader.id, checked: k === 0 }),
+        h("span", { class: "leader-name" }, leader.name),
+        h("span", { class: "leader-offices small" },
+          [leader.offices.join("; "), leader.seat].filter(Boolean).join(" · ") || "no office"),
+        h("span", { class: "leader-sketch" }, leader.sketch)),
+    );
+  });
+  return list;
+}
+
+function difficultyPicker(difficulties, name) {
+  const box = h("div", { class: "difficulties" });
+  Object.entries(difficulties).forEach(([id, text], k) => {
+    box.append(h("label", {},
+      h("input", { type: "radio", name, value: id, checked: k === 0 }),
+      h("strong", {}, id === "lookahead" ? " Look-ahead AI (hard)" : " Heuristic AI"),
+      h("span", { class: "small" }, ` — ${text}`)));
+  });
+  return box;
+}
+
+function checked(form, name) {
+  const el = form.querySelector(`input[name="${name}"]:checked`);
+  return el ? el.value : null;
+}
+
+/* ---------- start page ---------- */
+
+async function startPage() {
+  document.title = "politburo — start a game";
+  const scenarios = await api("GET", "/api/scenarios");
+  clear(main);
+  const form = h("form", { class: "panel", id: "start-form" });
+  const select = h("select", { name: "scenario", id: "scenario" },
+    scenarios.map((s) => h("option", { value: s.id, selected: s.id === "ussr-1922" }, s.name)));
+  const about = h("p", { class: "small" });
+  const leaderBox = h("div");
+  const diffBox = h("div");
+  const render = () => {
+    const s = scenarios.find((x) => x.id === select.value);
+    about.textContent = `${s.start} to ${s.end} (${s.months} months). ${s.description}`;
+    clear(leaderBox).append(leaderPicker(s.leaders, "leader"));
+    clear(diffBox).append(difficultyPicker(s.difficulties, "difficulty"));
+  };
+  select.addEventListener("change", render);
+  form.append(
+    h("h1", {}, "Who will succeed the founder?"),
+    h("p", {}, "Play one leader; the AI plays the others. Each month choose your moves, then see " +
+      "what everyone did. Your game is saved after every month."),
+    h("label", { for: "scenario" }, "Scenario "), select, about,
+    h("h2", {}, "Your leader"), leaderBox,
+    h("h2", {}, "Difficulty"), diffBox,
+    h("div", { class: "row" },
+      h("label", {}, "Seed (optional) ", h("input", { name: "seed", id: "seed", type: "number", min: 0, step: 1 })),
+      h("label", {}, "Your name (optional) ", h("input", { name: "player_name", id: "player-name", maxlength: 60 }))),
+    h("button", { type: "submit", id: "start", class: "primary" }, "Start the game"),
+  );
+  render();
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const body = {
+      scenario: select.value,
+      leader: checked(form, "leader"),
+      difficulty: checked(form, "difficulty"),
+    };
+    const seed = form.querySelector("#seed").value;
+    if (seed !== "") body.seed = Number(seed);
+    const name = form.querySelector("#player-name").value.trim();
+    if (name) body.player_name = name;
+    try {
+      const created = await api("POST", "/api/games", body);
+      store.saveGame(created.id, created.token, `${created.game.leader_name}, ${created.game.scenario_name}`);
+      location.href = `/game/${created.id}#token=${encodeURIComponent(created.token)}`;
+    } catch (error) { showError(form, error); }
+  });
+  const mine = store.games();
+  const resume = h("section", { class: "panel" }, h("h2", {}, "Your games on this computer"),
+    mine.length ? h("ul", {}, mine.map((g) => h("li", {},
+      h("a", { href: `/game/${g.id}` }, g.label), h("span", { class: "small" }, ` started ${g.at}`))))
+      : h("p", { class: "small" }, "None yet. A game's link resumes it on any computer."));
+  const join = h("form", { class: "panel", id: "join-form" },
+    h("h2", {}, "In a class?"),
+    h("label", {}, "Class code ", h("input", { id: "class-code", maxlength: 12, required: true, pattern: "[A-Za-z0-9]{4,12}" })),
+    h("button", { type: "submit" }, "Join"));
+  join.addEventListener("submit", (event) => {
+    event.preventDefault();
+    location.href = `/class/${join.querySelector("#class-code").value.trim().toUpperCase()}`;
+  });
+  main.append(h("div", { class: "start-grid" }, form, h("div", {}, join, resume)));
+}
+
+/* ---------- the game page ---------- */
+
+const charts = { power: null, odds: null };
+let network = null;
+
+async function gamePage(id) {
+  const frag = fragment();
+  if (frag.token) store.saveGame(id, frag.token, store.games().find((g) => g.id === id)?.label || id);
+  const token = frag.token || store.gameToken(id);
+  if (!token) {
+    clear(main).append(h("section", { class: "panel" }, h("h1", {}, "This link lacks its token"),
+      h("p", {}, "Open the full game link (it ends in #token=…) on this computer once; after " +
+        "that the browser remembers it.")));
+    return;
+  }
+  if (!frag.token) history.replaceState(null, "", `/game/${id}#token=${encodeURIComponent(token)}`);
+  const headers = { "X-Player-Token": token };
+  const game = await api("GET", `/api/games/${id}`, undefined, headers);
+  renderGame(game, headers);
+}
+
+function renderGame(game, headers) {
+  document.title = `politburo — ${game.leader_name}, ${game.month}`;
+  clear(main);
+  const link = gameLink(game.id, headers["X-Player-Token"]);
+  const top = h("section", { class: "panel top", id: "game-top" },
+    h("div", {},
+      h("h1", {}, `${game.leader_name} `, h("span", { class: "small" }, `— ${game.scenario_name}`)),
+      h("p", { class: "sketch" }, game.sketch)),
+    h("div", { class: "when" },
+      h("div", { class: "month", id: "month" }, game.over ? "The end" : game.month),
+      h("div", { class: "small" }, game.over ? `${game.months} months` :
+        `month ${game.turn + 1} of ${game.months} · ${game.difficulty === "lookahead" ? "look-ahead AI" : "heuristic AI"}`),
+      h("progress", { max: game.months, value: game.over ? game.months : Math.min(game.turn, game.months) })),
+    h("details", { class: "link small" }, h("summary", {}, "Your game link (keep it to resume)"),
+      h("input", { readonly: true, value: link, id: "game-link", size: 60, onfocus: (e) => e.target.select() })),
+  );
+  main.append(top);
+  if (game.over) main.append(endScreen(game, headers));
+  const left = h("div", { class: "col" });
+  const right = h("div", { class: "col" });
+  main.append(h("div", { class: "grid" }, left, right));
+  if (!game.over) {
+    left.append(actionsPanel(game, headers));
+    left.append(situationPanel(game));
+    left.append(upcomingPanel(game));
+  }
+  if (game.last_month) left.append(reportPanel(game.last_month, game));
+  right.append(chartPanel(game));
+  right.append(graphPanel(game));
+  right.append(powerTable(game));
+  main.append(historyPanel(game, headers));
+  drawChart(game);
+  drawNetwork(game);
+}
+
+function situationPanel(game) {
+  const s = game.situation;
+  const rows = [
+    ["Offices", s.offices.join("; ") || "none"],
+    ["Seat", s.seat],
+    ["Prestige", s.prestige],
+    ["Patron", s.patron || "none — you lead a bloc"],
+    ["Clients", s.clients.join(", ") || "none"],
+    ["Allies", s.allies.join(", ") || "none"],
+    ["Loyal regional secretaries", `${s.loyal_secretaries} of ${s.regions}`],
+    ["Committee seats of your bloc", `${s.committee_seats} of ${s.committee_size}`],
+    ["Information", `${s.information}${s.factions_known.length ? ` — factions you know of: ${s.factions_known.join(", ")}` : ""}`],
+  ];
+  return h("section", { class: "panel", id: "situation" }, h("h2", {}, "Your situation"),
+    h("table", { class: "kv" }, rows.map(([k, v]) => h("tr", {}, h("th", {}, k), h("td", {}, String(v))))));
+}
+
+function upcomingPanel(game) {
+  return h("section", { class: "panel", id: "upcoming" }, h("h2", {}, "Coming"),
+    game.upcoming.length ? h("ul", {}, game.upcoming.map((u) => h("li", {},
+      h("strong", {}, u.name), ` — ${u.in_months === 0 ? "this month" : u.in_months === 1 ? "next month" : `in ${u.in_months} months`} (${u.month})`)))
+      : h("p", { class: "small" }, "Nothing scheduled in the next months."));
+}
+
+function statusText(status) {
+  return {
+    incapacitated: "You are incapacitated this month and cannot act.",
+    expelled: "You have been expelled from the party: the struggle goes on without you.",
+    exiled: "You have been sent into exile: the struggle goes on without you.",
+    dead: "You are dead: the struggle goes on without you.",
+  }[status] || "";
+}
+
+function actionsPanel(game, headers) {
+  const panel = h("section", { class: "panel", id: "actions" });
+  const groups = new Map();
+  for (const c of game.choices) {
+    if (c.verb === "pass") continue;
+    if (!groups.has(c.verb)) groups.set(c.verb, []);
+    groups.get(c.verb).push(c);
+  }
+  const pending = new Map(game.pending.map((a) => [a.verb, a.target]));
+  const counter = h("span", { class: "small", id: "chosen-count" });
+  const list = h("div", { class: "choices" });
+  const controls = [];
+  const selected = () => controls.map((c) => c.value()).filter(Boolean);
+  const update = () => {
+    const n = selected().length;
+    counter.textContent = `${n} of ${game.budget} chosen`;
+    for (const c of controls) c.limit(n >= game.budget);
+  };
+  let saveTimer = null;
+  const save = () => {
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(() => {
+      api("POST", `/api/games/${game.id}/actions`, { actions: selected() }, headers)
+        .catch((error) => showError(panel, error));
+    }, 250);
+  };
+  for (const [verb, options] of groups) {
+    const first = options[0];
+    const hasTarget = options[0].target !== null;
+    let row;
+    if (hasTarget) {
+      const sel = h("select", { "data-verb": verb, "aria-label": first.verb_text },
+        h("option", { value: "" }, "—"),
+        options.map((o) => h("option", { value: o.target, selected: pending.get(verb) === o.target }, o.text)));
+      controls.push({
+        value: () => (sel.value ? { verb, target: sel.value } : null),
+        limit: (full) => { sel.disabled = full && !sel.value; },
+      });
+      sel.addEventListener("change", () => { update(); save(); });
+      row = h("div", { class: "choice" }, h("div", { class: "verb" }, first.verb_text), sel,
+        h("div", { class: "hint small" }, first.hint));
+    } else {
+      const box = h("input", { type: "checkbox", "data-verb": verb, checked: pending.has(verb) });
+      controls.push({
+        value: () => (box.checked ? { verb, target: null } : null),
+        limit: (full) => { box.disabled = full && !box.checked; },
+      });
+      box.addEventListener("change", () => { update(); save(); });
+      row = h("label", { class: "choice" }, h("div", { class: "verb" }, box, ` ${first.text}`),
+        h("div", { class: "hint small" }, first.hint));
+    }
+    list.append(row);
+  }
+  const next = h("button", { class: "primary", id: "next-month", type: "button" },
+    game.status === "playing" ? `Next month ▸` : "Let the month pass ▸");
+  const toEnd = h("button", { type: "button", id: "to-end" }, "Play on to the end ▸▸");
+  const advance = async (months) => {
+    next.disabled = true; toEnd.disabled = true;
+    next.textContent = game.difficulty === "lookahead" ? "The AI is thinking…" : "Playing the month…";
+    try {
+      const result = await api("POST", `/api/games/${game.id}/advance`,
+        { actions: game.status === "playing" ? selected() : [], turn: game.turn, months }, headers);
+      renderGame(result.game, headers);
+      window.scrollTo(0, 0);
+    } catch (error) {
+      next.disabled = false; toEnd.disabled = false; next.textContent = "Next month ▸";
+      showError(panel, error);
+      if (error.status === 409) setTimeout(() => location.reload(), 1500);
+    }
+  };
+  next.addEventListener("click", () => advance(1));
+  toEnd.addEventListener("click", () => {
+    if (game.status !== "playing" || confirm("Pass every remaining month?")) advance(game.months);
+  });
+  panel.append(h("h2", {}, `Your moves for ${game.month}`));
+  if (game.status === "playing") {
+    panel.append(h("p", { class: "small" },
+      `Choose up to ${game.budget} actions, at most one of each kind. `, counter));
+    panel.append(list);
+  } else {
+    panel.append(h("p", { class: "notice" }, statusText(game.status)));
+  }
+  panel.append(h("div", { class: "row" }, next, game.status === "playing" ? null : toEnd));
+  update();
+  return panel;
+}
+
+function eventList(events) {
+  return h("ul", { class: "events" }, events.map((e) =>
+    h("li", { class: e.mine ? "mine" : "" }, e.text)));
+}
+
+function reportPanel(record, game) {
+  const votes = record.events.filter((e) => e.vote);
+  const moves = record.events.filter((e) => !e.vote && !e.routine);
+  const routine = record.events.filter((e) => !e.vote && e.routine);
+  return h("section", { class: "panel", id: "report" },
+    h("h2", {}, `What happened in ${record.month}`),
+    record.actions.length ? h("p", {}, h("strong", {}, "You: "), record.actions.map((a) => a.text).join("; ") + ".")
+      : h("p", { class: "small" }, "You made no move."),
+    votes.length ? [h("h3", {}, "Votes"), eventList(votes)] : null,
+    moves.length ? [h("h3", {}, "Moves and events"), eventList(moves)] : h("p", { class: "small" }, "No major moves."),
+    routine.length ? h("details", {}, h("summary", {}, `Routine: speeches, polemics, recruitment (${routine.length})`), eventList(routine)) : null,
+  );
+}
+
+function powerTable(game) {
+  const leaders = game.situation.leaders.slice(0, 12);
+  return h("section", { class: "panel", id: "power-table" },
+    h("h2", {}, game.over ? "Standing at the end (as your leader saw it)" : "Power as you see it"),
+    h("table", { class: "grid-table" },
+      h("tr", {}, ["leader", "power", "prestige", "seat", "patron"].map((c) => h("th", {}, c))),
+      leaders.map((l) => h("tr", { class: l.leader === game.leader ? "mine" : "" },
+        h("td", {}, l.name), h("td", {}, pct(l.power)), h("td", {}, l.prestige),
+        h("td", {}, l.seat), h("td", {}, l.patron || "")))));
+}
+
+function chartPanel(game) {
+  return h("section", { class: "panel", id: "chart-box" },
+    h("h2", {}, game.chart.real_shown ? "Real power, month by month" : "Power as your leader sees it"),
+    h("div", { class: "chart-wrap" }, h("canvas", { id: "power-chart", "aria-label": "power over time", role: "img" })),
+    h("p", { class: "small" }, game.chart.real_shown
+      ? "Solid lines: real power (the voting power of each bloc in the Politburo and the Central Committee). Dotted: what your leader saw. Click a name to show or hide it."
+      : "What your leader could know: stature and offices mixed with real power by his information. Real power is revealed at the end. Click a name to show or hide it."));
+}
+
+function drawChart(game) {
+  if (charts.power) { charts.power.destroy(); charts.power = null; }
+  const canvas = document.getElementById("power-chart");
+  if (!canvas || !window.Chart) return;
+  const real = game.chart.real_shown;
+  const peak = (s) => Math.max(...(real ? s.real : s.seen));
+  const ranked = [...game.chart.series].sort((a, b) => peak(b) - peak(a));
+  const shown = new Set(ranked.slice(0, 7).map((s) => s.leader));
+  const datasets = [];
+  game.chart.series.forEach((s, k) => {
+    const color = PALETTE[k % PALETTE.length];
+    const base = { borderColor: color, backgroundColor: color, pointRadius: 0, tension: 0.15,
+      hidden: !(shown.has(s.leader) || s.me), borderWidth: s.me ? 4 : 2 };
+    datasets.push({ ...base, label: s.name + (s.me ? " (you)" : ""), data: real ? s.real : s.seen });
+    if (real && s.me) datasets.push({ ...base, label: `${s.name}: as you saw it`, data: s.seen, borderDash: [4, 4], borderWidth: 2 });
+  });
+  charts.power = new Chart(canvas, {
+    type: "line",
+    data: { labels: game.chart.labels, datasets },
+    options: {
+      animation: false, responsive: true, maintainAspectRatio: false,
+      interaction: { mode: "index", intersect: false },
+      scales: { y: { min: 0, ticks: { callback: (v) => pct(v) } }, x: { ticks: { maxTicksLimit: 12 } } },
+      plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } },
+        tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${pct(c.parsed.y)}` } } },
+    },
+  });
+}
+
+function graphPanel(game) {
+  return h("section", { class: "panel", id: "graph-box" },
+    h("h2", {}, "Blocs and alliances"),
+    h("div", { id: "network", "aria-label": "network of patronage and alliances", role: "img" }),
+    h("p", { class: "small legend" },
+      h("span", { class: "key client" }, "client → patron"), " ",
+      h("span", { class: "key ally" }, "alliance"), " ",
+      h("span", { class: "key new" }, "new this month"), " ",
+      h("span", { class: "key broken" }, "broken this month"),
+      " · circle size: power as you see it; colour: bloc. Drag to rearrange."));
+}
+
+function drawNetwork(game) {
+  if (network) { network.destroy(); network = null; }
+  const box = document.getElementById("network");
+  if (!box || !window.cytoscape) return;
+  const colorOf = new Map(game.chart.series.map((s, k) => [s.leader, PALETTE[k % PALETTE.length]]));
+  const elements = [];
+  for (const n of game.graph.nodes) {
+    elements.push({ data: { id: n.id, label: n.name.split(" ").slice(-1)[0] + (n.me ? " (you)" : ""),
+      size: 18 + 90 * Math.sqrt(Math.max(n.power, 0)), color: colorOf.get(n.bloc) || "#888",
+      power: n.power }, classes: [n.me ? "me" : "", n.principal ? "principal" : "client", n.incapacitated ? "ill" : ""].join(" ") });
+  }
+  game.graph.edges.forEach((e, k) => {
+    elements.push({ data: { id: `e${k}`, source: e.source, target: e.target },
+      classes: e.kind + (e.new ? " new" : "") });
+  });
+  network = cytoscape({
+    container: box,
+    elements,
+    style: [
+      { selector: "node", style: { "background-color": "data(color)", width: "data(size)", height: "data(size)",
+        label: "data(label)", "font-size": 11, "text-valign": "bottom", "text-margin-y": 3, color: "#222" } },
+      { selector: "node.client", style: { opacity: 0.85 } },
+      { selector: "node.me", style: { "border-width": 4, "border-color": "#111" } },
+      { selector: "node.ill", style: { "background-opacity": 0.4 } },
+      { selector: "edge", style: { width: 1.5, "curve-style": "bezier" } },
+      { selector: "edge.client", style: { "line-color": "#999", "target-arrow-shape": "triangle", "target-arrow-color": "#999" } },
+      { selector: "edge.ally", style: { "line-color": "#1e8449", width: 4 } },
+      { selector: "edge.new", style: { "line-color": "#28b463", "line-style": "dashed", width: 5 } },
+      { selector: "edge.broken", style: { "line-color": "#c0392b", "line-style": "dotted", width: 3 } },
+    ],
+    layout: { name: "concentric", concentric: (n) => n.data("power"), levelWidth: () => 0.04,
+      minNodeSpacing: 8, animate: false },
+  });
+  box.dataset.nodes = String(game.graph.nodes.length);
+}
+
+function historyPanel(game, headers) {
+  const body = h("div", {}, h("p", { class: "small" }, "Loading…"));
+  const panel = h("details", { class: "panel", id: "history" },
+    h("summary", {}, "The whole game so far, month by month"), body);
+  panel.addEventListener("toggle", async () => {
+    if (!panel.open || body.dataset.loaded) return;
+    try {
+      const data = await api("GET", `/api/games/${game.id}/history`, undefined, headers);
+      clear(body).append(...data.months.filter((m) => m.turn >= 0).reverse().map((m) => h("div", { class: "month-block" },
+        h("h3", {}, m.month),
+        m.actions.length ? h("p", {}, h("strong", {}, "You: "), m.actions.map((a) => a.text).join("; ")) : null,
+        eventList(m.events.filter((e) => !e.routine)))));
+      body.dataset.loaded = "1";
+    } catch (error) { showError(body, error); }
+  });
+  return panel;
+}
+
+/* ---------- the end screen ---------- */
+
+function endScreen(game, headers) {
+  const panel = h("section", { class: "panel end", id: "end" }, h("h2", {}, "The outcome"),
+    h("p", { class: "small" }, "Loading the summary…"));
+  const load = async () => {
+    let data;
+    try { data = await api("GET", `/api/games/${game.id}/summary`, undefined, headers); }
+    catch (error) { showError(panel, error); return; }
+    clear(panel);
+    panel.append(h("h2", {}, "The outcome"), h("p", { class: "verdict", id: "verdict" }, data.verdict),
+      h("ul", {}, data.outcome.summary.map((line) => h("li", {}, line))));
+    const t = data.timeline;
+    panel.append(h("h3", {}, t.has_history ? "Your game beside history" : "Your game's record"),
+      h("table", { class: "grid-table", id: "timeline" },
+        h("tr", {}, h("th", {}, ""), t.has_history ? h("th", {}, "history") : null, h("th", {}, "your game")),
+        t.rows.map((r) => h("tr", {}, h("td", {}, r.what), t.has_history ? h("td", {}, r.history || "—") : null,
+          h("td", {}, r.game || "—")))));
+    if (t.historical_alliances.length) {
+      panel.append(h("p", { class: "small" }, "Historical alliances: ",
+        t.historical_alliances.map((a) => `${a.name} (${a.start}–${a.end || "…"})`).join("; "),
+        ". Yours: ", data.outcome.alliances.map((a) => `${a.members.join(" & ")} (${a.formed}–${a.ended || "end"})`).join("; ") || "none", "."));
+    }
+    panel.append(h("h3", {}, "Turning points: the months your real power changed most"),
+      h("ol", { id: "turning-points" }, data.turning_points.map((p) => h("li", {},
+        h("strong", {}, `${p.month}: ${p.change > 0 ? "+" : ""}${pct(p.change)}`),
+        ` (${pct(p.before)} → ${pct(p.after)}). `,
+        p.your_actions.length ? `You: ${p.your_actions.join("; ")}. ` : "",
+        p.events.join(" ")))));
+    const odds = h("div", { id: "odds" });
+    panel.append(h("h3", {}, "The odds: AI-only games from the same start"), odds);
+    renderOdds(odds, data, game, headers);
+  };
+  load();
+  return panel;
+}
+
+function renderOdds(box, data, game, headers) {
+  const o = data.odds;
+  clear(box);
+  if (o.status !== "ready") {
+    box.append(h("p", { class: "small" }, o.status === "failed" ? "The odds could not be computed." :
+      `Simulating ${o.runs} games with the AI in every seat… ${o.done || 0} of ${o.runs} done.`));
+    if (o.status !== "failed") {
+      setTimeout(async () => {
+        try {
+          const again = await api("GET", `/api/games/${game.id}/summary`, undefined, headers);
+          renderOdds(box, again, game, headers);
+        } catch (error) { showError(box, error); }
+      }, 2000);
+    }
+    return;
+  }
+  const mine = o.your_leader_share || 0;
+  box.append(h("p", {}, `With the AI playing ${data.leader_name}, he consolidated power in ${pct(mine)} of ${o.runs} runs` +
+    (o.median_month ? `; when someone won, the median month was ${o.median_month}.` : ".")));
+  const canvas = h("canvas", { id: "odds-chart", "aria-label": "winner shares", role: "img" });
+  box.append(h("div", { class: "odds-wrap" }, canvas), h("p", { class: "small" }, o.note));
+  if (charts.odds) charts.odds.destroy();
+  if (window.Chart) {
+    charts.odds = new Chart(canvas, {
+      type: "bar",
+      data: { labels: o.winners.map((w) => w.name),
+        datasets: [{ label: "share of AI-only runs", data: o.winners.map((w) => w.share),
+          backgroundColor: o.winners.map((w) => (w.leader === data.leader ? "#c0392b" : "#5d6d7e")) }] },
+      options: { animation: false, indexAxis: "y", responsive: true, maintainAspectRatio: false,
+        scales: { x: { min: 0, max: 1, ticks: { callback: (v) => pct(v) } } },
+        plugins: { legend: { display: false },
+          tooltip: { callbacks: { label: (c) => { const w = o.winners[c.dataIndex]; return `${pct(w.share)} (95%: ${pct(w.low)}–${pct(w.high)})`; } } } } },
+    });
+  }
+}
+
+/* ---------- classroom ---------- */
+
+async function newClassPage() {
+  document.title = "politburo — classroom";
+  const scenarios = await api("GET", "/api/scenarios");
+  clear(main);
+  const form = h("form", { class: "panel", id: "class-form" },
+    h("h1", {}, "Create a class"),
+    h("p", {}, "Students join with a short code and each plays a leader of their choice against " +
+      "the AI. You see every game's month and outcome, and the class at a glance."),
+    h("label", {}, "Class name ", h("input", { id: "class-name", required: true, maxlength: 80, value: "History 10B" })),
+    h("label", {}, " Scenario ", h("select", { id: "class-scenario" },
+      scenarios.map((s) => h("option", { value: s.id, selected: s.id === "ussr-1922" }, s.name)))),
+    h("div", {}, h("button", { type: "submit", class: "primary", id: "create-class" }, "Create the class")));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try {
+      const made = await api("POST", "/api/classes", {
+        name: form.querySelector("#class-name").value.trim(),
+        scenario: form.querySelector("#class-scenario").value,
+      });
+      store.saveTeacher(made.code, made.teacher_token);
+      location.href = `/class/${made.code}#teacher=${encodeURIComponent(made.teacher_token)}`;
+    } catch (error) { showError(form, error); }
+  });
+  main.append(form);
+}
+
+async function classPage(code) {
+  code = code.toUpperCase();
+  const frag = fragment();
+  if (frag.teacher) store.saveTeacher(code, frag.teacher);
+  const teacher = frag.teacher || store.teacherToken(code);
+  if (teacher) return teacherPage(code, teacher);
+  const info = await api("GET", `/api/classes/${code}`);
+  document.title = `politburo — join ${info.name}`;
+  clear(main);
+  const form = h("form", { class: "panel", id: "join-class" },
+    h("h1", {}, `Join ${info.name}`), h("p", {}, `Scenario: ${info.scenario_name}. Class code ${info.code}.`),
+    h("label", {}, "Your name ", h("input", { id: "student-name", required: true, maxlength: 60 })),
+    h("h2", {}, "Your leader"), leaderPicker(info.leaders, "leader"),
+    h("h2", {}, "Difficulty"), difficultyPicker(info.difficulties, "difficulty"),
+    h("button", { type: "submit", class: "primary", id: "join" }, "Start playing"));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try {
+      const created = await api("POST", `/api/classes/${code}/join`, {
+        player_name: form.querySelector("#student-name").value.trim(),
+        leader: checked(form, "leader"), difficulty: checked(form, "difficulty"),
+      });
+      store.saveGame(created.id, created.token, `${created.game.leader_name}, class ${code}`);
+      location.href = `/game/${created.id}#token=${encodeURIComponent(created.token)}`;
+    } catch (error) { showError(form, error); }
+  });
+  main.append(form);
+}
+
+async function teacherPage(code, token) {
+  if (!fragment().teacher) history.replaceState(null, "", `/class/${code}#teacher=${encodeURIComponent(token)}`);
+  const headers = { "X-Teacher-Token": token };
+  const render = async () => {
+    let d;
+    try { d = await api("GET", `/api/classes/${code}/dashboard`, undefined, headers); }
+    catch (error) { clear(main).append(h("section", { class: "panel" }, h("p", { class: "error" }, error.message))); return; }
+    document.title = `politburo — ${d.name} (${d.code})`;
+    clear(main).append(
+      h("section", { class: "panel top" },
+        h("div", {}, h("h1", {}, d.name), h("p", {}, "Students join at ",
+          h("strong", { id: "join-url" }, `${location.origin}/class/${d.code}`), " — class code ",
+          h("strong", { class: "code", id: "class-code-shown" }, d.code))),
+        h("div", { class: "headline", id: "headline" }, d.headline)),
+      h("section", { class: "panel", id: "class-games" },
+        h("h2", {}, `Games (${d.games.length})`),
+        Object.keys(d.winners).length ? h("p", {}, "Winners so far: ",
+          Object.entries(d.winners).map(([k, v]) => `${k} ${v}`).join(", ")) : null,
+        h("table", { class: "grid-table" },
+          h("tr", {}, ["student", "leader", "AI", "month", "status", "outcome"].map((c) => h("th", {}, c))),
+          d.games.map((g) => h("tr", {},
+            h("td", {}, g.player_name || "—"), h("td", {}, g.leader_name), h("td", {}, g.difficulty),
+            h("td", {}, g.over ? "ended" : g.month), h("td", {}, g.status),
+            h("td", {}, g.over ? (g.winner_name ? `${g.winner_name} won (${g.consolidated})` : "collective leadership") : "…"))))),
+      h("p", { class: "small" }, "Refreshes every 5 seconds."));
+  };
+  await render();
+  setInterval(render, 5000);
+}
+
+/* ---------- router ---------- */
+
+async function route() {
+  const path = location.pathname.replace(/\/+$/, "") || "/";
+  let m;
+  try {
+    if (path === "/") await startPage();
+    else if ((m = path.match(/^\/game\/([A-Za-z0-9_-]+)$/))) await gamePage(m[1]);
+    else if (path === "/class") await newClassPage();
+    else if ((m = path.match(/^\/class\/([A-Za-z0-9]+)$/))) await classPage(m[1]);
+    else clear(main).append(h("p", {}, "No such page."));
+  } catch (error) {
+    clear(main).append(h("section", { class: "panel" }, h("h1", {}, "Something went wrong"),
+      h("p", { class: "error" }, error.message), h("p", {}, h("a", { href: "/" }, "Start page"))));
+  }
+}
+
+route();

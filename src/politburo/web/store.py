@@ -1,0 +1,328 @@
+"""Games, classes and cached odds in one SQLite file.
+
+A game is saved after every month in one transaction: its state (a compressed ``.npz``,
+no pickles), the month's record (JSON), and the new turn. The update names the turn it
+expects to replace, so two requests racing on one game cannot both save a month. The
+file is in WAL mode: a crash or restart of the server loses no committed month.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS games (
+    id TEXT PRIMARY KEY,
+    token_hash TEXT NOT NULL,
+    scenario TEXT NOT NULL,
+    leader TEXT NOT NULL,
+    difficulty TEXT NOT NULL,
+    seed INTEGER NOT NULL,
+    class_code TEXT,
+    player_name TEXT,
+    created REAL NOT NULL,
+    updated REAL NOT NULL,
+    turn INTEGER NOT NULL,
+    over INTEGER NOT NULL,
+    winner TEXT,
+    consolidated TEXT,
+    status TEXT NOT NULL,
+    pending TEXT NOT NULL DEFAULT '[]',
+    state BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS games_by_class ON games (class_code);
+CREATE TABLE IF NOT EXISTS months (
+    game_id TEXT NOT NULL REFERENCES games (id),
+    turn INTEGER NOT NULL,
+    record TEXT NOT NULL,
+    PRIMARY KEY (game_id, turn)
+);
+CREATE TABLE IF NOT EXISTS classes (
+    code TEXT PRIMARY KEY,
+    token_hash TEXT NOT NULL,
+    name TEXT NOT NULL,
+    scenario TEXT NOT NULL,
+    created REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS odds (
+    scenario TEXT NOT NULL,
+    runs INTEGER NOT NULL,
+    seed INTEGER NOT NULL,
+    result TEXT NOT NULL,
+    computed REAL NOT NULL,
+    PRIMARY KEY (scenario, runs, seed)
+);
+"""
+
+
+def token_hash(token: str) -> str:
+    """What is stored of a secret token: its SHA-256 (tokens are long random strings, so
+    no salt or slow hash is needed)."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def token_matches(token: str | None, stored: str) -> bool:
+    """Whether ``token`` is the one whose hash is ``stored`` (constant time)."""
+    if not token:
+        return False
+    return hmac.compare_digest(token_hash(token), stored)
+
+
+class SaveConflict(RuntimeError):
+    """The game moved on since it was loaded (another request saved a month first)."""
+
+
+@dataclass(frozen=True)
+class GameRow:
+    """A game's saved header and state."""
+
+    id: str
+    token_hash: str
+    scenario: str
+    leader: str
+    difficulty: str
+    seed: int
+    class_code: str | None
+    player_name: str | None
+    turn: int
+    over: bool
+    winner: str | None
+    consolidated: str | None
+    status: str
+    pending: list[dict[str, Any]]
+    state: bytes
+    created: float
+    updated: float
+
+
+class Store:
+    """The SQLite file behind the web app. Safe to share between threads."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        if self.path.parent and not self.path.parent.exists():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(
+            str(self.path), check_same_thread=False, isolation_level=None, timeout=30.0
+        )
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.executescript(SCHEMA)
+        self._db.execute(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),)
+        )
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _query(self, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            return list(self._db.execute(sql, args).fetchall())
+
+    # --- games ---------------------------------------------------------------------------
+
+    def create_game(
+        self,
+        *,
+        game_id: str,
+        token: str,
+        scenario: str,
+        leader: str,
+        difficulty: str,
+        seed: int,
+        class_code: str | None,
+        player_name: str | None,
+        state: bytes,
+        start_record: dict[str, Any],
+        status: str,
+    ) -> None:
+        now = time.time()
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO games (id, token_hash, scenario, leader, difficulty, seed,"
+                " class_code, player_name, created, updated, turn, over, winner, consolidated,"
+                " status, pending, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, NULL, NULL,"
+                " ?, '[]', ?)",
+                (
+                    game_id,
+                    token_hash(token),
+                    scenario,
+                    leader,
+                    difficulty,
+                    seed,
+                    class_code,
+                    player_name,
+                    now,
+                    now,
+                    status,
+                    state,
+                ),
+            )
+            db.execute(
+                "INSERT INTO months (game_id, turn, record) VALUES (?, -1, ?)",
+                (game_id, json.dumps(start_record)),
+            )
+
+    def game(self, game_id: str) -> GameRow | None:
+        rows = self._query(
+            "SELECT id, token_hash, scenario, leader, difficulty, seed, class_code,"
+            " player_name, turn, over, winner, consolidated, status, pending, state, created,"
+            " updated FROM games WHERE id = ?",
+            (game_id,),
+        )
+        if not rows:
+            return None
+        r = rows[0]
+        return GameRow(
+            id=r[0],
+            token_hash=r[1],
+            scenario=r[2],
+            leader=r[3],
+            difficulty=r[4],
+            seed=int(r[5]),
+            class_code=r[6],
+            player_name=r[7],
+            turn=int(r[8]),
+            over=bool(r[9]),
+            winner=r[10],
+            consolidated=r[11],
+            status=r[12],
+            pending=json.loads(r[13]),
+            state=bytes(r[14]),
+            created=float(r[15]),
+            updated=float(r[16]),
+        )
+
+    def records(self, game_id: str) -> list[dict[str, Any]]:
+        """Every saved month record of a game, the start first."""
+        rows = self._query("SELECT record FROM months WHERE game_id = ? ORDER BY turn", (game_id,))
+        return [json.loads(r[0]) for r in rows]
+
+    def save_month(
+        self,
+        game_id: str,
+        *,
+        expected_turn: int,
+        turn: int,
+        over: bool,
+        winner: str | None,
+        consolidated: str | None,
+        status: str,
+        state: bytes,
+        record: dict[str, Any],
+    ) -> None:
+        """Save a played month: state, header and record, atomically."""
+        with self._transaction() as db:
+            cursor = db.execute(
+                "UPDATE games SET turn = ?, over = ?, winner = ?, consolidated = ?, status = ?,"
+                " state = ?, pending = '[]', updated = ? WHERE id = ? AND turn = ?",
+                (
+                    turn,
+                    int(over),
+                    winner,
+                    consolidated,
+                    status,
+                    state,
+                    time.time(),
+                    game_id,
+                    expected_turn,
+                ),
+            )
+            if cursor.rowcount != 1:
+                raise SaveConflict(f"game {game_id} is no longer at turn {expected_turn}")
+            db.execute(
+                "INSERT INTO months (game_id, turn, record) VALUES (?, ?, ?)",
+                (game_id, record["turn"], json.dumps(record)),
+            )
+
+    def set_pending(self, game_id: str, turn: int, pending: list[dict[str, Any]]) -> None:
+        """Remember the actions chosen for the current month (before 'next month')."""
+        with self._transaction() as db:
+            cursor = db.execute(
+                "UPDATE games SET pending = ?, updated = ? WHERE id = ? AND turn = ?",
+                (json.dumps(pending), time.time(), game_id, turn),
+            )
+            if cursor.rowcount != 1:
+                raise SaveConflict(f"game {game_id} is no longer at turn {turn}")
+
+    def class_games(self, code: str) -> list[GameRow]:
+        ids = self._query("SELECT id FROM games WHERE class_code = ? ORDER BY created", (code,))
+        return [g for (game_id,) in ids if (g := self.game(game_id)) is not None]
+
+    def count_games(self) -> int:
+        return int(self._query("SELECT COUNT(*) FROM games")[0][0])
+
+    # --- classes -------------------------------------------------------------------------
+
+    def create_class(self, code: str, token: str, name: str, scenario: str) -> bool:
+        """Create a class; False if the code is taken."""
+        try:
+            with self._transaction() as db:
+                db.execute(
+                    "INSERT INTO classes (code, token_hash, name, scenario, created)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (code, token_hash(token), name, scenario, time.time()),
+                )
+        except sqlite3.IntegrityError:
+            return False
+        return True
+
+    def classroom(self, code: str) -> dict[str, Any] | None:
+        rows = self._query(
+            "SELECT code, token_hash, name, scenario, created FROM classes WHERE code = ?",
+            (code,),
+        )
+        if not rows:
+            return None
+        code_, hashed, name, scenario, created = rows[0]
+        return {
+            "code": code_,
+            "token_hash": hashed,
+            "name": name,
+            "scenario": scenario,
+            "created": created,
+        }
+
+    # --- odds ----------------------------------------------------------------------------
+
+    def odds(self, scenario: str, runs: int, seed: int) -> dict[str, Any] | None:
+        rows = self._query(
+            "SELECT result FROM odds WHERE scenario = ? AND runs = ? AND seed = ?",
+            (scenario, runs, seed),
+        )
+        return json.loads(rows[0][0]) if rows else None
+
+    def save_odds(self, scenario: str, runs: int, seed: int, result: dict[str, Any]) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO odds (scenario, runs, seed, result, computed)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (scenario, runs, seed, json.dumps(result), time.time()),
+            )
