@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -115,7 +116,7 @@ def plot_attribution(result: dict[str, Any], path: str | Path) -> Path:
                         for (_, row), v in zip(ranked, values, strict=True)])  # fmt: skip
         high = np.array([row["ci"][1] if row["ci"][1] is not None else v
                          for (_, row), v in zip(ranked, values, strict=True)])  # fmt: skip
-        labels = [names.get(name, name) for name, _ in ranked]
+        labels = [textwrap.fill(names.get(name, name), 28) for name, _ in ranked]
         colours = ["#b2182b" if v >= 0 else "#2166ac" for v in values]
         ax.barh(labels, values, xerr=[values - low, high - values], color=colours, capsize=3)
         ax.axvline(0, color="black", linewidth=0.8)
