@@ -395,3 +395,16 @@ def test_schemathesis_finds_no_server_error(data: Path) -> None:
     assert failures == []
     assert len(calls) >= 12 * 4
     assert any(200 <= code < 300 for code in calls)
+
+
+def test_odds_still_served_after_the_app_was_shut_down(data: Path) -> None:
+    # An app whose lifespan ended (e.g. driven straight through ASGI afterwards) must not
+    # answer a finished game with a 500 because the odds worker was shut down.
+    app = create_app(data, odds_runs=ODDS_RUNS)
+    with TestClient(app) as c:
+        game_id, headers, _ = new_game(c)
+    with TestClient(app) as c:  # a second lifespan on the same app
+        pass
+    client = TestClient(app)  # no lifespan at all
+    response = client.post(f"/api/games/{game_id}/advance", json={"months": 240}, headers=headers)
+    assert response.status_code == 200, response.text

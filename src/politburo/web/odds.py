@@ -71,6 +71,7 @@ class OddsService:
         self._lock = threading.Lock()
         self._running: dict[str, tuple[Future[None], list[int]]] = {}
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="odds")
+        self._closed = False
 
     def get(self, scenario: str, start: bool = True) -> dict[str, Any]:
         """``{"status": "ready", ...odds}`` or ``{"status": "computing", "done", "runs"}``
@@ -82,6 +83,9 @@ class OddsService:
             running = self._running.get(scenario)
             if running is None and start:
                 progress = [0]
+                if self._closed:  # serving on after a shutdown (an app used without lifespan)
+                    self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="odds")
+                    self._closed = False
                 future = self._executor.submit(self._compute, scenario, progress)
                 running = (future, progress)
                 self._running[scenario] = running
@@ -101,4 +105,6 @@ class OddsService:
             self._running.pop(scenario, None)
 
     def shutdown(self) -> None:
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        with self._lock:
+            self._closed = True
+            self._executor.shutdown(wait=False, cancel_futures=True)
