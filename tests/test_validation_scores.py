@@ -453,9 +453,7 @@ def test_naive_ties_split_the_mass(toy: Scenario) -> None:
         for x in toy.leaders
     ]
     offices = [
-        x.model_copy(
-            update={"powers": {"press": 1.0, "prestige": 0.5}}
-        )
+        x.model_copy(update={"powers": {"press": 1.0, "prestige": 0.5}})
         if x.id == "chief_editor"
         else x
         for x in toy.offices
