@@ -133,34 +133,22 @@ class Scorer:
 
     def __init__(self, scenario: Any, runs: int, seed: int, workers: int = 1) -> None:
         from politburo.analysis.validation import milestones_from_history, split_milestones
+        from politburo.explain import Evaluator
         from politburo.model.world import compile_world
 
         if scenario.history is None:
             raise ValueError(f"scenario {scenario.id!r} has no history: section to fit")
-        self.scenario, self.runs, self.seed, self.workers = scenario, runs, seed, workers
+        self.scenario = scenario
         self.world = compile_world(scenario)
+        # one pool for the whole search, not one per trial
+        self.evaluator = Evaluator(seed, runs, workers, chunk=-(-runs // max(workers, 1)))
         self.held_out = held_out_milestones(scenario.history)
         self.fitted, self.kept_back = split_milestones(
             milestones_from_history(scenario.history), self.held_out
         )
 
     def outcomes(self, params: Parameters) -> list[dict[str, Any]]:
-        from concurrent.futures import ProcessPoolExecutor
-        from multiprocessing import get_context
-
-        from politburo.experiment.runner import simulate_chunk
-
-        size = -(-self.runs // max(self.workers, 1))
-        chunks = [list(range(a, min(a + size, self.runs))) for a in range(0, self.runs, size)]
-        args = (self.world, params, (), self.seed)
-        if self.workers <= 1:
-            parts = [simulate_chunk(*args, indices, False)[0] for indices in chunks]
-        else:
-            context = get_context("spawn")
-            with ProcessPoolExecutor(self.workers, mp_context=context) as pool:
-                futures = [pool.submit(simulate_chunk, *args, c, False) for c in chunks]
-                parts = [future.result()[0] for future in futures]
-        return [outcome for part in parts for outcome in part]
+        return self.evaluator.outcomes(self.world, params)
 
     def score(self, params: Parameters) -> dict[str, Any]:
         from politburo.analysis.validation import (

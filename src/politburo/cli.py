@@ -695,7 +695,8 @@ def calibrate(
                     task, advance=1, description=f"calibrating (best loss {best_loss[0]:.3f})"
                 )
 
-            best, history = search(scorer.score, trials, seed, on_trial=on_trial)
+            with scorer.evaluator.running():
+                best, history = search(scorer.score, trials, seed, on_trial=on_trial)
     except KeyboardInterrupt:
         err.print("[yellow]Stopped.[/] No parameters written.")
         raise typer.Exit(130) from None

@@ -38,6 +38,15 @@ def winners_of(
     return result.state.winner.copy()
 
 
+def outcomes_of(
+    world: World, params: Parameters, ablate: Sequence[str], seed: int, indices: Sequence[int]
+) -> list[dict[str, Any]]:
+    """Outcomes of the given runs. A top-level function for worker processes."""
+    from politburo.experiment.runner import simulate_chunk
+
+    return simulate_chunk(world, params, ablate, seed, indices, False)[0]
+
+
 class Evaluator:
     """Simulates configurations over run indices 0..runs-1, in this process or on a pool."""
 
@@ -49,20 +58,30 @@ class Evaluator:
         self.pool: ProcessPoolExecutor | None = None
         self.simulated = 0
 
-    def winners(self, world: World, params: Parameters, ablate: Sequence[str]) -> NDArray[np.int64]:
-        """(runs,) winner index of every run of one configuration."""
+    def _map(self, function: Callable[..., Any], *args: Any) -> list[Any]:
+        """``function(*args, indices)`` over chunks of 0..runs-1, in order."""
         chunks = [
             list(range(first, min(first + self.chunk, self.runs)))
             for first in range(0, self.runs, self.chunk)
         ]
-        args = (world, params, tuple(ablate), self.seed)
         if self.pool is None:
-            parts = [winners_of(*args, indices) for indices in chunks]
+            parts = [function(*args, indices) for indices in chunks]
         else:
-            futures = [self.pool.submit(winners_of, *args, indices) for indices in chunks]
+            futures = [self.pool.submit(function, *args, indices) for indices in chunks]
             parts = [future.result() for future in futures]
         self.simulated += self.runs
-        return np.concatenate(parts)
+        return parts
+
+    def winners(self, world: World, params: Parameters, ablate: Sequence[str]) -> NDArray[np.int64]:
+        """(runs,) winner index of every run of one configuration."""
+        return np.concatenate(self._map(winners_of, world, params, tuple(ablate), self.seed))
+
+    def outcomes(
+        self, world: World, params: Parameters, ablate: Sequence[str] = ()
+    ) -> list[dict[str, Any]]:
+        """Every run's outcome (:func:`politburo.simulation.run_outcome`), by run index."""
+        parts = self._map(outcomes_of, world, params, tuple(ablate), self.seed)
+        return [outcome for part in parts for outcome in part]
 
     @contextmanager
     def running(self) -> Iterator[Evaluator]:
