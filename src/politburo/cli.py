@@ -565,9 +565,7 @@ def explain(
         names = ", ".join(x.id for x in spec.leaders)
         raise _fail(f"unknown leader {leader!r}; expected one of: {names}")
     mechanism_params = _params(params)
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn(), TimeRemainingColumn())  # fmt: skip
-    progress = Progress(*columns, console=err, disable=json_out and not err.is_terminal)
+    progress = _progress(quiet=json_out, rate=False)
     tasks: dict[str, Any] = {}
 
     def tell(stage: str, done: int, total: int) -> None:
@@ -681,9 +679,7 @@ def calibrate(
         scorer = Scorer(spec, runs, seed, workers)
     except ValueError as error:
         raise _fail(str(error)) from None
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn(), TimeRemainingColumn())  # fmt: skip
-    progress = Progress(*columns, console=err)
+    progress = _progress(quiet=False, rate=False)
     best_loss = [float("inf")]
     try:
         with progress:
@@ -839,6 +835,15 @@ def serve(
         raise _fail(f"cannot serve on {host}:{port}: {error.strerror or error}") from None
 
 
+def _progress(quiet: bool, rate: bool) -> Progress:
+    """A progress bar on standard error (hidden when printing JSON to a pipe): runs per
+    second for simulations counted in runs, elapsed time for counted configurations."""
+    speed: ProgressColumn = _RunsPerSecond() if rate else TimeElapsedColumn()
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), speed,
+               TimeRemainingColumn())  # fmt: skip
+    return Progress(*columns, console=err, disable=quiet and not err.is_terminal)
+
+
 def _run_design(
     design: Any,
     runs: int,
@@ -856,14 +861,7 @@ def _run_design(
     """Run an experiment design with a progress bar; bad input and Ctrl-C exit cleanly."""
     from politburo.experiment import StoreError, run_experiment
 
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        _RunsPerSecond(),
-        TimeRemainingColumn(),
-    )
-    progress = Progress(*columns, console=err, disable=quiet and not err.is_terminal)
+    progress = _progress(quiet, rate=True)
     description = label or f"{design.scenario.id}: {len(design.arms)} arm(s)"
     try:
         with progress:
