@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -58,30 +59,7 @@ def plot_power(
         edgecolor="white",
     )
     if records:
-        seen: set[str] = set()
-        for e in records:
-            tag = _MARKED.get(e["kind"])
-            if tag is None:
-                continue
-            key = f"{e['month']}:{tag}"
-            if key in seen:
-                continue
-            seen.add(key)
-            when = dates[min(world.turn_of(e["month"]), turns - 1)]
-            style = {"congress": ":", "death": "--", "consolidation": "-"}[tag]
-            ax.axvline(when, color="0.5", ls=style, lw=0.9)
-            text = tag if e["actor"] is None else f"{tag}: {e['actor']}"
-            ax.text(
-                when,
-                0.99,
-                text,
-                rotation=90,
-                va="top",
-                ha="center",
-                fontsize=7,
-                color="0.35",
-                transform=ax.get_xaxis_transform(),
-            )
+        mark_events(ax, world, dates, records)
     ax.set_ylim(0, 1.0)
     ax.set_ylabel("Share of real power\n(Banzhaf index of each bloc, leadership + committee)")
     ax.set_xlabel("Month")
@@ -135,3 +113,33 @@ def plot_attribution(result: dict[str, Any], path: str | Path) -> Path:
     fig.savefig(out)
     plt.close(fig)
     return out
+
+
+def mark_events(
+    ax: Any,
+    world: World,
+    dates: Any,
+    records: Sequence[Mapping[str, Any]],
+    name: Callable[[str], str] = str,
+    label: dict[str, Any] | None = None,
+) -> None:
+    """A vertical line and a label at every congress, death and consolidation of a run's
+    event ``records`` (one per month and kind); ``name`` turns a leader id into the label's
+    text, ``label`` overrides the text style."""
+    turns = len(dates)
+    style = {
+        "rotation": 90, "va": "top", "ha": "center", "fontsize": 7, "color": "0.35",
+        **(label or {}),
+    }  # fmt: skip
+    seen: set[str] = set()
+    for e in records:
+        tag = _MARKED.get(str(e["kind"]))
+        if tag is None or f"{e['month']}:{tag}" in seen:
+            continue
+        seen.add(f"{e['month']}:{tag}")
+        when = dates[min(world.turn_of(str(e["month"])), turns - 1)]
+        line = {"congress": ":", "death": "--", "consolidation": "-"}[tag]
+        ax.axvline(when, color="0.5", ls=line, lw=0.9)
+        actor = e.get("actor")
+        text = tag if actor is None else f"{tag}: {name(str(actor))}"
+        ax.text(when, 0.99, text, transform=ax.get_xaxis_transform(), **style)

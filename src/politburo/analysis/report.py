@@ -42,6 +42,7 @@ from numpy.typing import NDArray
 
 import politburo
 from politburo.analysis.narrative import event_records, narrative, outcome_summary
+from politburo.analysis.plots import mark_events
 from politburo.analysis.summary import rivals, summarize, wilson_interval
 from politburo.model.params import DEFAULT_PARAMETERS, Parameters
 from politburo.model.world import SEAT_NONE, World
@@ -77,7 +78,6 @@ SECTIONS = {
 
 _NONE_COLOR = "#8c8c8c"
 _POSITIVE, _NEGATIVE = "#b2182b", "#2166ac"
-_MARKED = {"congress_opened": "congress", "died": "death", "consolidated": "consolidation"}
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -724,28 +724,19 @@ def plot_run(
         ax.stackplot(
             dates, *series, labels=labels, colors=colors, alpha=0.9, lw=0.3, edgecolor="white"
         )
-        seen: set[str] = set()
-        for e in records:
-            tag = _MARKED.get(str(e["kind"]))
-            if tag is None or f"{e['month']}:{tag}" in seen:
-                continue
-            seen.add(f"{e['month']}:{tag}")
-            when = dates[min(world.turn_of(str(e["month"])), turns - 1)]
-            ax.axvline(when, color="0.4", ls={"congress": ":", "death": "--"}.get(tag, "-"), lw=0.9)
-            actor = e.get("actor")
-            text = tag if actor is None else f"{tag}: {_name(world, str(actor))}"
-            ax.text(
-                when,
-                0.99,
-                text,
-                rotation=90,
-                va="top",
-                ha="right",
-                fontsize=7.5,
-                color="0.15",
-                transform=ax.get_xaxis_transform(),
-                bbox={"facecolor": "white", "alpha": 0.75, "edgecolor": "none", "pad": 1.0},
-            )
+        mark_events(
+            ax,
+            world,
+            dates,
+            records,
+            name=lambda leader: _name(world, leader),
+            label={
+                "ha": "right",
+                "fontsize": 7.5,
+                "color": "0.15",
+                "bbox": {"facecolor": "white", "alpha": 0.75, "edgecolor": "none", "pad": 1.0},
+            },
+        )
         ax.set_ylim(0, 1.0)
         ax.set_xlim(dates[0], dates[-1])
         ax.set_ylabel("real power (share of votes)")
