@@ -42,14 +42,25 @@ ROLLOUT_SALT = 0x5EA4C
 class LookaheadSettings:
     """How hard the look-ahead AI thinks."""
 
-    horizon: int = 3  # months played out, the current one included
-    width: int = 5  # alternative actions tried per searching leader
+    horizon: int = 6  # months played out, the current one included
+    width: int = 5  # alternative plans tried per searching leader
+    samples: int = 4  # imagined futures per candidate (the same ones for every candidate)
     searchers: int = 4  # strongest bloc leaders who search; the rest follow the heuristic
+    # Leave the heuristic's plan only for an alternative better by this many standard
+    # errors of the paired difference over the samples: with few futures the best-looking
+    # candidate is often just the luckiest one, and chasing luck loses to the heuristic.
+    confidence: float = 1.0
     win_bonus: float = 1.0  # value of consolidating within the horizon (power is 0-1)
+    # A succession struggle is won by stopping the strongest rival as much as by growing:
+    # the best-placed leader of another bloc counts against one, with this weight.
+    rival_weight: float = 1.0
     # Real power moves in steps (seats, congresses); what turns into power later breaks
-    # the ties: the share of regional secretaries loyal to one's bloc, and prestige.
+    # the ties: the bloc's share of the votes in both bodies, the regional secretaries
+    # loyal to it, prestige, and how far down the discipline ladder its leader has gone.
+    votes_weight: float = 0.5
     secretaries_weight: float = 0.2
     prestige_weight: float = 0.05
+    discipline_weight: float = 0.2
 
 
 @dataclass(frozen=True)
@@ -85,34 +96,45 @@ def candidate_plans(
     leader: int,
     width: int,
 ) -> list[Candidate]:
-    """The heuristic's plan and up to ``width`` variants, each putting one of the next best
-    legal actions (a verb the plan does not use) first and keeping the plan's best others."""
+    """The heuristic's plan first, then up to ``width`` variants the heuristic rated next
+    best: a verb the plan does not use put first (keeping the plan's best others), or one
+    of the plan's verbs aimed at its next best target; and, when the plan does anything,
+    doing nothing at all (some moves cost more than they bring)."""
     budget = base.verb.shape[2]
     plan = [
         (int(v), int(t))
         for v, t in zip(base.verb[run, leader], base.target[run, leader], strict=True)
     ]
     taken = [a for a in plan if a[0] != int(Verb.PASS)]
-    used = {v for v, _ in taken}
-    options: list[tuple[float, int, int]] = []
+    used = {v: t for v, t in taken}
+    options: list[tuple[float, list[tuple[int, int]]]] = []
     for verb in Verb:
-        if verb == Verb.PASS or int(verb) in used:
+        if verb == Verb.PASS:
             continue
         legal = legal_targets(ctx, verb)[run, leader]
         if not legal.any():
             continue
         score = np.where(legal, np.broadcast_to(scores[verb][run, leader], legal.shape), -np.inf)
-        target = int(score.argmax())
-        if not np.isfinite(score[target]):
-            continue
-        options.append(
-            (float(score[target]), int(verb), -1 if TARGET_KIND[verb] == "none" else target)
-        )
+        if int(verb) in used:
+            if TARGET_KIND[verb] == "none":
+                continue
+            score[used[int(verb)]] = -np.inf  # its next best target instead
+            target = int(score.argmax())
+            if not np.isfinite(score[target]):
+                continue
+            variant = [(a if a[0] != int(verb) else (int(verb), target)) for a in taken]
+        else:
+            target = int(score.argmax())
+            if not np.isfinite(score[target]):
+                continue
+            action = (int(verb), -1 if TARGET_KIND[verb] == "none" else target)
+            variant = [action, *taken][:budget]
+        options.append((float(score[target]), variant))
     options.sort(key=lambda o: -o[0])
     candidates = [_candidate(run, leader, plan, budget)]
-    for _, alternative, target in options[:width]:
-        variant = [(alternative, target), *[a for a in taken if a[0] != alternative]][:budget]
-        candidates.append(_candidate(run, leader, variant, budget))
+    candidates += [_candidate(run, leader, v, budget) for _, v in options[:width]]
+    if taken:
+        candidates.append(_candidate(run, leader, [], budget))
     return candidates
 
 
@@ -126,25 +148,29 @@ def _candidate(run: int, leader: int, actions: list[tuple[int, int]], budget: in
 def rollout_values(
     ctx: Context, candidates: list[Candidate], settings: LookaheadSettings
 ) -> NDArray[np.float64]:
-    """(n,) the mean real power each candidate's leader holds over the horizon, a little
-    for loyal secretaries and prestige at its end, plus the bonus if he consolidates
-    (minus it if a rival does).
+    """(samples, n): for each imagined future and candidate, how the candidate's leader
+    stands at the horizon against his best-placed rival.
+
+    A leader's score is his mean real power over the horizon plus his ``standing`` at its
+    end; the value is his score less ``rival_weight`` times the best score among the
+    other blocs' leaders, plus ``win_bonus`` if he consolidates (minus it if a rival does).
 
     Called mid-month (events fired, information gathered), as a policy is: the rollout
     finishes the current month with the candidate's plan, then plays on with the
-    heuristic."""
-    n = len(candidates)
+    heuristic. Future ``k`` of every candidate of one run draws the same random numbers."""
+    n, k = len(candidates), settings.samples
     s = ctx.state
-    rows = np.array([c.run for c in candidates], dtype=np.int64)
-    leaders = np.array([c.leader for c in candidates], dtype=np.int64)
+    rows = np.tile(np.array([c.run for c in candidates], dtype=np.int64), k)
+    leaders = np.tile(np.array([c.leader for c in candidates], dtype=np.int64), k)
+    future = np.repeat(np.arange(k, dtype=np.int64), n)
     state = s.select(rows)
     salt = (int(s.turn) * 1_000_003 + ROLLOUT_SALT) & 0x7FFFFFFFFFFFFFFF
-    state.keys = run_keys(salt, s.runs[rows])
+    state.keys = run_keys(salt, s.runs[rows] * k + future)
     sim = Context(ctx.world, ctx.params, ctx.on, state, EventLog(enabled=False))
     plan = decide(sim)
-    positions = np.arange(n)
-    plan.verb[positions, leaders] = np.array([c.verbs for c in candidates], dtype=np.int64)
-    plan.target[positions, leaders] = np.array([c.targets for c in candidates], dtype=np.int64)
+    positions = np.arange(n * k)
+    plan.verb[positions, leaders] = np.tile(np.array([c.verbs for c in candidates]), (k, 1))
+    plan.target[positions, leaders] = np.tile(np.array([c.targets for c in candidates]), (k, 1))
     meetings = meetings_of(ctx.world, s.turn)
     resolve_actions(sim, plan)
     hold_meetings(sim, meetings)
@@ -152,20 +178,59 @@ def rollout_values(
     measure_power(sim)
     check_consolidation(sim)
     state.turn += 1
-    total = state.real_power[positions, leaders].copy()
+    total = state.real_power.astype(np.float64)
     months = 1
     while months < settings.horizon and state.turn < ctx.world.months:
         step(sim, decide)
-        total += state.real_power[positions, leaders]
+        total += state.real_power
         months += 1
-    value = total / months
-    bloc = state.patron[positions, leaders]
-    loyal = (secretary_bloc(sim) == bloc[:, None]).mean(axis=1)
-    value += settings.secretaries_weight * loyal
-    value += settings.prestige_weight * state.prestige[positions, leaders]
-    won = state.winner == leaders
-    lost = (state.winner >= 0) & ~won
-    return value + settings.win_bonus * (won.astype(np.float64) - lost.astype(np.float64))
+    score = total / months + standing(sim, settings)
+    own = score[positions, leaders]
+    rivals = sim.principal & (state.patron != state.patron[positions, leaders][:, None])
+    rival = np.where(rivals, score, -np.inf).max(axis=1)
+    rival = np.where(np.isfinite(rival), rival, 0.0)
+    won = (state.winner == leaders).astype(np.float64)
+    lost = ((state.winner >= 0) & (state.winner != leaders)).astype(np.float64)
+    value = own - settings.rival_weight * rival + settings.win_bonus * (won - lost)
+    return value.reshape(k, n)
+
+
+def standing(ctx: Context, settings: LookaheadSettings) -> NDArray[np.float64]:
+    """(R, L) what each leader holds that turns into real power later: his bloc's share
+    of the votes in both bodies, the regional secretaries loyal to it and his prestige,
+    less how far down the discipline ladder he has been moved."""
+    s = ctx.state
+    ctx.refresh()
+    rows = ctx.rows[:, None]
+    lead = ctx.leadership_votes / np.maximum(ctx.leadership_votes.sum(axis=1), 1)[:, None]
+    comm = ctx.committee_votes / np.maximum((s.committee != -2).sum(axis=1), 1)[:, None]
+    votes = (lead + comm)[rows, s.patron] / 2.0
+    sec = secretary_bloc(ctx)
+    L = ctx.world.n_leaders
+    loyal = np.stack([(sec == b).mean(axis=1) for b in range(L)], axis=1)[rows, s.patron]
+    rung = (s.rung.astype(np.float64) + 1.0) / max(len(ctx.world.ladder), 1)
+    return (
+        settings.votes_weight * votes
+        + settings.secretaries_weight * loyal
+        + settings.prestige_weight * s.prestige
+        - settings.discipline_weight * rung
+    )
+
+
+def choose(values: NDArray[np.float64], confidence: float) -> int:
+    """Index of the candidate to play among ``values`` (samples, candidates), column 0
+    being the heuristic's plan: the best mean, if it beats the plan by ``confidence``
+    standard errors of the paired difference (by anything, with one sample)."""
+    mean = values.mean(axis=0)
+    best = int(mean.argmax())
+    gain = mean[best] - mean[0]
+    if best == 0 or gain <= 1e-12:
+        return 0
+    if values.shape[0] > 1:
+        spread = float((values[:, best] - values[:, 0]).std(ddof=1))
+        if gain <= confidence * spread / np.sqrt(values.shape[0]):
+            return 0
+    return best
 
 
 class LookaheadPolicy:
@@ -173,13 +238,18 @@ class LookaheadPolicy:
     for everyone, with the strongest bloc leaders' plans chosen by look-ahead.
 
     ``exclude`` names leader indices whose actions come from outside (a human player):
-    searching for them would be wasted, since the step replaces their plan."""
+    searching for them would be wasted, since the step replaces their plan.
+
+    ``searched`` and ``changed`` count the (run, leader) decisions searched and those
+    where the search overruled the heuristic."""
 
     def __init__(
         self, settings: LookaheadSettings | None = None, exclude: Iterable[int] = ()
     ) -> None:
         self.settings = settings or LookaheadSettings()
         self.exclude = frozenset(int(i) for i in exclude)
+        self.searched = 0
+        self.changed = 0
 
     def __call__(self, ctx: Context) -> Plan:
         base = decide(ctx)
@@ -187,21 +257,24 @@ class LookaheadPolicy:
             return base
         scores = score_actions(ctx)
         candidates: list[Candidate] = []
+        groups: list[slice] = []
         for run in range(ctx.state.n_runs):
             for leader in searching_leaders(ctx, run, self.settings.searchers, self.exclude):
-                candidates += candidate_plans(ctx, base, scores, run, leader, self.settings.width)
+                found = candidate_plans(ctx, base, scores, run, leader, self.settings.width)
+                if len(found) > 1:
+                    groups.append(slice(len(candidates), len(candidates) + len(found)))
+                    candidates += found
         if not candidates:
             return base
         values = rollout_values(ctx, candidates, self.settings)
-        best: dict[tuple[int, int], tuple[float, Candidate]] = {}
-        for value, candidate in zip(values.tolist(), candidates, strict=True):
-            key = (candidate.run, candidate.leader)
-            # Strictly better only: on a tie the heuristic's own plan (listed first) stays.
-            if key not in best or value > best[key][0] + 1e-12:
-                best[key] = (value, candidate)
-        for (run, leader), (_, chosen) in best.items():
-            base.verb[run, leader] = chosen.verbs
-            base.target[run, leader] = chosen.targets
+        for group in groups:
+            pick = choose(values[:, group], self.settings.confidence)
+            self.searched += 1
+            if pick:
+                chosen = candidates[group][pick]
+                base.verb[chosen.run, chosen.leader] = chosen.verbs
+                base.target[chosen.run, chosen.leader] = chosen.targets
+                self.changed += 1
         return base
 
 
