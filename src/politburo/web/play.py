@@ -42,8 +42,10 @@ from politburo.simulation import run_outcome
 DIFFICULTIES: dict[str, str] = {
     "heuristic": "The AI leaders follow the heuristic: balance against the main threat, "
     "protect the base, purge only with a majority in hand.",
-    "lookahead": "Harder and a little slower: the strongest AI leaders try the heuristic's "
-    "choice and five alternatives a month, each played three months ahead.",
+    "lookahead": "Slower, and more dangerous rivals: each month the four strongest AI "
+    "leaders try the heuristic's choice and up to six alternatives, each played six "
+    "months ahead in four imagined futures, and keep the one that leaves them best placed "
+    "against their strongest rival.",
 }
 
 #: events a leader learns of only if he is the actor (private knowledge)
