@@ -198,9 +198,9 @@ def rollout_values(
 def standing(ctx: Context, settings: LookaheadSettings) -> NDArray[np.float64]:
     """(R, L) what each leader holds that turns into real power later: his bloc's share
     of the votes in both bodies, the regional secretaries loyal to it and his prestige,
-    less how far down the discipline ladder he has been moved."""
+    less how far down the discipline ladder he has been moved. ``ctx`` must be fresh (as
+    ``measure_power`` leaves it at the end of every month)."""
     s = ctx.state
-    ctx.refresh()
     rows = ctx.rows[:, None]
     lead = ctx.leadership_votes / np.maximum(ctx.leadership_votes.sum(axis=1), 1)[:, None]
     comm = ctx.committee_votes / np.maximum((s.committee != -2).sum(axis=1), 1)[:, None]
