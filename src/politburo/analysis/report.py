@@ -230,6 +230,24 @@ def _grid(n: int, max_cols: int) -> tuple[int, int]:
     return math.ceil(n / cols), cols
 
 
+def _panels(n: int, max_cols: int, width: float, height: float) -> tuple[Any, list[Any], int, int]:
+    """Small multiples: a figure of ``n`` panels (``width`` x ``height`` inches each) on
+    shared axes, the grid's unused cells hidden; returns the figure, the ``n`` axes in
+    reading order, and the grid's rows and columns."""
+    rows, cols = _grid(n, max_cols)
+    fig, axes = plt.subplots(
+        rows,
+        cols,
+        figsize=(width * cols + 0.8, height * rows + 1.2),
+        sharex=True,
+        sharey=True,
+        squeeze=False,
+    )
+    for ax in axes.flat[n:]:
+        ax.set_visible(False)
+    return fig, list(axes.flat[:n]), rows, cols
+
+
 def plot_fan(
     world: World,
     power: NDArray[np.floating[Any]],
@@ -242,20 +260,9 @@ def plot_fan(
     power comes in steps and several leaders often share exactly the same median."""
     dates = _dates(world, power.shape[0])
     low, mid, high = np.quantile(power, [BAND[0], 0.5, BAND[1]], axis=1)
-    rows, cols = _grid(len(leaders), 3)
     with _style():
-        fig, axes = plt.subplots(
-            rows,
-            cols,
-            figsize=(4.1 * cols + 0.8, 3.1 * rows + 1.2),
-            sharex=True,
-            sharey=True,
-            squeeze=False,
-        )
-        for k, ax in enumerate(axes.flat):
-            if k >= len(leaders):
-                ax.set_visible(False)
-                continue
+        fig, panels, rows, cols = _panels(len(leaders), 3, 4.1, 3.1)
+        for k, ax in enumerate(panels):
             i = leaders[k]
             color = palette(world.leader_ids[i])
             for j in leaders:
@@ -337,20 +344,9 @@ def plot_survival(
     month, with his historical exit marked (dotted line, diamond) where known."""
     dates = _dates(world, curves.shape[0])
     lead = world.body_names.get("leadership", "leadership")
-    rows, cols = _grid(len(leaders), 4)
     with _style():
-        fig, axes = plt.subplots(
-            rows,
-            cols,
-            figsize=(3.3 * cols + 0.8, 2.9 * rows + 1.2),
-            sharex=True,
-            sharey=True,
-            squeeze=False,
-        )
-        for k, ax in enumerate(axes.flat):
-            if k >= len(leaders):
-                ax.set_visible(False)
-                continue
+        fig, panels, rows, cols = _panels(len(leaders), 4, 3.3, 2.9)
+        for k, ax in enumerate(panels):
             i = leaders[k]
             key = world.leader_ids[i]
             color = palette(key)
