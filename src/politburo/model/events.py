@@ -109,6 +109,19 @@ class EventLog:
             self._chunks[name].append(np.broadcast_to(np.asarray(column, dtype=np.int64), n).copy())
         self._chunks["value"].append(np.broadcast_to(np.asarray(value, dtype=np.float64), n).copy())
 
+    def extend(
+        self, runs: NDArray[np.int64], ints: NDArray[np.int64], value: NDArray[np.float64]
+    ) -> None:
+        """Append records given as columns: ``ints`` (n, 7) holds turn, kind, actor,
+        target, obj, yes, no (the compiled engine's buffers); ``value`` (n,)."""
+        if runs.size == 0:
+            return
+        self._by_run = None
+        self._chunks["run"].append(np.asarray(runs, dtype=np.int64))
+        for column, name in enumerate(_FIELDS[1:]):
+            self._chunks[name].append(np.ascontiguousarray(ints[:, column], dtype=np.int64))
+        self._chunks["value"].append(np.asarray(value, dtype=np.float64))
+
     def copy(self) -> EventLog:
         """An independent copy (for branching)."""
         twin = EventLog(enabled=self.enabled)
