@@ -28,7 +28,9 @@ RUNS = int(__import__("os").environ.get("REFERENCE_RUNS", "1000"))
 GAME_SEEDS = tuple(range(int(__import__("os").environ.get("REFERENCE_GAMES", "12"))))
 
 
-def scripted_actions(game: Game, leaders: tuple[int, ...], month: int) -> dict[int, list[tuple[int, int]]]:
+def scripted_actions(
+    game: Game, leaders: tuple[int, ...], month: int
+) -> dict[int, list[tuple[int, int]]]:
     """Deterministic outside choices: for each played leader, up to the budget of
     (verb, target) pairs picked by a hash among the legal ones (a stand-in for a player)."""
     from politburo.model.actions import Verb, legal_targets
@@ -68,7 +70,7 @@ def record_games(scenario: str) -> list[dict[str, object]]:
             powers.append(np.asarray(game.state.real_power[0], dtype=np.float64))
             month += 1
         log = game.log.arrays()
-        from fingerprint import event_digests, _digest
+        from fingerprint import _digest, event_digests
 
         out.append(
             {
