@@ -17,7 +17,7 @@ from politburo.model.context import Context
 from politburo.model.events import ALWAYS_KEPT, EventLog
 from politburo.model.outcome import measure_power
 from politburo.model.params import DEFAULT_PARAMETERS, Parameters
-from politburo.model.state import State, initial_state
+from politburo.model.state import State, initial_state, join_states
 from politburo.model.step import Policy, step
 from politburo.model.switches import enabled_mechanisms
 from politburo.model.world import World, compile_world
@@ -127,6 +127,68 @@ def _start(
     return ctx, power
 
 
+#: runs simulated together by the compiled engine (bounds the event buffers' memory)
+CHUNK_WITH_EVENTS = 256
+CHUNK_WITHOUT_EVENTS = 4096
+#: event records a run's buffer starts with, per month (doubled if a chunk overflows)
+EVENTS_PER_MONTH = 32
+
+
+def _run_indices(runs: int | Iterable[int]) -> NDArray[np.int64]:
+    if isinstance(runs, int):
+        return np.arange(runs, dtype=np.int64)
+    return np.fromiter(runs, dtype=np.int64)
+
+
+def _compiled(
+    world: World,
+    state: State,
+    params: Parameters,
+    on: frozenset[str],
+    log: EventLog,
+    until: int,
+    power: NDArray[np.float32],
+    threads: int | None,
+    progress: Callable[[int, int], None] | None = None,
+    fresh: bool = False,
+) -> State:
+    """Advance ``state`` to month ``until`` with the compiled engine, chunk by chunk;
+    power after each month goes to ``power[turn]`` and events to ``log``. Returns the
+    new state (``state`` itself is left as it was)."""
+    from politburo.kernel.bind import bind
+    from politburo.kernel.events import append_to_log
+    from politburo.kernel.run import advance, default_threads, start
+
+    threads = default_threads() if threads is None else threads
+    t0 = state.turn
+    R = state.n_runs
+    chunk = CHUNK_WITH_EVENTS if log.enabled else CHUNK_WITHOUT_EVENTS
+    months = max(world.months, 1)
+    parts = []
+    for lo in range(0, R, chunk):
+        hi = min(R, lo + chunk)
+        capacity = EVENTS_PER_MONTH * months if log.enabled else 4 * months
+        while True:
+            part = state.select(slice(lo, hi))
+            k = bind(world, params, on, part, log.enabled, capacity)
+            if fresh:
+                start(k, t0, threads)
+            series = np.zeros((max(until - t0, 0), hi - lo, world.n_leaders), dtype=np.float32)
+            advance(k, t0, until, series, threads, budget=params.actions_per_month)
+            if not k.ev.lost.any():
+                break
+            capacity *= 2  # the buffers overflowed: run the chunk again with room
+        append_to_log(k.ev, log, offset=lo)
+        part.turn = max(until, t0)
+        power[t0:until, lo:hi] = series
+        parts.append(part)
+        if progress is not None:
+            progress(round(world.months * hi / R), world.months)
+    if not parts:
+        return state
+    return join_states(parts)
+
+
 def simulate(
     scenario: str | Scenario | World,
     seed: int = 0,
@@ -136,17 +198,26 @@ def simulate(
     record_events: bool = True,
     policy: Policy = decide,
     progress: Callable[[int, int], None] | None = None,
+    threads: int | None = None,
 ) -> BatchResult:
     """Simulate a batch of runs from the calendar start to its end.
 
     Run ``k`` draws from its own random stream (seed, k), so its result does not depend
-    on which other runs share the batch.
+    on which other runs share the batch. The heuristic policy runs in the compiled engine
+    (on ``threads`` threads, default all cores); another policy runs month by month in
+    Python.
     """
     world = world_of(scenario)
     on = enabled_mechanisms(ablate)
-    ctx, power = _start(world, seed, runs, params, on, record_events)
-    _advance(ctx, world.months, power, policy, progress)
-    return BatchResult(world, seed, ctx.state, ctx.log, power, on)
+    if policy is not decide:
+        ctx, power = _start(world, seed, runs, params, on, record_events)
+        _advance(ctx, world.months, power, policy, progress)
+        return BatchResult(world, seed, ctx.state, ctx.log, power, on)
+    state = initial_state(world, seed, _run_indices(runs))
+    log = EventLog(enabled=record_events)
+    power = np.zeros((world.months, state.n_runs, world.n_leaders), dtype=np.float32)
+    state = _compiled(world, state, params, on, log, world.months, power, threads, progress, True)
+    return BatchResult(world, seed, state, log, power, on)
 
 
 class BranchError(ValueError):
@@ -195,6 +266,7 @@ def simulate_branches(
     params: Parameters = DEFAULT_PARAMETERS,
     record_events: bool = True,
     policy: Policy = decide,
+    threads: int | None = None,
 ) -> dict[str, BatchResult]:
     """Simulate ``trunk`` to turn ``branch_at`` once, then each branch (a world and the
     mechanisms it switches off from that month) from a copy of the saved state.
@@ -209,16 +281,32 @@ def simulate_branches(
                 f"before the branch month {trunk.month_label(branch_at)}; branch earlier "
                 "or run it without --branch-at"
             )
-    ctx, power = _start(trunk, seed, runs, params, enabled_mechanisms(()), record_events)
-    _advance(ctx, branch_at, power, policy)
+    if policy is not decide:
+        ctx, power = _start(trunk, seed, runs, params, enabled_mechanisms(()), record_events)
+        _advance(ctx, branch_at, power, policy)
+        results = {}
+        for name, (world, ablate) in branches.items():
+            on = enabled_mechanisms(ablate)
+            state = ctx.state.copy()
+            log = ctx.log.copy()
+            arm_power = power.copy()
+            arm = Context(world, params, on, state, log)
+            _advance(arm, world.months, arm_power, policy)
+            results[name] = BatchResult(world, seed, state, log, arm_power, on)
+        return results
+    trunk_on = enabled_mechanisms(())
+    start = initial_state(trunk, seed, _run_indices(runs))
+    trunk_log = EventLog(enabled=record_events)
+    power = np.zeros((trunk.months, start.n_runs, trunk.n_leaders), dtype=np.float32)
+    saved = _compiled(
+        trunk, start, params, trunk_on, trunk_log, branch_at, power, threads, None, True
+    )
     results = {}
     for name, (world, ablate) in branches.items():
         on = enabled_mechanisms(ablate)
-        state = ctx.state.copy()
-        log = ctx.log.copy()
+        log = trunk_log.copy()
         arm_power = power.copy()
-        arm = Context(world, params, on, state, log)
-        _advance(arm, world.months, arm_power, policy)
+        state = _compiled(world, saved, params, on, log, world.months, arm_power, threads)
         results[name] = BatchResult(world, seed, state, log, arm_power, on)
     return results
 

@@ -17,3 +17,33 @@ Conventions (every kernel function follows them):
 
 ``NUMBA_DISABLE_JIT=1`` runs the same code as plain Python, for debugging.
 """
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import numba
+
+
+def _cache_dir() -> Path:
+    """Where compiled code is cached: one folder per version of the kernel's sources.
+
+    Numba checks only a function's own file when it reuses cached code, so a change to a
+    function it calls in another file would leave stale machine code behind. Keying the
+    folder by every source the kernel compiles in (and the constants it reads from the
+    rules) makes any edit start a fresh cache."""
+    here = Path(__file__).resolve().parent
+    model = here.parent / "model"
+    sources = sorted(here.glob("*.py")) + [model / n for n in ("actions.py", "rng.py", "events.py")]
+    digest = hashlib.sha1()
+    for path in sources:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return home / "politburo" / "numba" / digest.hexdigest()[:16]
+
+
+if not os.environ.get("NUMBA_CACHE_DIR"):
+    numba.config.CACHE_DIR = str(_cache_dir())  # type: ignore[attr-defined]

@@ -17,6 +17,7 @@ from politburo.kernel.layout import (
     pack_state,
     pack_world,
 )
+from politburo.kernel.schedule import pack_schedule
 from politburo.model.params import Parameters
 from politburo.model.state import State
 from politburo.model.world import World
@@ -45,6 +46,7 @@ def bind(
         p=pack_params(params),
         on=pack_mechanisms(on),
         ev=new_events(runs, capacity, record_events),
+        fx=pack_schedule(world),
     )
     refresh_all(k, state.turn)
     return k

@@ -63,10 +63,8 @@ def refresh(k, r, t):  # type: ignore[no-untyped-def]
             if not w.rule_is_ban[n]:
                 continue
             override = s.rule_override[r, n]
-            if override < 0:
-                ban = ban or w.rule_schedule[month, n]
-            else:
-                ban = ban or override == 1
+            in_force = w.rule_schedule[month, n] if override < 0 else override == 1
+            ban = ban or in_force
     d.ban[r] = ban
     for i in range(L):
         d.lead_votes[r, i] = 0

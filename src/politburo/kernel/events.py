@@ -95,9 +95,9 @@ class EventOverflowError(RuntimeError):
     """A run wrote more events than its buffer holds."""
 
 
-def append_to_log(ev: Any, log: EventLog) -> None:
-    """Move every run's buffered events into ``log`` (run by run, in recorded order) and
-    empty the buffers."""
+def append_to_log(ev: Any, log: EventLog, offset: int = 0) -> None:
+    """Move every run's buffered events into ``log`` (run by run, in recorded order; batch
+    positions shifted by ``offset``) and empty the buffers."""
     if int(ev.lost.sum()):
         worst = int(ev.lost.argmax())
         raise EventOverflowError(
@@ -107,7 +107,7 @@ def append_to_log(ev: Any, log: EventLog) -> None:
     counts = ev.count
     total = int(counts.sum())
     if total:
-        runs = np.repeat(np.arange(counts.size, dtype=np.int64), counts)
+        runs = np.repeat(np.arange(counts.size, dtype=np.int64), counts) + offset
         mask = np.arange(ev.value.shape[1])[None, :] < counts[:, None]
         ints = ev.ints[mask]
         log.extend(runs, ints, ev.value[mask])

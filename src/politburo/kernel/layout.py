@@ -10,16 +10,57 @@ P power kinds, T months, E scheduled effects.
 from __future__ import annotations
 
 from collections import namedtuple
+from collections.abc import Sequence
 from dataclasses import fields
 from enum import IntEnum
 from typing import Any
 
+import numba
 import numpy as np
+from numba.core import types
+from numba.experimental import structref
 from numpy.typing import NDArray
 
 from politburo.model.params import HeuristicWeights, Parameters
 from politburo.model.state import State
 from politburo.model.world import POWER, World
+
+
+def record(name: str, field_names: Sequence[str]) -> Any:
+    """A record type the kernel reads by attribute: a Numba StructRef (passed to compiled
+    code as one pointer, so calls stay cheap to compile and to make), or a plain named
+    tuple when ``NUMBA_DISABLE_JIT=1`` runs the kernel as Python.
+
+    Build it with positional values in field order; from Python its fields read as
+    attributes too."""
+    if numba.config.DISABLE_JIT:  # type: ignore[attr-defined]
+        return namedtuple(name, field_names)
+
+    class _Type(types.StructRef):
+        def preprocess_fields(self, fs: Any) -> Any:
+            return tuple((n, types.unliteral(t)) for n, t in fs)  # type: ignore[no-untyped-call]
+
+    _Type.__name__ = _Type.__qualname__ = f"{name}Type"
+    _Type.__module__ = __name__
+    structref.register(_Type)  # type: ignore[no-untyped-call]
+    names = tuple(field_names)
+
+    def __new__(cls: Any, *args: Any, **kwargs: Any) -> Any:
+        if kwargs:
+            args = args + tuple(kwargs.pop(n) for n in names[len(args) :])
+            if kwargs:
+                raise TypeError(f"{name}: unknown fields {sorted(kwargs)}")
+        return structref.StructRefProxy.__new__(cls, *args)  # type: ignore[no-untyped-call]
+
+    namespace: dict[str, Any] = {"__module__": __name__, "_fields": names, "__new__": __new__}
+    for field_name in field_names:
+        getter: Any = numba.njit(eval(f"lambda record: record.{field_name}"))
+        namespace[field_name] = property(lambda self, get=getter: get(self))  # type: ignore[misc]
+    proxy = type(name, (structref.StructRefProxy,), namespace)
+    proxy.__qualname__ = name
+    structref.define_proxy(proxy, _Type, list(field_names))  # type: ignore[no-untyped-call]
+    globals()[_Type.__name__] = _Type
+    return proxy
 
 
 class Mechanism(IntEnum):
@@ -88,12 +129,12 @@ class Trait(IntEnum):
 
 STATE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(State) if f.name != "turn")
 #: the state's arrays (every State field but the batch-wide ``turn``), shared, not copied
-StateArrays = namedtuple("StateArrays", STATE_FIELDS)  # type: ignore[misc]
+StateArrays = record("StateArrays", STATE_FIELDS)
 
 #: derived values, recomputed by :func:`politburo.kernel.derive.refresh`; the ``*_ok``
 #: flags mark lazily computed relations (coalition, distances, perception, threats,
 #: dominant blocs) as valid for a run
-Derived = namedtuple(
+Derived = record(
     "Derived",
     [
         "present",  # (R, L) bool alive, in party, capable, not exiled
@@ -119,7 +160,7 @@ Derived = namedtuple(
 )
 
 #: the scenario's facts as arrays (static for a batch)
-WorldArrays = namedtuple(
+WorldArrays = record(
     "WorldArrays",
     [
         "months",  # int T
@@ -150,7 +191,7 @@ WorldArrays = namedtuple(
 )
 
 #: per-run event buffers of fixed-width records
-EventBuffers = namedtuple(
+EventBuffers = record(
     "EventBuffers",
     [
         "ints",  # (R, CAP, 7) int64: turn, kind, actor, target, obj, yes, no
@@ -161,7 +202,9 @@ EventBuffers = namedtuple(
     ],
 )
 
-Kernel = namedtuple("Kernel", ["s", "d", "w", "p", "on", "ev"])
+#: everything a kernel function reads: state, derived, world, parameters, switches,
+#: event buffers and the scheduled effects
+Kernel = record("Kernel", ["s", "d", "w", "p", "on", "ev", "fx"])
 
 
 def _param_fields() -> list[str]:
@@ -171,7 +214,7 @@ def _param_fields() -> list[str]:
 
 PARAM_FIELDS: tuple[str, ...] = tuple(_param_fields())
 #: every mechanism constant, flat: heuristic weights are prefixed ``h_``
-ParamValues = namedtuple("ParamValues", PARAM_FIELDS)  # type: ignore[misc]
+ParamValues = record("ParamValues", PARAM_FIELDS)
 
 
 def pack_params(params: Parameters) -> Any:
@@ -183,7 +226,7 @@ def pack_params(params: Parameters) -> Any:
         values[name] = getattr(params, name)
     for name in HeuristicWeights.model_fields:
         values[f"h_{name}"] = getattr(params.heuristic, name)
-    return ParamValues(**{k: (v if isinstance(v, int) else float(v)) for k, v in values.items()})
+    return ParamValues(*(v if isinstance(v, int) else float(v) for v in values.values()))
 
 
 def pack_mechanisms(on: frozenset[str]) -> NDArray[np.bool_]:

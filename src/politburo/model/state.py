@@ -84,6 +84,15 @@ class State:
         return State(**values)
 
 
+def join_states(parts: list[State]) -> State:
+    """One batch from consecutive sub-batches at the same month."""
+    values: dict[str, Any] = {"turn": parts[0].turn}
+    for f in fields(State):
+        if f.name != "turn":
+            values[f.name] = np.concatenate([getattr(part, f.name) for part in parts])
+    return State(**values)
+
+
 def initial_state(world: World, seed: int, runs: NDArray[np.int64] | int) -> State:
     """The state at the calendar start for the given run indices (or ``range(runs)``)."""
     run_idx = np.arange(runs, dtype=np.int64) if isinstance(runs, int) else np.asarray(runs)

@@ -1,0 +1,47 @@
+"""Appointment, per run: the holders of appointment power install clients as regional
+secretaries, whose loyalty then firms up.
+
+The compiled form of :mod:`politburo.model.appointment`.
+"""
+
+from __future__ import annotations
+
+from numba import njit
+
+from politburo.kernel.derive import leverage
+from politburo.kernel.events import Event, record
+from politburo.kernel.layout import Power, Trait
+from politburo.kernel.npmath import clip
+from politburo.kernel.rng import uniform
+from politburo.model.rng import Stream
+
+_APPOINTMENT = int(Stream.APPOINTMENT)
+
+
+@njit(cache=True)
+def appoint(k, r, t, actor, target):  # type: ignore[no-untyped-def]
+    """The actor tries to install a client as secretary of a region (``target``)."""
+    s, p = k.s, k.p
+    region = target
+    power = k.d.powers[r, actor, Power.APPOINTMENT]
+    organization = k.w.traits[actor, Trait.ORGANIZATION]
+    chance = p.appointment_success * clip(power, 0.0, 1.0) * leverage(k, organization)
+    draw = uniform(s.keys[r], t, _APPOINTMENT, 0, actor)
+    if draw < chance:
+        s.secretary_patron[r, region] = s.patron[r, actor]
+        s.secretary_loyalty[r, region] = p.appointee_loyalty
+        record(k, r, t, Event.APPOINTED, actor, obj=region)
+    else:
+        record(k, r, t, Event.APPOINTMENT_FAILED, actor, obj=region)
+
+
+@njit(cache=True)
+def drift_secretaries(k, r, t):  # type: ignore[no-untyped-def]
+    """Secretaries grow into their posts: loyalty to the patron firms up over time."""
+    s = k.s
+    growth = k.p.secretary_loyalty_growth
+    for g in range(s.secretary_patron.shape[1]):
+        if s.secretary_patron[r, g] >= 0:
+            s.secretary_loyalty[r, g] = min(1.0, s.secretary_loyalty[r, g] + growth)
+        else:
+            s.secretary_loyalty[r, g] = 0.0

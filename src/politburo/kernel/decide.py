@@ -1,0 +1,751 @@
+"""Legal actions and the heuristic policy, per run: which verbs and targets a leader may
+choose (:mod:`politburo.model.actions`) and what each leader chooses in a month
+(:mod:`politburo.agents.heuristic`).
+
+Fear the strongest perceived rival; prefer minimal winning coalitions against him;
+protect one's base; escalate discipline only with a majority in hand; shift position
+when flexible; recant when beaten. The NumPy policy scores every (verb, target) of every
+leader and masks the illegal ones; here only legal candidates of leaders who can act
+are scored, with every score computed in the NumPy expression's order, so the plan is
+the same bit for bit (taste noise and misjudgement are counter-based draws, drawn only
+where they matter).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from politburo.kernel.derive import (
+    SEAT_CANDIDATE,
+    SEAT_FULL,
+    SEAT_NONE,
+    coalition,
+    distances,
+    perceived,
+    policy_distance,
+    secretary_bloc,
+    threats,
+)
+from politburo.kernel.layout import Mechanism, Power, Role, RungEffect, Trait
+from politburo.kernel.numeric import pairwise_sum
+from politburo.kernel.rng import element, stream_base
+from politburo.model.actions import TARGET_KIND, VERB_MECHANISM, Verb
+from politburo.model.rng import Stream
+
+_DECISION_NOISE = int(Stream.DECISION_NOISE)
+_MISJUDGEMENT = int(Stream.MISJUDGEMENT)
+
+_PASS = int(Verb.PASS)
+_RECANT = int(Verb.RECANT)
+_BREAK_ALLIANCE = int(Verb.BREAK_ALLIANCE)
+_PROPOSE_ALLIANCE = int(Verb.PROPOSE_ALLIANCE)
+_SHIFT_POSITION = int(Verb.SHIFT_POSITION)
+_WIN_OVER = int(Verb.WIN_OVER)
+_APPOINT = int(Verb.APPOINT)
+_RECRUIT = int(Verb.RECRUIT)
+_ATTACK = int(Verb.ATTACK)
+_DEFEND_LINE = int(Verb.DEFEND_LINE)
+_CRITICIZE_LINE = int(Verb.CRITICIZE_LINE)
+_APPEAL = int(Verb.APPEAL)
+_GATHER_MATERIAL = int(Verb.GATHER_MATERIAL)
+_ORGANIZE_FACTION = int(Verb.ORGANIZE_FACTION)
+_PROPOSE_POLICY = int(Verb.PROPOSE_POLICY)
+_MOVE_DISCIPLINE = int(Verb.MOVE_DISCIPLINE)
+N_VERBS = len(Verb)
+
+_KIND_NONE, _KIND_LEADER, _KIND_REGION, _KIND_ISSUE = 0, 1, 2, 3
+_KIND_CODE = {
+    "none": _KIND_NONE,
+    "leader": _KIND_LEADER,
+    "region": _KIND_REGION,
+    "issue": _KIND_ISSUE,
+}
+#: (16,) kind of target of each verb
+TARGET_KINDS = np.array([_KIND_CODE[TARGET_KIND[v]] for v in Verb], dtype=np.int64)
+
+
+def _mechanism_code(verb: Verb) -> int:
+    name = VERB_MECHANISM[verb]
+    return -1 if name is None else int(Mechanism[name.upper()])
+
+
+#: (16,) the Mechanism that must be on for each verb, -1 none
+VERB_MECHANISMS = np.array([_mechanism_code(v) for v in Verb], dtype=np.int64)
+
+_CENSURE = int(RungEffect.CENSURE)
+_REMOVE_OFFICE = int(RungEffect.REMOVE_OFFICE)
+_REMOVE_SEAT = int(RungEffect.REMOVE_SEAT)
+_EXPEL = int(RungEffect.EXPEL)
+
+_LOW = -1.0 + 1e-6
+_HIGH = 1.0 - 1e-6
+
+
+@njit(cache=True)
+def n_targets(k, verb):  # type: ignore[no-untyped-def]
+    """Size of the target domain of a verb."""
+    kind = TARGET_KINDS[verb]
+    if kind == _KIND_LEADER:
+        return k.s.alive.shape[1]
+    if kind == _KIND_REGION:
+        return k.s.members.shape[1]
+    if kind == _KIND_ISSUE:
+        return 2 * k.s.line.shape[1]
+    return 1
+
+
+@njit(cache=True)
+def holds_office(k, r, j):  # type: ignore[no-untyped-def]
+    """Whether leader j holds any office."""
+    found = False
+    for o in range(k.s.office_holder.shape[1]):
+        found = found or k.s.office_holder[r, o] == j
+    return found
+
+
+@njit(cache=True)
+def next_rung(k, r, j):  # type: ignore[no-untyped-def]
+    """The next applicable rung of the ladder against leader j, -1 if none."""
+    s = k.s
+    return _first_rung(
+        k.w.rung_effect,
+        s.rung[r, j],
+        s.alive[r, j],
+        s.in_party[r, j],
+        s.exiled[r, j],
+        s.seat[r, j] != SEAT_NONE,
+        holds_office(k, r, j),
+    )
+
+
+@njit(cache=True, inline="always")
+def _first_rung(  # type: ignore[no-untyped-def]
+    effects, rung_now, alive, in_party, exiled, has_seat, has_office
+):
+    """The first rung above ``rung_now`` that applies to a leader in this situation."""
+    if not alive:
+        return -1
+    for q in range(effects.shape[0]):
+        if not rung_now < q:
+            continue
+        effect = effects[q]
+        if effect in (_CENSURE, _EXPEL):
+            ok = in_party
+        elif effect == _REMOVE_OFFICE:
+            ok = in_party and has_office
+        elif effect == _REMOVE_SEAT:
+            ok = in_party and has_seat
+        else:  # exile
+            ok = not exiled
+        if ok:
+            return q
+    return -1
+
+
+@njit(cache=True)
+def backed(k, r, mover, rung):  # type: ignore[no-untyped-def]
+    """Whether ``mover`` has the backing rung ``rung`` requires: his coalition holds every
+    held office among the rung's backing offices (e.g. the police chief for an exile)."""
+    return _backed(k.w.backing_offices, k.s.office_holder[r], coalition(k, r), mover, rung)
+
+
+@njit(cache=True, inline="always")
+def _backed(backing_offices, holders, coal, mover, rung):  # type: ignore[no-untyped-def]
+    """:func:`backed` from the rungs' backing offices, the run's office holders and its
+    coalition matrix."""
+    if rung < 0:
+        return True
+    for o in range(backing_offices.shape[1]):
+        if backing_offices[rung, o]:
+            holder = holders[o]
+            if holder >= 0 and not coal[mover, holder]:
+                return False
+    return True
+
+
+@njit(cache=True, inline="always")
+def _has_clients(k, r, j):  # type: ignore[no-untyped-def]
+    """Whether some other present leader follows j."""
+    s = k.s
+    for m in range(s.patron.shape[1]):
+        if m != j and s.patron[r, m] == j and k.d.present[r, m]:
+            return True
+    return False
+
+
+@njit(cache=True)
+def legal(k, r, t, verb, actor, target):  # type: ignore[no-untyped-def]
+    """Whether ``actor`` may take (``verb``, ``target``) in run r at month t: one entry of
+    :func:`politburo.model.actions.legal_targets` (target ignored for verbs with no
+    target)."""
+    s, d, w, p = k.s, k.d, k.w, k.p
+    i, j = actor, target
+    if not d.can_act[r, i]:
+        return False
+    mechanism = VERB_MECHANISMS[verb]
+    if mechanism >= 0 and not k.on[mechanism]:
+        return False
+    principal = d.principal[r, i]
+    if verb in (_PASS, _DEFEND_LINE, _APPEAL):
+        return True
+    if verb == _RECANT:
+        if not (principal and s.rung[r, i] >= 1):
+            return False
+        if not (s.real_power[r, i] < p.recant_threshold and not s.exiled[r, i]):
+            return False
+        count = 0
+        for m in range(s.patron.shape[1]):
+            if d.principal[r, m]:
+                count += 1
+        return count > 1
+    if verb == _BREAK_ALLIANCE:
+        return s.ally[r, i, j] and d.present[r, j]
+    if verb == _PROPOSE_ALLIANCE:
+        return (
+            principal
+            and d.principal[r, j]
+            and i != j
+            and not s.ally[r, i, j]
+            and s.patron[r, i] != s.patron[r, j]
+        )
+    if verb == _SHIFT_POSITION:
+        if j % 2 == 0:
+            return s.position[r, i, j // 2] > _LOW
+        return s.position[r, i, j // 2] < _HIGH
+    if verb == _PROPOSE_POLICY:
+        if not (principal and s.seat[r, i] == SEAT_FULL):
+            return False
+        if j % 2 == 0:
+            return s.line[r, j // 2] > _LOW
+        return s.line[r, j // 2] < _HIGH
+    if verb == _WIN_OVER:
+        if not (principal and i != j and s.patron[r, i] != s.patron[r, j]):
+            return False
+        holds = s.seat[r, j] != SEAT_NONE or holds_office(k, r, j)
+        return d.present[r, j] and not _has_clients(k, r, j) and holds and w.actor[j]
+    if verb == _APPOINT:
+        if not d.powers[r, i, Power.APPOINTMENT] > 0:
+            return False
+        mine = (
+            secretary_bloc(k, r, j) == s.patron[r, i]
+            and s.secretary_loyalty[r, j] >= p.secure_loyalty
+        )
+        return not mine
+    if verb == _RECRUIT:
+        return d.powers[r, i, Power.RECRUITMENT] > 0 and secretary_bloc(k, r, j) == s.patron[r, i]
+    if verb == _ATTACK:
+        return d.present[r, j] and i != j and s.patron[r, i] != s.patron[r, j]
+    if verb == _CRITICIZE_LINE:
+        return principal
+    if verb == _GATHER_MATERIAL:
+        return d.info[r, i] > 0 and d.present[r, j] and i != j
+    if verb == _ORGANIZE_FACTION:
+        return principal and not s.faction[r, i]
+    if verb == _MOVE_DISCIPLINE:
+        if not (principal and s.seat[r, i] == SEAT_FULL and i != j):
+            return False
+        rung = next_rung(k, r, j)
+        cooled = (t - s.last_discipline[r, j]) >= p.discipline_cooldown
+        if not (rung >= 0 and cooled and s.alive[r, j] and not s.incapacitated[r, j]):
+            return False
+        coal = coalition(k, r)
+        if coal[i, j]:
+            return False
+        return _backed(w.backing_offices, s.office_holder[r], coal, i, rung)
+    return False
+
+
+@njit(cache=True, inline="always")
+def _majorities(k, r, coal, lead_share, comm_share):  # type: ignore[no-untyped-def]
+    """Coalition vote shares each leader can count on in the leadership and the
+    committee, into ``lead_share`` and ``comm_share``; returns the leadership's seats
+    (at least 1) as a float."""
+    s, d = k.s, k.d
+    L = s.patron.shape[1]
+    in_use = 0
+    for q in range(s.committee.shape[1]):
+        if s.committee[r, q] != -2:
+            in_use += 1
+    in_use = max(in_use, 1)
+    total_lead = 0
+    for j in range(L):
+        total_lead += d.lead_votes[r, j]
+    total_lead = max(total_lead, 1)
+    for i in range(L):
+        lead = 0
+        comm = 0
+        for j in range(L):
+            if coal[i, j]:
+                lead += d.lead_votes[r, j]
+                comm += d.comm_votes[r, j]
+        lead_share[i] = float(lead) / float(total_lead)
+        comm_share[i] = float(comm) / float(in_use)
+    return float(total_lead)
+
+
+@njit(cache=True, inline="always")
+def _ally_position(coal, principal, position, i, out):  # type: ignore[no-untyped-def]
+    """Mean position of leader i's coalition (its bloc leaders, and himself) into ``out``
+    (I,), from the run's coalition matrix, principals and positions: the NumPy einsum
+    adds the members in leader order."""
+    L = principal.shape[0]
+    n_issues = out.shape[0]
+    for x in range(n_issues):
+        out[x] = 0.0
+    count = 0
+    for j in range(L):
+        if (coal[i, j] and principal[j]) or j == i:
+            count += 1
+            for x in range(n_issues):
+                out[x] += position[j, x]
+    for x in range(n_issues):
+        out[x] = out[x] / float(count)
+
+
+@njit(cache=True, inline="always")
+def _region_weight(members, out):  # type: ignore[no-untyped-def]
+    """Each region's members (the run's (G, C) array) relative to the mean region, into
+    ``out`` (G,)."""
+    G = members.shape[0]
+    C = members.shape[1]
+    for g in range(G):
+        if C < 8:
+            acc = 0.0
+            for c in range(C):
+                acc += members[g, c]
+            out[g] = acc
+        else:
+            out[g] = pairwise_sum(members[g], 0, C)
+    total = max(pairwise_sum(out, 0, G), 1e-9)
+    for g in range(G):
+        out[g] = out[g] / total * float(G)
+
+
+@njit(cache=True, inline="always")
+def _main_threat(score, i):  # type: ignore[no-untyped-def]
+    """Leader i's main threat (-1 if none) from the threat matrix, as
+    :func:`politburo.kernel.derive.main_threat`."""
+    best = 0
+    for j in range(1, score.shape[1]):
+        if score[i, j] > score[i, best]:
+            best = j
+    return best if score[i, best] > 0 else -1
+
+
+@njit(cache=True, inline="always")
+def one(flag):  # type: ignore[no-untyped-def]
+    """1.0 or 0.0: a boolean as NumPy promotes it in arithmetic."""
+    return 1.0 if flag else 0.0
+
+
+@njit(cache=True, inline="always")
+def _take(best, best_target, i, v, x, target):  # type: ignore[no-untyped-def]
+    """Fold a legal score into leader i's best for verb v (the first maximum; NaN wins,
+    as in NumPy's max and argmax)."""
+    if x > best[i, v] or (x != x and best[i, v] == best[i, v]):
+        best[i, v] = x
+        best_target[i, v] = target
+
+
+@njit(cache=True, inline="always")
+def score_actions(  # type: ignore[no-untyped-def]
+    k,
+    r,
+    t,
+    coal,
+    seen,
+    dist,
+    lead_share,
+    comm_share,
+    total_lead,
+    threat,
+    in_opposition,
+    line_dist,
+    others_left,
+    win_ok,
+    rung,
+    target_ok,
+    evidence_j,
+    region_weight,
+    sec,
+    n_principal,
+    best,
+    best_target,
+):
+    """Every leader's best legal score of every verb and the target that gets it, into
+    ``best`` and ``best_target`` (L, 16): -inf and target 0 where nothing is legal.
+    :func:`politburo.agents.heuristic.score_actions` followed by the masked ``max`` and
+    ``argmax`` of ``decide``, scoring legal candidates only; the per-run arguments are
+    prepared by :func:`best_actions`."""
+    s, d, w, p, on = k.s, k.d, k.w, k.p, k.on
+    L = s.patron.shape[1]
+    G = s.members.shape[1]
+    n_issues = s.line.shape[1]
+    lev = p.trait_leverage
+    scratch = np.empty(n_issues)
+    principal_r = d.principal[r]
+    position_r = s.position[r]
+    backing_offices = w.backing_offices
+    holders = s.office_holder[r]
+    noise_base = stream_base(s.keys[r], t, _MISJUDGEMENT, 0)
+    for i in range(L):
+        for v in range(N_VERBS):
+            best[i, v] = -np.inf
+            best_target[i, v] = 0
+        if not d.can_act[r, i]:
+            continue
+        amb = w.traits[i, Trait.AMBITION]
+        org = w.traits[i, Trait.ORGANIZATION]
+        ora = w.traits[i, Trait.ORATORY]
+        cun = w.traits[i, Trait.CUNNING]
+        arr = w.traits[i, Trait.ARROGANCE]
+        rig = w.traits[i, Trait.RIGIDITY]
+        lev_org = (1.0 - lev) + lev * org
+        lev_cun = (1.0 - lev) + lev * cun
+        lev_arr = (1.0 - lev) + lev * arr
+        principal = d.principal[r, i]
+        patron = s.patron[r, i]
+        mine_threat = threat[i]
+        has_threat = mine_threat >= 0
+        ls = lead_share[i]
+
+        # Recant when beaten: the flexible and less ambitious submit.
+        if on[Mechanism.DISCIPLINE]:
+            weak = s.real_power[r, i] < p.recant_threshold
+            if principal and s.rung[r, i] >= 1 and weak and not s.exiled[r, i] and n_principal > 1:
+                beaten = float(s.rung[r, i] + 1) / float(max(w.rung_effect.shape[0], 1))
+                x = (p.h_recant * ((1.0 - rig) * (1.0 - lev * amb))) * beaten * one(weak)
+                _take(best, best_target, i, _RECANT, x, 0)
+
+        if on[Mechanism.ALLIANCES]:
+            # Break an alliance when the ally has become the threat, or no enemy is left.
+            base = p.h_break_alliance * (amb * cun)
+            for j in range(L):
+                if s.ally[r, i, j] and d.present[r, j]:
+                    is_threat = one(has_threat and j == mine_threat)
+                    reasons = is_threat + one(seen[i, j] > p.alliance_break_power)
+                    reasons = reasons + one(not others_left[i])
+                    _take(
+                        best,
+                        best_target,
+                        i,
+                        _BREAK_ALLIANCE,
+                        base * reasons - p.h_break_threshold,
+                        j,
+                    )
+            # Coalitions against the main threat: prefer the smallest partner that wins.
+            if principal:
+                need = max(0.5 - ls, 0.0)
+                fear_t = seen[i, max(mine_threat, 0)] * one(has_threat)
+                front = (p.h_alliance * amb) * (p.h_alliance_partial + p.h_alliance_fear * fear_t)
+                front = front * one(need > 0)
+                for j in range(L):
+                    if not (
+                        d.principal[r, j]
+                        and i != j
+                        and not s.ally[r, i, j]
+                        and patron != s.patron[r, j]
+                    ):
+                        continue
+                    votes_j = float(d.lead_votes[r, j]) / total_lead
+                    surplus = votes_j - need
+                    minimal = 1.0 - surplus if votes_j > need else p.h_alliance_partial * votes_j
+                    shares = one(threat[j] == mine_threat and has_threat)
+                    x = front * minimal * (1.0 + p.h_alliance_shared_enemy * shares)
+                    x = x * (1.0 - dist[i, j] * rig)
+                    x = x * one(not (has_threat and j == mine_threat))
+                    _take(best, best_target, i, _PROPOSE_ALLIANCE, x, j)
+
+        if on[Mechanism.POLICY]:
+            # Positions: the flexible move toward the line when with the majority, toward
+            # their allies' positions when in opposition.
+            if in_opposition[i]:
+                _ally_position(coal, principal_r, position_r, i, scratch)
+            flexible = (p.h_shift_position * (1.0 - rig)) * cun
+            for x in range(2 * n_issues):
+                issue = x // 2
+                here = s.position[r, i, issue]
+                if x % 2 == 0:
+                    if not here > _LOW:
+                        continue
+                elif not here < _HIGH:
+                    continue
+                goal = scratch[issue] if in_opposition[i] else s.line[r, issue]
+                gap = goal - here
+                score = flexible * max(-gap if x % 2 == 0 else gap, 0.0)
+                _take(best, best_target, i, _SHIFT_POSITION, score, x)
+            # Propose moving the line toward one's position.
+            if principal and s.seat[r, i] == SEAT_FULL:
+                can_carry = 1.0 if ls > 0.5 else p.h_policy_minority
+                for x in range(2 * n_issues):
+                    issue = x // 2
+                    line = s.line[r, issue]
+                    if x % 2 == 0:
+                        if not line > _LOW:
+                            continue
+                    elif not line < _HIGH:
+                        continue
+                    push = ((p.h_propose_policy * amb) * w.salience[i, issue]) * can_carry
+                    diff = s.position[r, i, issue] - line
+                    score = push * max(-diff if x % 2 == 0 else diff, 0.0)
+                    _take(best, best_target, i, _PROPOSE_POLICY, score, x)
+
+        # Patronage: win over the unattached who hold seats or offices.
+        if on[Mechanism.BODIES_AND_VOTES] and principal:
+            front = p.h_win_over * (amb * cun)
+            for j in range(L):
+                if not (win_ok[j] and i != j and patron != s.patron[r, j]):
+                    continue
+                seat = s.seat[r, j]
+                if seat == SEAT_FULL:
+                    value = 1.0
+                elif seat == SEAT_CANDIDATE:
+                    value = p.h_candidate_value
+                else:
+                    value = p.h_outsider_value
+                pull = seen[j, i] - seen[j, s.patron[r, j]]
+                feasible = (p.h_win_over_base + p.h_win_over_pull * pull) - lev * w.traits[
+                    j, Trait.AMBITION
+                ]
+                feasible = min(max(feasible, 0.0), 1.0)
+                _take(best, best_target, i, _WIN_OVER, front * value * feasible, j)
+
+        # Protect and extend one's base.
+        if on[Mechanism.APPOINTMENT]:
+            power = d.powers[r, i, Power.APPOINTMENT]
+            if power > 0:
+                front = (p.h_appoint * power) * (lev_org * amb)
+                for g in range(G):
+                    mine = sec[g] == patron
+                    loyalty = s.secretary_loyalty[r, g]
+                    if mine and loyalty >= p.secure_loyalty:
+                        continue
+                    x = front * region_weight[g] * (1.0 - one(mine) * loyalty)
+                    _take(best, best_target, i, _APPOINT, x, g)
+        if on[Mechanism.RECRUITMENT]:
+            power = d.powers[r, i, Power.RECRUITMENT]
+            if power > 0:
+                front = (p.h_recruit * power) * amb
+                for g in range(G):
+                    if sec[g] == patron:
+                        _take(best, best_target, i, _RECRUIT, front * region_weight[g], g)
+
+        # Words: polemics, the line, the rank and file.
+        if on[Mechanism.LEGITIMACY]:
+            front = ((p.h_attack * amb) * ora) * lev_arr
+            for j in range(L):
+                if d.present[r, j] and i != j and patron != s.patron[r, j]:
+                    is_threat = one(has_threat and j == mine_threat)
+                    _take(best, best_target, i, _ATTACK, front * s.prestige[r, j] * is_threat, j)
+            near_line = 1.0 - line_dist[i] / p.h_line_tolerance
+            _take(best, best_target, i, _DEFEND_LINE, (p.h_defend_line * lev_cun) * near_line, 0)
+            if principal:
+                x = (p.h_criticize_line * ((amb * rig) * lev_arr)) * line_dist[i]
+                _take(best, best_target, i, _CRITICIZE_LINE, x * one(in_opposition[i]), 0)
+            _take(best, best_target, i, _APPEAL, (p.h_appeal * ora) * amb, 0)
+        if on[Mechanism.INFORMATION] and d.info[r, i] > 0:
+            front = p.h_gather_material * (d.info[r, i] * cun)
+            for j in range(L):
+                if d.present[r, j] and i != j:
+                    is_threat = one(has_threat and j == mine_threat)
+                    _take(best, best_target, i, _GATHER_MATERIAL, front * is_threat, j)
+        if principal and not s.faction[r, i]:
+            x = (p.h_organize_faction * (amb * org)) * one(in_opposition[i])
+            x = x * one(line_dist[i] > p.h_faction_line_gap)
+            deterrence = (p.h_ban_deterrence * one(d.ban[r])) * (1.0 - rig)
+            _take(best, best_target, i, _ORGANIZE_FACTION, x * (1.0 - deterrence), 0)
+
+        # Discipline: only against rivals, only with a majority in hand.
+        if on[Mechanism.DISCIPLINE] and principal and s.seat[r, i] == SEAT_FULL:
+            misjudge = p.h_misjudgement * (1.0 - d.info[r, i])
+            margin = p.h_caution * (1.0 - cun)
+            front = p.h_discipline * (amb * lev_cun)
+            ambitious = one(amb >= p.ambition_threshold)
+            for j in range(L):
+                q = rung[j]
+                if not (
+                    target_ok[j]
+                    and i != j
+                    and not coal[i, j]
+                    and _backed(backing_offices, holders, coal, i, q)
+                ):
+                    continue
+                # Neutral voters join a purge on evidence, stigma and a stronger mover, and
+                # resist it against a prestigious comrade.
+                stature = seen[i, j] - seen[i, i]
+                neutral_yes = (
+                    (p.h_neutral_base + p.h_neutral_evidence * evidence_j[j]) + s.material[r, i, j]
+                ) - p.h_neutral_prestige * s.prestige[r, j]
+                neutral_yes = min(max(neutral_yes - p.h_neutral_stature * stature, 0.0), 1.0)
+                if w.rung_role[q] == Role.LEADERSHIP:
+                    mine_share = ls
+                    theirs = lead_share[j]
+                else:
+                    mine_share = comm_share[i]
+                    theirs = comm_share[j]
+                neutral = min(max((1.0 - mine_share) - theirs, 0.0), 1.0)
+                expected = mine_share + neutral * neutral_yes
+                noise = element(noise_base, i * L + j) - 0.5
+                in_hand = expected + misjudge * noise > w.rung_quota[q] + margin
+                is_threat = has_threat and j == mine_threat
+                hostile = is_threat or s.rung[r, j] >= 0
+                evidence = s.pretext[r, j] + s.material[r, i, j]
+                x = front * (1.0 + evidence) * one(in_hand) * one(hostile) * ambitious
+                x = x * (1.0 if is_threat else p.h_discipline_bystander)
+                _take(best, best_target, i, _MOVE_DISCIPLINE, x, j)
+
+
+@njit(cache=True)
+def best_actions(k, r, t, best, best_target):  # type: ignore[no-untyped-def]
+    """Every leader's best legal score of every verb, before the taste noise, and its
+    target, into ``best`` and ``best_target`` (L, 16): -inf and 0 where nothing is legal
+    (the masked ``max`` and ``argmax`` of :func:`politburo.agents.heuristic.decide`)."""
+    s, d, w, p, on = k.s, k.d, k.w, k.p, k.on
+    L = s.patron.shape[1]
+    G = s.members.shape[1]
+    # The run's relations, once (each call with the kernel tuple has a cost).
+    coal = coalition(k, r)
+    seen = perceived(k, r)
+    dist = distances(k, r)
+    fear = threats(k, r)
+
+    lead_share = np.empty(L)
+    comm_share = np.empty(L)
+    total_lead = _majorities(k, r, coal, lead_share, comm_share)
+    # Clients fear whom their patron fears.
+    own_threat = np.empty(L, dtype=np.int64)
+    for i in range(L):
+        own_threat[i] = _main_threat(fear, i)
+    threat = np.empty(L, dtype=np.int64)
+    for i in range(L):
+        threat[i] = own_threat[s.patron[r, i]]
+    # Opposition exists only against a ruling coalition: a majority in the leadership.
+    ruling_any = False
+    for i in range(L):
+        ruling_any = ruling_any or lead_share[i] > 0.5
+    in_opposition = np.empty(L, dtype=np.bool_)
+    line_dist = np.zeros(L)
+    for i in range(L):
+        in_opposition[i] = ruling_any and not lead_share[i] > 0.5
+        if on[Mechanism.POLICY]:
+            line_dist[i] = policy_distance(s.position[r, i], s.line[r], w.salience[i])
+    # Enemies with seats outside each leader's coalition.
+    others_left = np.zeros(L, dtype=np.bool_)
+    for i in range(L):
+        for j in range(L):
+            if d.principal[r, j] and s.seat[r, j] != SEAT_NONE and not coal[i, j]:
+                others_left[i] = True
+                break
+    # Who can be won over: present unattached actors holding a seat or an office.
+    has_clients = np.zeros(L, dtype=np.bool_)
+    has_office = np.zeros(L, dtype=np.bool_)
+    for m in range(L):
+        if d.present[r, m] and s.patron[r, m] != m:
+            has_clients[s.patron[r, m]] = True
+    for o in range(s.office_holder.shape[1]):
+        holder = s.office_holder[r, o]
+        if holder >= 0:
+            has_office[holder] = True
+    win_ok = np.empty(L, dtype=np.bool_)
+    n_principal = 0
+    for j in range(L):
+        holds = s.seat[r, j] != SEAT_NONE or has_office[j]
+        win_ok[j] = d.present[r, j] and not has_clients[j] and holds and w.actor[j]
+        if d.principal[r, j]:
+            n_principal += 1
+    # Discipline targets: the next rung, cooled down, alive and capable.
+    rung = np.empty(L, dtype=np.int64)
+    target_ok = np.empty(L, dtype=np.bool_)
+    evidence_j = np.empty(L)
+    for j in range(L):
+        rung[j] = _first_rung(
+            w.rung_effect,
+            s.rung[r, j],
+            s.alive[r, j],
+            s.in_party[r, j],
+            s.exiled[r, j],
+            s.seat[r, j] != SEAT_NONE,
+            has_office[j],
+        )
+        cooled = (t - s.last_discipline[r, j]) >= p.discipline_cooldown
+        target_ok[j] = rung[j] >= 0 and cooled and s.alive[r, j] and not s.incapacitated[r, j]
+        evidence_j[j] = s.pretext[r, j] + (
+            w.stigma[j] + p.vote_arrogance_weight * w.traits[j, Trait.ARROGANCE]
+        )
+    region_weight = np.empty(G)
+    sec = np.empty(G, dtype=np.int64)
+    if on[Mechanism.APPOINTMENT] or on[Mechanism.RECRUITMENT]:
+        _region_weight(s.members[r], region_weight)
+        for g in range(G):
+            holder = s.secretary_patron[r, g]
+            sec[g] = s.patron[r, holder] if holder >= 0 else -1
+
+    score_actions(
+        k,
+        r,
+        t,
+        coal,
+        seen,
+        dist,
+        lead_share,
+        comm_share,
+        total_lead,
+        threat,
+        in_opposition,
+        line_dist,
+        others_left,
+        win_ok,
+        rung,
+        target_ok,
+        evidence_j,
+        region_weight,
+        sec,
+        n_principal,
+        best,
+        best_target,
+    )
+
+
+@njit(cache=True)
+def decide(k, r, t, verb_out, target_out):  # type: ignore[no-untyped-def]
+    """Choose up to ``actions_per_month`` distinct verbs for every leader of run r at
+    month t into ``verb_out[r]`` and ``target_out[r]`` (L, K): PASS and -1 for unused
+    slots, as :func:`politburo.agents.heuristic.decide`."""
+    s, p = k.s, k.p
+    L = s.patron.shape[1]
+    budget = verb_out.shape[2]
+    best = np.empty((L, N_VERBS))
+    best_target = np.empty((L, N_VERBS), dtype=np.int64)
+    best_actions(k, r, t, best, best_target)
+    taken = np.zeros(N_VERBS, dtype=np.bool_)
+    pass_score = p.h_pass_score
+    noisy = p.decision_noise
+    # Noise above 1 can turn an illegal -inf into +inf: then every entry counts.
+    all_entries = noisy > 1.0
+    taste_base = stream_base(s.keys[r], t, _DECISION_NOISE, 0)
+    for i in range(L):
+        score = best[i]
+        for slot in range(budget):
+            verb_out[r, i, slot] = _PASS
+            target_out[r, i, slot] = -1
+        for v in range(1, N_VERBS):
+            taken[v] = False
+            if score[v] == -np.inf and not all_entries:
+                continue
+            taste = element(taste_base, i * N_VERBS + v)
+            score[v] = score[v] * (1.0 + noisy * (2.0 * taste - 1.0))
+        # The stable descending order: ties go to the lower verb; only scores above the
+        # pass score are taken (NaN never is).
+        for slot in range(budget):
+            pick = -1
+            for v in range(1, N_VERBS):
+                if taken[v] or not score[v] > pass_score:
+                    continue
+                if pick < 0 or score[v] > score[pick]:
+                    pick = v
+            if pick < 0:
+                break
+            taken[pick] = True
+            verb_out[r, i, slot] = pick
+            target_out[r, i, slot] = best_target[i, pick]

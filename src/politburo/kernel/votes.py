@@ -1,0 +1,258 @@
+"""Bodies and votes, per run: each body votes by its own members' loyalties.
+
+The compiled form of :mod:`politburo.model.votes`. A voter weighs patron loyalty (his
+bloc's instruction), policy distance, the target's prestige and stigma, fear of the side
+that looks stronger, and any pretext of factionalism. Leaders vote in person; committee
+and control seats follow their bloc leader unless they desert a side that looks weaker;
+uncommitted seats judge on seen power, prestige, stigma, evidence and the line. Switching
+``bodies_and_votes`` off makes everyone vote on merit, ignoring patrons and alliances.
+
+Votes are counts, so they are exact; every float feeding a yes/no is computed in the
+NumPy engine's order.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from politburo.kernel.derive import SEAT_FULL, allied_with, perceived_of, policy_distance
+from politburo.kernel.layout import Mechanism, Role, Trait
+from politburo.kernel.rng import element, stream_base
+from politburo.model.rng import Stream
+
+_VOTE_LEADERS = int(Stream.VOTE_LEADERS)
+_VOTE_SEATS = int(Stream.VOTE_SEATS)
+_VOTE_CONTROL = int(Stream.VOTE_CONTROL)
+_DEFECTION = int(Stream.DEFECTION)
+_EMPTY_SEAT = -2
+
+
+@njit(cache=True)
+def motion_salt(mover, target, policy):  # type: ignore[no-untyped-def]
+    """A number telling motions of one month apart, so each vote draws its own noise:
+    (mover, target) for discipline, a different range for policy motions."""
+    kind = 1 if policy else 0
+    return (mover + 1) * 4099 + (target + 1) * 3 + kind
+
+
+@njit(cache=True)
+def _logistic(uniform):  # type: ignore[no-untyped-def]
+    """Standard logistic noise from a uniform number."""
+    return np.log(uniform / (1.0 - uniform + 1e-12) + 1e-12)
+
+
+@njit(cache=True)
+def _case_against(k, r, mover, target):  # type: ignore[no-untyped-def]
+    """What every voter weighs alike on a disciplinary motion: the target's prestige
+    against the mover's, stigma and arrogance, the evidence (factional activity, the
+    mover's material), and reluctance to punish a comrade. Zero without a target."""
+    if target < 0:
+        return 0.0
+    s, p, w = k.s, k.p, k.w
+    has_mover = mover >= 0
+    m = max(mover, 0)
+    prestige_m = s.prestige[r, m] if has_mover else p.plenum_prestige
+    pretext_scale = 1.0 if k.d.ban[r] else p.unbanned_evidence_weight
+    evidence = s.pretext[r, target] * pretext_scale + s.material[r, m, target] * (
+        1.0 if has_mover else 0.0
+    )
+    return (
+        -p.vote_prestige_weight * (s.prestige[r, target] - prestige_m)
+        + p.vote_stigma_weight * w.stigma[target]
+        + p.vote_arrogance_weight * w.traits[target, Trait.ARROGANCE]
+        + p.vote_pretext_weight * evidence
+        - p.vote_collegiality
+    )
+
+
+@njit(cache=True)
+def leader_support(k, r, t, mover, target, policy, gain, out):  # type: ignore[no-untyped-def]
+    """How much each leader favours a motion by ``mover`` against ``target``, into
+    ``out`` (L,).
+
+    ``mover`` or ``target`` may be -1 (a motion put by the plenum; a policy motion with no
+    target). For a policy motion (``policy``) ``gain`` (L,) replaces the policy term."""
+    s, p, w = k.s, k.p, k.w
+    L = s.patron.shape[1]
+    has_mover = mover >= 0
+    has_target = target >= 0
+    hm = 1.0 if has_mover else 0.0
+    ht = 1.0 if has_target else 0.0
+    m = max(mover, 0)
+    tt = max(target, 0)
+    for j in range(L):
+        out[j] = 0.0
+
+    if k.on[Mechanism.BODIES_AND_VOTES]:
+        share = p.vote_alliance_share
+        patron_m = s.patron[r, m]
+        patron_t = s.patron[r, tt]
+        for j in range(L):
+            pj = s.patron[r, j]
+            if pj == patron_m:
+                with_mover = 1.0
+            elif allied_with(k, r, m, j):
+                with_mover = share
+            else:
+                with_mover = 0.0
+            if pj == patron_t:
+                with_target = 1.0
+            elif allied_with(k, r, tt, j):
+                with_target = share
+            else:
+                with_target = 0.0
+            bond = s.loyalty[r, j]  # a client's bond; principals have loyalty 1
+            out[j] += (p.vote_loyalty_weight * bond) * (with_mover * hm - with_target * ht)
+
+    if policy:
+        for j in range(L):
+            out[j] += p.vote_policy_weight * gain[j]
+    elif k.on[Mechanism.POLICY]:
+        for j in range(L):
+            d_target = policy_distance(s.position[r, j], s.position[r, tt], w.salience[j])
+            d_mover = policy_distance(s.position[r, j], s.position[r, m], w.salience[j])
+            diff = d_target - d_mover if has_mover else d_target - p.vote_policy_reference
+            out[j] += (p.vote_policy_weight * diff) * ht
+
+    for j in range(L):
+        fear_m = perceived_of(k, r, j, m) if has_mover else 0.0
+        fear_t = perceived_of(k, r, j, tt) if has_target else 0.0
+        out[j] += p.vote_fear_weight * (fear_m - fear_t)
+    case = _case_against(k, r, mover, target)
+    base = stream_base(s.keys[r], t, _VOTE_LEADERS, motion_salt(mover, target, policy))
+    for j in range(L):
+        out[j] += case
+        out[j] += p.vote_noise * _logistic(element(base, j))
+    if has_mover:
+        out[mover] = np.inf
+    if has_target:
+        out[target] = -np.inf
+
+
+@njit(cache=True)
+def merit_support(k, r, mover, target, policy, gain_line):  # type: ignore[no-untyped-def]
+    """Support of a voter loyal to no one: seen power, prestige, stigma, the line."""
+    s, p, w, d = k.s, k.p, k.w, k.d
+    has_mover = mover >= 0
+    has_target = target >= 0
+    m = max(mover, 0)
+    tt = max(target, 0)
+    u = 0.0
+    if policy:
+        u += p.vote_policy_weight * gain_line
+    elif k.on[Mechanism.POLICY]:
+        mean_sal = w.salience_mean
+        d_t = policy_distance(s.position[r, tt], s.line[r], mean_sal)
+        d_m = policy_distance(s.position[r, m], s.line[r], mean_sal)
+        diff = d_t - d_m if has_mover else d_t - p.vote_policy_reference
+        u += (p.vote_policy_weight * diff) * (1.0 if has_target else 0.0)
+    seen_m = d.seen[r, m] if has_mover else 0.0
+    seen_t = d.seen[r, tt] if has_target else 0.0
+    u += p.vote_fear_weight * (seen_m - seen_t)
+    u += _case_against(k, r, mover, target)
+    return u
+
+
+@njit(cache=True)
+def _seat_vote(k, r, t, control, mover, target, leader_yes, policy, gain_line, stream):  # type: ignore[no-untyped-def]
+    """Yes and no votes of a body of seats (the control body if ``control``, else the
+    committee): committed seats follow their bloc leader unless they desert a side that
+    looks weaker; the rest judge on merit."""
+    s, p, d = k.s, k.p, k.d
+    body = s.control if control else s.committee
+    S = body.shape[1]
+    merit = merit_support(k, r, mover, target, policy, gain_line)
+    salt = motion_salt(mover, target, policy)
+    noise_base = stream_base(s.keys[r], t, stream, salt)
+    votes = k.on[Mechanism.BODIES_AND_VOTES]
+    if votes:
+        m = max(mover, 0)
+        tt = max(target, 0)
+        yes_side = d.seen[r, m] if mover >= 0 else 0.0
+        no_side = d.seen[r, tt] if target >= 0 else 0.0
+        draw_base = stream_base(s.keys[r], t, _DEFECTION, salt + stream)
+    else:
+        yes_side = 0.0
+        no_side = 0.0
+        draw_base = noise_base
+    yes = 0
+    no = 0
+    for q in range(S):
+        seat = body[r, q]
+        free_yes = (merit + p.seat_vote_noise * _logistic(element(noise_base, q))) > 0
+        seat_yes = free_yes
+        if votes and seat >= 0:
+            bloc = s.patron[r, seat]
+            if d.present[r, bloc]:
+                follows = leader_yes[bloc]
+                weaker = (yes_side < no_side) if follows else (no_side < yes_side)
+                desert = element(draw_base, q) < p.defection_rate * (1.0 if weaker else 0.0)
+                seat_yes = free_yes if desert else follows
+        if seat != _EMPTY_SEAT:
+            if seat_yes:
+                yes += 1
+            else:
+                no += 1
+    return yes, no
+
+
+@njit(cache=True)
+def tally(k, r, t, role, joint, mover, target, quota, policy, gain, gain_line):  # type: ignore[no-untyped-def]
+    """Vote a motion in the body with ``role`` (jointly with the roles flagged in
+    ``joint``, (5,) bool): ``(yes, no, passed)``.
+
+    ``policy`` marks a policy motion: ``gain`` (L,) then replaces the policy term of the
+    leaders and ``gain_line`` that of uncommitted seats."""
+    s, d = k.s, k.d
+    L = s.patron.shape[1]
+    support = np.empty(L)
+    leader_support(k, r, t, mover, target, policy, gain, support)
+    leader_yes = np.empty(L, dtype=np.bool_)
+    for j in range(L):
+        leader_yes[j] = support[j] > 0
+    yes = 0
+    no = 0
+    if role == Role.LEADERSHIP:
+        for j in range(L):
+            if s.seat[r, j] == SEAT_FULL and d.present[r, j]:
+                if leader_yes[j]:
+                    yes += 1
+                else:
+                    no += 1
+    else:
+        yes, no = _seat_vote(
+            k,
+            r,
+            t,
+            role == Role.CONTROL,
+            mover,
+            target,
+            leader_yes,
+            policy,
+            gain_line,
+            _VOTE_SEATS,
+        )
+    for other in range(joint.shape[0]):
+        if not joint[other] or other == role:
+            continue
+        if other != Role.COMMITTEE and other != Role.CONTROL:
+            continue
+        # A joint sitting: the other body's members vote by their own loyalties too.
+        more_yes, more_no = _seat_vote(
+            k,
+            r,
+            t,
+            other == Role.CONTROL,
+            mover,
+            target,
+            leader_yes,
+            policy,
+            gain_line,
+            _VOTE_CONTROL,
+        )
+        yes += more_yes
+        no += more_no
+    total = max(yes + no, 1)
+    passed = yes / total > quota
+    return yes, no, passed
