@@ -69,7 +69,7 @@ def test_game_matches_reference(index: int) -> None:
     for month in ref["script"]:
         actions = {int(k): [tuple(x) for x in v] for k, v in month.items()}
         plan = game.advance(actions)
-        powers.append(np.asarray(game.state.real_power[0], dtype=np.float64))
+        powers.append(np.array(game.state.real_power[0], dtype=np.float64))
     assert game.over
     assert plan is not None
     assert int(game.state.winner[0]) == ref["winner"]

@@ -37,18 +37,14 @@ from numpy.typing import NDArray
 from pettingzoo import ParallelEnv  # type: ignore[import-untyped]
 
 from politburo.agents.heuristic import decide
-from politburo.model.actions import TARGET_KIND, Plan, Verb, describe, legal_targets
+from politburo.model.actions import TARGET_KIND, Verb, describe, legal_targets
 from politburo.model.appointment import secretary_bloc
 from politburo.model.context import Context
-from politburo.model.events import EventLog
-from politburo.model.outcome import measure_power
 from politburo.model.params import DEFAULT_PARAMETERS, Parameters
-from politburo.model.state import initial_state
-from politburo.model.step import step
 from politburo.model.switches import enabled_mechanisms
 from politburo.model.world import SEAT_CANDIDATE, SEAT_FULL, World
 from politburo.scenario import Scenario
-from politburo.simulation import world_of
+from politburo.simulation import Simulation, world_of
 
 #: per-leader features of the observation, in order
 LEADER_FEATURES = (
@@ -116,7 +112,8 @@ class PolitburoParallelEnv(ParallelEnv[str, Any, int]):  # type: ignore[misc]
     ) -> None:
         self.world = world_of(scenario)
         self.params = params
-        self.on = enabled_mechanisms(ablate)
+        self.ablate = tuple(ablate)
+        self.on = enabled_mechanisms(self.ablate)
         self.win_reward = float(win_reward)
         self.mask_in_observation = mask_in_observation
         self.max_months = max_months
@@ -160,7 +157,7 @@ class PolitburoParallelEnv(ParallelEnv[str, Any, int]):  # type: ignore[misc]
                 self._observation_spaces[agent] = box
             self._action_spaces[agent] = spaces.Discrete(n)
         self._congress_in = _next_congress(w)
-        self.ctx: Context | None = None
+        self.sim: Simulation | None = None
         self._masks: NDArray[np.int8] | None = None
 
     # --- spaces --------------------------------------------------------------------------
@@ -174,9 +171,9 @@ class PolitburoParallelEnv(ParallelEnv[str, Any, int]):  # type: ignore[misc]
     def action_meaning(self, action: int) -> str:
         """What an action index does, in words (targets named from the scenario)."""
         verb, target = self.actions[int(action)]
-        if self.ctx is None:
+        if self.sim is None:
             return f"{verb.name.lower()} {target}"
-        return describe(self.ctx, verb, max(target, 0))
+        return describe(self.sim.context(), verb, max(target, 0))
 
     # --- episode -------------------------------------------------------------------------
 
@@ -188,9 +185,9 @@ class PolitburoParallelEnv(ParallelEnv[str, Any, int]):  # type: ignore[misc]
         if seed is None:
             seed = int(np.random.default_rng().integers(2**31))
         run = int((options or {}).get("run", 0))
-        state = initial_state(self.world, int(seed), np.array([run], dtype=np.int64))
-        self.ctx = Context(self.world, self.params, self.on, state, EventLog(enabled=False))
-        measure_power(self.ctx)
+        self.sim = Simulation.start(
+            self.world, int(seed), [run], self.params, self.ablate, record_events=False
+        )
         self.agents = [a for a in self.possible_agents if self._in_game(self._index[a])]
         self._masks = self._legal()
         observations = {a: self._observe(a) for a in self.agents}
@@ -207,27 +204,22 @@ class PolitburoParallelEnv(ParallelEnv[str, Any, int]):  # type: ignore[misc]
         dict[str, dict[str, Any]],
     ]:
         """Play one month with the agents' actions (a missing agent does nothing)."""
-        ctx = self._require()
-        w, s = self.world, ctx.state
+        sim = self._simulation()
+        w, s = self.world, sim.state
         if not self.agents:
             raise RuntimeError("the episode is over: call reset()")
         live = list(self.agents)
         before = s.real_power[0].copy()
-        external = Plan.empty(1, w.n_leaders, self.params.actions_per_month)
-        controlled = np.zeros(w.n_leaders, dtype=bool)
+        played: dict[int, list[tuple[int, int]]] = {}
         for agent in live:
-            i = self._index[agent]
-            controlled[i] = True
             action = actions.get(agent, 0)
             if not 0 <= int(action) < len(self.actions):
                 raise ValueError(
                     f"action {action} of {agent} is outside 0..{len(self.actions) - 1}"
                 )
             verb, target = self.actions[int(action)]
-            external.verb[0, i, 0] = int(verb)
-            external.target[0, i, 0] = target
-        step(ctx, decide, external, controlled)
-        s = ctx.state
+            played[self._index[agent]] = [(int(verb), target)]
+        sim.advance(played)
         winner = int(s.winner[0])
         ended = winner >= 0 or s.turn >= w.months
         cut = not ended and self.max_months is not None and s.turn >= self.max_months
@@ -262,9 +254,9 @@ class PolitburoParallelEnv(ParallelEnv[str, Any, int]):  # type: ignore[misc]
 
     def render(self) -> str | None:
         """``ansi``: the month and everyone's real power, strongest first."""
-        if self.render_mode != "ansi" or self.ctx is None:
+        if self.render_mode != "ansi" or self.sim is None:
             return None
-        s, w = self.ctx.state, self.world
+        s, w = self.sim.state, self.world
         order = np.argsort(-s.real_power[0])
         lines = [f"{w.month_label(min(s.turn, w.months - 1))}  agents: {len(self.agents)}"]
         for i in order[:8]:
@@ -272,14 +264,23 @@ class PolitburoParallelEnv(ParallelEnv[str, Any, int]):  # type: ignore[misc]
         return "\n".join(lines)
 
     def close(self) -> None:
-        self.ctx = None
+        self.sim = None
 
     # --- internals -----------------------------------------------------------------------
 
-    def _require(self) -> Context:
-        if self.ctx is None:
+    @property
+    def ctx(self) -> Context | None:
+        """The month's derived values, or None before ``reset()``."""
+        return None if self.sim is None else self.sim.context()
+
+    def _simulation(self) -> Simulation:
+        if self.sim is None:
             raise RuntimeError("call reset() first")
-        return self.ctx
+        return self.sim
+
+    def _require(self) -> Context:
+        """The month's derived values (legal actions, observations)."""
+        return self._simulation().context()
 
     def _in_game(self, i: int) -> bool:
         s = self._require().state

@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from politburo.analysis.attribution import MemoisedValue, shapley
+from politburo.experiment.runner import one_thread_per_worker
 from politburo.model.params import DEFAULT_PARAMETERS, Parameters
 from politburo.model.switches import MECHANISMS
 from politburo.model.world import World, compile_world
@@ -86,7 +87,9 @@ class Evaluator:
     @contextmanager
     def running(self) -> Iterator[Evaluator]:
         if self.workers > 1:
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"))
+            self.pool = ProcessPoolExecutor(
+                self.workers, mp_context=get_context("spawn"), initializer=one_thread_per_worker
+            )
         try:
             yield self
         finally:

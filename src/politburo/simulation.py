@@ -3,7 +3,7 @@ at a time with some leaders played from outside."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -311,6 +311,119 @@ def simulate_branches(
     return results
 
 
+#: event records a run may write in one month of a game before its buffer overflows
+EVENTS_IN_ONE_MONTH = 512
+
+
+class Simulation:
+    """Runs of one scenario advanced a month at a time: the one driver behind
+    :class:`Game`, the browser's matches and the multi-agent environment.
+
+    Leaders named in ``advance``'s ``actions`` are played from outside; the heuristic
+    decides for everyone else in the compiled engine. Another policy (the look-ahead AI)
+    runs its month in Python on the same state.
+    """
+
+    def __init__(
+        self,
+        world: World,
+        state: State,
+        params: Parameters = DEFAULT_PARAMETERS,
+        on: frozenset[str] | None = None,
+        record_events: bool = True,
+    ) -> None:
+        self.world = world
+        self.state = state
+        self.params = params
+        self.on = enabled_mechanisms(()) if on is None else on
+        self.log = EventLog(enabled=record_events)
+        self._kernel: Any = None
+        self._context: Context | None = None
+
+    @classmethod
+    def start(
+        cls,
+        scenario: str | Scenario | World,
+        seed: int = 0,
+        runs: int | Iterable[int] = 1,
+        params: Parameters = DEFAULT_PARAMETERS,
+        ablate: Iterable[str] = (),
+        record_events: bool = True,
+    ) -> Simulation:
+        """Runs at the calendar start, real power measured."""
+        from politburo.kernel.run import start
+
+        world = world_of(scenario)
+        state = initial_state(world, seed, _run_indices(runs))
+        sim = cls(world, state, params, enabled_mechanisms(ablate), record_events)
+        start(sim._bound(), state.turn)
+        return sim
+
+    @property
+    def over(self) -> bool:
+        """The calendar has ended."""
+        return self.state.turn >= self.world.months
+
+    @property
+    def decided(self) -> bool:
+        """The calendar has ended, or someone has consolidated in every run."""
+        return self.over or bool((self.state.winner >= 0).all())
+
+    def context(self) -> Context:
+        """The month's derived values (who can act, blocs, perceived power) over the
+        current state, for reading legal actions and observations (kept until the next
+        month is played)."""
+        if self._context is None or self._context.log is not self.log:
+            self._context = Context(self.world, self.params, self.on, self.state, self.log)
+        return self._context
+
+    def _bound(self) -> Any:
+        from politburo.kernel.bind import bind
+
+        if self._kernel is None:
+            self._kernel = bind(
+                self.world, self.params, self.on, self.state, True, EVENTS_IN_ONE_MONTH
+            )
+        self._kernel.ev.record_all[0] = self.log.enabled
+        return self._kernel
+
+    def advance(
+        self,
+        actions: Mapping[int, Sequence[tuple[int, int]]] | None = None,
+        policy: Policy | None = None,
+    ) -> Plan:
+        """Play one month in every run. ``actions`` maps a leader to his (verb, target)
+        choices (the same in every run); the others follow ``policy`` (default: the
+        heuristic, compiled). Returns the plan carried out."""
+        from politburo.kernel.events import append_to_log
+        from politburo.kernel.run import advance
+
+        if self.over:
+            raise RuntimeError("the calendar has ended")
+        self._context = None
+        R, L = self.state.n_runs, self.world.n_leaders
+        budget = self.params.actions_per_month
+        outside = Plan.empty(R, L, budget)
+        played = np.zeros(L, dtype=bool)
+        for leader, chosen in (actions or {}).items():
+            played[leader] = True
+            for k, (verb, target) in enumerate(list(chosen)[:budget]):
+                outside.verb[:, leader, k] = verb
+                outside.target[:, leader, k] = target
+        if policy is not None and policy is not decide:
+            self._kernel = None  # the Python rules may replace the state's arrays
+            return step(self.context(), policy, outside, played)
+        kernel = self._bound()
+        turn = self.state.turn
+        power = np.zeros((1, R, L), dtype=np.float32)
+        taken = advance(
+            kernel, turn, turn + 1, power, 1, (outside.verb, outside.target, played), budget
+        )
+        append_to_log(kernel.ev, self.log)
+        self.state.turn = turn + 1
+        return Plan(verb=taken[0], target=taken[1])
+
+
 class Game:
     """One run, a month at a time, with chosen leaders played from outside."""
 
@@ -322,19 +435,29 @@ class Game:
         ablate: Iterable[str] = (),
         run_index: int = 0,
     ) -> None:
-        self.world = world_of(scenario)
+        self.sim = Simulation.start(scenario, seed, [run_index], params, ablate)
+        self.world = self.sim.world
         self.params = params
         self.seed = seed
-        self.on = enabled_mechanisms(ablate)
-        self.state = initial_state(self.world, seed, np.array([run_index], dtype=np.int64))
-        self.log = EventLog(enabled=True)
-        self.ctx = Context(self.world, params, self.on, self.state, self.log)
-        measure_power(self.ctx)
+        self.on = self.sim.on
         self.power: list[NDArray[np.float64]] = []
 
     @property
+    def state(self) -> State:
+        return self.sim.state
+
+    @property
+    def log(self) -> EventLog:
+        return self.sim.log
+
+    @property
+    def ctx(self) -> Context:
+        """Derived values of the current month (legal actions, what a leader sees)."""
+        return self.sim.context()
+
+    @property
     def over(self) -> bool:
-        return self.state.turn >= self.world.months
+        return self.sim.over
 
     @property
     def month(self) -> str:
@@ -345,18 +468,7 @@ class Game:
         the other leaders are decided by the heuristic."""
         if self.over:
             raise RuntimeError("the game is over")
-        external = None
-        mask = None
-        if actions:
-            budget = self.params.actions_per_month
-            external = Plan.empty(1, self.world.n_leaders, budget)
-            mask = np.zeros(self.world.n_leaders, dtype=bool)
-            for leader, chosen in actions.items():
-                mask[leader] = True
-                for k, (verb, target) in enumerate(chosen[:budget]):
-                    external.verb[0, leader, k] = verb
-                    external.target[0, leader, k] = target
-        plan = step(self.ctx, decide, external, mask)
+        plan = self.sim.advance(actions)
         self.power.append(self.state.real_power[0].copy())
         return plan
 

@@ -4,6 +4,7 @@ the store; then summarize with paired differences against the baseline."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
@@ -409,7 +410,9 @@ def _execute(
     count = workers or 2
     pending: dict[Future[Any], Callable[[Any], None]] = {}
     queue = list(jobs)
-    with ProcessPoolExecutor(max_workers=count, mp_context=get_context("spawn")) as pool:
+    with ProcessPoolExecutor(
+        max_workers=count, mp_context=get_context("spawn"), initializer=one_thread_per_worker
+    ) as pool:
         try:
             while queue or pending:
                 while queue and len(pending) < 2 * count:
@@ -470,4 +473,10 @@ def _execute_ray(jobs: list[Job], workers: int | None, address: str | None) -> N
 
 
 def _call(function: Callable[..., Any], *args: Any) -> Any:
+    one_thread_per_worker()
     return function(*args)
+
+
+def one_thread_per_worker() -> None:
+    """A worker process simulates on one thread: the pool already uses every core."""
+    os.environ["POLITBURO_THREADS"] = "1"

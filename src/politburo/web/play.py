@@ -26,17 +26,15 @@ from politburo.analysis.narrative import (
     event_records,
     outcome_summary,
 )
-from politburo.model.actions import TARGET_KIND, Plan, Verb, describe
+from politburo.model.actions import TARGET_KIND, Verb, describe
 from politburo.model.context import Context
 from politburo.model.events import EventLog
-from politburo.model.outcome import measure_power
 from politburo.model.params import DEFAULT_PARAMETERS
-from politburo.model.state import State, initial_state
-from politburo.model.step import Policy, step
-from politburo.model.switches import enabled_mechanisms
+from politburo.model.state import State
+from politburo.model.step import Policy
 from politburo.model.world import SEAT_CANDIDATE, SEAT_FULL, World, compile_world
 from politburo.scenario import builtin_names, load_scenario
-from politburo.simulation import run_outcome
+from politburo.simulation import Simulation, run_outcome
 
 #: difficulty id -> what the start page says about it
 DIFFICULTIES: dict[str, str] = {
@@ -162,14 +160,14 @@ def leader_summaries(world: World) -> list[dict[str, Any]]:
 
 @dataclass
 class Match:
-    """A game in progress: the engine's context for one run and the months played."""
+    """A game in progress: the engine's simulation of one run and the months played."""
 
     world: World
     scenario: str
     me: int
     difficulty: str
     seed: int
-    ctx: Context
+    sim: Simulation
     records: list[dict[str, Any]]  # records[0] is the start, records[t + 1] month t
 
     @classmethod
@@ -177,10 +175,8 @@ class Match:
         """A fresh game at the calendar start."""
         world = world_for(scenario)
         me = world.leader(leader)
-        state = initial_state(world, seed, np.zeros(1, dtype=np.int64))
-        ctx = _context(world, state)
-        measure_power(ctx)
-        match = cls(world, scenario, me, difficulty, seed, ctx, [])
+        sim = Simulation.start(world, seed, [0], DEFAULT_PARAMETERS)
+        match = cls(world, scenario, me, difficulty, seed, sim, [])
         match.records.append(match._record(None, [], []))
         return match
 
@@ -196,14 +192,19 @@ class Match:
     ) -> Match:
         """A saved game, exactly as it was after its last month."""
         world = world_for(scenario)
-        ctx = _context(world, state_from_bytes(state))
-        return cls(world, scenario, world.leader(leader), difficulty, seed, ctx, records)
+        sim = Simulation(world, state_from_bytes(state), DEFAULT_PARAMETERS)
+        return cls(world, scenario, world.leader(leader), difficulty, seed, sim, records)
 
     # --- where the game stands ---------------------------------------------------------
 
     @property
     def state(self) -> State:
-        return self.ctx.state
+        return self.sim.state
+
+    @property
+    def ctx(self) -> Context:
+        """This month's derived values (what the player can do and see)."""
+        return self.sim.context()
 
     @property
     def turn(self) -> int:
@@ -280,18 +281,12 @@ class Match:
         """Play one month with the player's (already checked) actions; return its record."""
         if self.over:
             raise IllegalAction("the game is over")
-        world, ctx = self.world, self.ctx
+        world, sim = self.world, self.sim
         budget = self.budget
-        external = Plan.empty(1, world.n_leaders, budget)
-        mask = np.zeros(world.n_leaders, dtype=bool)
-        mask[self.me] = True
-        for k, (verb, target) in enumerate(actions[:budget]):
-            external.verb[0, self.me, k] = verb
-            external.target[0, self.me, k] = target
-        ctx.log = EventLog(enabled=True)
-        step(ctx, self.policy(), external, mask)
-        events = event_records(world, ctx.log.for_run(0))
-        ctx.log = EventLog(enabled=True)
+        sim.log = EventLog(enabled=True)
+        sim.advance({self.me: actions[:budget]}, self.policy())
+        events = event_records(world, sim.log.for_run(0))
+        sim.log = EventLog(enabled=True)
         record = self._record(self.turn - 1, actions, events)
         self.records.append(record)
         return record
@@ -531,10 +526,6 @@ class Match:
             "historical_alliances": alliances,
             "has_history": history is not None and hist_win is not None,
         }
-
-
-def _context(world: World, state: State) -> Context:
-    return Context(world, DEFAULT_PARAMETERS, enabled_mechanisms(()), state, EventLog(enabled=True))
 
 
 def _describe(ctx: Context, verb: Verb, target: int) -> str:
