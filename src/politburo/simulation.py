@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from typing import Any
 
 import numpy as np
@@ -157,11 +158,12 @@ def _compiled(
     new state (``state`` itself is left as it was)."""
     from politburo.kernel.bind import bind
     from politburo.kernel.events import append_to_log
-    from politburo.kernel.run import advance, default_threads, start
+    from politburo.kernel.run import advance_apart, default_threads, spans
 
     threads = default_threads() if threads is None else threads
     t0 = state.turn
     R = state.n_runs
+    L = world.n_leaders
     chunk = CHUNK_WITH_EVENTS if log.enabled else CHUNK_WITHOUT_EVENTS
     months = max(world.months, 1)
     parts = []
@@ -170,23 +172,33 @@ def _compiled(
         capacity = EVENTS_PER_MONTH * months if log.enabled else 4 * months
         while True:
             part = state.select(slice(lo, hi))
-            k = bind(world, params, on, part, log.enabled, capacity)
-            if fresh:
-                start(k, t0, threads)
-            series = np.zeros((max(until - t0, 0), hi - lo, world.n_leaders), dtype=np.float32)
-            advance(k, t0, until, series, threads, budget=params.actions_per_month)
-            if not k.ev.lost.any():
+            ranges = spans(hi - lo, threads)
+            kernels = [
+                bind(world, params, on, _rows(part, a, b), log.enabled, capacity) for a, b in ranges
+            ]
+            series = [np.zeros((max(until - t0, 0), b - a, L), dtype=np.float32) for a, b in ranges]
+            advance_apart(kernels, t0, until, series, fresh, params.actions_per_month)
+            if not any(k.ev.lost.any() for k in kernels):
                 break
             capacity *= 2  # the buffers overflowed: run the chunk again with room
-        append_to_log(k.ev, log, offset=lo)
+        for (a, b), k, values in zip(ranges, kernels, series, strict=True):
+            append_to_log(k.ev, log, offset=lo + a)
+            power[t0:until, lo + a : lo + b] = values
         part.turn = max(until, t0)
-        power[t0:until, lo:hi] = series
         parts.append(part)
         if progress is not None:
             progress(round(world.months * hi / R), world.months)
     if not parts:
         return state
     return join_states(parts)
+
+
+def _rows(state: State, lo: int, hi: int) -> State:
+    """A view of runs ``lo:hi`` (the kernel writes through it into ``state``)."""
+    values: dict[str, Any] = {
+        f.name: getattr(state, f.name)[lo:hi] for f in dataclass_fields(State) if f.name != "turn"
+    }
+    return State(turn=state.turn, **values)
 
 
 def simulate(

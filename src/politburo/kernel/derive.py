@@ -33,13 +33,12 @@ def refresh(k, r, t):  # type: ignore[no-untyped-def]
         d.principal[r, i] = s.patron[r, i] == i and d.present[r, i]
         for q in range(P):
             d.powers[r, i, q] = 0.0
-    for q in range(P):
-        for i in range(L):
-            acc = 0.0
-            for o in range(O):
-                if s.office_holder[r, o] == i:
-                    acc += w.office_powers[o, q]
-            d.powers[r, i, q] = acc
+    # Offices in order, each adding its powers to its holder's (NumPy's matmul order).
+    for o in range(O):
+        holder = s.office_holder[r, o]
+        if holder >= 0:
+            for q in range(P):
+                d.powers[r, holder, q] += w.office_powers[o, q]
     for i in range(L):
         d.info[r, i] = d.powers[r, i, Power.INFORMATION]
     # An office's information also reaches the holder of the office it reports to.
@@ -88,7 +87,6 @@ def refresh(k, r, t):  # type: ignore[no-untyped-def]
     for i in range(L):
         d.seen[r, i] = d.seen[r, i] / total
     d.coalition_ok[r] = False
-    d.distance_ok[r] = False
     d.perceived_ok[r] = False
     d.threat_ok[r] = False
     for role in range(3):
@@ -142,19 +140,34 @@ def policy_distance(a, b, weight):  # type: ignore[no-untyped-def]
 @njit(cache=True)
 def distances(k, r):  # type: ignore[no-untyped-def]
     """(L, L) view: policy distance between every two leaders by the first one's
-    salience (zeros when the policy mechanism is off)."""
+    salience (zeros when the policy mechanism is off). Positions change only by
+    ``policy.shift_position``, which drops this; a refresh keeps it."""
     s, d = k.s, k.d
     if not d.distance_ok[r]:
         L = s.patron.shape[1]
+        n = s.position.shape[2]
         on = k.on[Mechanism.POLICY]
+        salience = k.w.salience
         for i in range(L):
-            for j in range(L):
-                if on:
-                    d.distance[r, i, j] = policy_distance(
-                        s.position[r, i], s.position[r, j], k.w.salience[i]
-                    )
-                else:
+            if not on:
+                for j in range(L):
                     d.distance[r, i, j] = 0.0
+                continue
+            if n >= 8:
+                for j in range(L):
+                    d.distance[r, i, j] = policy_distance(
+                        s.position[r, i], s.position[r, j], salience[i]
+                    )
+                continue
+            den = 0.0
+            for x in range(n):
+                den += salience[i, x]
+            scale = 2.0 * max(den, 1e-9)
+            for j in range(L):
+                num = 0.0
+                for x in range(n):
+                    num += abs(s.position[r, i, x] - s.position[r, j, x]) * salience[i, x]
+                d.distance[r, i, j] = num / scale
         d.distance_ok[r] = True
     return d.distance[r]
 

@@ -24,6 +24,7 @@ def shift_position(k, r, t, actor, target):  # type: ignore[no-untyped-def]
     sign = 1.0 if target % 2 == 1 else -1.0
     new = clip(s.position[r, actor, issue] + sign * k.p.position_shift, -1.0, 1.0)
     s.position[r, actor, issue] = new
+    k.d.distance_ok[r] = False  # distances follow positions
     record(k, r, t, Event.POSITION_SHIFTED, actor, obj=issue, value=new)
 
 

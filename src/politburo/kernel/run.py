@@ -48,19 +48,19 @@ def default_threads() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
 
 
-def _spans(runs: int, threads: int) -> list[tuple[int, int]]:
+def spans(runs: int, threads: int) -> list[tuple[int, int]]:
     n = max(1, min(threads, runs))
     edges = np.linspace(0, runs, n + 1).astype(int)
     return [(int(a), int(b)) for a, b in itertools.pairwise(edges) if b > a]
 
 
 def _parallel(threads: int, runs: int, work: Any) -> None:
-    spans = _spans(runs, threads)
-    if len(spans) == 1:
-        work(*spans[0])
+    ranges = spans(runs, threads)
+    if len(ranges) == 1:
+        work(*ranges[0])
         return
-    with ThreadPoolExecutor(max_workers=len(spans)) as pool:
-        for future in [pool.submit(work, lo, hi) for lo, hi in spans]:
+    with ThreadPoolExecutor(max_workers=len(ranges)) as pool:
+        for future in [pool.submit(work, lo, hi) for lo, hi in ranges]:
             future.result()
 
 
@@ -99,3 +99,34 @@ def advance(
 
     _parallel(threads, R, work)
     return plan_verb, plan_target
+
+
+def advance_apart(
+    kernels: list[Any],
+    t0: int,
+    t1: int,
+    series: list[NDArray[np.float32]],
+    fresh: bool,
+    budget: int,
+) -> None:
+    """Advance several kernels (each over its own slice of a batch) side by side, one
+    thread each. Kernels bound apart share no reference counts, so the threads do not
+    contend for them as they would over one kernel."""
+
+    def work(i: int) -> None:
+        k = kernels[i]
+        R, L = k.s.alive.shape
+        if fresh:
+            start_runs(k, 0, R, t0)
+        plan_verb = np.zeros((R, L, budget), dtype=np.int64)
+        plan_target = np.full((R, L, budget), -1, dtype=np.int64)
+        none = np.zeros((R, L, 0), dtype=np.int64)
+        played = np.zeros(L, dtype=np.bool_)
+        advance_runs(k, 0, R, t0, t1, plan_verb, plan_target, none, none, played, series[i])
+
+    if len(kernels) == 1:
+        work(0)
+        return
+    with ThreadPoolExecutor(max_workers=len(kernels)) as pool:
+        for future in [pool.submit(work, i) for i in range(len(kernels))]:
+            future.result()
