@@ -178,11 +178,18 @@ async def check_saves(base: str, players: list[Player]) -> list[str]:
 
 
 async def run_players(
-    base: str, args: argparse.Namespace, leaders: list[str]
+    base: str,
+    games: int,
+    scenario: str,
+    difficulty: str,
+    months: int,
+    think: float,
+    seed: int,
+    leaders: list[str],
 ) -> tuple[list[Player], list[float], list[float], list[float], float]:
-    rng = random.Random(args.seed)
+    rng = random.Random(seed)
     players = [
-        Player(k, leaders[k % len(leaders)], random.Random(rng.random())) for k in range(args.games)
+        Player(k, leaders[k % len(leaders)], random.Random(rng.random())) for k in range(games)
     ]
     advance_times: list[float] = []
     view_times: list[float] = []
@@ -190,8 +197,8 @@ async def run_players(
     # Idle connections are dropped well before the server's keep-alive timeout, so a
     # request never races the server closing the connection it was sent on.
     limits = httpx.Limits(
-        max_connections=args.games + 5,
-        max_keepalive_connections=args.games + 5,
+        max_connections=games + 5,
+        max_keepalive_connections=games + 5,
         keepalive_expiry=2.0,
     )
     async with httpx.AsyncClient(base_url=base, timeout=120.0, limits=limits) as client:
@@ -201,10 +208,10 @@ async def run_players(
                 play(
                     client,
                     p,
-                    args.scenario,
-                    args.difficulty,
-                    args.months,
-                    args.think,
+                    scenario,
+                    difficulty,
+                    months,
+                    think,
                     advance_times,
                     view_times,
                     act_times,
@@ -216,28 +223,27 @@ async def run_players(
     return players, advance_times, view_times, act_times, elapsed
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--games", type=int, default=50)
-    parser.add_argument("--months", type=int, default=24)
-    parser.add_argument("--scenario", default="ussr-1922")
-    parser.add_argument("--difficulty", default="heuristic", choices=["heuristic", "lookahead"])
-    parser.add_argument("--think", type=float, default=2.0, help="mean think time, seconds")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--url", help="a running server on loopback (skips the restart check)")
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args()
-    if args.games < 1 or args.games > 500 or args.months < 1 or args.months > 200:
-        parser.error("--games must be 1..500 and --months 1..200")
-
+def load_test(
+    games: int = 50,
+    months: int = 24,
+    scenario: str = "ussr-1922",
+    difficulty: str = "heuristic",
+    think: float = 2.0,
+    seed: int = 0,
+    url: str | None = None,
+) -> dict[str, Any]:
+    """Play ``games`` games at once for ``months`` months each (see the module docstring)
+    and return the figures as plain data (``errors`` and ``lost_saves`` are counts)."""
+    if games < 1 or games > 500 or months < 1 or months > 200:
+        raise ValueError("games must be 1..500 and months 1..200")
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "games.sqlite"
         server = None
-        if args.url:
-            host = urlparse(args.url).hostname or ""
+        if url:
+            host = urlparse(url).hostname or ""
             if host not in LOOPBACK and not host.startswith("127."):
-                parser.error("--url must be a loopback address")
-            base = args.url.rstrip("/")
+                raise ValueError("url must be a loopback address")
+            base = url.rstrip("/")
         else:
             port = free_port()
             base = f"http://127.0.0.1:{port}"
@@ -245,10 +251,10 @@ def main() -> None:
         try:
             wait_until_up(base)
             scenarios = httpx.get(f"{base}/api/scenarios").json()
-            spec = next(s for s in scenarios if s["id"] == args.scenario)
+            spec = next(s for s in scenarios if s["id"] == scenario)
             leaders = [x["id"] for x in spec["leaders"]]
             players, advance_times, view_times, act_times, elapsed = asyncio.run(
-                run_players(base, args, leaders)
+                run_players(base, games, scenario, difficulty, months, think, seed, leaders)
             )
             lost_before = asyncio.run(check_saves(base, players))
         finally:
@@ -271,12 +277,12 @@ def main() -> None:
 
     errors = [e for p in players for e in p.errors]
     months_played = len(advance_times)
-    result = {
-        "games": args.games,
-        "months_each": args.months,
-        "scenario": args.scenario,
-        "difficulty": args.difficulty,
-        "think_seconds": args.think,
+    return {
+        "games": games,
+        "months_each": months,
+        "scenario": scenario,
+        "difficulty": difficulty,
+        "think_seconds": think,
         "next_month": summary_ms(advance_times),
         "choose_actions": summary_ms(act_times),
         "view_on_page_load": summary_ms(view_times),
@@ -289,6 +295,27 @@ def main() -> None:
         "lost_save_samples": (lost_before + lost_after)[:5],
         "checked_after_restart": restarted,
     }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--games", type=int, default=50)
+    parser.add_argument("--months", type=int, default=24)
+    parser.add_argument("--scenario", default="ussr-1922")
+    parser.add_argument("--difficulty", default="heuristic", choices=["heuristic", "lookahead"])
+    parser.add_argument("--think", type=float, default=2.0, help="mean think time, seconds")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--url", help="a running server on loopback (skips the restart check)")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    try:
+        result = load_test(
+            args.games, args.months, args.scenario, args.difficulty, args.think, args.seed, args.url
+        )
+    except ValueError as error:
+        parser.error(str(error))
+    restarted = result["checked_after_restart"]
+    months_played = result["months_played"]
     if args.json:
         print(json.dumps(result, indent=2))
     else:
@@ -312,7 +339,7 @@ def main() -> None:
         )
         for line in result["error_samples"] + result["lost_save_samples"]:
             print("  ", line)
-    sys.exit(1 if errors or result["lost_saves"] else 0)
+    sys.exit(1 if result["errors"] or result["lost_saves"] else 0)
 
 
 if __name__ == "__main__":
