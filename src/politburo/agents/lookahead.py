@@ -22,17 +22,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from politburo.agents.heuristic import decide, score_actions
+from politburo.kernel.bind import bind
+from politburo.kernel.run import decide_runs, play_on
 from politburo.model.actions import TARGET_KIND, Plan, Verb, legal_targets
 from politburo.model.appointment import secretary_bloc
 from politburo.model.context import Context
 from politburo.model.events import EventLog
-from politburo.model.outcome import check_consolidation, measure_power
 from politburo.model.rng import run_keys
-from politburo.model.step import drift, hold_meetings, resolve_actions, step
-from politburo.model.world import CompiledEffect, World
-
-#: effects that ``fire_events`` leaves for after the decisions (meetings of the month)
-MEETING_EFFECTS = frozenset({"congress", "conference", "motion"})
 
 #: separates the rollouts' random streams from the game's
 ROLLOUT_SALT = 0x5EA4C
@@ -71,13 +67,6 @@ class Candidate:
     leader: int
     verbs: tuple[int, ...]
     targets: tuple[int, ...]
-
-
-def meetings_of(world: World, turn: int) -> list[CompiledEffect]:
-    """The meetings ``fire_events`` schedules for after this month's decisions."""
-    if turn >= world.months:
-        return []
-    return [e for e in world.effects[turn] if e.effect in MEETING_EFFECTS]
 
 
 def searching_leaders(ctx: Context, run: int, count: int, exclude: frozenset[int]) -> list[int]:
@@ -166,24 +155,19 @@ def rollout_values(
     state = s.select(rows)
     salt = (int(s.turn) * 1_000_003 + ROLLOUT_SALT) & 0x7FFFFFFFFFFFFFFF
     state.keys = run_keys(salt, s.runs[rows] * k + future)
-    sim = Context(ctx.world, ctx.params, ctx.on, state, EventLog(enabled=False))
-    plan = decide(sim)
+    # The futures run in the compiled engine, from a copy of the month as it stands.
+    kernel = bind(ctx.world, ctx.params, ctx.on, state)
+    plan = Plan.empty(n * k, ctx.world.n_leaders, ctx.params.actions_per_month)
+    decide_runs(kernel, s.turn, plan.verb, plan.target)
     positions = np.arange(n * k)
     plan.verb[positions, leaders] = np.tile(np.array([c.verbs for c in candidates]), (k, 1))
     plan.target[positions, leaders] = np.tile(np.array([c.targets for c in candidates]), (k, 1))
-    meetings = meetings_of(ctx.world, s.turn)
-    resolve_actions(sim, plan)
-    hold_meetings(sim, meetings)
-    drift(sim)
-    measure_power(sim)
-    check_consolidation(sim)
-    state.turn += 1
-    total = state.real_power.astype(np.float64)
-    months = 1
-    while months < settings.horizon and state.turn < ctx.world.months:
-        step(sim, decide)
-        total += state.real_power
-        months += 1
+    end = min(s.turn + settings.horizon, ctx.world.months)
+    total = np.zeros((n * k, ctx.world.n_leaders))
+    play_on(kernel, s.turn, plan.verb, plan.target, end, total)
+    months = end - s.turn
+    state.turn = end
+    sim = Context(ctx.world, ctx.params, ctx.on, state, EventLog(enabled=False))
     score = total / months + standing(sim, settings)
     own = score[positions, leaders]
     rivals = sim.principal & (state.patron != state.patron[positions, leaders][:, None])

@@ -289,14 +289,30 @@ def check_consolidation(k, r, t):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def step(k, r, t, plan_verb, plan_target, outside_verb, outside_target, outside):  # type: ignore[no-untyped-def]
-    """Advance run ``r`` by month ``t``. Leaders flagged in ``outside`` (L,) play the
-    actions in ``outside_verb``/``outside_target`` (R, L, K'); the heuristic decides for
-    everyone else. The plan taken is left in ``plan_verb``/``plan_target``."""
+def begin_month(k, r, t):  # type: ignore[no-untyped-def]
+    """The month up to the decisions: scheduled events, then information."""
     refresh(k, r, t)
     fire_events(k, r, t)
     information.gather_information(k, r, t)
     refresh(k, r, t)
+
+
+@njit(cache=True)
+def finish_month(k, r, t, plan_verb, plan_target):  # type: ignore[no-untyped-def]
+    """The month after the decisions: actions, meetings, drift, the outcome check."""
+    resolve_actions(k, r, t, plan_verb, plan_target)
+    hold_meetings(k, r, t)
+    drift(k, r, t)
+    measure_power(k, r, t)
+    check_consolidation(k, r, t)
+
+
+@njit(cache=True)
+def step(k, r, t, plan_verb, plan_target, outside_verb, outside_target, outside):  # type: ignore[no-untyped-def]
+    """Advance run ``r`` by month ``t``. Leaders flagged in ``outside`` (L,) play the
+    actions in ``outside_verb``/``outside_target`` (R, L, K'); the heuristic decides for
+    everyone else. The plan taken is left in ``plan_verb``/``plan_target``."""
+    begin_month(k, r, t)
     decide.decide(k, r, t, plan_verb, plan_target)
     L = plan_verb.shape[1]
     K = plan_verb.shape[2]
@@ -310,8 +326,4 @@ def step(k, r, t, plan_verb, plan_target, outside_verb, outside_target, outside)
         for kk in range(width):
             plan_verb[r, i, kk] = outside_verb[r, i, kk]
             plan_target[r, i, kk] = outside_target[r, i, kk]
-    resolve_actions(k, r, t, plan_verb, plan_target)
-    hold_meetings(k, r, t)
-    drift(k, r, t)
-    measure_power(k, r, t)
-    check_consolidation(k, r, t)
+    finish_month(k, r, t, plan_verb, plan_target)

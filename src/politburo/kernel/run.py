@@ -16,7 +16,8 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
-from politburo.kernel.month import measure_power, step
+from politburo.kernel.decide import decide
+from politburo.kernel.month import finish_month, measure_power, step
 
 
 @njit(cache=True, nogil=True)
@@ -130,3 +131,28 @@ def advance_apart(
     with ThreadPoolExecutor(max_workers=len(kernels)) as pool:
         for future in [pool.submit(work, i) for i in range(len(kernels))]:
             future.result()
+
+
+@njit(cache=True, nogil=True)
+def decide_runs(k, t, plan_verb, plan_target):  # type: ignore[no-untyped-def]
+    """The heuristic's plan for every run at month ``t`` (derived values must be fresh)."""
+    for r in range(k.s.alive.shape[0]):
+        decide(k, r, t, plan_verb, plan_target)
+
+
+@njit(cache=True, nogil=True)
+def play_on(k, t, plan_verb, plan_target, t1, total):  # type: ignore[no-untyped-def]
+    """Finish month ``t`` of every run with the given plan, then play on with the
+    heuristic up to month ``t1``; ``total`` (R, L) gets real power after each month
+    added to it (float64, month after month)."""
+    R, L = k.s.real_power.shape
+    none = np.zeros((R, L, 0), dtype=np.int64)
+    played = np.zeros(L, dtype=np.bool_)
+    for r in range(R):
+        finish_month(k, r, t, plan_verb, plan_target)
+        for i in range(L):
+            total[r, i] += k.s.real_power[r, i]
+        for month in range(t + 1, t1):
+            step(k, r, month, plan_verb, plan_target, none, none, played)
+            for i in range(L):
+                total[r, i] += k.s.real_power[r, i]
