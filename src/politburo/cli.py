@@ -38,6 +38,19 @@ app = typer.Typer(
 out = Console()
 err = Console(stderr=True)
 
+
+@app.callback()
+def _start() -> None:
+    """Say so when the first run on a machine compiles the engine (cached afterwards)."""
+    import politburo.kernel
+
+    if sys.stderr.isatty() and politburo.kernel.cache_is_cold():
+        err.print(
+            "[dim]compiling the simulation engine: the first run on this machine takes "
+            "about two minutes, later runs start at once[/]",
+            highlight=False,
+        )
+
 MECHANISM_HELP = "Repeatable. One of: " + ", ".join(MECHANISMS) + "."
 
 

@@ -47,3 +47,9 @@ def _cache_dir() -> Path:
 
 if not os.environ.get("NUMBA_CACHE_DIR"):
     numba.config.CACHE_DIR = str(_cache_dir())  # type: ignore[attr-defined]
+
+
+def cache_is_cold() -> bool:
+    """Whether the engine has yet to be compiled for these sources on this machine."""
+    folder = Path(numba.config.CACHE_DIR or _cache_dir())  # type: ignore[attr-defined]
+    return not folder.is_dir() or not any(folder.rglob("*.nbi"))
