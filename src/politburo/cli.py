@@ -51,6 +51,7 @@ def _start() -> None:
             highlight=False,
         )
 
+
 MECHANISM_HELP = "Repeatable. One of: " + ", ".join(MECHANISMS) + "."
 
 

@@ -78,6 +78,13 @@ class StoreError(Exception):
     """A store that cannot be used as asked; the message says why and what to do."""
 
 
+#: DuckDB settings of a store: its memory stays bounded however many runs are written
+STORE_CONFIG: dict[str, str | bool | int | float | list[str]] = {
+    "memory_limit": "256MB",
+    "threads": "1",
+}
+
+
 class Store:
     """A DuckDB file holding experiments."""
 
@@ -86,7 +93,8 @@ class Store:
         try:
             if self.path.parent and not self.path.parent.exists():
                 raise StoreError(f"{self.path}: folder {self.path.parent} does not exist")
-            self.con = duckdb.connect(str(self.path))
+            # A bounded buffer pool: a million-run experiment must not grow the process.
+            self.con = duckdb.connect(str(self.path), config=STORE_CONFIG)
         except duckdb.Error as error:
             raise StoreError(f"{self.path}: cannot open the store: {error}") from None
         except OSError as error:
