@@ -11,8 +11,8 @@ from typing import Any
 import numpy as np
 import pytest
 from numba import njit
-from tests.kernel.snapshots import cases, fresh_copy, snapshot
 
+from kernel.snapshots import cases, fresh_copy, snapshot
 from politburo.agents.heuristic import decide as numpy_decide
 from politburo.agents.heuristic import score_actions
 from politburo.kernel.bind import bind

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from numba import njit
 from numpy.typing import NDArray
-from tests.kernel.snapshots import CASES, fresh_copy, snapshot
 
+from kernel.snapshots import CASES, fresh_copy, snapshot
 from politburo.kernel import alliances as k_alliances
 from politburo.kernel import appointment as k_appointment
 from politburo.kernel import faction_ban as k_faction_ban

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from numba import njit
 from numpy.typing import NDArray
-from tests.kernel.snapshots import CASES, fresh_copy, snapshot
 
+from kernel.snapshots import CASES, fresh_copy, snapshot
 from politburo.kernel import discipline as kd
 from politburo.kernel import offices as ko
 from politburo.kernel import votes as kv
