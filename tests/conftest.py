@@ -20,6 +20,20 @@ from politburo.scenario import Scenario, load_scenario
 MakeContext = Callable[..., Context]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def compiled_engine() -> None:
+    """Compile the engine once, first: a browser test's server, an experiment's worker
+    processes and Ray tasks then load it from the disk cache instead of each compiling
+    it (minutes on a cold cache) inside a request or a timed test."""
+    from politburo.agents.lookahead import LookaheadPolicy
+    from politburo.simulation import Simulation, simulate
+
+    simulate("toy-3", runs=2, record_events=True)
+    sim = Simulation.start("toy-3", seed=0)
+    sim.advance({0: [(0, -1)]})
+    sim.advance(policy=LookaheadPolicy())
+
+
 def builtin_text(name: str) -> str:
     """The YAML text of a built-in scenario, as shipped."""
     return (resources.files("politburo.scenario") / "builtin" / f"{name}.yaml").read_text(
