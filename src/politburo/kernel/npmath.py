@@ -11,6 +11,10 @@ FMA, NumPy falls back to libm and the two would differ in the last bit.)
 
 from __future__ import annotations
 
+from fractions import Fraction
+from typing import Any
+
+import numba
 import numpy as np
 from numba import njit, types
 from numba.extending import intrinsic
@@ -35,7 +39,7 @@ def flag(b):  # type: ignore[no-untyped-def]
 
 
 @intrinsic
-def fma(typingctx, a, b, c):  # type: ignore[no-untyped-def]
+def _fma(typingctx, a, b, c):  # type: ignore[no-untyped-def]
     """``a * b + c`` with a single rounding (LLVM's ``llvm.fma``)."""
     sig = types.float64(types.float64, types.float64, types.float64)
 
@@ -43,6 +47,16 @@ def fma(typingctx, a, b, c):  # type: ignore[no-untyped-def]
         return builder.fma(args[0], args[1], args[2])
 
     return sig, codegen
+
+
+def _exact_fma(a: float, b: float, c: float) -> float:
+    """``a * b + c`` rounded once, in plain Python (exact rationals, then one rounding)."""
+    return float(Fraction(a) * Fraction(b) + Fraction(c))
+
+
+#: ``a * b + c`` with a single rounding; the plain-Python version when
+#: ``NUMBA_DISABLE_JIT=1`` runs the kernel as Python (an intrinsic cannot run there)
+fma: Any = _exact_fma if numba.config.DISABLE_JIT else _fma  # type: ignore[attr-defined]
 
 
 #: NumPy's tanh table (``loops_hyperbolic.dispatch.cpp.src``, ``lut18x16``): for each of
@@ -179,7 +193,7 @@ def tanh(x):  # type: ignore[no-untyped-def]
     row = min(max(top - 0x3FC0000000000000, 0), 0x0078000000000000) >> 51  # 0 .. 15
     c = _TANH[row]
     y = abs(x) - c[0]
-    r: float = fma(c[17], y, c[16])  # type: ignore[call-arg]
+    r: float = fma(c[17], y, c[16])
     for n in range(15, 0, -1):
         r = fma(r, y, c[n])
     if top > 0x7FE0000000000000:  # |x| huge or infinite
