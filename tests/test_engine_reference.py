@@ -78,3 +78,29 @@ def test_game_matches_reference(index: int) -> None:
     assert event_digests(game.log.arrays(), 1)[0] == ref["events"]
     assert state_digest(game.state, 0) == ref["state"]
     assert _digest(plan.verb, plan.target) == ref["last_plan"]
+
+
+def test_pure_python_kernel_matches_reference() -> None:
+    # NUMBA_DISABLE_JIT=1 runs the same kernel code as plain Python (for debugging): it
+    # must give the same runs as the compiled engine.
+    import subprocess
+
+    probe = (
+        "import json, sys\n"
+        f"sys.path.insert(0, {str(HERE)!r})\n"
+        "from fingerprint import batch_fingerprints\n"
+        "from politburo.simulation import simulate\n"
+        f"r = simulate('toy-3', seed={reference()['seed']}, runs=3, record_events=True)\n"
+        "print(json.dumps(batch_fingerprints(r)))\n"
+    )
+    env = dict(os.environ, NUMBA_DISABLE_JIT="1")
+    done = subprocess.run(
+        [sys.executable, "-W", "ignore", "-c", probe],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    got = json.loads(done.stdout.strip().splitlines()[-1])
+    assert got == reference()["batches"]["toy-3|all"][:3]
