@@ -10,9 +10,11 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_M1 = np.uint64(0xBF58476D1CE4E5B9)
-_M2 = np.uint64(0x94D049BB133111EB)
+from politburo.model.rng import GOLDEN as _GOLDEN
+from politburo.model.rng import MIX1 as _M1
+from politburo.model.rng import MIX2 as _M2
+from politburo.model.rng import TO_UNIT as _TO_UNIT
+
 _S30 = np.uint64(30)
 _S27 = np.uint64(27)
 _S31 = np.uint64(31)
@@ -21,7 +23,6 @@ _S11 = np.uint64(11)
 _LOW32 = np.uint64(0xFFFFFFFF)
 _LOW16 = np.uint64(0xFFFF)
 _ONE = np.uint64(1)
-_TO_UNIT = 1.0 / float(1 << 53)
 
 
 @njit(cache=True, inline="always")

@@ -19,14 +19,15 @@ from enum import IntEnum
 import numpy as np
 from numpy.typing import NDArray
 
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_M1 = np.uint64(0xBF58476D1CE4E5B9)
-_M2 = np.uint64(0x94D049BB133111EB)
+#: the SplitMix64 constants, shared with the compiled streams (:mod:`politburo.kernel.rng`)
+GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+MIX2 = np.uint64(0x94D049BB133111EB)
 _S30 = np.uint64(30)
 _S27 = np.uint64(27)
 _S31 = np.uint64(31)
 _S11 = np.uint64(11)
-_TO_UNIT = 1.0 / float(1 << 53)
+TO_UNIT = 1.0 / float(1 << 53)
 
 
 class Stream(IntEnum):
@@ -47,16 +48,16 @@ class Stream(IntEnum):
 
 
 def _mix(x: NDArray[np.uint64]) -> NDArray[np.uint64]:
-    x = (x ^ (x >> _S30)) * _M1
-    x = (x ^ (x >> _S27)) * _M2
+    x = (x ^ (x >> _S30)) * MIX1
+    x = (x ^ (x >> _S27)) * MIX2
     return x ^ (x >> _S31)
 
 
 def run_keys(seed: int, runs: NDArray[np.int64]) -> NDArray[np.uint64]:
     """One 64-bit key per run, from the experiment seed and the run index."""
     with np.errstate(over="ignore"):
-        base = _mix(np.asarray([seed & 0xFFFFFFFFFFFFFFFF], dtype=np.uint64) + _GOLDEN)
-        return _mix(base ^ _mix(runs.astype(np.uint64) * _GOLDEN + _GOLDEN))
+        base = _mix(np.asarray([seed & 0xFFFFFFFFFFFFFFFF], dtype=np.uint64) + GOLDEN)
+        return _mix(base ^ _mix(runs.astype(np.uint64) * GOLDEN + GOLDEN))
 
 
 def uniform(
@@ -76,11 +77,11 @@ def uniform(
     with np.errstate(over="ignore"):
         counter = np.uint64((month & 0xFFFFFFFF) << 16 | (int(stream) & 0xFFFF))
         salted = _mix(
-            np.asarray([counter], dtype=np.uint64) * _GOLDEN
-            + np.asarray(salt, dtype=np.int64).astype(np.uint64) * _M1
+            np.asarray([counter], dtype=np.uint64) * GOLDEN
+            + np.asarray(salt, dtype=np.int64).astype(np.uint64) * MIX1
         )
         base = _mix(keys ^ salted)
-        elements = (np.arange(1, count + 1, dtype=np.uint64) * _GOLDEN)[None, :]
+        elements = (np.arange(1, count + 1, dtype=np.uint64) * GOLDEN)[None, :]
         bits = _mix(base[:, None] + elements)
-    values = (bits >> _S11).astype(np.float64) * _TO_UNIT
+    values = (bits >> _S11).astype(np.float64) * TO_UNIT
     return values.reshape((keys.shape[0], *shape))
