@@ -34,7 +34,7 @@ def decide_all(k, t, verb, target):  # type: ignore[no-untyped-def]
 def best_all(k, t, best, best_target):  # type: ignore[no-untyped-def]
     """(R, L, 16) the kernel's best legal score of every verb and its target."""
     for r in range(k.s.alive.shape[0]):
-        best_actions(k, r, t, best[r], best_target[r])
+        best_actions(k, r, t, best[r], best_target[r], np.empty((0, 0, 0)))
 
 
 @njit

@@ -340,9 +340,12 @@ def one(flag):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, inline="always")
-def _take(best, best_target, i, v, x, target):  # type: ignore[no-untyped-def]
+def _take(best, best_target, table, i, v, x, target):  # type: ignore[no-untyped-def]
     """Fold a legal score into leader i's best for verb v (the first maximum; NaN wins,
-    as in NumPy's max and argmax)."""
+    as in NumPy's max and argmax); keep it in ``table[i, v, target]`` when a table is
+    asked for (the look-ahead reads every legal score, not only the best)."""
+    if table.shape[0] > 0:
+        table[i, v, target] = x
     if x > best[i, v] or (x != x and best[i, v] == best[i, v]):
         best[i, v] = x
         best_target[i, v] = target
@@ -372,6 +375,7 @@ def score_actions(  # type: ignore[no-untyped-def]
     n_principal,
     best,
     best_target,
+    table,
 ):
     """Every leader's best legal score of every verb and the target that gets it, into
     ``best`` and ``best_target`` (L, 16): -inf and target 0 where nothing is legal.
@@ -416,7 +420,7 @@ def score_actions(  # type: ignore[no-untyped-def]
             if principal and s.rung[r, i] >= 1 and weak and not s.exiled[r, i] and n_principal > 1:
                 beaten = float(s.rung[r, i] + 1) / float(max(w.rung_effect.shape[0], 1))
                 x = (p.h_recant * ((1.0 - rig) * (1.0 - lev * amb))) * beaten * one(weak)
-                _take(best, best_target, i, _RECANT, x, 0)
+                _take(best, best_target, table, i, _RECANT, x, 0)
 
         if on[Mechanism.ALLIANCES]:
             # Break an alliance when the ally has become the threat, or no enemy is left.
@@ -429,6 +433,7 @@ def score_actions(  # type: ignore[no-untyped-def]
                     _take(
                         best,
                         best_target,
+                        table,
                         i,
                         _BREAK_ALLIANCE,
                         base * reasons - p.h_break_threshold,
@@ -455,7 +460,7 @@ def score_actions(  # type: ignore[no-untyped-def]
                     x = front * minimal * (1.0 + p.h_alliance_shared_enemy * shares)
                     x = x * (1.0 - dist[i, j] * rig)
                     x = x * one(not (has_threat and j == mine_threat))
-                    _take(best, best_target, i, _PROPOSE_ALLIANCE, x, j)
+                    _take(best, best_target, table, i, _PROPOSE_ALLIANCE, x, j)
 
         if on[Mechanism.POLICY]:
             # Positions: the flexible move toward the line when with the majority, toward
@@ -474,7 +479,7 @@ def score_actions(  # type: ignore[no-untyped-def]
                 goal = scratch[issue] if in_opposition[i] else s.line[r, issue]
                 gap = goal - here
                 score = flexible * max(-gap if x % 2 == 0 else gap, 0.0)
-                _take(best, best_target, i, _SHIFT_POSITION, score, x)
+                _take(best, best_target, table, i, _SHIFT_POSITION, score, x)
             # Propose moving the line toward one's position.
             if principal and s.seat[r, i] == SEAT_FULL:
                 can_carry = 1.0 if ls > 0.5 else p.h_policy_minority
@@ -489,7 +494,7 @@ def score_actions(  # type: ignore[no-untyped-def]
                     push = ((p.h_propose_policy * amb) * w.salience[i, issue]) * can_carry
                     diff = s.position[r, i, issue] - line
                     score = push * max(-diff if x % 2 == 0 else diff, 0.0)
-                    _take(best, best_target, i, _PROPOSE_POLICY, score, x)
+                    _take(best, best_target, table, i, _PROPOSE_POLICY, score, x)
 
         # Patronage: win over the unattached who hold seats or offices.
         if on[Mechanism.BODIES_AND_VOTES] and principal:
@@ -509,7 +514,7 @@ def score_actions(  # type: ignore[no-untyped-def]
                     j, Trait.AMBITION
                 ]
                 feasible = min(max(feasible, 0.0), 1.0)
-                _take(best, best_target, i, _WIN_OVER, front * value * feasible, j)
+                _take(best, best_target, table, i, _WIN_OVER, front * value * feasible, j)
 
         # Protect and extend one's base.
         if on[Mechanism.APPOINTMENT]:
@@ -522,14 +527,14 @@ def score_actions(  # type: ignore[no-untyped-def]
                     if mine and loyalty >= p.secure_loyalty:
                         continue
                     x = front * region_weight[g] * (1.0 - one(mine) * loyalty)
-                    _take(best, best_target, i, _APPOINT, x, g)
+                    _take(best, best_target, table, i, _APPOINT, x, g)
         if on[Mechanism.RECRUITMENT]:
             power = d.powers[r, i, Power.RECRUITMENT]
             if power > 0:
                 front = (p.h_recruit * power) * amb
                 for g in range(G):
                     if sec[g] == patron:
-                        _take(best, best_target, i, _RECRUIT, front * region_weight[g], g)
+                        _take(best, best_target, table, i, _RECRUIT, front * region_weight[g], g)
 
         # Words: polemics, the line, the rank and file.
         if on[Mechanism.LEGITIMACY]:
@@ -537,24 +542,24 @@ def score_actions(  # type: ignore[no-untyped-def]
             for j in range(L):
                 if d.present[r, j] and i != j and patron != s.patron[r, j]:
                     is_threat = one(has_threat and j == mine_threat)
-                    _take(best, best_target, i, _ATTACK, front * s.prestige[r, j] * is_threat, j)
+                    _take(best, best_target, table, i, _ATTACK, front * s.prestige[r, j] * is_threat, j)
             near_line = 1.0 - line_dist[i] / p.h_line_tolerance
-            _take(best, best_target, i, _DEFEND_LINE, (p.h_defend_line * lev_cun) * near_line, 0)
+            _take(best, best_target, table, i, _DEFEND_LINE, (p.h_defend_line * lev_cun) * near_line, 0)
             if principal:
                 x = (p.h_criticize_line * ((amb * rig) * lev_arr)) * line_dist[i]
-                _take(best, best_target, i, _CRITICIZE_LINE, x * one(in_opposition[i]), 0)
-            _take(best, best_target, i, _APPEAL, (p.h_appeal * ora) * amb, 0)
+                _take(best, best_target, table, i, _CRITICIZE_LINE, x * one(in_opposition[i]), 0)
+            _take(best, best_target, table, i, _APPEAL, (p.h_appeal * ora) * amb, 0)
         if on[Mechanism.INFORMATION] and d.info[r, i] > 0:
             front = p.h_gather_material * (d.info[r, i] * cun)
             for j in range(L):
                 if d.present[r, j] and i != j:
                     is_threat = one(has_threat and j == mine_threat)
-                    _take(best, best_target, i, _GATHER_MATERIAL, front * is_threat, j)
+                    _take(best, best_target, table, i, _GATHER_MATERIAL, front * is_threat, j)
         if principal and not s.faction[r, i]:
             x = (p.h_organize_faction * (amb * org)) * one(in_opposition[i])
             x = x * one(line_dist[i] > p.h_faction_line_gap)
             deterrence = (p.h_ban_deterrence * one(d.ban[r])) * (1.0 - rig)
-            _take(best, best_target, i, _ORGANIZE_FACTION, x * (1.0 - deterrence), 0)
+            _take(best, best_target, table, i, _ORGANIZE_FACTION, x * (1.0 - deterrence), 0)
 
         # Discipline: only against rivals, only with a majority in hand.
         if on[Mechanism.DISCIPLINE] and principal and s.seat[r, i] == SEAT_FULL:
@@ -593,14 +598,16 @@ def score_actions(  # type: ignore[no-untyped-def]
                 evidence = s.pretext[r, j] + s.material[r, i, j]
                 x = front * (1.0 + evidence) * one(in_hand) * one(hostile) * ambitious
                 x = x * (1.0 if is_threat else p.h_discipline_bystander)
-                _take(best, best_target, i, _MOVE_DISCIPLINE, x, j)
+                _take(best, best_target, table, i, _MOVE_DISCIPLINE, x, j)
 
 
 @njit(cache=True)
-def best_actions(k, r, t, best, best_target):  # type: ignore[no-untyped-def]
+def best_actions(k, r, t, best, best_target, table):  # type: ignore[no-untyped-def]
     """Every leader's best legal score of every verb, before the taste noise, and its
     target, into ``best`` and ``best_target`` (L, 16): -inf and 0 where nothing is legal
-    (the masked ``max`` and ``argmax`` of :func:`politburo.agents.heuristic.decide`)."""
+    (the masked ``max`` and ``argmax`` of :func:`politburo.agents.heuristic.decide`).
+    ``table`` (L, 16, targets), if not empty, receives every legal score; it must come
+    filled with -inf."""
     s, d, w, p, on = k.s, k.d, k.w, k.p, k.on
     L = s.patron.shape[1]
     G = s.members.shape[1]
@@ -704,6 +711,7 @@ def best_actions(k, r, t, best, best_target):  # type: ignore[no-untyped-def]
         n_principal,
         best,
         best_target,
+        table,
     )
 
 
@@ -717,7 +725,7 @@ def decide(k, r, t, verb_out, target_out):  # type: ignore[no-untyped-def]
     budget = verb_out.shape[2]
     best = np.empty((L, N_VERBS))
     best_target = np.empty((L, N_VERBS), dtype=np.int64)
-    best_actions(k, r, t, best, best_target)
+    best_actions(k, r, t, best, best_target, np.empty((0, 0, 0)))
     taken = np.zeros(N_VERBS, dtype=np.bool_)
     pass_score = p.h_pass_score
     noisy = p.decision_noise
