@@ -104,3 +104,27 @@ def test_pure_python_kernel_matches_reference() -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     got = json.loads(done.stdout.strip().splitlines()[-1])
     assert got == reference()["batches"]["toy-3|all"][:3]
+
+
+@cache
+def lookahead_reference() -> dict[str, Any]:
+    with gzip.open(HERE / "lookahead.json.gz", "rt") as fh:
+        data: dict[str, Any] = json.load(fh)
+    return data
+
+
+@pytest.mark.parametrize("index", range(len(lookahead_reference()["games"])))
+def test_lookahead_game_matches_reference(index: int) -> None:
+    """Games decided by the look-ahead AI (its candidates read from the compiled rules)
+    match those recorded when it read them from the NumPy rules."""
+    from record_lookahead import play
+
+    ref = lookahead_reference()["games"][index]
+    got = play(ref["scenario"], ref["seed"], ref["runs"], ref["months"], ref["human"])
+    assert (got["searched"], got["changed"]) == (ref["searched"], ref["changed"])
+    first = next(
+        (m for m, (a, b) in enumerate(zip(got["plans"], ref["plans"], strict=True)) if a != b), None
+    )
+    assert first is None, f"the plans differ from month {first} on"
+    for part in ("power", "events", "state"):
+        assert got[part] == ref[part], part

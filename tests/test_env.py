@@ -63,7 +63,7 @@ def test_leaders_who_leave_the_party_leave_the_episode() -> None:
     env.reset(seed=0)
     left = None
     while env.agents:
-        month = env.world.month_label(env.ctx.state.turn)  # type: ignore[union-attr]
+        month = env.world.month_label(env.view.state.turn)  # type: ignore[union-attr]
         _, _, terminations, truncations, _ = env.step({})
         if terminations.get("lenin"):
             left = month

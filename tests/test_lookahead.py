@@ -7,7 +7,6 @@ from typing import Any
 
 import numpy as np
 
-from politburo.agents.heuristic import decide, score_actions
 from politburo.agents.lookahead import (
     LookaheadPolicy,
     LookaheadSettings,
@@ -16,22 +15,22 @@ from politburo.agents.lookahead import (
     rollout_values,
     searching_leaders,
 )
-from politburo.model.actions import Verb, legal_targets
-from politburo.model.context import Context
+from politburo.kernel.view import View
+from politburo.model.actions import Verb
 from politburo.simulation import simulate, world_of
 
 TOY = world_of("toy-3")
 
 
-def probe(turn: int, fn: Callable[[Context], Any], runs: int = 4, seed: int = 3) -> Any:
+def probe(turn: int, fn: Callable[[View], Any], runs: int = 4, seed: int = 3) -> Any:
     """What ``fn`` returns when called mid-month at ``turn`` (as a policy is) of a
     heuristic game of toy-3."""
     seen: list[Any] = []
 
-    def policy(ctx: Context) -> Any:
-        if ctx.state.turn == turn and not seen:
-            seen.append(fn(ctx))
-        return decide(ctx)
+    def policy(view: View) -> Any:
+        if view.turn == turn and not seen:
+            seen.append(fn(view))
+        return view.heuristic_plan()
 
     simulate(TOY, seed=seed, runs=runs, policy=policy, record_events=False)
     assert seen, f"turn {turn} never reached"
@@ -67,20 +66,19 @@ def test_choose_with_one_future_takes_any_gain() -> None:
 # --- candidates ---------------------------------------------------------------------
 
 
-def _candidates(ctx: Context) -> list[tuple[int, list[Any]]]:
-    base = decide(ctx)
-    scores = score_actions(ctx)
+def _candidates(view: View) -> list[tuple[int, list[Any]]]:
+    base = view.heuristic_plan()
     out = []
-    for run in range(ctx.state.n_runs):
-        for leader in searching_leaders(ctx, run, 3, frozenset()):
-            out.append((leader, candidate_plans(ctx, base, scores, run, leader, width=5)))
-    legal = {verb: legal_targets(ctx, verb) for verb in Verb}
+    for run in range(view.state.n_runs):
+        scores = view.scores(run)
+        for leader in searching_leaders(view, run, 3, frozenset()):
+            out.append((leader, candidate_plans(view, base, scores, run, leader, width=5)))
     for _, found in out:
         for c in found:
+            legal = view.legal(c.leader, c.run)
             for verb, target in zip(c.verbs, c.targets, strict=True):
                 if verb != Verb.PASS:
-                    t = max(target, 0)
-                    assert legal[Verb(verb)][c.run, c.leader, t], (c, "illegal action")
+                    assert legal[verb, max(target, 0)], (c, "illegal action")
     return [(leader, found) for leader, found in out]
 
 
@@ -98,13 +96,13 @@ def test_candidates_start_with_the_plan_and_are_legal_and_distinct() -> None:
 
 
 def test_candidate_plan_is_the_heuristics() -> None:
-    def check(ctx: Context) -> int:
-        base = decide(ctx)
-        scores = score_actions(ctx)
+    def check(view: View) -> int:
+        base = view.heuristic_plan()
         checked = 0
-        for run in range(ctx.state.n_runs):
-            for leader in searching_leaders(ctx, run, 3, frozenset()):
-                first = candidate_plans(ctx, base, scores, run, leader, width=5)[0]
+        for run in range(view.state.n_runs):
+            scores = view.scores(run)
+            for leader in searching_leaders(view, run, 3, frozenset()):
+                first = candidate_plans(view, base, scores, run, leader, width=5)[0]
                 assert first.verbs == tuple(base.verb[run, leader].tolist())
                 assert first.targets == tuple(base.target[run, leader].tolist())
                 checked += 1
@@ -114,12 +112,12 @@ def test_candidate_plan_is_the_heuristics() -> None:
 
 
 def test_searching_leaders_skip_the_excluded_and_rank_by_power() -> None:
-    def check(ctx: Context) -> None:
-        for run in range(ctx.state.n_runs):
-            everyone = searching_leaders(ctx, run, 3, frozenset())
-            power = ctx.state.real_power[run, everyone]
+    def check(view: View) -> None:
+        for run in range(view.state.n_runs):
+            everyone = searching_leaders(view, run, 3, frozenset())
+            power = view.state.real_power[run, everyone]
             assert list(power) == sorted(power, reverse=True)
-            fewer = searching_leaders(ctx, run, 3, frozenset({everyone[0]}))
+            fewer = searching_leaders(view, run, 3, frozenset({everyone[0]}))
             assert everyone[0] not in fewer
 
     probe(5, check)
@@ -128,16 +126,15 @@ def test_searching_leaders_skip_the_excluded_and_rank_by_power() -> None:
 # --- rollouts -----------------------------------------------------------------------
 
 
-def _values(ctx: Context) -> tuple[Any, Any]:
-    base = decide(ctx)
-    scores = score_actions(ctx)
-    leader = searching_leaders(ctx, 0, 1, frozenset())[0]
-    found = candidate_plans(ctx, base, scores, 0, leader, width=3)
+def _values(view: View) -> tuple[Any, Any]:
+    base = view.heuristic_plan()
+    leader = searching_leaders(view, 0, 1, frozenset())[0]
+    found = candidate_plans(view, base, view.scores(0), 0, leader, width=3)
     twice = [found[0], *found, found[0]]  # the plan at both ends: same futures, same value
     settings = LookaheadSettings(horizon=4, samples=3)
-    before = ctx.state.real_power.copy(), ctx.state.turn
-    values = rollout_values(ctx, twice, settings)
-    after = ctx.state.real_power, ctx.state.turn
+    before = view.state.real_power.copy(), view.state.turn
+    values = rollout_values(view, twice, settings)
+    after = view.state.real_power, view.state.turn
     assert np.array_equal(before[0], after[0]) and before[1] == after[1], "rollout moved state"
     return values, len(twice)
 

@@ -222,13 +222,13 @@ def play(
     out.print(spec.leaders[me].sketch)
     seen_events = 0
     while not game.over:
-        view = observation(game.ctx, me)
+        view = observation(game.view, me)
         _show_view(view)
         if not (view["alive"] and view["in_party"]) or game.state.exiled[0, me]:
             out.print("[yellow]You are out of the game; the struggle goes on without you.[/]")
             choice_list = []
         else:
-            choice_list = legal_choices(game.ctx, me)
+            choice_list = legal_choices(game.view, me)
         chosen: list[tuple[int, int]] = []
         if choice_list:
             _show_choices(choice_list)

@@ -36,10 +36,8 @@ from gymnasium import spaces
 from numpy.typing import NDArray
 from pettingzoo import ParallelEnv  # type: ignore[import-untyped]
 
-from politburo.agents.heuristic import decide
-from politburo.model.actions import TARGET_KIND, Verb, describe, legal_targets
-from politburo.model.appointment import secretary_bloc
-from politburo.model.context import Context
+from politburo.kernel.view import View
+from politburo.model.actions import TARGET_KIND, Verb, describe
 from politburo.model.params import DEFAULT_PARAMETERS, Parameters
 from politburo.model.switches import enabled_mechanisms
 from politburo.model.world import SEAT_CANDIDATE, SEAT_FULL, World
@@ -173,7 +171,7 @@ class PolitburoParallelEnv(ParallelEnv[str, Any, int]):  # type: ignore[misc]
         verb, target = self.actions[int(action)]
         if self.sim is None:
             return f"{verb.name.lower()} {target}"
-        return describe(self.sim.context(), verb, max(target, 0))
+        return describe(self.world, verb, max(target, 0))
 
     # --- episode -------------------------------------------------------------------------
 
@@ -243,8 +241,7 @@ class PolitburoParallelEnv(ParallelEnv[str, Any, int]):  # type: ignore[misc]
     def heuristic_actions(self) -> dict[str, int]:
         """The action the heuristic AI would take first for each live agent this month
         (a baseline, or a teacher for imitation)."""
-        ctx = self._require()
-        plan = decide(ctx)
+        plan = self._require().heuristic_plan()
         out = {}
         for agent in self.agents:
             i = self._index[agent]
@@ -269,18 +266,18 @@ class PolitburoParallelEnv(ParallelEnv[str, Any, int]):  # type: ignore[misc]
     # --- internals -----------------------------------------------------------------------
 
     @property
-    def ctx(self) -> Context | None:
-        """The month's derived values, or None before ``reset()``."""
-        return None if self.sim is None else self.sim.context()
+    def view(self) -> View | None:
+        """The month as the rules see it, or None before ``reset()``."""
+        return None if self.sim is None else self.sim.view()
 
     def _simulation(self) -> Simulation:
         if self.sim is None:
             raise RuntimeError("call reset() first")
         return self.sim
 
-    def _require(self) -> Context:
-        """The month's derived values (legal actions, observations)."""
-        return self._simulation().context()
+    def _require(self) -> View:
+        """The month as the rules see it (legal actions, observations)."""
+        return self._simulation().view()
 
     def _in_game(self, i: int) -> bool:
         s = self._require().state
@@ -295,16 +292,18 @@ class PolitburoParallelEnv(ParallelEnv[str, Any, int]):  # type: ignore[misc]
 
     def _legal(self) -> NDArray[np.int8]:
         """(L, A) legal actions of every leader this month; doing nothing always is."""
-        ctx = self._require()
+        view = self._require()
         masks = np.zeros((self.world.n_leaders, len(self.actions)), dtype=np.int8)
-        for verb, part in self._verb_slices:
-            masks[:, part] = legal_targets(ctx, verb)[0]
+        for leader in range(self.world.n_leaders):
+            legal = view.legal(leader)
+            for verb, part in self._verb_slices:
+                masks[leader, part] = legal[verb, : part.stop - part.start]
         masks[:, 0] = 1
         return masks
 
     def _info(self, agent: str) -> dict[str, Any]:
-        ctx = self._require()
-        s, w = ctx.state, self.world
+        view = self._require()
+        s, w = view.state, self.world
         i = self._index[agent]
         assert self._masks is not None
         return {
@@ -342,16 +341,16 @@ class PolitburoParallelEnv(ParallelEnv[str, Any, int]):  # type: ignore[misc]
 
     def _features(self, me: int) -> NDArray[np.float32]:
         """What leader ``me`` can see, scaled into [-1, 1] (order: ``observation_names``)."""
-        ctx = self._require()
-        s, w = ctx.state, self.world
+        view = self._require()
+        s, w = view.state, self.world
         L = w.n_leaders
         patron = s.patron[0]
-        present = ctx.present[0]
-        coalition = ctx.coalition()[0, me]
+        present = view.present[0]
+        coalition = view.coalition[0, me]
         ladder = max(len(w.ladder), 1)
         per_leader = np.stack(
             [
-                ctx.perceived[0, me],
+                view.perceived[0, me],
                 s.prestige[0],
                 s.seat[0] == SEAT_FULL,
                 s.seat[0] == SEAT_CANDIDATE,
@@ -370,16 +369,16 @@ class PolitburoParallelEnv(ParallelEnv[str, Any, int]):  # type: ignore[misc]
         bloc = patron[me]
         regions = len(w.region_ids)
         committee = max(int((s.committee[0] != -2).sum()), 1)
-        leadership = max(int(ctx.leadership_votes[0].sum()), 1)
+        leadership = max(int(view.leadership_votes[0].sum()), 1)
         turn = min(s.turn, w.months - 1)
         soon = self._congress_in[turn]
         own = [
             *(s.office_holder[0] == me),
-            ctx.info[0, me],
-            float((secretary_bloc(ctx)[0] == bloc).sum()) / max(regions, 1),
-            float(ctx.committee_votes[0, bloc]) / committee,
-            float(ctx.leadership_votes[0, bloc]) / leadership,
-            float(ctx.faction_ban[0]),
+            view.info[0, me],
+            float((view.secretary_bloc[0] == bloc).sum()) / max(regions, 1),
+            float(view.committee_votes[0, bloc]) / committee,
+            float(view.leadership_votes[0, bloc]) / leadership,
+            float(view.faction_ban[0]),
             float(s.incapacitated[0, me]),
             s.turn / w.months,
             0.0 if not np.isfinite(soon) else 1.0 / (1.0 + soon),

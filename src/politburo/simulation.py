@@ -11,15 +11,12 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from politburo.agents.heuristic import decide
 from politburo.analysis.narrative import alliance_record, event_records
+from politburo.kernel.view import Policy, View, heuristic
 from politburo.model.actions import Plan
-from politburo.model.context import Context
 from politburo.model.events import ALWAYS_KEPT, EventLog
-from politburo.model.outcome import measure_power
 from politburo.model.params import DEFAULT_PARAMETERS, Parameters
 from politburo.model.state import State, initial_state, join_states
-from politburo.model.step import Policy, step
 from politburo.model.switches import enabled_mechanisms
 from politburo.model.world import World, compile_world
 from politburo.scenario import Scenario, load_scenario
@@ -93,39 +90,6 @@ def run_outcome(
             for r in alliance_record(event_records(w, kept))
         ]
     return outcome
-
-
-def _advance(
-    ctx: Context,
-    until: int,
-    power: NDArray[np.float32],
-    policy: Policy,
-    progress: Callable[[int, int], None] | None = None,
-) -> None:
-    """Step ``ctx`` month by month until turn ``until``, recording power."""
-    months = ctx.world.months
-    while ctx.state.turn < until:
-        turn = ctx.state.turn
-        step(ctx, policy)
-        power[turn] = ctx.state.real_power
-        if progress is not None:
-            progress(turn + 1, months)
-
-
-def _start(
-    world: World,
-    seed: int,
-    runs: int | Iterable[int],
-    params: Parameters,
-    on: frozenset[str],
-    record_events: bool,
-) -> tuple[Context, NDArray[np.float32]]:
-    indices = np.arange(runs) if isinstance(runs, int) else np.fromiter(runs, dtype=np.int64)
-    state = initial_state(world, seed, indices.astype(np.int64))
-    ctx = Context(world, params, on, state, EventLog(enabled=record_events))
-    measure_power(ctx)
-    power = np.zeros((world.months, state.n_runs, world.n_leaders), dtype=np.float32)
-    return ctx, power
 
 
 #: runs simulated together by the compiled engine (bounds the event buffers' memory)
@@ -208,23 +172,29 @@ def simulate(
     params: Parameters = DEFAULT_PARAMETERS,
     ablate: Iterable[str] = (),
     record_events: bool = True,
-    policy: Policy = decide,
+    policy: Policy = heuristic,
     progress: Callable[[int, int], None] | None = None,
     threads: int | None = None,
 ) -> BatchResult:
     """Simulate a batch of runs from the calendar start to its end.
 
     Run ``k`` draws from its own random stream (seed, k), so its result does not depend
-    on which other runs share the batch. The heuristic policy runs in the compiled engine
-    (on ``threads`` threads, default all cores); another policy runs month by month in
-    Python.
+    on which other runs share the batch. With the heuristic (the default) the batch runs
+    wholly in the compiled engine, on ``threads`` threads (default all cores); another
+    policy is asked every month, in Python, between the compiled halves of the month.
     """
     world = world_of(scenario)
     on = enabled_mechanisms(ablate)
-    if policy is not decide:
-        ctx, power = _start(world, seed, runs, params, on, record_events)
-        _advance(ctx, world.months, power, policy, progress)
-        return BatchResult(world, seed, ctx.state, ctx.log, power, on)
+    if policy is not heuristic:
+        sim = Simulation.start(world, seed, runs, params, ablate, record_events)
+        power = np.zeros((world.months, sim.state.n_runs, world.n_leaders), dtype=np.float32)
+        while not sim.over:
+            turn = sim.state.turn
+            sim.advance(policy=policy)
+            power[turn] = sim.state.real_power
+            if progress is not None:
+                progress(turn + 1, world.months)
+        return BatchResult(world, seed, sim.state, sim.log, power, on)
     state = initial_state(world, seed, _run_indices(runs))
     log = EventLog(enabled=record_events)
     power = np.zeros((world.months, state.n_runs, world.n_leaders), dtype=np.float32)
@@ -277,7 +247,6 @@ def simulate_branches(
     runs: int | Iterable[int] = 1,
     params: Parameters = DEFAULT_PARAMETERS,
     record_events: bool = True,
-    policy: Policy = decide,
     threads: int | None = None,
 ) -> dict[str, BatchResult]:
     """Simulate ``trunk`` to turn ``branch_at`` once, then each branch (a world and the
@@ -293,19 +262,6 @@ def simulate_branches(
                 f"before the branch month {trunk.month_label(branch_at)}; branch earlier "
                 "or run it without --branch-at"
             )
-    if policy is not decide:
-        ctx, power = _start(trunk, seed, runs, params, enabled_mechanisms(()), record_events)
-        _advance(ctx, branch_at, power, policy)
-        results = {}
-        for name, (world, ablate) in branches.items():
-            on = enabled_mechanisms(ablate)
-            state = ctx.state.copy()
-            log = ctx.log.copy()
-            arm_power = power.copy()
-            arm = Context(world, params, on, state, log)
-            _advance(arm, world.months, arm_power, policy)
-            results[name] = BatchResult(world, seed, state, log, arm_power, on)
-        return results
     trunk_on = enabled_mechanisms(())
     start = initial_state(trunk, seed, _run_indices(runs))
     trunk_log = EventLog(enabled=record_events)
@@ -333,7 +289,8 @@ class Simulation:
 
     Leaders named in ``advance``'s ``actions`` are played from outside; the heuristic
     decides for everyone else in the compiled engine. Another policy (the look-ahead AI)
-    runs its month in Python on the same state.
+    decides in Python, from a :class:`~politburo.kernel.view.View` of the month taken
+    between its compiled halves.
     """
 
     def __init__(
@@ -350,7 +307,7 @@ class Simulation:
         self.on = enabled_mechanisms(()) if on is None else on
         self.log = EventLog(enabled=record_events)
         self._kernel: Any = None
-        self._context: Context | None = None
+        self._view: View | None = None
 
     @classmethod
     def start(
@@ -381,13 +338,16 @@ class Simulation:
         """The calendar has ended, or someone has consolidated in every run."""
         return self.over or bool((self.state.winner >= 0).all())
 
-    def context(self) -> Context:
-        """The month's derived values (who can act, blocs, perceived power) over the
-        current state, for reading legal actions and observations (kept until the next
-        month is played)."""
-        if self._context is None or self._context.log is not self.log:
-            self._context = Context(self.world, self.params, self.on, self.state, self.log)
-        return self._context
+    def view(self) -> View:
+        """The month as it stands (who can act, blocs, perceived power, legal actions),
+        for reading; kept until the next month is played."""
+        if self._view is None:
+            from politburo.kernel.reading import refresh_runs
+
+            kernel = self._bound()
+            refresh_runs(kernel, self.state.turn)
+            self._view = View.read(self.world, self.params, self.on, self.state, kernel)
+        return self._view
 
     def _bound(self) -> Any:
         from politburo.kernel.bind import bind
@@ -408,11 +368,12 @@ class Simulation:
         choices (the same in every run); the others follow ``policy`` (default: the
         heuristic, compiled). Returns the plan carried out."""
         from politburo.kernel.events import append_to_log
+        from politburo.kernel.reading import begin_runs, finish_runs
         from politburo.kernel.run import advance
 
         if self.over:
             raise RuntimeError("the calendar has ended")
-        self._context = None
+        self._view = None
         R, L = self.state.n_runs, self.world.n_leaders
         budget = self.params.actions_per_month
         outside = Plan.empty(R, L, budget)
@@ -422,15 +383,20 @@ class Simulation:
             for k, (verb, target) in enumerate(list(chosen)[:budget]):
                 outside.verb[:, leader, k] = verb
                 outside.target[:, leader, k] = target
-        if policy is not None and policy is not decide:
-            self._kernel = None  # the Python rules may replace the state's arrays
-            return step(self.context(), policy, outside, played)
         kernel = self._bound()
         turn = self.state.turn
-        power = np.zeros((1, R, L), dtype=np.float32)
-        taken = advance(
-            kernel, turn, turn + 1, power, 1, (outside.verb, outside.target, played), budget
-        )
+        if policy is not None and policy is not heuristic:
+            begin_runs(kernel, turn)
+            plan = policy(View.read(self.world, self.params, self.on, self.state, kernel))
+            plan.verb[:, played, :] = outside.verb[:, played, :]
+            plan.target[:, played, :] = outside.target[:, played, :]
+            finish_runs(kernel, turn, plan.verb, plan.target)
+            taken = (plan.verb, plan.target)
+        else:
+            power = np.zeros((1, R, L), dtype=np.float32)
+            taken = advance(
+                kernel, turn, turn + 1, power, 1, (outside.verb, outside.target, played), budget
+            )
         append_to_log(kernel.ev, self.log)
         self.state.turn = turn + 1
         return Plan(verb=taken[0], target=taken[1])
@@ -463,9 +429,9 @@ class Game:
         return self.sim.log
 
     @property
-    def ctx(self) -> Context:
-        """Derived values of the current month (legal actions, what a leader sees)."""
-        return self.sim.context()
+    def view(self) -> View:
+        """The current month as the rules see it (legal actions, what a leader sees)."""
+        return self.sim.view()
 
     @property
     def over(self) -> bool:

@@ -12,9 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from politburo.model.actions import TARGET_KIND, Verb, describe, legal_targets
-from politburo.model.appointment import secretary_bloc
-from politburo.model.context import Context
+from politburo.kernel.view import View
+from politburo.model.actions import TARGET_KIND, Verb, describe
 from politburo.model.world import SEAT_CANDIDATE, SEAT_FULL
 
 HINTS: dict[Verb, str] = {
@@ -74,9 +73,9 @@ VERB_TEXT: dict[Verb, str] = {
 }
 
 
-def _target_text(ctx: Context, verb: Verb, target: int) -> str:
+def _target_text(view: View, verb: Verb, target: int) -> str:
     kind = TARGET_KIND[verb]
-    w = ctx.world
+    w = view.world
     if kind == "leader":
         return w.leader_ids[target]
     if kind == "region":
@@ -86,31 +85,29 @@ def _target_text(ctx: Context, verb: Verb, target: int) -> str:
     return ""
 
 
-def legal_choices(ctx: Context, leader: int, run: int = 0) -> list[Choice]:
+def legal_choices(view: View, leader: int, run: int = 0) -> list[Choice]:
     """Every legal (verb, target) of ``leader`` in batch position ``run``."""
     choices = []
+    legal = view.legal(leader, run)
     for verb in Verb:
-        mask = legal_targets(ctx, verb)[run, leader]
-        for target in np.flatnonzero(mask):
+        for target in np.flatnonzero(legal[verb]):
             t = int(target) if TARGET_KIND[verb] != "none" else -1
             choices.append(
                 Choice(
                     verb,
                     t,
-                    describe(ctx, verb, max(t, 0)),
+                    describe(view.world, verb, max(t, 0)),
                     HINTS[verb],
                     VERB_TEXT[verb],
-                    _target_text(ctx, verb, t),
+                    _target_text(view, verb, t),
                 )
             )
     return choices
 
 
-def observation(
-    ctx: Context, leader: int, run: int = 0, omniscient: bool = False
-) -> dict[str, Any]:
+def observation(view: View, leader: int, run: int = 0, omniscient: bool = False) -> dict[str, Any]:
     """What ``leader`` can know this month, as plain data."""
-    s, w = ctx.state, ctx.world
+    s, w = view.state, view.world
     L = w.n_leaders
     me = leader
     bloc = s.patron[run, me]
@@ -118,10 +115,10 @@ def observation(
     seat = {SEAT_FULL: "full member", SEAT_CANDIDATE: "candidate"}.get(int(s.seat[run, me]), "none")
     allies = [w.leader_names[j] for j in np.flatnonzero(s.ally[run, me])]
     clients = [w.leader_names[j] for j in range(L) if s.patron[run, j] == me and j != me]
-    secretaries = int((secretary_bloc(ctx)[run] == bloc).sum())
-    committee = int(ctx.committee_votes[run, bloc])
+    secretaries = int((view.secretary_bloc[run] == bloc).sum())
+    committee = int(view.committee_votes[run, bloc])
     committee_seats = int((s.committee[run] != -2).sum())
-    view = s.real_power[run] if omniscient else ctx.perceived[run, me]
+    power = s.real_power[run] if omniscient else view.perceived[run, me]
     others = []
     for j in range(L):
         if not (s.alive[run, j] and s.in_party[run, j]):
@@ -130,7 +127,7 @@ def observation(
             {
                 "leader": w.leader_ids[j],
                 "name": w.leader_names[j],
-                "power": round(float(view[j]), 3),
+                "power": round(float(power[j]), 3),
                 "prestige": round(float(s.prestige[run, j]), 2),
                 "seat": {SEAT_FULL: "full", SEAT_CANDIDATE: "candidate"}.get(
                     int(s.seat[run, j]), ""
@@ -160,7 +157,7 @@ def observation(
         "regions": len(w.region_ids),
         "committee_seats": committee,
         "committee_size": committee_seats,
-        "information": round(float(ctx.info[run, me]), 2),
+        "information": round(float(view.info[run, me]), 2),
         "factions_known": [
             w.leader_names[j] for j in np.flatnonzero(s.faction[run]) if s.material[run, me, j] > 0
         ],

@@ -21,13 +21,11 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from politburo.agents.heuristic import decide, score_actions
 from politburo.kernel.bind import bind
+from politburo.kernel.reading import refresh_runs
 from politburo.kernel.run import decide_runs, play_on
-from politburo.model.actions import TARGET_KIND, Plan, Verb, legal_targets
-from politburo.model.appointment import secretary_bloc
-from politburo.model.context import Context
-from politburo.model.events import EventLog
+from politburo.kernel.view import View
+from politburo.model.actions import TARGET_KIND, Plan, Verb, n_targets
 from politburo.model.rng import run_keys
 
 #: separates the rollouts' random streams from the game's
@@ -69,18 +67,18 @@ class Candidate:
     targets: tuple[int, ...]
 
 
-def searching_leaders(ctx: Context, run: int, count: int, exclude: frozenset[int]) -> list[int]:
+def searching_leaders(view: View, run: int, count: int, exclude: frozenset[int]) -> list[int]:
     """The ``count`` strongest bloc leaders who can act in batch position ``run``."""
-    s = ctx.state
-    able = ctx.principal[run] & ctx.can_act[run]
+    s = view.state
+    able = view.principal[run] & view.can_act[run]
     ranked = np.argsort(-s.real_power[run], kind="stable")
     return [int(i) for i in ranked if able[i] and int(i) not in exclude][:count]
 
 
 def candidate_plans(
-    ctx: Context,
+    view: View,
     base: Plan,
-    scores: dict[Verb, NDArray[np.float64]],
+    scores: NDArray[np.float64],
     run: int,
     leader: int,
     width: int,
@@ -88,7 +86,10 @@ def candidate_plans(
     """The heuristic's plan first, then up to ``width`` variants the heuristic rated next
     best: a verb the plan does not use put first (keeping the plan's best others), or one
     of the plan's verbs aimed at its next best target; and, when the plan does anything,
-    doing nothing at all (some moves cost more than they bring)."""
+    doing nothing at all (some moves cost more than they bring).
+
+    ``scores`` is the heuristic's table for the run (L, 16, targets), -inf where
+    illegal (:meth:`View.scores`)."""
     budget = base.verb.shape[2]
     plan = [
         (int(v), int(t))
@@ -100,10 +101,9 @@ def candidate_plans(
     for verb in Verb:
         if verb == Verb.PASS:
             continue
-        legal = legal_targets(ctx, verb)[run, leader]
-        if not legal.any():
+        score = scores[leader, verb, : n_targets(view.world, verb)].copy()
+        if not np.isfinite(score).any():
             continue
-        score = np.where(legal, np.broadcast_to(scores[verb][run, leader], legal.shape), -np.inf)
         if int(verb) in used:
             if TARGET_KIND[verb] == "none":
                 continue
@@ -135,7 +135,7 @@ def _candidate(run: int, leader: int, actions: list[tuple[int, int]], budget: in
 
 
 def rollout_values(
-    ctx: Context, candidates: list[Candidate], settings: LookaheadSettings
+    view: View, candidates: list[Candidate], settings: LookaheadSettings
 ) -> NDArray[np.float64]:
     """(samples, n): for each imagined future and candidate, how the candidate's leader
     stands at the horizon against his best-placed rival.
@@ -148,7 +148,8 @@ def rollout_values(
     finishes the current month with the candidate's plan, then plays on with the
     heuristic. Future ``k`` of every candidate of one run draws the same random numbers."""
     n, k = len(candidates), settings.samples
-    s = ctx.state
+    s = view.state
+    world = view.world
     rows = np.tile(np.array([c.run for c in candidates], dtype=np.int64), k)
     leaders = np.tile(np.array([c.leader for c in candidates], dtype=np.int64), k)
     future = np.repeat(np.arange(k, dtype=np.int64), n)
@@ -156,18 +157,19 @@ def rollout_values(
     salt = (int(s.turn) * 1_000_003 + ROLLOUT_SALT) & 0x7FFFFFFFFFFFFFFF
     state.keys = run_keys(salt, s.runs[rows] * k + future)
     # The futures run in the compiled engine, from a copy of the month as it stands.
-    kernel = bind(ctx.world, ctx.params, ctx.on, state)
-    plan = Plan.empty(n * k, ctx.world.n_leaders, ctx.params.actions_per_month)
+    kernel = bind(world, view.params, view.on, state)
+    plan = Plan.empty(n * k, world.n_leaders, view.params.actions_per_month)
     decide_runs(kernel, s.turn, plan.verb, plan.target)
     positions = np.arange(n * k)
     plan.verb[positions, leaders] = np.tile(np.array([c.verbs for c in candidates]), (k, 1))
     plan.target[positions, leaders] = np.tile(np.array([c.targets for c in candidates]), (k, 1))
-    end = min(s.turn + settings.horizon, ctx.world.months)
-    total = np.zeros((n * k, ctx.world.n_leaders))
+    end = min(s.turn + settings.horizon, world.months)
+    total = np.zeros((n * k, world.n_leaders))
     play_on(kernel, s.turn, plan.verb, plan.target, end, total)
     months = end - s.turn
     state.turn = end
-    sim = Context(ctx.world, ctx.params, ctx.on, state, EventLog(enabled=False))
+    refresh_runs(kernel, end)
+    sim = View.read(world, view.params, view.on, state, kernel)
     score = total / months + standing(sim, settings)
     own = score[positions, leaders]
     rivals = sim.principal & (state.patron != state.patron[positions, leaders][:, None])
@@ -179,20 +181,20 @@ def rollout_values(
     return value.reshape(k, n)
 
 
-def standing(ctx: Context, settings: LookaheadSettings) -> NDArray[np.float64]:
+def standing(view: View, settings: LookaheadSettings) -> NDArray[np.float64]:
     """(R, L) what each leader holds that turns into real power later: his bloc's share
     of the votes in both bodies, the regional secretaries loyal to it and his prestige,
-    less how far down the discipline ladder he has been moved. ``ctx`` must be fresh (as
-    ``measure_power`` leaves it at the end of every month)."""
-    s = ctx.state
-    rows = ctx.rows[:, None]
-    lead = ctx.leadership_votes / np.maximum(ctx.leadership_votes.sum(axis=1), 1)[:, None]
-    comm = ctx.committee_votes / np.maximum((s.committee != -2).sum(axis=1), 1)[:, None]
+    less how far down the discipline ladder he has been moved. ``view`` must be fresh
+    (read after a refresh at the month's end)."""
+    s = view.state
+    rows = view.rows[:, None]
+    lead = view.leadership_votes / np.maximum(view.leadership_votes.sum(axis=1), 1)[:, None]
+    comm = view.committee_votes / np.maximum((s.committee != -2).sum(axis=1), 1)[:, None]
     votes = (lead + comm)[rows, s.patron] / 2.0
-    sec = secretary_bloc(ctx)
-    L = ctx.world.n_leaders
+    sec = view.secretary_bloc
+    L = view.world.n_leaders
     loyal = np.stack([(sec == b).mean(axis=1) for b in range(L)], axis=1)[rows, s.patron]
-    rung = (s.rung.astype(np.float64) + 1.0) / max(len(ctx.world.ladder), 1)
+    rung = (s.rung.astype(np.float64) + 1.0) / max(len(view.world.ladder), 1)
     return (
         settings.votes_weight * votes
         + settings.secretaries_weight * loyal
@@ -218,8 +220,8 @@ def choose(values: NDArray[np.float64], confidence: float) -> int:
 
 
 class LookaheadPolicy:
-    """A policy (``ctx -> Plan``) for :func:`politburo.model.step.step`: the heuristic
-    for everyone, with the strongest bloc leaders' plans chosen by look-ahead.
+    """A :data:`~politburo.kernel.view.Policy`: the heuristic for everyone, with the
+    strongest bloc leaders' plans chosen by look-ahead.
 
     ``exclude`` names leader indices whose actions come from outside (a human player):
     searching for them would be wasted, since the step replaces their plan.
@@ -235,22 +237,24 @@ class LookaheadPolicy:
         self.searched = 0
         self.changed = 0
 
-    def __call__(self, ctx: Context) -> Plan:
-        base = decide(ctx)
-        if ctx.state.turn >= ctx.world.months:
+    def __call__(self, view: View) -> Plan:
+        base = view.heuristic_plan()
+        if view.turn >= view.world.months:
             return base
-        scores = score_actions(ctx)
         candidates: list[Candidate] = []
         groups: list[slice] = []
-        for run in range(ctx.state.n_runs):
-            for leader in searching_leaders(ctx, run, self.settings.searchers, self.exclude):
-                found = candidate_plans(ctx, base, scores, run, leader, self.settings.width)
+        for run in range(view.state.n_runs):
+            leaders = searching_leaders(view, run, self.settings.searchers, self.exclude)
+            scores = view.scores(run) if leaders else None
+            for leader in leaders:
+                assert scores is not None
+                found = candidate_plans(view, base, scores, run, leader, self.settings.width)
                 if len(found) > 1:
                     groups.append(slice(len(candidates), len(candidates) + len(found)))
                     candidates += found
         if not candidates:
             return base
-        values = rollout_values(ctx, candidates, self.settings)
+        values = rollout_values(view, candidates, self.settings)
         for group in groups:
             pick = choose(values[:, group], self.settings.confidence)
             self.searched += 1
@@ -262,6 +266,6 @@ class LookaheadPolicy:
         return base
 
 
-def lookahead(ctx: Context) -> Plan:
-    """The look-ahead policy with default settings, for ``step`` or ``simulate``."""
-    return LookaheadPolicy()(ctx)
+def lookahead(view: View) -> Plan:
+    """The look-ahead policy with default settings, for ``simulate`` or a game."""
+    return LookaheadPolicy()(view)

@@ -26,6 +26,9 @@ from pathlib import Path
 
 import numba
 
+#: modules of this package that compiled code never reads (left out of the cache's key)
+PLAIN_PYTHON = frozenset({"view.py"})
+
 
 def _cache_dir() -> Path:
     """Where compiled code is cached: one folder per version of the kernel's sources.
@@ -36,7 +39,8 @@ def _cache_dir() -> Path:
     rules) makes any edit start a fresh cache."""
     here = Path(__file__).resolve().parent
     model = here.parent / "model"
-    sources = sorted(here.glob("*.py")) + [model / n for n in ("actions.py", "rng.py", "events.py")]
+    compiled = [path for path in sorted(here.glob("*.py")) if path.name not in PLAIN_PYTHON]
+    sources = compiled + [model / n for n in ("actions.py", "rng.py", "events.py")]
     digest = hashlib.sha1()
     for path in sources:
         digest.update(path.name.encode())

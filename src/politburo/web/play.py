@@ -17,7 +17,6 @@ from typing import Any
 
 import numpy as np
 
-from politburo.agents.heuristic import decide
 from politburo.agents.human import Choice, legal_choices, observation
 from politburo.agents.lookahead import LookaheadPolicy
 from politburo.analysis.narrative import (
@@ -26,12 +25,11 @@ from politburo.analysis.narrative import (
     event_records,
     outcome_summary,
 )
+from politburo.kernel.view import Policy, View, heuristic
 from politburo.model.actions import TARGET_KIND, Verb, describe
-from politburo.model.context import Context
 from politburo.model.events import EventLog
 from politburo.model.params import DEFAULT_PARAMETERS
 from politburo.model.state import State
-from politburo.model.step import Policy
 from politburo.model.world import SEAT_CANDIDATE, SEAT_FULL, World, compile_world
 from politburo.scenario import builtin_names, load_scenario
 from politburo.simulation import Simulation, run_outcome
@@ -202,9 +200,9 @@ class Match:
         return self.sim.state
 
     @property
-    def ctx(self) -> Context:
-        """This month's derived values (what the player can do and see)."""
-        return self.sim.context()
+    def view(self) -> View:
+        """This month as the rules see it (what the player can do and see)."""
+        return self.sim.view()
 
     @property
     def turn(self) -> int:
@@ -237,11 +235,11 @@ class Match:
         """The player's legal actions this month (none when he cannot act)."""
         if self.status() != "playing":
             return []
-        return legal_choices(self.ctx, self.me)
+        return legal_choices(self.view, self.me)
 
     @property
     def budget(self) -> int:
-        return int(self.ctx.params.actions_per_month)
+        return int(self.sim.params.actions_per_month)
 
     def parse_actions(self, actions: Sequence[tuple[str, str | None]]) -> list[tuple[int, int]]:
         """Check (verb id, target id) pairs against this month's legal actions."""
@@ -275,7 +273,7 @@ class Match:
     def policy(self) -> Policy:
         if self.difficulty == "lookahead":
             return LookaheadPolicy(exclude=(self.me,))
-        return decide
+        return heuristic
 
     def advance(self, actions: list[tuple[int, int]]) -> dict[str, Any]:
         """Play one month with the player's (already checked) actions; return its record."""
@@ -318,12 +316,12 @@ class Match:
                 {
                     "verb": verb_id(Verb(v)),
                     "target": target_id(w, Verb(v), t) if t >= 0 else None,
-                    "text": _describe(self.ctx, Verb(v), t),
+                    "text": describe(w, Verb(v), max(t, 0)),
                 }
                 for v, t in actions
             ],
             "events": told,
-            "seen": [round(float(x), 4) for x in self.ctx.perceived[0, self.me]],
+            "seen": [round(float(x), 4) for x in self.view.perceived[0, self.me]],
             "real": [round(float(x), 4) for x in s.real_power[0]],
         }
 
@@ -354,7 +352,7 @@ class Match:
 
     def situation(self) -> dict[str, Any]:
         """The leader's own situation and his view of the others."""
-        return observation(self.ctx, self.me)
+        return observation(self.view, self.me)
 
     def chart(self) -> dict[str, Any]:
         """Power of every leader month by month: as the player saw it, and real power too
@@ -379,8 +377,8 @@ class Match:
     def graph(self) -> dict[str, Any]:
         """Leaders still in the party, their blocs (client -> patron) and alliances, with
         the alliances that formed or broke in the last month marked."""
-        w, s, ctx = self.world, self.state, self.ctx
-        seen = ctx.perceived[0, self.me]
+        w, s = self.world, self.state
+        seen = self.view.perceived[0, self.me]
         nodes = []
         present = s.alive[0] & s.in_party[0] & ~s.exiled[0]
         for index in np.flatnonzero(present):
@@ -526,7 +524,3 @@ class Match:
             "historical_alliances": alliances,
             "has_history": history is not None and hist_win is not None,
         }
-
-
-def _describe(ctx: Context, verb: Verb, target: int) -> str:
-    return describe(ctx, verb, max(target, 0))
