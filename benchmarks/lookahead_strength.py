@@ -36,8 +36,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from politburo.agents.heuristic import decide
 from politburo.agents.lookahead import LookaheadPolicy, LookaheadSettings
+from politburo.kernel.view import heuristic
 from politburo.simulation import simulate, world_of
 
 Z95 = 1.959964
@@ -75,7 +75,7 @@ def measure(
     result: dict[str, Any] = {"leader": leader}
     power: dict[str, NDArray[np.float64]] = {}
     outcome: dict[str, NDArray[np.float64]] = {}
-    for name, policy in (("heuristic", decide), ("lookahead", searcher)):
+    for name, policy in (("heuristic", heuristic), ("lookahead", searcher)):
         started = time.perf_counter()
         batch = simulate(world, seed=seed, runs=runs, policy=policy, record_events=False)
         winner = batch.state.winner

@@ -2,8 +2,9 @@
 
 Every month of a few engine runs (core subset, misjudgement noise off so the scores are
 deterministic), the engine's state is copied into a fresh Mesa model and each leader's
-best legal target and score per verb is compared with ``score_actions`` and
-``legal_targets``. Prints the mismatches (none expected).
+best legal target and score per verb is compared with the compiled heuristic's scores
+and legality (:meth:`politburo.kernel.view.View.scores` and ``View.legal``). Prints the
+mismatches (none expected).
 
     python -m benchmarks.mesa_reference.verify [--runs 20]
 
@@ -15,23 +16,15 @@ from __future__ import annotations
 import argparse
 from collections import Counter
 
-import numpy as np
-
 from benchmarks.mesa_reference import CORE_ABLATE, SCENARIO
 from benchmarks.mesa_reference.agents import Verb
 from benchmarks.mesa_reference.facts import Facts, facts_of
 from benchmarks.mesa_reference.model import PolitburoModel
-from politburo.agents.heuristic import decide, score_actions
-from politburo.model.actions import Plan, legal_targets
-from politburo.model.actions import Verb as EngineVerb
-from politburo.model.context import Context
-from politburo.model.events import EventLog
-from politburo.model.outcome import measure_power
+from politburo.kernel.view import View
+from politburo.model.actions import Plan
 from politburo.model.params import DEFAULT_PARAMETERS, Parameters
-from politburo.model.state import EMPTY_SEAT, State, initial_state
-from politburo.model.step import step
-from politburo.model.switches import enabled_mechanisms
-from politburo.simulation import world_of
+from politburo.model.state import EMPTY_SEAT, State
+from politburo.simulation import simulate, world_of
 
 
 def model_from_state(state: State, r: int, facts: Facts, params: Parameters) -> PolitburoModel:
@@ -71,47 +64,42 @@ def verify(runs: int = 20, seed: int = 0) -> tuple[Counter[str], int]:
     facts = facts_of(SCENARIO)
     heuristic = DEFAULT_PARAMETERS.heuristic.model_copy(update={"misjudgement": 0.0})
     params = DEFAULT_PARAMETERS.model_copy(update={"heuristic": heuristic})
-    on = enabled_mechanisms(CORE_ABLATE)
-    state = initial_state(world, seed, runs)
-    ctx = Context(world, params, on, state, EventLog(enabled=False))
-    measure_power(ctx)
     mismatches: Counter[str] = Counter()
     compared = 0
 
-    def checking_policy(ctx: Context) -> Plan:
+    def checking_policy(view: View) -> Plan:
         nonlocal compared
-        scores = score_actions(ctx)
-        legal: dict[Verb, np.ndarray] = {}
-        best: dict[Verb, np.ndarray] = {}
-        for verb in Verb:
-            engine_verb = EngineVerb(int(verb))
-            legal[verb] = legal_targets(ctx, engine_verb)
-            best[verb] = np.where(
-                legal[verb], np.broadcast_to(scores[engine_verb], legal[verb].shape), -np.inf
-            )
-        for r in range(ctx.state.n_runs):
-            model = model_from_state(ctx.state, r, facts, params)
+        for r in range(view.state.n_runs):
+            scores = view.scores(r)
+            model = model_from_state(view.state, r, facts, params)
             model.survey = model.take_survey()
             for i, leader in enumerate(model.leader_list):
                 found = leader.best_actions() if leader.can_act else {}
+                legal = view.legal(i, r)
                 for verb in Verb:
                     compared += 1
                     mine = found.get(verb)
-                    if (mine is None) == legal[verb][r, i].any():
+                    if (mine is None) == legal[int(verb)].any():
                         mismatches[f"{verb.name} legality"] += 1
                         continue
                     if mine is None:
                         continue
                     index = -1 if mine[1] is None else mine[1].index
                     targeted = verb not in (Verb.RECANT, Verb.ORGANIZE_FACTION)
-                    if mine[0] != float(best[verb][r, i].max()) or (
-                        targeted and index != int(best[verb][r, i].argmax())
-                    ):
+                    best = scores[i, int(verb)]
+                    if mine[0] != float(best.max()) or (targeted and index != int(best.argmax())):
                         mismatches[f"{verb.name} score"] += 1
-        return decide(ctx)
+        return view.heuristic_plan()
 
-    while ctx.state.turn < world.months:
-        step(ctx, checking_policy)
+    simulate(
+        world,
+        seed=seed,
+        runs=runs,
+        params=params,
+        ablate=CORE_ABLATE,
+        record_events=False,
+        policy=checking_policy,
+    )
     return mismatches, compared
 
 
