@@ -1,0 +1,269 @@
+"""The discipline ladder and the bodies that vote on it do what the design says, on the
+toy scenario: motions pass or fail by the deciding body's loyalties and the rung's quota,
+each rung has its effect, exile needs the police on the mover's side — the compiled rules
+called directly on a hand-set state, and compared with the mechanism switched off."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from politburo.kernel import decide, discipline
+from politburo.model.actions import Verb
+from politburo.model.events import KIND_CODE
+from politburo.model.state import EMPTY_SEAT
+from politburo.model.world import POWER, SEAT_FULL, SEAT_NONE, World
+from politburo.scenario import Scenario
+from politburo.simulation import simulate
+
+from .bench import NO_DEFECTION, Bench, idx, office, rung_of
+from .conftest import MakeBench
+
+
+def _committee_owned(bench: Bench, owners: list[int], control: list[int] | None = None) -> None:
+    """Fill the committee's seats in use with the given owners, in order; the control
+    body, which sits jointly on expulsions, gets ``control`` (default: no seats, so the
+    committee's own count decides)."""
+    size = int(bench.world.full_seats["committee"][bench.t])
+    assert len(owners) == size
+    bench.state.committee[:, :size] = owners
+    bench.state.control[:, :] = EMPTY_SEAT
+    if control is not None:
+        bench.state.control[:, : len(control)] = control
+    bench.refresh()
+
+
+def _move(bench: Bench, mover: int, target: int) -> None:
+    """``mover`` puts the next rung against ``target`` to the vote, in every run."""
+    bench.each(discipline.move_discipline, mover, target, -1, -1)
+
+
+def _next_rung(bench: Bench, target: int) -> np.ndarray:
+    """(R,) the next rung of the ladder against ``target``."""
+    return bench.per_run(decide.next_rung, target)
+
+
+def test_a_motion_with_the_committee_behind_it_passes_and_applies_its_rung(
+    make_bench: MakeBench, toy_world: World
+) -> None:
+    bench = make_bench(runs=6, params=NO_DEFECTION)
+    ids = idx(toy_world)
+    sec, tribune = ids["secretary"], ids["tribune"]
+    _committee_owned(bench, [sec] * 15)
+    censure = rung_of(toy_world, "censure")
+    assert np.all(_next_rung(bench, tribune) == censure)
+    prestige = bench.state.prestige[:, tribune].copy()
+    _move(bench, sec, tribune)
+    assert np.all(bench.state.rung[:, tribune] == censure)
+    assert np.all(bench.state.prestige[:, tribune] < prestige)
+    events = bench.events()
+    passed = events["kind"] == KIND_CODE["motion_passed"]
+    assert passed.sum() == 6
+    assert np.all(events["no"][passed] == 0)
+
+
+def test_a_motion_against_the_committee_fails_and_changes_nothing(
+    make_bench: MakeBench, toy_world: World
+) -> None:
+    bench = make_bench(runs=6, params=NO_DEFECTION)
+    ids = idx(toy_world)
+    sec, tribune = ids["secretary"], ids["tribune"]
+    _committee_owned(bench, [tribune] * 15)
+    prestige = bench.state.prestige[:, sec].copy()
+    _move(bench, sec, tribune)
+    assert np.all(bench.state.rung[:, tribune] == -1)
+    assert np.all(bench.state.in_party[:, tribune])
+    events = bench.events()
+    assert (events["kind"] == KIND_CODE["motion_failed"]).sum() == 6
+    assert not (events["kind"] == KIND_CODE["motion_passed"]).any()
+    # The mover pays for a lost vote.
+    assert np.all(bench.state.prestige[:, sec] < prestige)
+
+
+def test_the_control_body_sits_jointly_by_its_own_loyalties(
+    make_bench: MakeBench, toy_world: World
+) -> None:
+    # 11 of 15 committee seats carry an expulsion alone (see below); five control members
+    # loyal to the target join the sitting: 11 of 20 is short of two thirds.
+    bench = make_bench(runs=4, params=NO_DEFECTION)
+    ids = idx(toy_world)
+    sec, tribune = ids["secretary"], ids["tribune"]
+    _committee_owned(bench, [sec] * 11 + [tribune] * 4, control=[tribune] * 5)
+    expel = rung_of(toy_world, "expel")
+    bench.state.rung[:, tribune] = expel - 1
+    _move(bench, sec, tribune)
+    assert np.all(bench.state.in_party[:, tribune])
+    events = bench.events()
+    failed = events["kind"] == KIND_CODE["motion_failed"]
+    assert failed.sum() == 4
+    assert np.all(events["yes"][failed] == 11)
+    assert np.all(events["no"][failed] == 9)
+
+
+@pytest.mark.parametrize(("mover_seats", "expel_passes"), [(10, False), (11, True)])
+def test_expulsion_needs_its_two_thirds_quota(
+    make_bench: MakeBench, toy_world: World, mover_seats: int, expel_passes: bool
+) -> None:
+    # 10 of 15 seats is exactly two thirds: not more than the 0.667 quota. 11 of 15 is.
+    bench = make_bench(runs=4, params=NO_DEFECTION)
+    ids = idx(toy_world)
+    sec, tribune = ids["secretary"], ids["tribune"]
+    _committee_owned(bench, [sec] * mover_seats + [tribune] * (15 - mover_seats))
+    expel = rung_of(toy_world, "expel")
+    bench.state.rung[:, tribune] = expel - 1
+    assert np.all(_next_rung(bench, tribune) == expel)
+    _move(bench, sec, tribune)
+    assert np.all(bench.state.in_party[:, tribune] != expel_passes)
+    events = bench.events()
+    kind = "motion_passed" if expel_passes else "motion_failed"
+    sel = events["kind"] == KIND_CODE[kind]
+    assert sel.sum() == 4
+    yes, no = events["yes"][sel], events["no"][sel]
+    share = yes / (yes + no)
+    quota = toy_world.ladder[expel].quota
+    assert np.all((share > quota) == expel_passes)
+
+
+def test_expulsion_vacates_offices_and_seats(make_bench: MakeBench, toy_world: World) -> None:
+    bench = make_bench(runs=4, params=NO_DEFECTION)
+    ids = idx(toy_world)
+    sec, tribune = ids["secretary"], ids["tribune"]
+    war = office(toy_world, "war_minister")
+    s = bench.state
+    assert np.all(s.office_holder[:, war] == tribune)
+    assert np.all(s.seat[:, tribune] == SEAT_FULL)
+    _committee_owned(bench, [sec] * 15)
+    s.rung[:, tribune] = rung_of(toy_world, "expel") - 1
+    s.turn = 7
+    _move(bench, sec, tribune)
+    assert np.all(~s.in_party[:, tribune])
+    assert np.all(s.expelled[:, tribune] == 7)
+    assert np.all(s.office_holder != tribune)
+    assert np.all(s.lost_office[:, tribune, war] == 7)
+    assert np.all(s.seat[:, tribune] == SEAT_NONE)
+    assert np.all(s.lost_seat[:, tribune] == 7)
+    assert np.all(s.exiled_at[:, tribune] == -1)
+    assert bench.count("expelled") == 4
+    # The vacated post is refilled by the committee's dominant coalition.
+    assert np.all(s.office_holder[:, war] >= 0)
+
+
+def _police_held_by(make_bench: MakeBench, world: World, holder: int) -> Bench:
+    bench = make_bench(runs=3)
+    bench.state.office_holder[:, office(world, "police_chief")] = holder
+    bench.refresh()
+    return bench
+
+
+def _backed(bench: Bench, rung: int) -> np.ndarray:
+    """(R, L) whether each leader, as mover, has the backing ``rung`` requires."""
+    L = bench.world.n_leaders
+    return np.array(
+        [[decide.backed(bench.k, r, i, rung) for i in range(L)] for r in range(bench.runs)]
+    )
+
+
+def test_exile_needs_the_police_on_the_movers_side(make_bench: MakeBench, toy_world: World) -> None:
+    ids = idx(toy_world)
+    sec, tribune, editor = ids["secretary"], ids["tribune"], ids["editor"]
+    exile = rung_of(toy_world, "exile")
+    assert toy_world.ladder[exile].backing == (POWER["police"],)
+
+    bench = _police_held_by(make_bench, toy_world, sec)
+    backed = _backed(bench, exile)
+    assert np.all(backed[:, sec]) and not backed[:, tribune].any() and not backed[:, editor].any()
+    # Other rungs need no backing.
+    assert np.all(_backed(bench, rung_of(toy_world, "censure")))
+
+    # An ally of the police chief's bloc has the police on his side.
+    bench.state.ally[:, tribune, sec] = bench.state.ally[:, sec, tribune] = True
+    bench.refresh()
+    assert np.all(_backed(bench, exile)[:, tribune])
+
+    # A vacant police office blocks nobody.
+    bench = _police_held_by(make_bench, toy_world, -1)
+    assert np.all(_backed(bench, exile))
+
+
+def test_exile_is_legal_only_for_a_mover_with_police_backing(
+    make_bench: MakeBench, toy_world: World
+) -> None:
+    ids = idx(toy_world)
+    sec, tribune, editor = ids["secretary"], ids["tribune"], ids["editor"]
+    exile = rung_of(toy_world, "exile")
+    for holder, tribune_may in ((sec, False), (tribune, True)):
+        bench = _police_held_by(make_bench, toy_world, holder)
+        bench.state.rung[:, editor] = exile - 1
+        bench.refresh()
+        assert np.all(_next_rung(bench, editor) == exile)
+        verb = int(Verb.MOVE_DISCIPLINE)
+        tribune_legal = bench.each(decide.legal, verb, tribune, editor)
+        sec_legal = bench.each(decide.legal, verb, sec, editor)
+        assert all(ok == tribune_may for ok in tribune_legal)
+        assert all(ok == (holder == sec) for ok in sec_legal)
+
+
+def test_a_passed_exile_removes_the_target(make_bench: MakeBench, toy_world: World) -> None:
+    ids = idx(toy_world)
+    sec, tribune, editor = ids["secretary"], ids["tribune"], ids["editor"]
+    bench = _police_held_by(make_bench, toy_world, sec)
+    s = bench.state
+    s.turn = 9
+    # The editor is already expelled; only the secretary keeps a voting seat.
+    s.rung[:, editor] = rung_of(toy_world, "expel")
+    s.in_party[:, editor] = False
+    s.expelled[:, editor] = 5
+    s.seat[:, editor] = SEAT_NONE
+    s.seat[:, tribune] = SEAT_NONE
+    bench.refresh()
+    assert np.all(_next_rung(bench, editor) == rung_of(toy_world, "exile"))
+    _move(bench, sec, editor)
+    assert np.all(s.exiled[:, editor])
+    assert np.all(s.exiled_at[:, editor] == 9)
+    assert np.all(s.expelled[:, editor] == 5)  # expulsion keeps its earlier month
+    assert np.all(~bench.present[:, editor])
+
+
+def test_motions_in_simulated_runs_pass_exactly_when_above_quota(toy: Scenario) -> None:
+    result = simulate(toy, seed=4, runs=30)
+    events = result.log.arrays()
+    quota = np.array([r.quota for r in result.world.ladder])
+    motions = np.isin(events["kind"], [KIND_CODE["motion_passed"], KIND_CODE["motion_failed"]])
+    assert motions.sum() >= 30, "too few motions in 30 toy runs to check the rule"
+    yes, no, rung = events["yes"][motions], events["no"][motions], events["obj"][motions]
+    passed = events["kind"][motions] == KIND_CODE["motion_passed"]
+    assert passed.any()
+    share = yes / np.maximum(yes + no, 1)
+    np.testing.assert_array_equal(passed, share > quota[rung])
+
+
+# --- bodies and votes --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("ablate", [(), ("bodies_and_votes",)])
+def test_without_bodies_and_votes_an_owned_committee_judges_on_merit(
+    make_bench: MakeBench, toy_world: World, ablate: tuple[str, ...]
+) -> None:
+    ids = idx(toy_world)
+    sec, tribune = ids["secretary"], ids["tribune"]
+    bench = make_bench(runs=20, seed=2, ablate=ablate, params=NO_DEFECTION)
+    s = bench.state
+    size = int(toy_world.full_seats["committee"][0])
+    s.committee[:, :size] = sec  # every committee seat owes the mover
+    s.control[:] = EMPTY_SEAT
+    # On merit the motion is hopeless: a prestigious target, an obscure mover, no evidence.
+    s.prestige[:, tribune] = 1.0
+    s.prestige[:, sec] = 0.1
+    bench.refresh()
+    assert np.all(s.pretext == 0) and np.all(s.material == 0)
+    _move(bench, sec, tribune)
+    passed = bench.events_of("motion_passed")
+    failed = bench.events_of("motion_failed")
+    if not ablate:
+        # The committed seats follow their patron: a unanimous censure.
+        assert passed["run"].size == 20 and np.all(passed["yes"] == size)
+        assert np.all(s.rung[:, tribune] == 0)
+    else:
+        assert failed["run"].size == 20
+        assert np.all(failed["yes"] < size / 2)
+        assert np.all(s.rung[:, tribune] == -1)
