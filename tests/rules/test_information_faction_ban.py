@@ -11,7 +11,7 @@ import pytest
 from politburo.kernel import faction_ban, information
 from politburo.model.world import TRAIT, World
 
-from .bench import P, Bench, idx, lev, office
+from .bench import Bench, P, idx, lev, office
 from .conftest import MakeBench
 
 # --- information -------------------------------------------------------------------------
