@@ -110,31 +110,31 @@ class Bench:
 
     @property
     def present(self) -> NDArray[np.bool_]:
-        return self.k.d.present  # type: ignore[no-any-return]
+        return self.k.d.present
 
     @property
     def powers(self) -> NDArray[np.float64]:
-        return self.k.d.powers  # type: ignore[no-any-return]
+        return self.k.d.powers
 
     @property
     def info(self) -> NDArray[np.float64]:
-        return self.k.d.info  # type: ignore[no-any-return]
+        return self.k.d.info
 
     @property
     def faction_ban(self) -> NDArray[np.bool_]:
-        return self.k.d.ban  # type: ignore[no-any-return]
+        return self.k.d.ban
 
     @property
     def seen_power(self) -> NDArray[np.float64]:
-        return self.k.d.seen  # type: ignore[no-any-return]
+        return self.k.d.seen
 
     @property
     def leadership_votes(self) -> NDArray[np.int64]:
-        return self.k.d.lead_votes  # type: ignore[no-any-return]
+        return self.k.d.lead_votes
 
     @property
     def committee_votes(self) -> NDArray[np.int64]:
-        return self.k.d.comm_votes  # type: ignore[no-any-return]
+        return self.k.d.comm_votes
 
     def perceived(self) -> NDArray[np.float64]:
         """(R, L, L) leader i's estimate of leader j's power."""
@@ -160,8 +160,8 @@ class Bench:
 
     def trait(self, name: str) -> NDArray[np.float64]:
         """(L,) one trait of every leader as the rules see it."""
-        return self.k.w.traits[:, TRAIT[name]]  # type: ignore[no-any-return]
+        return self.k.w.traits[:, TRAIT[name]]
 
     @property
     def stigma(self) -> NDArray[np.float64]:
-        return self.k.w.stigma  # type: ignore[no-any-return]
+        return self.k.w.stigma
