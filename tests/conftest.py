@@ -1,23 +1,14 @@
-"""Shared fixtures: the built-in scenarios, their compiled worlds, and a factory for a
-month's :class:`Context` so mechanism functions can be called directly."""
+"""Shared fixtures: the engine compiled once, the built-in scenarios and their compiled
+worlds (``tests/rules/conftest.py`` binds batches to the kernel for the rule tests)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from importlib import resources
 
-import numpy as np
 import pytest
 
-from politburo.model.context import Context
-from politburo.model.events import EventLog
-from politburo.model.params import DEFAULT_PARAMETERS, Parameters
-from politburo.model.state import initial_state
-from politburo.model.switches import enabled_mechanisms
 from politburo.model.world import World, compile_world
 from politburo.scenario import Scenario, load_scenario
-
-MakeContext = Callable[..., Context]
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -64,24 +55,3 @@ def toy_world(toy: Scenario) -> World:
 @pytest.fixture(scope="session")
 def ussr_world(ussr: Scenario) -> World:
     return compile_world(ussr)
-
-
-@pytest.fixture
-def make_context(toy_world: World) -> MakeContext:
-    """Factory: a fresh Context on the toy world (or another world) at the calendar start.
-
-    ``make_context(runs=8, seed=0, ablate=(), params=DEFAULT_PARAMETERS, world=None)``
-    """
-
-    def make(
-        runs: int = 8,
-        seed: int = 0,
-        ablate: Iterable[str] = (),
-        params: Parameters = DEFAULT_PARAMETERS,
-        world: World | None = None,
-    ) -> Context:
-        w = toy_world if world is None else world
-        state = initial_state(w, seed, np.arange(runs, dtype=np.int64))
-        return Context(w, params, enabled_mechanisms(ablate), state, EventLog(enabled=True))
-
-    return make

@@ -1,7 +1,7 @@
 """The agents: one per leader, per regional secretary and per congress delegate.
 
 A :class:`Leader` scores his legal actions with the engine's heuristic
-(``politburo.agents.heuristic``) restricted to the core mechanisms, takes his best few,
+(``politburo.kernel.decide``) restricted to the core mechanisms, takes his best few,
 carries them out and votes on motions. A :class:`RegionalSecretary` holds his region's
 membership and shapes its delegation. A :class:`Delegate` exists for one congress: he
 sides with a bloc, votes on the report and is drawn onto the committee slate.

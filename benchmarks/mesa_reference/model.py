@@ -1,7 +1,7 @@
 """The Mesa model: one run of a succession struggle with the core mechanisms only
 (appointment, bodies and votes, congress elections, discipline).
 
-A month, in the engine's order (``politburo.model.step``):
+A month, in the engine's order (``politburo.kernel.month.step``):
 
 1. scheduled events (strokes, deaths, congresses, recruitment drives)
 2. every leader decides (the heuristic, on one shared view of the month)

@@ -1,7 +1,9 @@
 """Record the engine reference: ``python tests/engine_reference/record.py``.
 
-Run once, on the batched NumPy engine, before it was replaced by the compiled one; the
-compiled engine must reproduce every fingerprint (see ``tests/test_engine_reference.py``).
+Run once, on the batched NumPy engine, before it was replaced by the compiled one (it
+needs that engine: run it at commit 4d89397 or earlier, where ``model/actions.legal_targets``
+still exists); the compiled engine must reproduce every fingerprint (see
+``tests/test_engine_reference.py``).
 """
 
 from __future__ import annotations

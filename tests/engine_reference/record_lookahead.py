@@ -2,8 +2,8 @@
 
 Recorded once, while the look-ahead still found its candidates with the NumPy rules
 (``agents/heuristic.score_actions`` and ``model/actions.legal_targets``), before they were
-deleted; the compiled engine's candidates must give the same games
-(``tests/test_engine_reference.py``).
+deleted (run it at commit fde8d35 to record again); the compiled engine's candidates must
+give the same games (``tests/test_engine_reference.py``).
 """
 
 from __future__ import annotations
