@@ -100,7 +100,7 @@ def test_validate_json(toy_with_history: Path, tmp_path: Path) -> None:
     names = [m["name"] for m in scores["milestones"]]
     assert len(names) == 3 and any("war_minister" in n for n in names)
     assert 0.0 <= scores["p_historical_winner"] <= 1.0
-    assert set(report["naive"]) == {"highest_office", "most_prestigious"}
+    assert set(report["naive"]) == {"uniform", "incumbent", "highest_office", "most_prestigious"}
     (check,) = report["directional"]
     assert check["intervention"] == "clerk" and check["expected"] == "lower"
     assert check["agrees"] in ("yes", "no", "unclear")

@@ -25,7 +25,9 @@ from politburo.analysis.validation import (
     median_milestone_error,
     milestones_from_history,
     naive_highest_office,
+    naive_incumbent,
     naive_most_prestigious,
+    naive_uniform,
     order_share,
     p_historical_winner,
     run_kendall_tau,
@@ -443,6 +445,26 @@ def test_naive_forecasts_ussr(ussr: Scenario) -> None:
     # (0.5 - 0)^2 * 2 + (0 - 1)^2 for stalin
     assert brier(naive_highest_office(ussr), "stalin", leaders) == pytest.approx(1.5)
     assert brier(naive_most_prestigious(ussr), "stalin", leaders) == 2.0
+
+
+def test_uniform_and_incumbent_forecasts_toy(toy: Scenario) -> None:
+    # toy-3: three seated actors, none doomed; the war minister's office (prestige power
+    # 0.5, the tribune's) stands highest at the start
+    assert naive_uniform(toy) == {"secretary": 1 / 3, "tribune": 1 / 3, "editor": 1 / 3}
+    assert naive_incumbent(toy) == {"tribune": 1.0}
+
+
+def test_uniform_and_incumbent_forecasts_ussr(ussr: Scenario) -> None:
+    seated = contenders(ussr)
+    assert naive_uniform(ussr) == {leader: 1 / len(seated) for leader in seated}
+    # Lenin's Sovnarkom chair (prestige power 0.8) is the highest office in 1922-04: the
+    # incumbent forecast names the dying founder, and so misses twice over
+    assert naive_incumbent(ussr) == {"lenin": 1.0}
+    leaders = [x.id for x in ussr.leaders]
+    assert brier(naive_incumbent(ussr), "stalin", leaders) == 2.0
+    n = len(seated)
+    # stalin is one of the n: (1 - 1/n)^2 + (n - 1) (1/n)^2 = 1 - 1/n
+    assert brier(naive_uniform(ussr), "stalin", leaders) == pytest.approx(1 - 1 / n)
 
 
 def test_naive_ties_split_the_mass(toy: Scenario) -> None:

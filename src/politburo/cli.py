@@ -455,7 +455,7 @@ def validate(
         Path | None, typer.Option(help="Mechanism parameters file (JSON) instead of defaults.")
     ] = None,
 ) -> None:
-    """Score the baseline against the scenario's historical record, beside two naive
+    """Score the baseline against the scenario's historical record, beside the naive
     forecasts, and test the historiography's directional claims."""
     from politburo.validate import NoHistoryError, validation_design, validation_report
 

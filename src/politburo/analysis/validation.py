@@ -504,6 +504,40 @@ def naive_most_prestigious(scenario: Scenario) -> dict[str, float]:
     return _all_on_best({leader: values[leader] for leader in contenders(scenario)})
 
 
+def naive_uniform(scenario: Scenario) -> dict[str, float]:
+    """Forecast: every contender (:func:`contenders`) is as likely to win as any other."""
+    names = contenders(scenario)
+    if not names:
+        raise ValueError("no contenders to forecast")
+    return {leader: 1.0 / len(names) for leader in names}
+
+
+def naive_incumbent(scenario: Scenario) -> dict[str, float]:
+    """Forecast: the regime stays with whoever leads it at the calendar start, the holder
+    of the office with the highest public standing (its ``prestige`` power, as in
+    :func:`naive_highest_office`), contender or not; ties split the mass equally. Where
+    the leader whose succession is at stake holds that office (ussr-1922: Lenin, whose
+    death is scheduled), the forecast names him and so scores as badly as a forecast can:
+    the baseline a model must beat by seeing that a succession is coming at all."""
+    world = compile_world(scenario)
+    height = world.office_powers[:, POWER["prestige"]]
+    scores: dict[str, float] = {}
+    for office, holder in enumerate(world.office_holder0):
+        if holder >= 0:
+            leader = world.leader_ids[int(holder)]
+            scores[leader] = max(scores.get(leader, 0.0), float(height[office]))
+    return _all_on_best(scores)
+
+
+#: the naive forecasts every batch is compared with (name -> forecast of a scenario)
+NAIVE_FORECASTS = {
+    "uniform": naive_uniform,
+    "incumbent": naive_incumbent,
+    "highest_office": naive_highest_office,
+    "most_prestigious": naive_most_prestigious,
+}
+
+
 # --- everything --------------------------------------------------------------------------
 
 
