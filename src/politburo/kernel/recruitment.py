@@ -153,10 +153,10 @@ def recruit(k, r, t, actor, target):  # type: ignore[no-untyped-def]
 @njit(cache=True)
 def grow_membership(k, r, t):  # type: ignore[no-untyped-def]
     """Veteran cohorts grow slowly by ordinary admissions."""
-    s = k.s
+    members = k.s.members[r]
     intake = k.w.intake_cohort
     factor = 1.0 + k.p.membership_growth
-    for g in range(s.members.shape[1]):
-        for c in range(s.members.shape[2]):
+    for g in range(members.shape[0]):
+        for c in range(members.shape[1]):
             if not intake[c]:
-                s.members[r, g, c] *= factor
+                members[g, c] *= factor
