@@ -61,11 +61,14 @@ def veteran_lean(k, r, t):  # type: ignore[no-untyped-def]
         attraction[i] = a
     # Clients' appeal counts for their bloc.
     z = np.empty(L)
+    patron = s.patron[r]
+    present = d.present[r]
+    principal = d.principal[r]
     for j in range(L):
         best = -np.inf
-        if d.principal[r, j]:
+        if principal[j]:
             for i in range(L):
-                if s.patron[r, i] == j and d.present[r, i] and attraction[i] > best:
+                if patron[i] == j and present[i] and attraction[i] > best:
                     best = attraction[i]
         z[j] = best / p.member_lean_temperature
     top = -np.inf
@@ -103,6 +106,8 @@ def delegations(k, r, t):  # type: ignore[no-untyped-def]
         weight[g] = weight[g] / region_total
     vet_lean = veteran_lean(k, r, t)
     shares = np.zeros(L + 1)
+    patron = s.patron[r]
+    intake_share = s.intake_share[r]
     picked = np.empty(C)
     owed = np.empty(L)
     for g in range(G):
@@ -123,9 +128,15 @@ def delegations(k, r, t):  # type: ignore[no-untyped-def]
         for j in range(L):
             owed[j] = 0.0
         for leader in range(L):
-            share = s.intake_share[r, g, leader]
+            share = intake_share[g, leader]
+            if np.isfinite(share):
+                # Every other bloc gets share * 0.0, a signed zero that leaves its sum as
+                # it is: only the leader's own bloc changes.
+                j = patron[leader]
+                owed[j] = owed[j] + share * flag(True)
+                continue
             for j in range(L):
-                owed[j] = owed[j] + share * flag(s.patron[r, leader] == j)
+                owed[j] = owed[j] + share * flag(patron[leader] == j)
         sec = secretary_bloc(k, r, g)
         influence = 0.0
         if sec >= 0 and d.present[r, max(sec, 0)]:
