@@ -177,6 +177,11 @@ def resolve_actions(k, r, t, plan_verb, plan_target):  # type: ignore[no-untyped
     legal_at_start = np.zeros(L, dtype=np.bool_)
     principal_at_start = np.zeros(L, dtype=np.bool_)
     claimed = np.zeros(L, dtype=np.bool_)
+    # The run's rows (live views: the rules change them as they go).
+    patron = s.patron[r]
+    in_party = s.in_party[r]
+    alive = s.alive[r]
+    exiled = s.exiled[r]
     # Verbs somebody chose (the others are skipped outright).
     wanted = np.zeros(N_VERBS, dtype=np.bool_)
     for i in range(L):
@@ -199,7 +204,7 @@ def resolve_actions(k, r, t, plan_verb, plan_target):  # type: ignore[no-untyped
             continue
         width = decide.n_targets(k, verb)
         for i in range(L):
-            principal_at_start[i] = s.patron[r, i] == i
+            principal_at_start[i] = patron[i] == i
             claimed[i] = False
             legal_at_start[i] = False
             if slot_of[i] < 0:
@@ -217,10 +222,10 @@ def resolve_actions(k, r, t, plan_verb, plan_target):  # type: ignore[no-untyped
             target = -1 if NO_TARGET[verb] else plan_target[r, actor, slot_of[actor]]
             ok = legal_at_start[actor]
             # Whoever submitted this month (recanted, was won over) acts as a client now.
-            ok = ok and (s.patron[r, actor] == actor or not principal_at_start[actor])
-            ok = ok and s.in_party[r, actor] and s.alive[r, actor]
+            ok = ok and (patron[actor] == actor or not principal_at_start[actor])
+            ok = ok and in_party[actor] and alive[actor]
             if CLAIMING[verb] and ok:
-                ok = not claimed[target] and not s.exiled[r, target] and s.alive[r, target]
+                ok = not claimed[target] and not exiled[target] and alive[target]
                 if ok:
                     claimed[target] = True
             if not ok:

@@ -220,16 +220,22 @@ def _seat_vote(k, r, t, control, mover, target, leader_yes, policy, gain_line, s
         draw_base = noise_base
     yes = 0
     no = 0
+    # The run's rows, bound once.
+    seats = body[r]
+    patron = s.patron[r]
+    present = d.present[r]
+    seat_noise = p.seat_vote_noise
+    defection_rate = p.defection_rate
     for q in range(S):
-        seat = body[r, q]
-        free_yes = (merit + p.seat_vote_noise * _logistic(element(noise_base, q))) > 0
+        seat = seats[q]
+        free_yes = (merit + seat_noise * _logistic(element(noise_base, q))) > 0
         seat_yes = free_yes
         if votes and seat >= 0:
-            bloc = s.patron[r, seat]
-            if d.present[r, bloc]:
+            bloc = patron[seat]
+            if present[bloc]:
                 follows = leader_yes[bloc]
                 weaker = (yes_side < no_side) if follows else (no_side < yes_side)
-                desert = element(draw_base, q) < p.defection_rate * (1.0 if weaker else 0.0)
+                desert = element(draw_base, q) < defection_rate * (1.0 if weaker else 0.0)
                 seat_yes = free_yes if desert else follows
         if seat != _EMPTY_SEAT:
             if seat_yes:
