@@ -487,7 +487,9 @@ def best_actions(k, r, t, best, best_target, table):  # type: ignore[no-untyped-
 
     lead_share = np.empty(L)
     comm_share = np.empty(L)
-    total_lead = _majorities(s.committee[r], lead_votes, d.comm_votes[r], coal, lead_share, comm_share)
+    total_lead = _majorities(
+        s.committee[r], lead_votes, d.comm_votes[r], coal, lead_share, comm_share
+    )
     # Clients fear whom their patron fears.
     own_threat = np.empty(L, dtype=np.int64)
     threat = np.empty(L, dtype=np.int64)
@@ -864,24 +866,23 @@ def decide(k, r, t, verb_out, target_out):  # type: ignore[no-untyped-def]
     all_entries = noisy > 1.0
     taste_base = stream_base(s.keys[r], t, _DECISION_NOISE, 0)
     for i in range(L):
-        score = best[i]
         for slot in range(budget):
             verb_out[r, i, slot] = _PASS
             target_out[r, i, slot] = -1
         for v in range(1, N_VERBS):
             taken[v] = False
-            if score[v] == -np.inf and not all_entries:
+            if best[i, v] == -np.inf and not all_entries:
                 continue
             taste = element(taste_base, i * N_VERBS + v)
-            score[v] = score[v] * (1.0 + noisy * (2.0 * taste - 1.0))
+            best[i, v] = best[i, v] * (1.0 + noisy * (2.0 * taste - 1.0))
         # The stable descending order: ties go to the lower verb; only scores above the
         # pass score are taken (NaN never is).
         for slot in range(budget):
             pick = -1
             for v in range(1, N_VERBS):
-                if taken[v] or not score[v] > pass_score:
+                if taken[v] or not best[i, v] > pass_score:
                     continue
-                if pick < 0 or score[v] > score[pick]:
+                if pick < 0 or best[i, v] > best[i, pick]:
                     pick = v
             if pick < 0:
                 break

@@ -102,7 +102,11 @@ def refresh(k, r, t):  # type: ignore[no-untyped-def]
     for i in range(L):
         seen[i] = seen[i] / total
     d.ban[r] = _ban_in_force(
-        s.rule_override[r], w.rule_is_ban, w.rule_schedule, min(t, w.months - 1), on[Mechanism.FACTION_BAN]
+        s.rule_override[r],
+        w.rule_is_ban,
+        w.rule_schedule,
+        min(t, w.months - 1),
+        on[Mechanism.FACTION_BAN],
     )
     d.coalition_ok[r] = False
     d.perceived_ok[r] = False
@@ -216,7 +220,9 @@ def perceived(k, r):  # type: ignore[no-untyped-def]
     """(L, L) view: leader i's estimate of leader j's power."""
     d = k.d
     if not d.perceived_ok[r]:
-        _perceived(d.info[r], k.s.real_power[r], d.seen[r], k.on[Mechanism.PERCEPTION], d.perceived[r])
+        _perceived(
+            d.info[r], k.s.real_power[r], d.seen[r], k.on[Mechanism.PERCEPTION], d.perceived[r]
+        )
         d.perceived_ok[r] = True
     return d.perceived[r]
 

@@ -60,9 +60,7 @@ def nominate(k, r, role, for_seat):  # type: ignore[no-untyped-def]
         offices_held = held[j]
         is_client = patron[j] != j
         score = (
-            prestige[j]
-            + client_bonus * (1.0 if is_client else 0.0)
-            - office_penalty * offices_held
+            prestige[j] + client_bonus * (1.0 if is_client else 0.0) - office_penalty * offices_held
         )
         if best < 0 or score > best_score:
             best = j

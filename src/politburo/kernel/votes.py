@@ -228,20 +228,28 @@ def _seat_vote(k, r, t, control, mover, target, leader_yes, policy, gain_line, s
     defection_rate = p.defection_rate
     for q in range(S):
         seat = seats[q]
-        free_yes = (merit + seat_noise * _logistic(element(noise_base, q))) > 0
-        seat_yes = free_yes
+        if seat == _EMPTY_SEAT:
+            continue  # an unused seat does not vote
+        # A committed seat follows its bloc leader unless it deserts; its own judgement
+        # (a counter-based draw: the same number whenever it is drawn) is drawn only
+        # where it counts.
+        following = False
+        seat_yes = False
         if votes and seat >= 0:
             bloc = patron[seat]
             if present[bloc]:
                 follows = leader_yes[bloc]
                 weaker = (yes_side < no_side) if follows else (no_side < yes_side)
                 desert = element(draw_base, q) < defection_rate * (1.0 if weaker else 0.0)
-                seat_yes = free_yes if desert else follows
-        if seat != _EMPTY_SEAT:
-            if seat_yes:
-                yes += 1
-            else:
-                no += 1
+                if not desert:
+                    following = True
+                    seat_yes = follows
+        if not following:
+            seat_yes = (merit + seat_noise * _logistic(element(noise_base, q))) > 0
+        if seat_yes:
+            yes += 1
+        else:
+            no += 1
     return yes, no
 
 
