@@ -116,6 +116,37 @@ def refresh(k, r, t):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
+def refresh_seen(k, r):  # type: ignore[no-untyped-def]
+    """:func:`refresh` after a change of prestige alone: seen power is rebuilt (the same
+    operations as in :func:`refresh`), the other derived values are kept (they would be
+    rebuilt unchanged) and the lazy relations are dropped."""
+    s, d, w, p = k.s, k.d, k.w, k.p
+    present = d.present[r]
+    prestige = s.prestige[r]
+    powers = d.powers[r]
+    traits = w.traits
+    seen = d.seen[r]
+    oratory_weight = p.seen_oratory_weight
+    office_weight = p.seen_office_weight
+    L = seen.shape[0]
+    for i in range(L):
+        if present[i]:
+            seen[i] = (
+                prestige[i] + oratory_weight * traits[i, Trait.ORATORY]
+            ) + office_weight * powers[i, Power.PRESTIGE]
+        else:
+            seen[i] = 0.0
+    total = max(pairwise_sum(seen, 0, L), 1e-9)
+    for i in range(L):
+        seen[i] = seen[i] / total
+    d.coalition_ok[r] = False
+    d.perceived_ok[r] = False
+    d.threat_ok[r] = False
+    for role in range(3):
+        d.dominant_ok[r, role] = False
+
+
+@njit(cache=True)
 def _ban_in_force(rule_override, rule_is_ban, rule_schedule, month, on):  # type: ignore[no-untyped-def]
     """Whether a faction ban is in force (scheduled, or switched by a rule override)."""
     ban = False

@@ -27,7 +27,7 @@ from politburo.kernel import (
     policy,
     recruitment,
 )
-from politburo.kernel.derive import forget_relations, refresh
+from politburo.kernel.derive import forget_relations, refresh, refresh_seen
 from politburo.kernel.events import Event, record
 from politburo.kernel.layout import Mechanism
 from politburo.kernel.numeric import banzhaf
@@ -146,7 +146,8 @@ def _after_verb(k, r, t, verb):  # type: ignore[no-untyped-def]
     :func:`refresh` unless the verb changes none of what they are made of. Appointments,
     recruitment, material and factions change nothing derived; alliances only the
     coalitions, threats and dominant blocs; positions only distances (dropped by the rule)
-    and so threats. A refresh would rebuild the same numbers from the same state."""
+    and so threats; words only seen power. A refresh would rebuild the same numbers from
+    the same state."""
     if verb == Verb.APPOINT or verb == Verb.RECRUIT:
         return
     if verb == Verb.GATHER_MATERIAL or verb == Verb.ORGANIZE_FACTION:
@@ -156,6 +157,16 @@ def _after_verb(k, r, t, verb):  # type: ignore[no-untyped-def]
         return
     if verb == Verb.SHIFT_POSITION:
         forget_relations(k, r)
+        return
+    if (
+        verb == Verb.ATTACK
+        or verb == Verb.DEFEND_LINE
+        or verb == Verb.CRITICIZE_LINE
+        or verb == Verb.APPEAL
+    ):
+        # Words move prestige (and appeal and pretexts, which nothing derived is made
+        # of): of the derived values only seen power changes.
+        refresh_seen(k, r)
         return
     refresh(k, r, t)
 
@@ -248,6 +259,7 @@ def hold_meetings(k, r, t):  # type: ignore[no-untyped-def]
         kind = fx.kind[e]
         if kind == Effect.CONGRESS:
             congress.hold_congress(k, r, t)
+            continue  # the congress ends with a refresh
         elif kind == Effect.CONFERENCE:
             congress.hold_conference(k, r, t)
         elif kind == Effect.MOTION:
