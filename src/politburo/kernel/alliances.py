@@ -165,12 +165,15 @@ def win_over(k, r, t, actor, target):  # type: ignore[no-untyped-def]
 def drift_loyalty(k, r, t):  # type: ignore[no-untyped-def]
     """Clients of a strong patron grow more loyal; clients of a fading one less."""
     s, p = k.s, k.p
-    for i in range(s.patron.shape[1]):
-        patron = s.patron[r, i]
+    patrons = s.patron[r]
+    loyalty = s.loyalty[r]
+    real_power = s.real_power[r]
+    rate = p.loyalty_drift
+    floor = p.loyalty_floor
+    for i in range(patrons.shape[0]):
+        patron = patrons[i]
         if patron != i:
-            drifted = s.loyalty[r, i] + p.loyalty_drift * (
-                s.real_power[r, patron] - p.loyalty_floor
-            )
-            s.loyalty[r, i] = clip(drifted, p.loyalty_floor, 1.0)
+            drifted = loyalty[i] + rate * (real_power[patron] - floor)
+            loyalty[i] = clip(drifted, floor, 1.0)
         else:
-            s.loyalty[r, i] = 1.0
+            loyalty[i] = 1.0

@@ -38,10 +38,11 @@ def appoint(k, r, t, actor, target):  # type: ignore[no-untyped-def]
 @njit(cache=True)
 def drift_secretaries(k, r, t):  # type: ignore[no-untyped-def]
     """Secretaries grow into their posts: loyalty to the patron firms up over time."""
-    s = k.s
+    patron = k.s.secretary_patron[r]
+    loyalty = k.s.secretary_loyalty[r]
     growth = k.p.secretary_loyalty_growth
-    for g in range(s.secretary_patron.shape[1]):
-        if s.secretary_patron[r, g] >= 0:
-            s.secretary_loyalty[r, g] = min(1.0, s.secretary_loyalty[r, g] + growth)
+    for g in range(patron.shape[0]):
+        if patron[g] >= 0:
+            loyalty[g] = min(1.0, loyalty[g] + growth)
         else:
-            s.secretary_loyalty[r, g] = 0.0
+            loyalty[g] = 0.0

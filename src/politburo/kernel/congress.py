@@ -22,7 +22,6 @@ from politburo.kernel.derive import (
     dominant_bloc,
     policy_distance,
     refresh,
-    secretary_bloc,
 )
 from politburo.kernel.events import Event, record
 from politburo.kernel.faction_ban import faction_boost
@@ -61,11 +60,14 @@ def veteran_lean(k, r, t):  # type: ignore[no-untyped-def]
         attraction[i] = a
     # Clients' appeal counts for their bloc.
     z = np.empty(L)
+    patron = s.patron[r]
+    present = d.present[r]
+    principal = d.principal[r]
     for j in range(L):
         best = -np.inf
-        if d.principal[r, j]:
+        if principal[j]:
             for i in range(L):
-                if s.patron[r, i] == j and d.present[r, i] and attraction[i] > best:
+                if patron[i] == j and present[i] and attraction[i] > best:
                     best = attraction[i]
         z[j] = best / p.member_lean_temperature
     top = -np.inf
@@ -95,9 +97,19 @@ def delegations(k, r, t):  # type: ignore[no-untyped-def]
     L = s.patron.shape[1]
     G = s.members.shape[1]
     C = s.members.shape[2]
+    # The run's rows, bound once (reads through the records would be reloaded after
+    # every store).
+    members = s.members[r]
+    patron = s.patron[r]
+    intake_share = s.intake_share[r]
+    present = d.present[r]
+    secretary_loyalty = s.secretary_loyalty[r]
+    secretary_patron = s.secretary_patron[r]
+    intake_cohort = w.intake_cohort
+    secretary_influence = p.secretary_influence
     weight = np.empty(G)
     for g in range(G):
-        weight[g] = pairwise_sum(s.members[r, g], 0, C)
+        weight[g] = pairwise_sum(members[g], 0, C)
     region_total = max(pairwise_sum(weight, 0, G), 1e-9)
     for g in range(G):
         weight[g] = weight[g] / region_total
@@ -109,29 +121,36 @@ def delegations(k, r, t):  # type: ignore[no-untyped-def]
         # Veterans and intake members of the region (each a NumPy row sum of a selection).
         n = 0
         for c in range(C):
-            if not w.intake_cohort[c]:
-                picked[n] = s.members[r, g, c]
+            if not intake_cohort[c]:
+                picked[n] = members[g, c]
                 n += 1
         veterans = pairwise_sum(picked, 0, n)
         n = 0
         for c in range(C):
-            if w.intake_cohort[c]:
-                picked[n] = s.members[r, g, c]
+            if intake_cohort[c]:
+                picked[n] = members[g, c]
                 n += 1
         intakes = pairwise_sum(picked, 0, n)
         total = max(veterans + intakes, 1e-9)
         for j in range(L):
             owed[j] = 0.0
         for leader in range(L):
-            share = s.intake_share[r, g, leader]
+            share = intake_share[g, leader]
+            if np.isfinite(share):
+                # Every other bloc gets share * 0.0, a signed zero that leaves its sum as
+                # it is: only the leader's own bloc changes.
+                j = patron[leader]
+                owed[j] = owed[j] + share * flag(True)
+                continue
             for j in range(L):
-                owed[j] = owed[j] + share * flag(s.patron[r, leader] == j)
-        sec = secretary_bloc(k, r, g)
+                owed[j] = owed[j] + share * flag(patron[leader] == j)
+        holder = secretary_patron[g]
+        sec = patron[holder] if holder >= 0 else -1  # secretary_bloc
         influence = 0.0
-        if sec >= 0 and d.present[r, max(sec, 0)]:
-            influence = p.secretary_influence * s.secretary_loyalty[r, g]
+        if sec >= 0 and present[max(sec, 0)]:
+            influence = secretary_influence * secretary_loyalty[g]
         for j in range(L):
-            owed_j = owed[j] * flag(d.present[r, j])
+            owed_j = owed[j] * flag(present[j])
             lean = (veterans / total) * vet_lean[j] + (intakes / total) * owed_j
             shaped = 1.0 if influence > 0 and j == sec else 0.0
             delegation = influence * shaped + (1.0 - influence) * lean

@@ -119,7 +119,7 @@ def next_rung(k, r, j):  # type: ignore[no-untyped-def]
     )
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _first_rung(  # type: ignore[no-untyped-def]
     effects, rung_now, alive, in_party, exiled, has_seat, has_office
 ):
@@ -150,7 +150,7 @@ def backed(k, r, mover, rung):  # type: ignore[no-untyped-def]
     return _backed(k.w.backing_offices, k.s.office_holder[r], coalition(k, r), mover, rung)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _backed(backing_offices, holders, coal, mover, rung):  # type: ignore[no-untyped-def]
     """:func:`backed` from the rungs' backing offices, the run's office holders and its
     coalition matrix."""
@@ -164,7 +164,7 @@ def _backed(backing_offices, holders, coal, mover, rung):  # type: ignore[no-unt
     return True
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _has_clients(k, r, j):  # type: ignore[no-untyped-def]
     """Whether some other present leader follows j."""
     s = k.s
@@ -256,35 +256,35 @@ def legal(k, r, t, verb, actor, target):  # type: ignore[no-untyped-def]
     return False
 
 
-@njit(cache=True, inline="always")
-def _majorities(k, r, coal, lead_share, comm_share):  # type: ignore[no-untyped-def]
+@njit(cache=True)
+def _majorities(committee, lead_votes, comm_votes, coal, lead_share, comm_share):  # type: ignore[no-untyped-def]
     """Coalition vote shares each leader can count on in the leadership and the
-    committee, into ``lead_share`` and ``comm_share``; returns the leadership's seats
-    (at least 1) as a float."""
-    s, d = k.s, k.d
-    L = s.patron.shape[1]
+    committee, into ``lead_share`` and ``comm_share`` (from the run's committee row, votes
+    per bloc and coalition matrix); returns the leadership's seats (at least 1) as a
+    float."""
+    L = lead_votes.shape[0]
     in_use = 0
-    for q in range(s.committee.shape[1]):
-        if s.committee[r, q] != -2:
+    for q in range(committee.shape[0]):
+        if committee[q] != -2:
             in_use += 1
     in_use = max(in_use, 1)
     total_lead = 0
     for j in range(L):
-        total_lead += d.lead_votes[r, j]
+        total_lead += lead_votes[j]
     total_lead = max(total_lead, 1)
     for i in range(L):
         lead = 0
         comm = 0
         for j in range(L):
             if coal[i, j]:
-                lead += d.lead_votes[r, j]
-                comm += d.comm_votes[r, j]
+                lead += lead_votes[j]
+                comm += comm_votes[j]
         lead_share[i] = float(lead) / float(total_lead)
         comm_share[i] = float(comm) / float(in_use)
     return float(total_lead)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _ally_position(coal, principal, position, i, out):  # type: ignore[no-untyped-def]
     """Mean position of leader i's coalition (its bloc leaders, and himself) into ``out``
     (I,), from the run's coalition matrix, principals and positions: the NumPy einsum
@@ -303,7 +303,7 @@ def _ally_position(coal, principal, position, i, out):  # type: ignore[no-untype
         out[x] = out[x] / float(count)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _region_weight(members, out):  # type: ignore[no-untyped-def]
     """Each region's members (the run's (G, C) array) relative to the mean region, into
     ``out`` (G,)."""
@@ -323,282 +323,55 @@ def _region_weight(members, out):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, inline="always")
-def _main_threat(score, i):  # type: ignore[no-untyped-def]
-    """Leader i's main threat (-1 if none) from the threat matrix, as
-    :func:`politburo.kernel.derive.main_threat`."""
-    best = 0
-    for j in range(1, score.shape[1]):
-        if score[i, j] > score[i, best]:
-            best = j
-    return best if score[i, best] > 0 else -1
-
-
-@njit(cache=True, inline="always")
 def one(flag):  # type: ignore[no-untyped-def]
     """1.0 or 0.0: a boolean as NumPy promotes it in arithmetic."""
     return 1.0 if flag else 0.0
 
 
-@njit(cache=True, inline="always")
-def _take(best, best_target, table, i, v, x, target):  # type: ignore[no-untyped-def]
-    """Fold a legal score into leader i's best for verb v (the first maximum; NaN wins,
-    as in NumPy's max and argmax); keep it in ``table[i, v, target]`` when a table is
-    asked for (the look-ahead reads every legal score, not only the best)."""
-    if table.shape[0] > 0:
-        table[i, v, target] = x
-    if x > best[i, v] or (x != x and best[i, v] == best[i, v]):
-        best[i, v] = x
-        best_target[i, v] = target
-
-
-@njit(cache=True, inline="always")
-def score_actions(  # type: ignore[no-untyped-def]
-    k,
-    r,
-    t,
-    coal,
-    seen,
-    dist,
-    lead_share,
-    comm_share,
-    total_lead,
-    threat,
-    in_opposition,
-    line_dist,
-    others_left,
-    win_ok,
-    rung,
-    target_ok,
-    evidence_j,
-    region_weight,
-    sec,
-    n_principal,
-    best,
-    best_target,
-    table,
-):
-    """Every leader's best legal score of every verb and the target that gets it, into
-    ``best`` and ``best_target`` (L, 16): -inf and target 0 where nothing is legal.
-    :func:`politburo.agents.heuristic.score_actions` followed by the masked ``max`` and
-    ``argmax`` of ``decide``, scoring legal candidates only; the per-run arguments are
-    prepared by :func:`best_actions`."""
-    s, d, w, p, on = k.s, k.d, k.w, k.p, k.on
-    L = s.patron.shape[1]
-    G = s.members.shape[1]
-    n_issues = s.line.shape[1]
-    lev = p.trait_leverage
-    scratch = np.empty(n_issues)
-    principal_r = d.principal[r]
-    position_r = s.position[r]
-    backing_offices = w.backing_offices
-    holders = s.office_holder[r]
-    noise_base = stream_base(s.keys[r], t, _MISJUDGEMENT, 0)
+@njit(cache=True)
+def _threat_of_blocs(fear, patron, own_threat, threat):  # type: ignore[no-untyped-def]
+    """Each leader's main threat from the threat matrix (``own_threat``) and the one he
+    acts on, his patron's (``threat``), -1 if none."""
+    L = patron.shape[0]
     for i in range(L):
-        for v in range(N_VERBS):
-            best[i, v] = -np.inf
-            best_target[i, v] = 0
-        if not d.can_act[r, i]:
+        best = 0
+        for j in range(1, L):
+            if fear[i, j] > fear[i, best]:
+                best = j
+        own_threat[i] = best if fear[i, best] > 0 else -1
+    for i in range(L):
+        threat[i] = own_threat[patron[i]]
+
+
+@njit(cache=True)
+def _line_distances(position, line, salience, out):  # type: ignore[no-untyped-def]
+    """Every leader's policy distance to the line by his salience, into ``out`` (L,)."""
+    n = line.shape[0]
+    for i in range(out.shape[0]):
+        if n >= 8:
+            out[i] = policy_distance(position[i], line, salience[i])
             continue
-        amb = w.traits[i, Trait.AMBITION]
-        org = w.traits[i, Trait.ORGANIZATION]
-        ora = w.traits[i, Trait.ORATORY]
-        cun = w.traits[i, Trait.CUNNING]
-        arr = w.traits[i, Trait.ARROGANCE]
-        rig = w.traits[i, Trait.RIGIDITY]
-        lev_org = (1.0 - lev) + lev * org
-        lev_cun = (1.0 - lev) + lev * cun
-        lev_arr = (1.0 - lev) + lev * arr
-        principal = d.principal[r, i]
-        patron = s.patron[r, i]
-        mine_threat = threat[i]
-        has_threat = mine_threat >= 0
-        ls = lead_share[i]
+        num = 0.0
+        den = 0.0
+        for x in range(n):
+            num += abs(position[i, x] - line[x]) * salience[i, x]
+            den += salience[i, x]
+        out[i] = num / (2.0 * max(den, 1e-9))
 
-        # Recant when beaten: the flexible and less ambitious submit.
-        if on[Mechanism.DISCIPLINE]:
-            weak = s.real_power[r, i] < p.recant_threshold
-            if principal and s.rung[r, i] >= 1 and weak and not s.exiled[r, i] and n_principal > 1:
-                beaten = float(s.rung[r, i] + 1) / float(max(w.rung_effect.shape[0], 1))
-                x = (p.h_recant * ((1.0 - rig) * (1.0 - lev * amb))) * beaten * one(weak)
-                _take(best, best_target, table, i, _RECANT, x, 0)
 
-        if on[Mechanism.ALLIANCES]:
-            # Break an alliance when the ally has become the threat, or no enemy is left.
-            base = p.h_break_alliance * (amb * cun)
-            for j in range(L):
-                if s.ally[r, i, j] and d.present[r, j]:
-                    is_threat = one(has_threat and j == mine_threat)
-                    reasons = is_threat + one(seen[i, j] > p.alliance_break_power)
-                    reasons = reasons + one(not others_left[i])
-                    _take(
-                        best,
-                        best_target,
-                        table,
-                        i,
-                        _BREAK_ALLIANCE,
-                        base * reasons - p.h_break_threshold,
-                        j,
-                    )
-            # Coalitions against the main threat: prefer the smallest partner that wins.
-            if principal:
-                need = max(0.5 - ls, 0.0)
-                fear_t = seen[i, max(mine_threat, 0)] * one(has_threat)
-                front = (p.h_alliance * amb) * (p.h_alliance_partial + p.h_alliance_fear * fear_t)
-                front = front * one(need > 0)
-                for j in range(L):
-                    if not (
-                        d.principal[r, j]
-                        and i != j
-                        and not s.ally[r, i, j]
-                        and patron != s.patron[r, j]
-                    ):
-                        continue
-                    votes_j = float(d.lead_votes[r, j]) / total_lead
-                    surplus = votes_j - need
-                    minimal = 1.0 - surplus if votes_j > need else p.h_alliance_partial * votes_j
-                    shares = one(threat[j] == mine_threat and has_threat)
-                    x = front * minimal * (1.0 + p.h_alliance_shared_enemy * shares)
-                    x = x * (1.0 - dist[i, j] * rig)
-                    x = x * one(not (has_threat and j == mine_threat))
-                    _take(best, best_target, table, i, _PROPOSE_ALLIANCE, x, j)
-
-        if on[Mechanism.POLICY]:
-            # Positions: the flexible move toward the line when with the majority, toward
-            # their allies' positions when in opposition.
-            if in_opposition[i]:
-                _ally_position(coal, principal_r, position_r, i, scratch)
-            flexible = (p.h_shift_position * (1.0 - rig)) * cun
-            for x in range(2 * n_issues):
-                issue = x // 2
-                here = s.position[r, i, issue]
-                if x % 2 == 0:
-                    if not here > _LOW:
-                        continue
-                elif not here < _HIGH:
-                    continue
-                goal = scratch[issue] if in_opposition[i] else s.line[r, issue]
-                gap = goal - here
-                score = flexible * max(-gap if x % 2 == 0 else gap, 0.0)
-                _take(best, best_target, table, i, _SHIFT_POSITION, score, x)
-            # Propose moving the line toward one's position.
-            if principal and s.seat[r, i] == SEAT_FULL:
-                can_carry = 1.0 if ls > 0.5 else p.h_policy_minority
-                for x in range(2 * n_issues):
-                    issue = x // 2
-                    line = s.line[r, issue]
-                    if x % 2 == 0:
-                        if not line > _LOW:
-                            continue
-                    elif not line < _HIGH:
-                        continue
-                    push = ((p.h_propose_policy * amb) * w.salience[i, issue]) * can_carry
-                    diff = s.position[r, i, issue] - line
-                    score = push * max(-diff if x % 2 == 0 else diff, 0.0)
-                    _take(best, best_target, table, i, _PROPOSE_POLICY, score, x)
-
-        # Patronage: win over the unattached who hold seats or offices.
-        if on[Mechanism.BODIES_AND_VOTES] and principal:
-            front = p.h_win_over * (amb * cun)
-            for j in range(L):
-                if not (win_ok[j] and i != j and patron != s.patron[r, j]):
-                    continue
-                seat = s.seat[r, j]
-                if seat == SEAT_FULL:
-                    value = 1.0
-                elif seat == SEAT_CANDIDATE:
-                    value = p.h_candidate_value
-                else:
-                    value = p.h_outsider_value
-                pull = seen[j, i] - seen[j, s.patron[r, j]]
-                feasible = (p.h_win_over_base + p.h_win_over_pull * pull) - lev * w.traits[
-                    j, Trait.AMBITION
-                ]
-                feasible = min(max(feasible, 0.0), 1.0)
-                _take(best, best_target, table, i, _WIN_OVER, front * value * feasible, j)
-
-        # Protect and extend one's base.
-        if on[Mechanism.APPOINTMENT]:
-            power = d.powers[r, i, Power.APPOINTMENT]
-            if power > 0:
-                front = (p.h_appoint * power) * (lev_org * amb)
-                for g in range(G):
-                    mine = sec[g] == patron
-                    loyalty = s.secretary_loyalty[r, g]
-                    if mine and loyalty >= p.secure_loyalty:
-                        continue
-                    x = front * region_weight[g] * (1.0 - one(mine) * loyalty)
-                    _take(best, best_target, table, i, _APPOINT, x, g)
-        if on[Mechanism.RECRUITMENT]:
-            power = d.powers[r, i, Power.RECRUITMENT]
-            if power > 0:
-                front = (p.h_recruit * power) * amb
-                for g in range(G):
-                    if sec[g] == patron:
-                        _take(best, best_target, table, i, _RECRUIT, front * region_weight[g], g)
-
-        # Words: polemics, the line, the rank and file.
-        if on[Mechanism.LEGITIMACY]:
-            front = ((p.h_attack * amb) * ora) * lev_arr
-            for j in range(L):
-                if d.present[r, j] and i != j and patron != s.patron[r, j]:
-                    is_threat = one(has_threat and j == mine_threat)
-                    _take(best, best_target, table, i, _ATTACK, front * s.prestige[r, j] * is_threat, j)
-            near_line = 1.0 - line_dist[i] / p.h_line_tolerance
-            _take(best, best_target, table, i, _DEFEND_LINE, (p.h_defend_line * lev_cun) * near_line, 0)
-            if principal:
-                x = (p.h_criticize_line * ((amb * rig) * lev_arr)) * line_dist[i]
-                _take(best, best_target, table, i, _CRITICIZE_LINE, x * one(in_opposition[i]), 0)
-            _take(best, best_target, table, i, _APPEAL, (p.h_appeal * ora) * amb, 0)
-        if on[Mechanism.INFORMATION] and d.info[r, i] > 0:
-            front = p.h_gather_material * (d.info[r, i] * cun)
-            for j in range(L):
-                if d.present[r, j] and i != j:
-                    is_threat = one(has_threat and j == mine_threat)
-                    _take(best, best_target, table, i, _GATHER_MATERIAL, front * is_threat, j)
-        if principal and not s.faction[r, i]:
-            x = (p.h_organize_faction * (amb * org)) * one(in_opposition[i])
-            x = x * one(line_dist[i] > p.h_faction_line_gap)
-            deterrence = (p.h_ban_deterrence * one(d.ban[r])) * (1.0 - rig)
-            _take(best, best_target, table, i, _ORGANIZE_FACTION, x * (1.0 - deterrence), 0)
-
-        # Discipline: only against rivals, only with a majority in hand.
-        if on[Mechanism.DISCIPLINE] and principal and s.seat[r, i] == SEAT_FULL:
-            misjudge = p.h_misjudgement * (1.0 - d.info[r, i])
-            margin = p.h_caution * (1.0 - cun)
-            front = p.h_discipline * (amb * lev_cun)
-            ambitious = one(amb >= p.ambition_threshold)
-            for j in range(L):
-                q = rung[j]
-                if not (
-                    target_ok[j]
-                    and i != j
-                    and not coal[i, j]
-                    and _backed(backing_offices, holders, coal, i, q)
-                ):
-                    continue
-                # Neutral voters join a purge on evidence, stigma and a stronger mover, and
-                # resist it against a prestigious comrade.
-                stature = seen[i, j] - seen[i, i]
-                neutral_yes = (
-                    (p.h_neutral_base + p.h_neutral_evidence * evidence_j[j]) + s.material[r, i, j]
-                ) - p.h_neutral_prestige * s.prestige[r, j]
-                neutral_yes = min(max(neutral_yes - p.h_neutral_stature * stature, 0.0), 1.0)
-                if w.rung_role[q] == Role.LEADERSHIP:
-                    mine_share = ls
-                    theirs = lead_share[j]
-                else:
-                    mine_share = comm_share[i]
-                    theirs = comm_share[j]
-                neutral = min(max((1.0 - mine_share) - theirs, 0.0), 1.0)
-                expected = mine_share + neutral * neutral_yes
-                noise = element(noise_base, i * L + j) - 0.5
-                in_hand = expected + misjudge * noise > w.rung_quota[q] + margin
-                is_threat = has_threat and j == mine_threat
-                hostile = is_threat or s.rung[r, j] >= 0
-                evidence = s.pretext[r, j] + s.material[r, i, j]
-                x = front * (1.0 + evidence) * one(in_hand) * one(hostile) * ambitious
-                x = x * (1.0 if is_threat else p.h_discipline_bystander)
-                _take(best, best_target, table, i, _MOVE_DISCIPLINE, x, j)
+@njit(cache=True)
+def _next_rungs(effects, rung_now, alive, in_party, exiled, seat, has_office, out):  # type: ignore[no-untyped-def]
+    """The next applicable rung against every leader (-1 none), into ``out`` (L,)."""
+    for j in range(out.shape[0]):
+        out[j] = _first_rung(
+            effects,
+            rung_now[j],
+            alive[j],
+            in_party[j],
+            exiled[j],
+            seat[j] != SEAT_NONE,
+            has_office[j],
+        )
 
 
 @njit(cache=True)
@@ -607,26 +380,120 @@ def best_actions(k, r, t, best, best_target, table):  # type: ignore[no-untyped-
     target, into ``best`` and ``best_target`` (L, 16): -inf and 0 where nothing is legal
     (the masked ``max`` and ``argmax`` of :func:`politburo.agents.heuristic.decide`).
     ``table`` (L, 16, targets), if not empty, receives every legal score; it must come
-    filled with -inf."""
+    filled with -inf.
+
+    :func:`politburo.agents.heuristic.score_actions` followed by the masked ``max`` and
+    ``argmax`` of ``decide``, scoring legal candidates only. The run's rows are bound to
+    local views and the parameters to local numbers once (attribute loads from the
+    kernel's records in the inner loops cost more than the arithmetic)."""
     s, d, w, p, on = k.s, k.d, k.w, k.p, k.on
     L = s.patron.shape[1]
     G = s.members.shape[1]
+    n_issues = s.line.shape[1]
     # The run's relations, once (each call with the kernel tuple has a cost).
     coal = coalition(k, r)
     seen = perceived(k, r)
     dist = distances(k, r)
     fear = threats(k, r)
 
+    # The run's rows.
+    patron = s.patron[r]
+    ally = s.ally[r]
+    seat = s.seat[r]
+    rung_now = s.rung[r]
+    alive = s.alive[r]
+    in_party = s.in_party[r]
+    exiled = s.exiled[r]
+    incapacitated = s.incapacitated[r]
+    last_discipline = s.last_discipline[r]
+    real_power = s.real_power[r]
+    position = s.position[r]
+    line = s.line[r]
+    prestige = s.prestige[r]
+    pretext = s.pretext[r]
+    material = s.material[r]
+    faction = s.faction[r]
+    holders = s.office_holder[r]
+    secretary_loyalty = s.secretary_loyalty[r]
+    secretary_patron = s.secretary_patron[r]
+    present = d.present[r]
+    can_act = d.can_act[r]
+    principal_r = d.principal[r]
+    powers = d.powers[r]
+    info = d.info[r]
+    ban = d.ban[r]
+    lead_votes = d.lead_votes[r]
+    traits = w.traits
+    salience = w.salience
+    actor = w.actor
+    stigma = w.stigma
+    rung_effect = w.rung_effect
+    rung_role = w.rung_role
+    rung_quota = w.rung_quota
+    backing_offices = w.backing_offices
+    K = rung_effect.shape[0]
+    O = holders.shape[0]  # noqa: E741
+
+    # The switches and parameters.
+    on_discipline = on[Mechanism.DISCIPLINE]
+    on_alliances = on[Mechanism.ALLIANCES]
+    on_policy = on[Mechanism.POLICY]
+    on_votes = on[Mechanism.BODIES_AND_VOTES]
+    on_appointment = on[Mechanism.APPOINTMENT]
+    on_recruitment = on[Mechanism.RECRUITMENT]
+    on_legitimacy = on[Mechanism.LEGITIMACY]
+    on_information = on[Mechanism.INFORMATION]
+    lev = p.trait_leverage
+    recant_threshold = p.recant_threshold
+    h_recant = p.h_recant
+    h_break_alliance = p.h_break_alliance
+    alliance_break_power = p.alliance_break_power
+    h_break_threshold = p.h_break_threshold
+    h_alliance = p.h_alliance
+    h_alliance_partial = p.h_alliance_partial
+    h_alliance_fear = p.h_alliance_fear
+    h_alliance_shared_enemy = p.h_alliance_shared_enemy
+    h_shift_position = p.h_shift_position
+    h_policy_minority = p.h_policy_minority
+    h_propose_policy = p.h_propose_policy
+    h_win_over = p.h_win_over
+    h_candidate_value = p.h_candidate_value
+    h_outsider_value = p.h_outsider_value
+    h_win_over_base = p.h_win_over_base
+    h_win_over_pull = p.h_win_over_pull
+    h_appoint = p.h_appoint
+    secure_loyalty = p.secure_loyalty
+    h_recruit = p.h_recruit
+    h_attack = p.h_attack
+    h_line_tolerance = p.h_line_tolerance
+    h_defend_line = p.h_defend_line
+    h_criticize_line = p.h_criticize_line
+    h_appeal = p.h_appeal
+    h_gather_material = p.h_gather_material
+    h_organize_faction = p.h_organize_faction
+    h_faction_line_gap = p.h_faction_line_gap
+    h_ban_deterrence = p.h_ban_deterrence
+    h_misjudgement = p.h_misjudgement
+    h_caution = p.h_caution
+    h_discipline = p.h_discipline
+    ambition_threshold = p.ambition_threshold
+    h_neutral_base = p.h_neutral_base
+    h_neutral_evidence = p.h_neutral_evidence
+    h_neutral_prestige = p.h_neutral_prestige
+    h_neutral_stature = p.h_neutral_stature
+    h_discipline_bystander = p.h_discipline_bystander
+    discipline_cooldown = p.discipline_cooldown
+    vote_arrogance_weight = p.vote_arrogance_weight
+
     lead_share = np.empty(L)
     comm_share = np.empty(L)
-    total_lead = _majorities(k, r, coal, lead_share, comm_share)
+    total_lead = _majorities(
+        s.committee[r], lead_votes, d.comm_votes[r], coal, lead_share, comm_share
+    )
     # Clients fear whom their patron fears.
     own_threat = np.empty(L, dtype=np.int64)
-    for i in range(L):
-        own_threat[i] = _main_threat(fear, i)
     threat = np.empty(L, dtype=np.int64)
-    for i in range(L):
-        threat[i] = own_threat[s.patron[r, i]]
+    _threat_of_blocs(fear, patron, own_threat, threat)
     # Opposition exists only against a ruling coalition: a majority in the leadership.
     ruling_any = False
     for i in range(L):
@@ -635,84 +502,350 @@ def best_actions(k, r, t, best, best_target, table):  # type: ignore[no-untyped-
     line_dist = np.zeros(L)
     for i in range(L):
         in_opposition[i] = ruling_any and not lead_share[i] > 0.5
-        if on[Mechanism.POLICY]:
-            line_dist[i] = policy_distance(s.position[r, i], s.line[r], w.salience[i])
+    if on_policy:
+        _line_distances(position, line, salience, line_dist)
     # Enemies with seats outside each leader's coalition.
     others_left = np.zeros(L, dtype=np.bool_)
     for i in range(L):
         for j in range(L):
-            if d.principal[r, j] and s.seat[r, j] != SEAT_NONE and not coal[i, j]:
+            if principal_r[j] and seat[j] != SEAT_NONE and not coal[i, j]:
                 others_left[i] = True
                 break
     # Who can be won over: present unattached actors holding a seat or an office.
     has_clients = np.zeros(L, dtype=np.bool_)
     has_office = np.zeros(L, dtype=np.bool_)
     for m in range(L):
-        if d.present[r, m] and s.patron[r, m] != m:
-            has_clients[s.patron[r, m]] = True
-    for o in range(s.office_holder.shape[1]):
-        holder = s.office_holder[r, o]
+        if present[m] and patron[m] != m:
+            has_clients[patron[m]] = True
+    for o in range(O):
+        holder = holders[o]
         if holder >= 0:
             has_office[holder] = True
     win_ok = np.empty(L, dtype=np.bool_)
     n_principal = 0
     for j in range(L):
-        holds = s.seat[r, j] != SEAT_NONE or has_office[j]
-        win_ok[j] = d.present[r, j] and not has_clients[j] and holds and w.actor[j]
-        if d.principal[r, j]:
+        holds = seat[j] != SEAT_NONE or has_office[j]
+        win_ok[j] = present[j] and not has_clients[j] and holds and actor[j]
+        if principal_r[j]:
             n_principal += 1
     # Discipline targets: the next rung, cooled down, alive and capable.
     rung = np.empty(L, dtype=np.int64)
     target_ok = np.empty(L, dtype=np.bool_)
     evidence_j = np.empty(L)
+    _next_rungs(rung_effect, rung_now, alive, in_party, exiled, seat, has_office, rung)
     for j in range(L):
-        rung[j] = _first_rung(
-            w.rung_effect,
-            s.rung[r, j],
-            s.alive[r, j],
-            s.in_party[r, j],
-            s.exiled[r, j],
-            s.seat[r, j] != SEAT_NONE,
-            has_office[j],
-        )
-        cooled = (t - s.last_discipline[r, j]) >= p.discipline_cooldown
-        target_ok[j] = rung[j] >= 0 and cooled and s.alive[r, j] and not s.incapacitated[r, j]
-        evidence_j[j] = s.pretext[r, j] + (
-            w.stigma[j] + p.vote_arrogance_weight * w.traits[j, Trait.ARROGANCE]
+        cooled = (t - last_discipline[j]) >= discipline_cooldown
+        target_ok[j] = rung[j] >= 0 and cooled and alive[j] and not incapacitated[j]
+        evidence_j[j] = pretext[j] + (
+            stigma[j] + vote_arrogance_weight * traits[j, Trait.ARROGANCE]
         )
     region_weight = np.empty(G)
     sec = np.empty(G, dtype=np.int64)
-    if on[Mechanism.APPOINTMENT] or on[Mechanism.RECRUITMENT]:
+    if on_appointment or on_recruitment:
         _region_weight(s.members[r], region_weight)
         for g in range(G):
-            holder = s.secretary_patron[r, g]
-            sec[g] = s.patron[r, holder] if holder >= 0 else -1
+            holder = secretary_patron[g]
+            sec[g] = patron[holder] if holder >= 0 else -1
+    scratch = np.empty(n_issues)
+    backed_by_rung = np.empty(K, dtype=np.bool_)
+    noise_base = stream_base(s.keys[r], t, _MISJUDGEMENT, 0)
+    has_table = table.shape[0] > 0
 
-    score_actions(
-        k,
-        r,
-        t,
-        coal,
-        seen,
-        dist,
-        lead_share,
-        comm_share,
-        total_lead,
-        threat,
-        in_opposition,
-        line_dist,
-        others_left,
-        win_ok,
-        rung,
-        target_ok,
-        evidence_j,
-        region_weight,
-        sec,
-        n_principal,
-        best,
-        best_target,
-        table,
-    )
+    # Each legal score is folded into leader i's best for its verb where it is computed:
+    # kept in ``table[i, verb, target]`` when a table is asked for (the look-ahead reads
+    # every legal score), and taken if it beats the best so far (the first maximum; NaN
+    # wins, as in NumPy's max and argmax). Written out at every place rather than in a
+    # helper: an inlined helper taking the arrays costs reference counting per score.
+    for i in range(L):
+        for v in range(N_VERBS):
+            best[i, v] = -np.inf
+            best_target[i, v] = 0
+        if not can_act[i]:
+            continue
+        amb = traits[i, Trait.AMBITION]
+        org = traits[i, Trait.ORGANIZATION]
+        ora = traits[i, Trait.ORATORY]
+        cun = traits[i, Trait.CUNNING]
+        arr = traits[i, Trait.ARROGANCE]
+        rig = traits[i, Trait.RIGIDITY]
+        lev_org = (1.0 - lev) + lev * org
+        lev_cun = (1.0 - lev) + lev * cun
+        lev_arr = (1.0 - lev) + lev * arr
+        principal = principal_r[i]
+        my_patron = patron[i]
+        mine_threat = threat[i]
+        has_threat = mine_threat >= 0
+        ls = lead_share[i]
+
+        # Recant when beaten: the flexible and less ambitious submit.
+        if on_discipline:
+            weak = real_power[i] < recant_threshold
+            if principal and rung_now[i] >= 1 and weak and not exiled[i] and n_principal > 1:
+                beaten = float(rung_now[i] + 1) / float(max(K, 1))
+                x = (h_recant * ((1.0 - rig) * (1.0 - lev * amb))) * beaten * one(weak)
+                score_ = x
+                if has_table:
+                    table[i, _RECANT, 0] = score_
+                held_ = best[i, _RECANT]
+                if score_ > held_ or (score_ != score_ and held_ == held_):
+                    best[i, _RECANT] = score_
+                    best_target[i, _RECANT] = 0
+
+        if on_alliances:
+            # Break an alliance when the ally has become the threat, or no enemy is left.
+            base = h_break_alliance * (amb * cun)
+            for j in range(L):
+                if ally[i, j] and present[j]:
+                    is_threat = one(has_threat and j == mine_threat)
+                    reasons = is_threat + one(seen[i, j] > alliance_break_power)
+                    reasons = reasons + one(not others_left[i])
+                    score_ = base * reasons - h_break_threshold
+                    if has_table:
+                        table[i, _BREAK_ALLIANCE, j] = score_
+                    held_ = best[i, _BREAK_ALLIANCE]
+                    if score_ > held_ or (score_ != score_ and held_ == held_):
+                        best[i, _BREAK_ALLIANCE] = score_
+                        best_target[i, _BREAK_ALLIANCE] = j
+            # Coalitions against the main threat: prefer the smallest partner that wins.
+            if principal:
+                need = max(0.5 - ls, 0.0)
+                fear_t = seen[i, max(mine_threat, 0)] * one(has_threat)
+                front = (h_alliance * amb) * (h_alliance_partial + h_alliance_fear * fear_t)
+                front = front * one(need > 0)
+                for j in range(L):
+                    if not (
+                        principal_r[j] and i != j and not ally[i, j] and my_patron != patron[j]
+                    ):
+                        continue
+                    votes_j = float(lead_votes[j]) / total_lead
+                    surplus = votes_j - need
+                    minimal = 1.0 - surplus if votes_j > need else h_alliance_partial * votes_j
+                    shares = one(threat[j] == mine_threat and has_threat)
+                    x = front * minimal * (1.0 + h_alliance_shared_enemy * shares)
+                    x = x * (1.0 - dist[i, j] * rig)
+                    x = x * one(not (has_threat and j == mine_threat))
+                    score_ = x
+                    if has_table:
+                        table[i, _PROPOSE_ALLIANCE, j] = score_
+                    held_ = best[i, _PROPOSE_ALLIANCE]
+                    if score_ > held_ or (score_ != score_ and held_ == held_):
+                        best[i, _PROPOSE_ALLIANCE] = score_
+                        best_target[i, _PROPOSE_ALLIANCE] = j
+
+        if on_policy:
+            # Positions: the flexible move toward the line when with the majority, toward
+            # their allies' positions when in opposition.
+            if in_opposition[i]:
+                _ally_position(coal, principal_r, position, i, scratch)
+            flexible = (h_shift_position * (1.0 - rig)) * cun
+            for x in range(2 * n_issues):
+                issue = x // 2
+                here = position[i, issue]
+                if x % 2 == 0:
+                    if not here > _LOW:
+                        continue
+                elif not here < _HIGH:
+                    continue
+                goal = scratch[issue] if in_opposition[i] else line[issue]
+                gap = goal - here
+                score = flexible * max(-gap if x % 2 == 0 else gap, 0.0)
+                score_ = score
+                if has_table:
+                    table[i, _SHIFT_POSITION, x] = score_
+                held_ = best[i, _SHIFT_POSITION]
+                if score_ > held_ or (score_ != score_ and held_ == held_):
+                    best[i, _SHIFT_POSITION] = score_
+                    best_target[i, _SHIFT_POSITION] = x
+            # Propose moving the line toward one's position.
+            if principal and seat[i] == SEAT_FULL:
+                can_carry = 1.0 if ls > 0.5 else h_policy_minority
+                for x in range(2 * n_issues):
+                    issue = x // 2
+                    here = line[issue]
+                    if x % 2 == 0:
+                        if not here > _LOW:
+                            continue
+                    elif not here < _HIGH:
+                        continue
+                    push = ((h_propose_policy * amb) * salience[i, issue]) * can_carry
+                    diff = position[i, issue] - here
+                    score = push * max(-diff if x % 2 == 0 else diff, 0.0)
+                    score_ = score
+                    if has_table:
+                        table[i, _PROPOSE_POLICY, x] = score_
+                    held_ = best[i, _PROPOSE_POLICY]
+                    if score_ > held_ or (score_ != score_ and held_ == held_):
+                        best[i, _PROPOSE_POLICY] = score_
+                        best_target[i, _PROPOSE_POLICY] = x
+
+        # Patronage: win over the unattached who hold seats or offices.
+        if on_votes and principal:
+            front = h_win_over * (amb * cun)
+            for j in range(L):
+                if not (win_ok[j] and i != j and my_patron != patron[j]):
+                    continue
+                seat_j = seat[j]
+                if seat_j == SEAT_FULL:
+                    value = 1.0
+                elif seat_j == SEAT_CANDIDATE:
+                    value = h_candidate_value
+                else:
+                    value = h_outsider_value
+                pull = seen[j, i] - seen[j, patron[j]]
+                feasible = (h_win_over_base + h_win_over_pull * pull) - lev * traits[
+                    j, Trait.AMBITION
+                ]
+                feasible = min(max(feasible, 0.0), 1.0)
+                score_ = front * value * feasible
+                if has_table:
+                    table[i, _WIN_OVER, j] = score_
+                held_ = best[i, _WIN_OVER]
+                if score_ > held_ or (score_ != score_ and held_ == held_):
+                    best[i, _WIN_OVER] = score_
+                    best_target[i, _WIN_OVER] = j
+
+        # Protect and extend one's base.
+        if on_appointment:
+            power = powers[i, Power.APPOINTMENT]
+            if power > 0:
+                front = (h_appoint * power) * (lev_org * amb)
+                for g in range(G):
+                    mine = sec[g] == my_patron
+                    loyalty = secretary_loyalty[g]
+                    if mine and loyalty >= secure_loyalty:
+                        continue
+                    x = front * region_weight[g] * (1.0 - one(mine) * loyalty)
+                    score_ = x
+                    if has_table:
+                        table[i, _APPOINT, g] = score_
+                    held_ = best[i, _APPOINT]
+                    if score_ > held_ or (score_ != score_ and held_ == held_):
+                        best[i, _APPOINT] = score_
+                        best_target[i, _APPOINT] = g
+        if on_recruitment:
+            power = powers[i, Power.RECRUITMENT]
+            if power > 0:
+                front = (h_recruit * power) * amb
+                for g in range(G):
+                    if sec[g] == my_patron:
+                        score_ = front * region_weight[g]
+                        if has_table:
+                            table[i, _RECRUIT, g] = score_
+                        held_ = best[i, _RECRUIT]
+                        if score_ > held_ or (score_ != score_ and held_ == held_):
+                            best[i, _RECRUIT] = score_
+                            best_target[i, _RECRUIT] = g
+
+        # Words: polemics, the line, the rank and file.
+        if on_legitimacy:
+            front = ((h_attack * amb) * ora) * lev_arr
+            for j in range(L):
+                if present[j] and i != j and my_patron != patron[j]:
+                    is_threat = one(has_threat and j == mine_threat)
+                    score_ = front * prestige[j] * is_threat
+                    if has_table:
+                        table[i, _ATTACK, j] = score_
+                    held_ = best[i, _ATTACK]
+                    if score_ > held_ or (score_ != score_ and held_ == held_):
+                        best[i, _ATTACK] = score_
+                        best_target[i, _ATTACK] = j
+            near_line = 1.0 - line_dist[i] / h_line_tolerance
+            score_ = (h_defend_line * lev_cun) * near_line
+            if has_table:
+                table[i, _DEFEND_LINE, 0] = score_
+            held_ = best[i, _DEFEND_LINE]
+            if score_ > held_ or (score_ != score_ and held_ == held_):
+                best[i, _DEFEND_LINE] = score_
+                best_target[i, _DEFEND_LINE] = 0
+            if principal:
+                x = (h_criticize_line * ((amb * rig) * lev_arr)) * line_dist[i]
+                score_ = x * one(in_opposition[i])
+                if has_table:
+                    table[i, _CRITICIZE_LINE, 0] = score_
+                held_ = best[i, _CRITICIZE_LINE]
+                if score_ > held_ or (score_ != score_ and held_ == held_):
+                    best[i, _CRITICIZE_LINE] = score_
+                    best_target[i, _CRITICIZE_LINE] = 0
+            score_ = (h_appeal * ora) * amb
+            if has_table:
+                table[i, _APPEAL, 0] = score_
+            held_ = best[i, _APPEAL]
+            if score_ > held_ or (score_ != score_ and held_ == held_):
+                best[i, _APPEAL] = score_
+                best_target[i, _APPEAL] = 0
+        if on_information and info[i] > 0:
+            front = h_gather_material * (info[i] * cun)
+            for j in range(L):
+                if present[j] and i != j:
+                    is_threat = one(has_threat and j == mine_threat)
+                    score_ = front * is_threat
+                    if has_table:
+                        table[i, _GATHER_MATERIAL, j] = score_
+                    held_ = best[i, _GATHER_MATERIAL]
+                    if score_ > held_ or (score_ != score_ and held_ == held_):
+                        best[i, _GATHER_MATERIAL] = score_
+                        best_target[i, _GATHER_MATERIAL] = j
+        if principal and not faction[i]:
+            x = (h_organize_faction * (amb * org)) * one(in_opposition[i])
+            x = x * one(line_dist[i] > h_faction_line_gap)
+            deterrence = (h_ban_deterrence * one(ban)) * (1.0 - rig)
+            score_ = x * (1.0 - deterrence)
+            if has_table:
+                table[i, _ORGANIZE_FACTION, 0] = score_
+            held_ = best[i, _ORGANIZE_FACTION]
+            if score_ > held_ or (score_ != score_ and held_ == held_):
+                best[i, _ORGANIZE_FACTION] = score_
+                best_target[i, _ORGANIZE_FACTION] = 0
+
+        # Discipline: only against rivals, only with a majority in hand.
+        if on_discipline and principal and seat[i] == SEAT_FULL:
+            misjudge = h_misjudgement * (1.0 - info[i])
+            margin = h_caution * (1.0 - cun)
+            front = h_discipline * (amb * lev_cun)
+            ambitious = one(amb >= ambition_threshold)
+            # Whether i's coalition holds every held backing office of each rung.
+            for q in range(K):
+                ok = True
+                for o in range(O):
+                    if backing_offices[q, o]:
+                        holder = holders[o]
+                        if holder >= 0 and not coal[i, holder]:
+                            ok = False
+                            break
+                backed_by_rung[q] = ok
+            for j in range(L):
+                q = rung[j]
+                if not (target_ok[j] and i != j and not coal[i, j] and backed_by_rung[q]):
+                    continue
+                # Neutral voters join a purge on evidence, stigma and a stronger mover, and
+                # resist it against a prestigious comrade.
+                stature = seen[i, j] - seen[i, i]
+                neutral_yes = (
+                    (h_neutral_base + h_neutral_evidence * evidence_j[j]) + material[i, j]
+                ) - h_neutral_prestige * prestige[j]
+                neutral_yes = min(max(neutral_yes - h_neutral_stature * stature, 0.0), 1.0)
+                if rung_role[q] == Role.LEADERSHIP:
+                    mine_share = ls
+                    theirs = lead_share[j]
+                else:
+                    mine_share = comm_share[i]
+                    theirs = comm_share[j]
+                neutral = min(max((1.0 - mine_share) - theirs, 0.0), 1.0)
+                expected = mine_share + neutral * neutral_yes
+                noise = element(noise_base, i * L + j) - 0.5
+                in_hand = expected + misjudge * noise > rung_quota[q] + margin
+                is_threat = has_threat and j == mine_threat
+                hostile = is_threat or rung_now[j] >= 0
+                evidence = pretext[j] + material[i, j]
+                x = front * (1.0 + evidence) * one(in_hand) * one(hostile) * ambitious
+                x = x * (1.0 if is_threat else h_discipline_bystander)
+                score_ = x
+                if has_table:
+                    table[i, _MOVE_DISCIPLINE, j] = score_
+                held_ = best[i, _MOVE_DISCIPLINE]
+                if score_ > held_ or (score_ != score_ and held_ == held_):
+                    best[i, _MOVE_DISCIPLINE] = score_
+                    best_target[i, _MOVE_DISCIPLINE] = j
 
 
 @njit(cache=True)
@@ -733,24 +866,23 @@ def decide(k, r, t, verb_out, target_out):  # type: ignore[no-untyped-def]
     all_entries = noisy > 1.0
     taste_base = stream_base(s.keys[r], t, _DECISION_NOISE, 0)
     for i in range(L):
-        score = best[i]
         for slot in range(budget):
             verb_out[r, i, slot] = _PASS
             target_out[r, i, slot] = -1
         for v in range(1, N_VERBS):
             taken[v] = False
-            if score[v] == -np.inf and not all_entries:
+            if best[i, v] == -np.inf and not all_entries:
                 continue
             taste = element(taste_base, i * N_VERBS + v)
-            score[v] = score[v] * (1.0 + noisy * (2.0 * taste - 1.0))
+            best[i, v] = best[i, v] * (1.0 + noisy * (2.0 * taste - 1.0))
         # The stable descending order: ties go to the lower verb; only scores above the
         # pass score are taken (NaN never is).
         for slot in range(budget):
             pick = -1
             for v in range(1, N_VERBS):
-                if taken[v] or not score[v] > pass_score:
+                if taken[v] or not best[i, v] > pass_score:
                     continue
-                if pick < 0 or score[v] > score[pick]:
+                if pick < 0 or best[i, v] > best[i, pick]:
                     pick = v
             if pick < 0:
                 break

@@ -20,77 +20,144 @@ SEAT_NONE, SEAT_CANDIDATE, SEAT_FULL = 0, 1, 2
 
 @njit(cache=True)
 def refresh(k, r, t):  # type: ignore[no-untyped-def]
-    """Recompute run ``r``'s derived values at month ``t`` and drop its lazy relations."""
+    """Recompute run ``r``'s derived values at month ``t`` and drop its lazy relations.
+
+    The run's rows are bound to local views once: read through the records in the loops,
+    every access would reload them (stores to the arrays may alias the records)."""
     s, d, w, p, on = k.s, k.d, k.w, k.p, k.on
-    L = s.alive.shape[1]
-    O = s.office_holder.shape[1]  # noqa: E741
-    P = w.office_powers.shape[1]
+    alive = s.alive[r]
+    in_party = s.in_party[r]
+    incapacitated = s.incapacitated[r]
+    exiled = s.exiled[r]
+    patron = s.patron[r]
+    office_holder = s.office_holder[r]
+    seat = s.seat[r]
+    committee = s.committee[r]
+    prestige = s.prestige[r]
+    actor = w.actor
+    office_powers = w.office_powers
+    office_reports_to = w.office_reports_to
+    traits = w.traits
+    on_information = on[Mechanism.INFORMATION]
+    seen_oratory_weight = p.seen_oratory_weight
+    seen_office_weight = p.seen_office_weight
+    present = d.present[r]
+    can_act = d.can_act[r]
+    principal = d.principal[r]
+    powers = d.powers[r]
+    info = d.info[r]
+    lead_votes = d.lead_votes[r]
+    comm_votes = d.comm_votes[r]
+    seen = d.seen[r]
+    L = alive.shape[0]
+    O = office_holder.shape[0]  # noqa: E741
+    P = office_powers.shape[1]
     for i in range(L):
-        d.present[r, i] = (
-            s.alive[r, i] and s.in_party[r, i] and not s.incapacitated[r, i] and not s.exiled[r, i]
-        )
-        d.can_act[r, i] = d.present[r, i] and w.actor[i]
-        d.principal[r, i] = s.patron[r, i] == i and d.present[r, i]
+        present[i] = alive[i] and in_party[i] and not incapacitated[i] and not exiled[i]
+        can_act[i] = present[i] and actor[i]
+        principal[i] = patron[i] == i and present[i]
         for q in range(P):
-            d.powers[r, i, q] = 0.0
+            powers[i, q] = 0.0
     # Offices in order, each adding its powers to its holder's (NumPy's matmul order).
     for o in range(O):
-        holder = s.office_holder[r, o]
+        holder = office_holder[o]
         if holder >= 0:
             for q in range(P):
-                d.powers[r, holder, q] += w.office_powers[o, q]
+                powers[holder, q] += office_powers[o, q]
     for i in range(L):
-        d.info[r, i] = d.powers[r, i, Power.INFORMATION]
+        info[i] = powers[i, Power.INFORMATION]
     # An office's information also reaches the holder of the office it reports to.
     for o in range(O):
-        boss_office = w.office_reports_to[o]
+        boss_office = office_reports_to[o]
         if boss_office < 0:
             continue
-        boss = s.office_holder[r, boss_office]
-        source = s.office_holder[r, o]
+        boss = office_holder[boss_office]
+        source = office_holder[o]
         if boss >= 0 and source >= 0:
-            d.info[r, boss] += w.office_powers[o, Power.INFORMATION]
+            info[boss] += office_powers[o, Power.INFORMATION]
     for i in range(L):
-        if on[Mechanism.INFORMATION]:
-            d.info[r, i] = min(max(d.info[r, i], 0.0), 1.0)
+        if on_information:
+            info[i] = min(max(info[i], 0.0), 1.0)
         else:
-            d.info[r, i] = 0.0
-    ban = False
-    if on[Mechanism.FACTION_BAN]:
-        month = min(t, w.months - 1)
-        for n in range(w.rule_is_ban.shape[0]):
-            if not w.rule_is_ban[n]:
-                continue
-            override = s.rule_override[r, n]
-            in_force = w.rule_schedule[month, n] if override < 0 else override == 1
-            ban = ban or in_force
-    d.ban[r] = ban
+            info[i] = 0.0
     for i in range(L):
-        d.lead_votes[r, i] = 0
-        d.comm_votes[r, i] = 0
+        lead_votes[i] = 0
+        comm_votes[i] = 0
     for j in range(L):
-        if s.seat[r, j] == SEAT_FULL and d.present[r, j]:
-            d.lead_votes[r, s.patron[r, j]] += 1
-    for q in range(s.committee.shape[1]):
-        holder = s.committee[r, q]
+        if seat[j] == SEAT_FULL and present[j]:
+            lead_votes[patron[j]] += 1
+    for q in range(committee.shape[0]):
+        holder = committee[q]
         if holder >= 0:
-            d.comm_votes[r, s.patron[r, holder]] += 1
+            comm_votes[patron[holder]] += 1
     # Seen power: shares of visible stature among present leaders.
     for i in range(L):
-        if d.present[r, i]:
-            d.seen[r, i] = (
-                s.prestige[r, i] + p.seen_oratory_weight * w.traits[i, Trait.ORATORY]
-            ) + p.seen_office_weight * d.powers[r, i, Power.PRESTIGE]
+        if present[i]:
+            seen[i] = (
+                prestige[i] + seen_oratory_weight * traits[i, Trait.ORATORY]
+            ) + seen_office_weight * powers[i, Power.PRESTIGE]
         else:
-            d.seen[r, i] = 0.0
-    total = max(pairwise_sum(d.seen[r], 0, L), 1e-9)
+            seen[i] = 0.0
+    total = max(pairwise_sum(seen, 0, L), 1e-9)
     for i in range(L):
-        d.seen[r, i] = d.seen[r, i] / total
+        seen[i] = seen[i] / total
+    d.ban[r] = _ban_in_force(
+        s.rule_override[r],
+        w.rule_is_ban,
+        w.rule_schedule,
+        min(t, w.months - 1),
+        on[Mechanism.FACTION_BAN],
+    )
     d.coalition_ok[r] = False
     d.perceived_ok[r] = False
     d.threat_ok[r] = False
     for role in range(3):
         d.dominant_ok[r, role] = False
+
+
+@njit(cache=True)
+def refresh_seen(k, r):  # type: ignore[no-untyped-def]
+    """:func:`refresh` after a change of prestige alone: seen power is rebuilt (the same
+    operations as in :func:`refresh`), the other derived values are kept (they would be
+    rebuilt unchanged) and the lazy relations are dropped."""
+    s, d, w, p = k.s, k.d, k.w, k.p
+    present = d.present[r]
+    prestige = s.prestige[r]
+    powers = d.powers[r]
+    traits = w.traits
+    seen = d.seen[r]
+    oratory_weight = p.seen_oratory_weight
+    office_weight = p.seen_office_weight
+    L = seen.shape[0]
+    for i in range(L):
+        if present[i]:
+            seen[i] = (
+                prestige[i] + oratory_weight * traits[i, Trait.ORATORY]
+            ) + office_weight * powers[i, Power.PRESTIGE]
+        else:
+            seen[i] = 0.0
+    total = max(pairwise_sum(seen, 0, L), 1e-9)
+    for i in range(L):
+        seen[i] = seen[i] / total
+    d.coalition_ok[r] = False
+    d.perceived_ok[r] = False
+    d.threat_ok[r] = False
+    for role in range(3):
+        d.dominant_ok[r, role] = False
+
+
+@njit(cache=True)
+def _ban_in_force(rule_override, rule_is_ban, rule_schedule, month, on):  # type: ignore[no-untyped-def]
+    """Whether a faction ban is in force (scheduled, or switched by a rule override)."""
+    ban = False
+    if on:
+        for n in range(rule_is_ban.shape[0]):
+            if not rule_is_ban[n]:
+                continue
+            override = rule_override[n]
+            in_force = rule_schedule[month, n] if override < 0 else override == 1
+            ban = ban or in_force
+    return ban
 
 
 @njit(cache=True)
@@ -105,17 +172,22 @@ def forget_relations(k, r):  # type: ignore[no-untyped-def]
 @njit(cache=True)
 def coalition(k, r):  # type: ignore[no-untyped-def]
     """(L, L) view: j is in i's coalition (same bloc, or blocs allied)."""
-    s, d = k.s, k.d
+    d = k.d
     if not d.coalition_ok[r]:
-        L = s.patron.shape[1]
-        allies = k.on[Mechanism.ALLIANCES]
-        for i in range(L):
-            pi = s.patron[r, i]
-            for j in range(L):
-                pj = s.patron[r, j]
-                d.coalition[r, i, j] = pi == pj or (allies and s.ally[r, pi, pj])
+        _coalition(k.s.patron[r], k.s.ally[r], k.on[Mechanism.ALLIANCES], d.coalition[r])
         d.coalition_ok[r] = True
     return d.coalition[r]
+
+
+@njit(cache=True)
+def _coalition(patron, ally, allies, out):  # type: ignore[no-untyped-def]
+    """:func:`coalition` from the run's rows, into ``out`` (L, L)."""
+    L = patron.shape[0]
+    for i in range(L):
+        pi = patron[i]
+        for j in range(L):
+            pj = patron[j]
+            out[i, j] = pi == pj or (allies and ally[pi, pj])
 
 
 @njit(cache=True)
@@ -142,54 +214,61 @@ def distances(k, r):  # type: ignore[no-untyped-def]
     """(L, L) view: policy distance between every two leaders by the first one's
     salience (zeros when the policy mechanism is off). Positions change only by
     ``policy.shift_position``, which drops this; a refresh keeps it."""
-    s, d = k.s, k.d
+    d = k.d
     if not d.distance_ok[r]:
-        L = s.patron.shape[1]
-        n = s.position.shape[2]
-        on = k.on[Mechanism.POLICY]
-        salience = k.w.salience
-        for i in range(L):
-            if not on:
-                for j in range(L):
-                    d.distance[r, i, j] = 0.0
-                continue
-            if n >= 8:
-                for j in range(L):
-                    d.distance[r, i, j] = policy_distance(
-                        s.position[r, i], s.position[r, j], salience[i]
-                    )
-                continue
-            den = 0.0
-            for x in range(n):
-                den += salience[i, x]
-            scale = 2.0 * max(den, 1e-9)
-            for j in range(L):
-                num = 0.0
-                for x in range(n):
-                    num += abs(s.position[r, i, x] - s.position[r, j, x]) * salience[i, x]
-                d.distance[r, i, j] = num / scale
+        _distances(k.s.position[r], k.w.salience, k.on[Mechanism.POLICY], d.distance[r])
         d.distance_ok[r] = True
     return d.distance[r]
 
 
 @njit(cache=True)
+def _distances(position, salience, on, out):  # type: ignore[no-untyped-def]
+    """:func:`distances` from the run's positions, into ``out`` (L, L)."""
+    L = position.shape[0]
+    n = position.shape[1]
+    for i in range(L):
+        if not on:
+            for j in range(L):
+                out[i, j] = 0.0
+            continue
+        if n >= 8:
+            for j in range(L):
+                out[i, j] = policy_distance(position[i], position[j], salience[i])
+            continue
+        den = 0.0
+        for x in range(n):
+            den += salience[i, x]
+        scale = 2.0 * max(den, 1e-9)
+        for j in range(L):
+            num = 0.0
+            for x in range(n):
+                num += abs(position[i, x] - position[j, x]) * salience[i, x]
+            out[i, j] = num / scale
+
+
+@njit(cache=True)
 def perceived(k, r):  # type: ignore[no-untyped-def]
     """(L, L) view: leader i's estimate of leader j's power."""
-    s, d = k.s, k.d
+    d = k.d
     if not d.perceived_ok[r]:
-        L = s.patron.shape[1]
-        on = k.on[Mechanism.PERCEPTION]
-        for i in range(L):
-            insight = d.info[r, i]
-            for j in range(L):
-                if on:
-                    d.perceived[r, i, j] = (
-                        insight * s.real_power[r, j] + (1 - insight) * d.seen[r, j]
-                    )
-                else:
-                    d.perceived[r, i, j] = s.real_power[r, j]
+        _perceived(
+            d.info[r], k.s.real_power[r], d.seen[r], k.on[Mechanism.PERCEPTION], d.perceived[r]
+        )
         d.perceived_ok[r] = True
     return d.perceived[r]
+
+
+@njit(cache=True)
+def _perceived(info, real_power, seen, on, out):  # type: ignore[no-untyped-def]
+    """:func:`perceived` from the run's rows, into ``out`` (L, L)."""
+    L = info.shape[0]
+    for i in range(L):
+        insight = info[i]
+        for j in range(L):
+            if on:
+                out[i, j] = insight * real_power[j] + (1 - insight) * seen[j]
+            else:
+                out[i, j] = real_power[j]
 
 
 @njit(cache=True)
@@ -217,23 +296,42 @@ def threats(k, r):  # type: ignore[no-untyped-def]
     """(L, L) view: how much leader i fears leader j: perceived power plus stature,
     weighted up by policy distance and down for allies; zero for oneself, one's bloc and
     absent leaders."""
-    s, d, p = k.s, k.d, k.p
+    d, p = k.d, k.p
     if not d.threat_ok[r]:
-        L = s.patron.shape[1]
         dist = distances(k, r)
         seen_by = perceived(k, r)
-        for i in range(L):
-            for j in range(L):
-                if d.principal[r, j] and s.patron[r, i] != s.patron[r, j]:
-                    potential = seen_by[i, j] + p.threat_stature_weight * d.seen[r, j]
-                    score = potential * (1.0 + p.threat_policy_weight * dist[i, j])
-                    if s.ally[r, i, j]:
-                        score = score * p.ally_threat_discount
-                    d.threat[r, i, j] = score
-                else:
-                    d.threat[r, i, j] = 0.0
+        _threats(
+            d.principal[r],
+            k.s.patron[r],
+            k.s.ally[r],
+            dist,
+            seen_by,
+            d.seen[r],
+            p.threat_stature_weight,
+            p.threat_policy_weight,
+            p.ally_threat_discount,
+            d.threat[r],
+        )
         d.threat_ok[r] = True
     return d.threat[r]
+
+
+@njit(cache=True)
+def _threats(  # type: ignore[no-untyped-def]
+    principal, patron, ally, dist, seen_by, seen, stature_weight, policy_weight, discount, out
+):
+    """:func:`threats` from the run's rows and relations, into ``out`` (L, L)."""
+    L = patron.shape[0]
+    for i in range(L):
+        for j in range(L):
+            if principal[j] and patron[i] != patron[j]:
+                potential = seen_by[i, j] + stature_weight * seen[j]
+                score = potential * (1.0 + policy_weight * dist[i, j])
+                if ally[i, j]:
+                    score = score * discount
+                out[i, j] = score
+            else:
+                out[i, j] = 0.0
 
 
 @njit(cache=True)

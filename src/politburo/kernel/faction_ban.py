@@ -33,10 +33,14 @@ def factional_evidence(k, r, t):  # type: ignore[no-untyped-def]
     old evidence fades."""
     s, p = k.s, k.p
     ban = k.d.ban[r]
-    for i in range(s.pretext.shape[1]):
-        visible = s.faction[r, i] and ban
-        s.pretext[r, i] = clip(
-            s.pretext[r, i] * (1.0 - p.pretext_decay) + flag(visible) * p.faction_visibility,
+    pretext = s.pretext[r]
+    faction = s.faction[r]
+    decay = p.pretext_decay
+    visibility = p.faction_visibility
+    for i in range(pretext.shape[0]):
+        visible = faction[i] and ban
+        pretext[i] = clip(
+            pretext[i] * (1.0 - decay) + flag(visible) * visibility,
             0.0,
             1.0,
         )

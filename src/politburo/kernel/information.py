@@ -61,9 +61,9 @@ def gather_material(k, r, t, actor, target):  # type: ignore[no-untyped-def]
 @njit(cache=True)
 def decay_material(k, r, t):  # type: ignore[no-untyped-def]
     """Old material loses its force."""
-    material = k.s.material
+    material = k.s.material[r]
     factor = 1.0 - k.p.material_decay
-    L = material.shape[1]
+    L = material.shape[0]
     for i in range(L):
         for j in range(L):
-            material[r, i, j] *= factor
+            material[i, j] *= factor

@@ -120,12 +120,17 @@ def document(k, r, t, read, about_leaders, about_deltas):  # type: ignore[no-unt
 def drift_prestige(k, r, t):  # type: ignore[no-untyped-def]
     """Prestige returns slowly toward its starting level; appeals fade."""
     s, p, w = k.s, k.p, k.w
-    L = s.prestige.shape[1]
+    prestige = s.prestige[r]
+    prestige0 = w.prestige0
+    L = prestige.shape[0]
     if not k.on[Mechanism.LEGITIMACY]:
         for i in range(L):
-            s.prestige[r, i] = w.prestige0[i]
+            prestige[i] = prestige0[i]
         return
+    rate = p.prestige_drift
     for i in range(L):
-        s.prestige[r, i] += p.prestige_drift * (w.prestige0[i] - s.prestige[r, i])
+        prestige[i] += rate * (prestige0[i] - prestige[i])
+    appeal = s.appeal[r]
+    keep = 1.0 - p.appeal_decay
     for i in range(L):
-        s.appeal[r, i] *= 1.0 - p.appeal_decay
+        appeal[i] *= keep

@@ -27,7 +27,7 @@ from politburo.kernel import (
     policy,
     recruitment,
 )
-from politburo.kernel.derive import forget_relations, refresh
+from politburo.kernel.derive import forget_relations, refresh, refresh_seen
 from politburo.kernel.events import Event, record
 from politburo.kernel.layout import Mechanism
 from politburo.kernel.numeric import banzhaf
@@ -94,7 +94,15 @@ def acting_order(k, r, t, order):  # type: ignore[no-untyped-def]
     draw = np.empty(L)
     for i in range(L):
         draw[i] = element(base, i)
-    order[:] = np.argsort(draw, kind="mergesort")
+    # A stable insertion sort (ties keep the lower leader first, as a stable mergesort):
+    # for a few dozen leaders cheaper than ``np.argsort``.
+    for i in range(L):
+        x = draw[i]
+        m = i
+        while m > 0 and draw[order[m - 1]] > x:
+            order[m] = order[m - 1]
+            m -= 1
+        order[m] = i
 
 
 @njit(cache=True)
@@ -133,6 +141,37 @@ def resolve(k, r, t, verb, actor, target):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
+def _after_verb(k, r, t, verb):  # type: ignore[no-untyped-def]
+    """Bring the derived values up to date after the actions of one verb: a full
+    :func:`refresh` unless the verb changes none of what they are made of. Appointments,
+    recruitment, material and factions change nothing derived; alliances only the
+    coalitions, threats and dominant blocs; positions only distances (dropped by the rule)
+    and so threats; words only seen power. A refresh would rebuild the same numbers from
+    the same state."""
+    if verb == Verb.APPOINT or verb == Verb.RECRUIT:
+        return
+    if verb == Verb.GATHER_MATERIAL or verb == Verb.ORGANIZE_FACTION:
+        return
+    if verb == Verb.BREAK_ALLIANCE or verb == Verb.PROPOSE_ALLIANCE:
+        forget_relations(k, r)
+        return
+    if verb == Verb.SHIFT_POSITION:
+        forget_relations(k, r)
+        return
+    if (
+        verb == Verb.ATTACK
+        or verb == Verb.DEFEND_LINE
+        or verb == Verb.CRITICIZE_LINE
+        or verb == Verb.APPEAL
+    ):
+        # Words move prestige (and appeal and pretexts, which nothing derived is made
+        # of): of the derived values only seen power changes.
+        refresh_seen(k, r)
+        return
+    refresh(k, r, t)
+
+
+@njit(cache=True)
 def resolve_actions(k, r, t, plan_verb, plan_target):  # type: ignore[no-untyped-def]
     """Carry out every chosen action, verb by verb in resolution order and, within a verb,
     leader by leader in the run's acting order.
@@ -149,7 +188,21 @@ def resolve_actions(k, r, t, plan_verb, plan_target):  # type: ignore[no-untyped
     legal_at_start = np.zeros(L, dtype=np.bool_)
     principal_at_start = np.zeros(L, dtype=np.bool_)
     claimed = np.zeros(L, dtype=np.bool_)
+    # The run's rows (live views: the rules change them as they go).
+    patron = s.patron[r]
+    in_party = s.in_party[r]
+    alive = s.alive[r]
+    exiled = s.exiled[r]
+    # Verbs somebody chose (the others are skipped outright).
+    wanted = np.zeros(N_VERBS, dtype=np.bool_)
+    for i in range(L):
+        for kk in range(K):
+            v = plan_verb[r, i, kk]
+            if 0 <= v < N_VERBS:
+                wanted[v] = True
     for verb in range(1, N_VERBS):
+        if not wanted[verb]:
+            continue
         chosen = False
         for i in range(L):
             slot_of[i] = -1
@@ -162,7 +215,7 @@ def resolve_actions(k, r, t, plan_verb, plan_target):  # type: ignore[no-untyped
             continue
         width = decide.n_targets(k, verb)
         for i in range(L):
-            principal_at_start[i] = s.patron[r, i] == i
+            principal_at_start[i] = patron[i] == i
             claimed[i] = False
             legal_at_start[i] = False
             if slot_of[i] < 0:
@@ -180,10 +233,10 @@ def resolve_actions(k, r, t, plan_verb, plan_target):  # type: ignore[no-untyped
             target = -1 if NO_TARGET[verb] else plan_target[r, actor, slot_of[actor]]
             ok = legal_at_start[actor]
             # Whoever submitted this month (recanted, was won over) acts as a client now.
-            ok = ok and (s.patron[r, actor] == actor or not principal_at_start[actor])
-            ok = ok and s.in_party[r, actor] and s.alive[r, actor]
+            ok = ok and (patron[actor] == actor or not principal_at_start[actor])
+            ok = ok and in_party[actor] and alive[actor]
             if CLAIMING[verb] and ok:
-                ok = not claimed[target] and not s.exiled[r, target] and s.alive[r, target]
+                ok = not claimed[target] and not exiled[target] and alive[target]
                 if ok:
                     claimed[target] = True
             if not ok:
@@ -193,7 +246,7 @@ def resolve_actions(k, r, t, plan_verb, plan_target):  # type: ignore[no-untyped
             if verb == Verb.PROPOSE_ALLIANCE:
                 forget_relations(k, r)
         if touched:
-            refresh(k, r, t)
+            _after_verb(k, r, t, verb)
 
 
 @njit(cache=True)
@@ -206,6 +259,7 @@ def hold_meetings(k, r, t):  # type: ignore[no-untyped-def]
         kind = fx.kind[e]
         if kind == Effect.CONGRESS:
             congress.hold_congress(k, r, t)
+            continue  # the congress ends with a refresh
         elif kind == Effect.CONFERENCE:
             congress.hold_conference(k, r, t)
         elif kind == Effect.MOTION:
@@ -235,6 +289,14 @@ def measure_power(k, r, t):  # type: ignore[no-untyped-def]
     """Real power: the Banzhaf index of each bloc in the leadership and the committee
     (uncommitted committee seats split evenly, so a majority of the committed decides)."""
     refresh(k, r, t)
+    _measure_fresh(k, r, t)
+
+
+@njit(cache=True)
+def _measure_fresh(k, r, t):  # type: ignore[no-untyped-def]
+    """:func:`measure_power` on derived values just refreshed. Real power feeds no derived
+    value but perceived power and threats (and what is computed from them): those are
+    dropped, as a second refresh would (rebuilding the rest unchanged)."""
     d = k.d
     L = d.lead_votes.shape[1]
     lead_power = np.zeros(L)
@@ -242,9 +304,22 @@ def measure_power(k, r, t):  # type: ignore[no-untyped-def]
     banzhaf(d.lead_votes[r], d.lead_votes[r].sum() // 2 + 1, lead_power)
     banzhaf(d.comm_votes[r], d.comm_votes[r].sum() // 2 + 1, committee_power)
     w = k.p.leadership_power_weight
+    real_power = k.s.real_power[r]
     for i in range(L):
-        k.s.real_power[r, i] = w * lead_power[i] + (1.0 - w) * committee_power[i]
-    refresh(k, r, t)
+        real_power[i] = w * lead_power[i] + (1.0 - w) * committee_power[i]
+    _forget_all(k, r)
+
+
+@njit(cache=True)
+def _forget_all(k, r):  # type: ignore[no-untyped-def]
+    """Drop every lazy relation a refresh drops (coalitions, perceived power, threats,
+    dominant blocs), keeping the derived values."""
+    d = k.d
+    d.coalition_ok[r] = False
+    d.perceived_ok[r] = False
+    d.threat_ok[r] = False
+    for role in range(3):
+        d.dominant_ok[r, role] = False
 
 
 @njit(cache=True)
@@ -294,7 +369,10 @@ def begin_month(k, r, t):  # type: ignore[no-untyped-def]
     refresh(k, r, t)
     fire_events(k, r, t)
     information.gather_information(k, r, t)
-    refresh(k, r, t)
+    # Detection changes only material and pretexts, which no derived value is made of: a
+    # refresh here would rebuild the same numbers, and only its dropping of the lazy
+    # relations is kept.
+    _forget_all(k, r)
 
 
 @njit(cache=True)
@@ -302,8 +380,8 @@ def finish_month(k, r, t, plan_verb, plan_target):  # type: ignore[no-untyped-de
     """The month after the decisions: actions, meetings, drift, the outcome check."""
     resolve_actions(k, r, t, plan_verb, plan_target)
     hold_meetings(k, r, t)
-    drift(k, r, t)
-    measure_power(k, r, t)
+    drift(k, r, t)  # ends with a refresh
+    _measure_fresh(k, r, t)
     check_consolidation(k, r, t)
 
 

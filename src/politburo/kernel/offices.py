@@ -36,23 +36,31 @@ def nominate(k, r, role, for_seat):  # type: ignore[no-untyped-def]
     O = s.office_holder.shape[1]  # noqa: E741
     leader_of = dominant_bloc(k, r, role)
     coal = coalition(k, r)
+    # The run's rows, bound once; offices held counted in one pass.
+    present = d.present[r]
+    actor = w.actor
+    seat = s.seat[r]
+    patron = s.patron[r]
+    prestige = s.prestige[r]
+    holders = s.office_holder[r]
+    client_bonus = p.nominee_client_bonus
+    office_penalty = p.nominee_office_penalty
+    held = np.zeros(L, dtype=np.int64)
+    for o in range(O):
+        if holders[o] >= 0:
+            held[holders[o]] += 1
     best = -1
     best_score = -np.inf
     for j in range(L):
-        eligible = d.present[r, j] and w.actor[j] and coal[leader_of, j]
+        eligible = present[j] and actor[j] and coal[leader_of, j]
         if for_seat:
-            eligible = eligible and s.seat[r, j] == SEAT_NONE
+            eligible = eligible and seat[j] == SEAT_NONE
         if not eligible:
             continue
-        offices_held = 0
-        for o in range(O):
-            if s.office_holder[r, o] == j:
-                offices_held += 1
-        is_client = s.patron[r, j] != j
+        offices_held = held[j]
+        is_client = patron[j] != j
         score = (
-            s.prestige[r, j]
-            + p.nominee_client_bonus * (1.0 if is_client else 0.0)
-            - p.nominee_office_penalty * offices_held
+            prestige[j] + client_bonus * (1.0 if is_client else 0.0) - office_penalty * offices_held
         )
         if best < 0 or score > best_score:
             best = j

@@ -36,6 +36,7 @@ def _add_intake(k, r, cohort, added, owed):  # type: ignore[no-untyped-def]
     G = s.members.shape[1]
     L = owed.shape[1]
     scratch = np.empty(s.members.shape[2])
+    share = s.intake_share[r]
     for g in range(G):
         before = _intake_members(k, r, g, scratch)
         after = before + added[g]
@@ -45,7 +46,7 @@ def _add_intake(k, r, cohort, added, owed):  # type: ignore[no-untyped-def]
             weight_old = before / max(after, 1e-9)
             weight_new = added[g] / max(after, 1e-9)
         for i in range(L):
-            s.intake_share[r, g, i] = s.intake_share[r, g, i] * weight_old + owed[g, i] * weight_new
+            share[g, i] = share[g, i] * weight_old + owed[g, i] * weight_new
         s.members[r, g, cohort] += added[g]
 
 
@@ -61,13 +62,12 @@ def _owed(k, r, machine):  # type: ignore[no-untyped-def]
     if not k.on[Mechanism.RECRUITMENT]:
         return owed
     local_share = p.recruitment_local_share
+    machine_share = p.intake_machine_share
     for g in range(G):
         sec = secretary_bloc(k, r, g)
         for i in range(L):
             local = flag(sec == i)
-            owed[g, i] = p.intake_machine_share * (
-                (1 - local_share) * machine[i] + local_share * local
-            )
+            owed[g, i] = machine_share * ((1 - local_share) * machine[i] + local_share * local)
     return owed
 
 
@@ -153,10 +153,10 @@ def recruit(k, r, t, actor, target):  # type: ignore[no-untyped-def]
 @njit(cache=True)
 def grow_membership(k, r, t):  # type: ignore[no-untyped-def]
     """Veteran cohorts grow slowly by ordinary admissions."""
-    s = k.s
+    members = k.s.members[r]
     intake = k.w.intake_cohort
     factor = 1.0 + k.p.membership_growth
-    for g in range(s.members.shape[1]):
-        for c in range(s.members.shape[2]):
+    for g in range(members.shape[0]):
+        for c in range(members.shape[1]):
             if not intake[c]:
-                s.members[r, g, c] *= factor
+                members[g, c] *= factor

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from politburo.kernel.derive import SEAT_FULL, allied_with, perceived_of, policy_distance
+from politburo.kernel.derive import SEAT_FULL, policy_distance
 from politburo.kernel.layout import Mechanism, Role, Trait
 from politburo.kernel.rng import element, stream_base
 from politburo.model.rng import Stream
@@ -67,6 +67,22 @@ def _case_against(k, r, mover, target):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
+def distance_between(position, a, b, salience):  # type: ignore[no-untyped-def]
+    """``policy_distance(position[a], position[b], salience[a])`` from the run's (L, I)
+    positions, without making views of the rows (the same operations in the same
+    order)."""
+    n = position.shape[1]
+    if n >= 8:
+        return policy_distance(position[a], position[b], salience[a])
+    num = 0.0
+    den = 0.0
+    for x in range(n):
+        num += abs(position[a, x] - position[b, x]) * salience[a, x]
+        den += salience[a, x]
+    return num / (2.0 * max(den, 1e-9))
+
+
+@njit(cache=True)
 def leader_support(k, r, t, mover, target, policy, gain, out):  # type: ignore[no-untyped-def]
     """How much each leader favours a motion by ``mover`` against ``target``, into
     ``out`` (L,).
@@ -81,44 +97,70 @@ def leader_support(k, r, t, mover, target, policy, gain, out):  # type: ignore[n
     ht = 1.0 if has_target else 0.0
     m = max(mover, 0)
     tt = max(target, 0)
+    # The run's rows, bound once (see :func:`politburo.kernel.derive.refresh`).
+    patron = s.patron[r]
     for j in range(L):
         out[j] = 0.0
 
     if k.on[Mechanism.BODIES_AND_VOTES]:
         share = p.vote_alliance_share
-        patron_m = s.patron[r, m]
-        patron_t = s.patron[r, tt]
+        allies_on = bool(k.on[Mechanism.ALLIANCES])
+        ally = s.ally[r]
+        loyalty = s.loyalty[r]
+        weight = p.vote_loyalty_weight
+        patron_m = patron[m]
+        patron_t = patron[tt]
         for j in range(L):
-            pj = s.patron[r, j]
+            pj = patron[j]
+            # :func:`allied_with` for the mover's and the target's blocs
             if pj == patron_m:
                 with_mover = 1.0
-            elif allied_with(k, r, m, j):
+            elif allies_on and ally[pj, patron_m]:
                 with_mover = share
             else:
                 with_mover = 0.0
             if pj == patron_t:
                 with_target = 1.0
-            elif allied_with(k, r, tt, j):
+            elif allies_on and ally[pj, patron_t]:
                 with_target = share
             else:
                 with_target = 0.0
-            bond = s.loyalty[r, j]  # a client's bond; principals have loyalty 1
-            out[j] += (p.vote_loyalty_weight * bond) * (with_mover * hm - with_target * ht)
+            bond = loyalty[j]  # a client's bond; principals have loyalty 1
+            out[j] += (weight * bond) * (with_mover * hm - with_target * ht)
 
     if policy:
         for j in range(L):
             out[j] += p.vote_policy_weight * gain[j]
     elif k.on[Mechanism.POLICY]:
+        position = s.position[r]
+        salience = w.salience
         for j in range(L):
-            d_target = policy_distance(s.position[r, j], s.position[r, tt], w.salience[j])
-            d_mover = policy_distance(s.position[r, j], s.position[r, m], w.salience[j])
+            d_target = distance_between(position, j, tt, salience)
+            d_mover = distance_between(position, j, m, salience)
             diff = d_target - d_mover if has_mover else d_target - p.vote_policy_reference
             out[j] += (p.vote_policy_weight * diff) * ht
 
+    # :func:`perceived_of` for every voter
+    perception = k.on[Mechanism.PERCEPTION]
+    real_power = s.real_power[r]
+    info = k.d.info[r]
+    seen = k.d.seen[r]
+    fear_weight = p.vote_fear_weight
     for j in range(L):
-        fear_m = perceived_of(k, r, j, m) if has_mover else 0.0
-        fear_t = perceived_of(k, r, j, tt) if has_target else 0.0
-        out[j] += p.vote_fear_weight * (fear_m - fear_t)
+        fear_m = 0.0
+        fear_t = 0.0
+        if perception:
+            insight = info[j]
+            if has_mover:
+                fear_m = insight * real_power[m] + (1.0 - insight) * seen[m]
+            if has_target:
+                fear_t = insight * real_power[tt] + (1.0 - insight) * seen[tt]
+        else:
+            if has_mover:
+                fear_m = real_power[m]
+            if has_target:
+                fear_t = real_power[tt]
+        out[j] += fear_weight * (fear_m - fear_t)
     case = _case_against(k, r, mover, target)
     base = stream_base(s.keys[r], t, _VOTE_LEADERS, motion_salt(mover, target, policy))
     for j in range(L):
@@ -178,22 +220,36 @@ def _seat_vote(k, r, t, control, mover, target, leader_yes, policy, gain_line, s
         draw_base = noise_base
     yes = 0
     no = 0
+    # The run's rows, bound once.
+    seats = body[r]
+    patron = s.patron[r]
+    present = d.present[r]
+    seat_noise = p.seat_vote_noise
+    defection_rate = p.defection_rate
     for q in range(S):
-        seat = body[r, q]
-        free_yes = (merit + p.seat_vote_noise * _logistic(element(noise_base, q))) > 0
-        seat_yes = free_yes
+        seat = seats[q]
+        if seat == _EMPTY_SEAT:
+            continue  # an unused seat does not vote
+        # A committed seat follows its bloc leader unless it deserts; its own judgement
+        # (a counter-based draw: the same number whenever it is drawn) is drawn only
+        # where it counts.
+        following = False
+        seat_yes = False
         if votes and seat >= 0:
-            bloc = s.patron[r, seat]
-            if d.present[r, bloc]:
+            bloc = patron[seat]
+            if present[bloc]:
                 follows = leader_yes[bloc]
                 weaker = (yes_side < no_side) if follows else (no_side < yes_side)
-                desert = element(draw_base, q) < p.defection_rate * (1.0 if weaker else 0.0)
-                seat_yes = free_yes if desert else follows
-        if seat != _EMPTY_SEAT:
-            if seat_yes:
-                yes += 1
-            else:
-                no += 1
+                desert = element(draw_base, q) < defection_rate * (1.0 if weaker else 0.0)
+                if not desert:
+                    following = True
+                    seat_yes = follows
+        if not following:
+            seat_yes = (merit + seat_noise * _logistic(element(noise_base, q))) > 0
+        if seat_yes:
+            yes += 1
+        else:
+            no += 1
     return yes, no
 
 
