@@ -1,8 +1,8 @@
 """Alliances, per run: coalitions that form against the main threat and break when it
 is gone; winning over clients; client loyalty.
 
-The compiled form of :mod:`politburo.model.alliances`: the same arithmetic in the same
-order, the same random numbers, the same events.
+It reproduces the batched NumPy ``model/alliances.py`` it replaced (deleted): the same
+arithmetic in the same order, the same random numbers, the same events.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Appointment, per run: the holders of appointment power install clients as regional
 secretaries, whose loyalty then firms up.
 
-The compiled form of :mod:`politburo.model.appointment`.
+It reproduces the batched NumPy ``model/appointment.py`` it replaced (deleted).
 """
 
 from __future__ import annotations

@@ -6,8 +6,8 @@ agenda power; then vacant leadership seats are filled from the committee and vac
 offices by the bodies that elect them. "Secretaries shape congress
 delegations -> congress elects the CC -> CC elects Politburo and Secretary."
 
-Per-run port of :mod:`politburo.model.congress` (the same floats, the same events in the
-same order). Sums follow NumPy's order: contiguous rows pairwise
+Per-run port of the batched NumPy ``model/congress.py`` (deleted) (the same floats, the
+same events in the same order). Sums follow NumPy's order: contiguous rows pairwise
 (:func:`~politburo.kernel.numeric.pairwise_sum`), sums over regions (a non-last axis)
 region after region.
 """

@@ -1,6 +1,6 @@
 """Legal actions and the heuristic policy, per run: which verbs and targets a leader may
 choose (:mod:`politburo.model.actions`) and what each leader chooses in a month
-(:mod:`politburo.agents.heuristic`).
+(the batched NumPy ``agents/heuristic.py`` it replaced, deleted).
 
 Fear the strongest perceived rival; prefer minimal winning coalitions against him;
 protect one's base; escalate discipline only with a majority in hand; shift position
@@ -177,7 +177,7 @@ def _has_clients(k, r, j):  # type: ignore[no-untyped-def]
 @njit(cache=True)
 def legal(k, r, t, verb, actor, target):  # type: ignore[no-untyped-def]
     """Whether ``actor`` may take (``verb``, ``target``) in run r at month t: one entry of
-    :func:`politburo.model.actions.legal_targets` (target ignored for verbs with no
+    the NumPy engine's ``legal_targets`` (target ignored for verbs with no
     target)."""
     s, d, w, p = k.s, k.d, k.w, k.p
     i, j = actor, target
@@ -378,11 +378,11 @@ def _next_rungs(effects, rung_now, alive, in_party, exiled, seat, has_office, ou
 def best_actions(k, r, t, best, best_target, table):  # type: ignore[no-untyped-def]
     """Every leader's best legal score of every verb, before the taste noise, and its
     target, into ``best`` and ``best_target`` (L, 16): -inf and 0 where nothing is legal
-    (the masked ``max`` and ``argmax`` of :func:`politburo.agents.heuristic.decide`).
+    (the masked ``max`` and ``argmax`` of the NumPy heuristic's ``decide``).
     ``table`` (L, 16, targets), if not empty, receives every legal score; it must come
     filled with -inf.
 
-    :func:`politburo.agents.heuristic.score_actions` followed by the masked ``max`` and
+    the NumPy heuristic's ``score_actions`` followed by the masked ``max`` and
     ``argmax`` of ``decide``, scoring legal candidates only. The run's rows are bound to
     local views and the parameters to local numbers once (attribute loads from the
     kernel's records in the inner loops cost more than the arithmetic)."""
@@ -852,7 +852,7 @@ def best_actions(k, r, t, best, best_target, table):  # type: ignore[no-untyped-
 def decide(k, r, t, verb_out, target_out):  # type: ignore[no-untyped-def]
     """Choose up to ``actions_per_month`` distinct verbs for every leader of run r at
     month t into ``verb_out[r]`` and ``target_out[r]`` (L, K): PASS and -1 for unused
-    slots, as :func:`politburo.agents.heuristic.decide`."""
+    slots, as the NumPy heuristic's ``decide``."""
     s, p = k.s, k.p
     L = s.patron.shape[1]
     budget = verb_out.shape[2]

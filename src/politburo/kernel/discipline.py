@@ -2,8 +2,8 @@
 expulsion, exile — each rung voted in the body the scenario names, the last needing the
 police (or army) on the mover's side.
 
-The compiled form of :mod:`politburo.model.discipline`. A defeated leader may recant and
-submit, as Zinoviev and Kamenev did.
+It reproduces the batched NumPy ``model/discipline.py`` it replaced (deleted). A
+defeated leader may recant and submit, as Zinoviev and Kamenev did.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Faction ban, per run: organized factions, their pull on members (cut by the ban), and
 the evidence they leave while the ban is in force.
 
-The compiled form of :mod:`politburo.model.faction_ban`.
+It reproduces the batched NumPy ``model/faction_ban.py`` it replaced (deleted).
 """
 
 from __future__ import annotations

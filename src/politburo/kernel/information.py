@@ -1,7 +1,7 @@
 """Information, per run: office holders with information detect organized factions and
 gather compromising material, which decays.
 
-The compiled form of :mod:`politburo.model.information`.
+It reproduces the batched NumPy ``model/information.py`` it replaced (deleted).
 """
 
 from __future__ import annotations

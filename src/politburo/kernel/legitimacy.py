@@ -1,7 +1,7 @@
 """Legitimacy, per run: prestige moved by polemics, by defending or attacking the line,
 by appeals, funerals and documents; its slow drift back.
 
-The compiled form of :mod:`politburo.model.legitimacy`.
+It reproduces the batched NumPy ``model/legitimacy.py`` it replaced (deleted).
 """
 
 from __future__ import annotations

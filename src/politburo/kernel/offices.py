@@ -1,11 +1,12 @@
 """Offices and seats change hands, per run: vacating, electing to a vacancy, leaving the
 game.
 
-The compiled form of :mod:`politburo.model.offices`, shared by the mechanisms that remove
-people (discipline, death) and by the congress. A vacancy is filled by the body that
-elects to it: the coalition with most votes there nominates, and prefers its own clients
-(spreading its bloc) over its leader. Dominant blocs and coalitions are the run's cached
-ones (:mod:`politburo.kernel.derive`), rebuilt only after a refresh, as in NumPy.
+It reproduces the batched NumPy ``model/offices.py`` it replaced (deleted), shared by
+the mechanisms that remove people (discipline, death) and by the congress. A vacancy is
+filled by the body that elects to it: the coalition with most votes there nominates, and
+prefers its own clients (spreading its bloc) over its leader. Dominant blocs and
+coalitions are the run's cached ones (:mod:`politburo.kernel.derive`), rebuilt only
+after a refresh, as in NumPy.
 """
 
 from __future__ import annotations

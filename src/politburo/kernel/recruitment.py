@@ -1,8 +1,8 @@
 """Recruitment, per run: drives and local recruitment add intake members, a share of
 whom owe their cards to the recruiting machine and the region's secretary.
 
-The compiled form of :mod:`politburo.model.recruitment`. Sums are taken in NumPy's
-order: pairwise along a contiguous row (regions, cohorts, blocs).
+It reproduces the batched NumPy ``model/recruitment.py`` it replaced (deleted). Sums are
+taken in NumPy's order: pairwise along a contiguous row (regions, cohorts, blocs).
 """
 
 from __future__ import annotations

@@ -1,11 +1,12 @@
 """Bodies and votes, per run: each body votes by its own members' loyalties.
 
-The compiled form of :mod:`politburo.model.votes`. A voter weighs patron loyalty (his
-bloc's instruction), policy distance, the target's prestige and stigma, fear of the side
-that looks stronger, and any pretext of factionalism. Leaders vote in person; committee
-and control seats follow their bloc leader unless they desert a side that looks weaker;
-uncommitted seats judge on seen power, prestige, stigma, evidence and the line. Switching
-``bodies_and_votes`` off makes everyone vote on merit, ignoring patrons and alliances.
+It reproduces the batched NumPy ``model/votes.py`` it replaced (deleted). A voter weighs
+patron loyalty (his bloc's instruction), policy distance, the target's prestige and
+stigma, fear of the side that looks stronger, and any pretext of factionalism. Leaders
+vote in person; committee and control seats follow their bloc leader unless they desert
+a side that looks weaker; uncommitted seats judge on seen power, prestige, stigma,
+evidence and the line. Switching ``bodies_and_votes`` off makes everyone vote on merit,
+ignoring patrons and alliances.
 
 Votes are counts, so they are exact; every float feeding a yes/no is computed in the
 NumPy engine's order.
