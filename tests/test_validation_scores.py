@@ -306,7 +306,7 @@ def test_score_milestone_by_hand() -> None:
     runs = [
         run(politburo={"a": "1926-03"}),  # error 2
         run(politburo={"a": "1925-01"}),  # error 12
-        run(),  # never: 1926-01 .. 1930-12 is 59 months, + 1 = 60
+        run(),  # never: 1926-01 .. 1930-12 is 59 months, + 1 + 6 (penalty) = 66
         run(politburo={"a": "1926-07"}),  # error 6: within 6
     ]
     score = score_milestone(m, runs, END)
@@ -314,12 +314,12 @@ def test_score_milestone_by_hand() -> None:
         name="a leaves the politburo",
         historical="1926-01",
         median_simulated="1926-03",  # of 1925-01, 1926-03, 1926-07
-        median_abs_error_months=9.0,  # of 2, 6, 12, 60
+        median_abs_error_months=9.0,  # of 2, 6, 12, 66
         share_within_6=0.5,
         share_happened=0.75,
     )
     odd = score_milestone(m, runs[:3], END)
-    assert odd.median_abs_error_months == 12.0  # of 2, 12, 60
+    assert odd.median_abs_error_months == 12.0  # of 2, 12, 66
     assert odd.median_simulated == "1925-01"  # lower median of 1925-01, 1926-03
 
 
@@ -330,8 +330,8 @@ def test_score_milestone_reads_offices_party_and_exile() -> None:
     ]
     office = score_milestone(Milestone("a loses war", "a", "office", "1925-01", "war"), runs, END)
     assert (office.median_simulated, office.share_happened) == ("1925-04", 0.5)
-    # errors 3 and, for the second run, 1925-01 .. 1930-12 = 71 months + 1
-    assert office.median_abs_error_months == pytest.approx((3 + 72) / 2)
+    # errors 3 and, for the second run, 1925-01 .. 1930-12 = 71 months + 1 + 6
+    assert office.median_abs_error_months == pytest.approx((3 + 78) / 2)
     party = score_milestone(Milestone("a expelled", "a", "party", "1927-11"), runs, END)
     assert (party.median_simulated, party.share_within_6) == ("1927-10", 0.5)
     exile = score_milestone(Milestone("a exiled", "a", "exile", "1928-01"), runs, END)
@@ -341,7 +341,7 @@ def test_score_milestone_reads_offices_party_and_exile() -> None:
 def test_a_milestone_that_never_happens_near_the_end_is_not_within_6() -> None:
     m = Milestone("r leaves the politburo", "r", "politburo", "1930-09")
     score = score_milestone(m, [run(), run()], END)
-    assert score.median_abs_error_months == 4.0  # 1930-09 .. 1930-12 is 3, + 1
+    assert score.median_abs_error_months == 10.0  # 1930-09 .. 1930-12 is 3, + 1 + 6
     assert score.share_within_6 == 0.0
     assert score.share_happened == 0.0
     assert score.median_simulated is None
@@ -528,9 +528,9 @@ def test_validation_scores_json(history: History) -> None:
         "share_within_6",
         "share_happened",
     }
-    # a: errors 0, 6 -> 3; b: errors 0, 6 -> 3; c: 0 and never (1927-01..1930-12 = 47 + 1)
+    # a: errors 0, 6 -> 3; b: errors 0, 6 -> 3; c: 0 and never (1927-01..1930-12 = 47 + 1 + 6)
     assert by_name["a leaves the politburo"]["median_abs_error_months"] == 3.0
-    assert by_name["c leaves the politburo"]["median_abs_error_months"] == 24.0
+    assert by_name["c leaves the politburo"]["median_abs_error_months"] == 27.0
     assert data["median_milestone_error_months"] == 3.0
     assert data["alliances"] == [
         {"id": "xy", "name": "X and Y", "share": 0.5, "median_overlap_months": 3.0},

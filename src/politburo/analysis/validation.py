@@ -66,6 +66,9 @@ from politburo.scenario.schema import (
 NONE = "none"
 #: A milestone is "on time" when it happened within this many months of history.
 WITHIN_MONTHS = 6
+#: months a milestone that never happens is charged beyond the calendar's end: a miss costs
+#: more than the latest hit could, so a model cannot score well by leaving milestones out
+MISS_PENALTY_MONTHS = 6
 #: One run's alliance spell: members, first month, first month no longer allied (or None).
 AllianceSpell = tuple[frozenset[str], str, str | None]
 
@@ -285,9 +288,10 @@ def score_milestone(
     - ``median_simulated``: the median month among runs where it happened (the lower
       median for an even count, as ``politburo run``'s median consolidation), else None.
     - ``median_abs_error_months``: median over *all* runs of ``|simulated - historical|``
-      in months. A run where it never happened is charged the censored error
-      ``month_index(calendar_end) - month_index(historical) + 1``: the least error it
-      could have had, had it happened the month after the calendar ends.
+      in months. A run where it never happened is charged
+      ``month_index(calendar_end) - month_index(historical) + 1 + MISS_PENALTY_MONTHS``:
+      the least error it could have had, had it happened the month after the calendar
+      ends, plus a stated penalty for the miss.
     - ``share_within_6``: share of all runs where it happened within 6 months of the
       historical month (inclusive). A run where it never happened never counts, even when
       its censored error is 6 or less (a milestone in the calendar's last months).
@@ -302,7 +306,7 @@ def score_milestone(
             f"milestone {milestone.name!r} ({milestone.historical}) is after the calendar "
             f"end {calendar_end}"
         )
-    missed = end - hist + 1
+    missed = end - hist + 1 + MISS_PENALTY_MONTHS
     happened: list[int] = []
     errors: list[int] = []
     for outcome in outcomes:
