@@ -805,14 +805,7 @@ def best_actions(k, r, t, best, best_target, table):  # type: ignore[no-untyped-
             ambitious = one(amb >= ambition_threshold)
             # Whether i's coalition holds every held backing office of each rung.
             for q in range(K):
-                ok = True
-                for o in range(O):
-                    if backing_offices[q, o]:
-                        holder = holders[o]
-                        if holder >= 0 and not coal[i, holder]:
-                            ok = False
-                            break
-                backed_by_rung[q] = ok
+                backed_by_rung[q] = _backed(backing_offices, holders, coal, i, q)
             for j in range(L):
                 q = rung[j]
                 if not (target_ok[j] and i != j and not coal[i, j] and backed_by_rung[q]):
