@@ -24,7 +24,7 @@ def refresh(k, r, t):  # type: ignore[no-untyped-def]
 
     The run's rows are bound to local views once: read through the records in the loops,
     every access would reload them (stores to the arrays may alias the records)."""
-    s, d, w, p, on = k.s, k.d, k.w, k.p, k.on
+    s, d, w, on = k.s, k.d, k.w, k.on
     alive = s.alive[r]
     in_party = s.in_party[r]
     incapacitated = s.incapacitated[r]
@@ -33,14 +33,10 @@ def refresh(k, r, t):  # type: ignore[no-untyped-def]
     office_holder = s.office_holder[r]
     seat = s.seat[r]
     committee = s.committee[r]
-    prestige = s.prestige[r]
     actor = w.actor
     office_powers = w.office_powers
     office_reports_to = w.office_reports_to
-    traits = w.traits
     on_information = on[Mechanism.INFORMATION]
-    seen_oratory_weight = p.seen_oratory_weight
-    seen_office_weight = p.seen_office_weight
     present = d.present[r]
     can_act = d.can_act[r]
     principal = d.principal[r]
@@ -48,7 +44,6 @@ def refresh(k, r, t):  # type: ignore[no-untyped-def]
     info = d.info[r]
     lead_votes = d.lead_votes[r]
     comm_votes = d.comm_votes[r]
-    seen = d.seen[r]
     L = alive.shape[0]
     O = office_holder.shape[0]  # noqa: E741
     P = office_powers.shape[1]
@@ -90,17 +85,7 @@ def refresh(k, r, t):  # type: ignore[no-untyped-def]
         holder = committee[q]
         if holder >= 0:
             comm_votes[patron[holder]] += 1
-    # Seen power: shares of visible stature among present leaders.
-    for i in range(L):
-        if present[i]:
-            seen[i] = (
-                prestige[i] + seen_oratory_weight * traits[i, Trait.ORATORY]
-            ) + seen_office_weight * powers[i, Power.PRESTIGE]
-        else:
-            seen[i] = 0.0
-    total = max(pairwise_sum(seen, 0, L), 1e-9)
-    for i in range(L):
-        seen[i] = seen[i] / total
+    _seen_power(k, r)
     d.ban[r] = _ban_in_force(
         s.rule_override[r],
         w.rule_is_ban,
@@ -108,18 +93,22 @@ def refresh(k, r, t):  # type: ignore[no-untyped-def]
         min(t, w.months - 1),
         on[Mechanism.FACTION_BAN],
     )
-    d.coalition_ok[r] = False
-    d.perceived_ok[r] = False
-    d.threat_ok[r] = False
-    for role in range(3):
-        d.dominant_ok[r, role] = False
+    forget_all_relations(k, r)
 
 
 @njit(cache=True)
 def refresh_seen(k, r):  # type: ignore[no-untyped-def]
-    """:func:`refresh` after a change of prestige alone: seen power is rebuilt (the same
-    operations as in :func:`refresh`), the other derived values are kept (they would be
-    rebuilt unchanged) and the lazy relations are dropped."""
+    """:func:`refresh` after a change of prestige alone: seen power is rebuilt, the other
+    derived values are kept (they would be rebuilt unchanged) and the lazy relations are
+    dropped."""
+    _seen_power(k, r)
+    forget_all_relations(k, r)
+
+
+@njit(cache=True)
+def _seen_power(k, r):  # type: ignore[no-untyped-def]
+    """Seen power of run r: shares of visible stature (prestige, oratory, the prestige of
+    offices held) among present leaders; needs fresh ``present`` and ``powers``."""
     s, d, w, p = k.s, k.d, k.w, k.p
     present = d.present[r]
     prestige = s.prestige[r]
@@ -139,6 +128,13 @@ def refresh_seen(k, r):  # type: ignore[no-untyped-def]
     total = max(pairwise_sum(seen, 0, L), 1e-9)
     for i in range(L):
         seen[i] = seen[i] / total
+
+
+@njit(cache=True)
+def forget_all_relations(k, r):  # type: ignore[no-untyped-def]
+    """Drop every lazy relation of run r (coalitions, perceived power, threats, dominant
+    blocs), keeping the derived values they are made from."""
+    d = k.d
     d.coalition_ok[r] = False
     d.perceived_ok[r] = False
     d.threat_ok[r] = False

@@ -27,7 +27,12 @@ from politburo.kernel import (
     policy,
     recruitment,
 )
-from politburo.kernel.derive import forget_relations, refresh, refresh_seen
+from politburo.kernel.derive import (
+    forget_all_relations,
+    forget_relations,
+    refresh,
+    refresh_seen,
+)
 from politburo.kernel.events import Event, record
 from politburo.kernel.layout import Mechanism
 from politburo.kernel.numeric import banzhaf
@@ -307,19 +312,7 @@ def _measure_fresh(k, r, t):  # type: ignore[no-untyped-def]
     real_power = k.s.real_power[r]
     for i in range(L):
         real_power[i] = w * lead_power[i] + (1.0 - w) * committee_power[i]
-    _forget_all(k, r)
-
-
-@njit(cache=True)
-def _forget_all(k, r):  # type: ignore[no-untyped-def]
-    """Drop every lazy relation a refresh drops (coalitions, perceived power, threats,
-    dominant blocs), keeping the derived values."""
-    d = k.d
-    d.coalition_ok[r] = False
-    d.perceived_ok[r] = False
-    d.threat_ok[r] = False
-    for role in range(3):
-        d.dominant_ok[r, role] = False
+    forget_all_relations(k, r)
 
 
 @njit(cache=True)
@@ -372,7 +365,7 @@ def begin_month(k, r, t):  # type: ignore[no-untyped-def]
     # Detection changes only material and pretexts, which no derived value is made of: a
     # refresh here would rebuild the same numbers, and only its dropping of the lazy
     # relations is kept.
-    _forget_all(k, r)
+    forget_all_relations(k, r)
 
 
 @njit(cache=True)
