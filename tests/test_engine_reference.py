@@ -1,10 +1,11 @@
 """The engine against its recorded reference, run by run.
 
 ``tests/engine_reference/reference.json.gz`` holds fingerprints (outcome, power series,
-event stream, final state) of 1,000 runs of each built-in scenario with all mechanisms on
-and with each one ablated, and of games played month by month with outside actions, as
-the batched NumPy engine computed them before the compiled engine replaced it
-(``tests/engine_reference/record.py``). Every run here must reproduce its fingerprint
+event stream, final state) of 1,000 runs of the reference scenarios with all mechanisms
+on and with each one ablated, and of games played month by month with outside actions
+(``tests/engine_reference/record.py``). First recorded on the batched NumPy engine,
+which the compiled engine reproduced bit for bit before it was deleted; re-recorded since
+only for deliberate changes of the rules. Every run here must reproduce its fingerprint
 bit for bit. ``POLITBURO_REFERENCE_RUNS`` sets how many runs per batch are checked
 (default 100; 1000 checks the whole reference).
 """

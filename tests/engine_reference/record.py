@@ -1,9 +1,10 @@
 """Record the engine reference: ``python tests/engine_reference/record.py``.
 
-Run once, on the batched NumPy engine, before it was replaced by the compiled one (it
-needs that engine: run it at commit 4d89397 or earlier, where ``model/actions.legal_targets``
-still exists); the compiled engine must reproduce every fingerprint (see
-``tests/test_engine_reference.py``).
+First recorded on the batched NumPy engine (at commit 4d89397, where the NumPy rules
+still existed), which the compiled engine reproduced bit for bit before the NumPy engine
+was deleted (issue #10). Since then it is the compiled engine's regression fixture:
+re-record it only for a deliberate change of the rules, and say so in the commit. The
+games replay the outside players' scripts of the previous recording.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -30,60 +32,39 @@ RUNS = int(__import__("os").environ.get("REFERENCE_RUNS", "1000"))
 GAME_SEEDS = tuple(range(int(__import__("os").environ.get("REFERENCE_GAMES", "12"))))
 
 
-def scripted_actions(
-    game: Game, leaders: tuple[int, ...], month: int
-) -> dict[int, list[tuple[int, int]]]:
-    """Deterministic outside choices: for each played leader, up to the budget of
-    (verb, target) pairs picked by a hash among the legal ones (a stand-in for a player)."""
-    from politburo.model.actions import Verb, legal_targets
+def record_games(previous: list[dict[str, Any]]) -> list[dict[str, object]]:
+    """Replay the scripted games of the previous reference (the outside players' choices,
+    first drawn from the legal actions of the NumPy engine) on the engine as it is now:
+    the script is cut where the game now ends, and a game that now runs longer is
+    played on with the outside leaders passing."""
+    from fingerprint import _digest, event_digests
 
-    chosen: dict[int, list[tuple[int, int]]] = {}
-    ctx = game.ctx
-    for leader in leaders:
-        options = []
-        for verb in Verb:
-            if verb == Verb.PASS:
-                continue
-            legal = legal_targets(ctx, verb)[0, leader]
-            options.extend((int(verb), int(t)) for t in np.flatnonzero(legal))
-        picks = []
-        for k in range(game.params.actions_per_month):
-            if not options:
-                break
-            idx = (month * 7919 + leader * 104729 + k * 15485863) % len(options)
-            picks.append(options.pop(idx))
-        chosen[leader] = picks
-    return chosen
-
-
-def record_games(scenario: str) -> list[dict[str, object]]:
     out = []
-    for seed in GAME_SEEDS:
-        game = Game(scenario, seed=seed)
-        L = game.world.n_leaders
-        leaders = tuple(i for i in range(1, L, 3) if game.world.actor[i])[:2]
-        script = []
+    for ref in previous:
+        game = Game(ref["scenario"], seed=ref["seed"])
+        script: list[dict[str, Any]] = []
         powers = []
-        month = 0
+        plan = None
+        months = iter(ref["script"])
         while not game.over:
-            actions = scripted_actions(game, leaders, month)
-            script.append({str(k): v for k, v in actions.items()})
+            month = next(months, None)
+            if month is None:
+                month = {str(leader): [] for leader in ref["leaders"]}
+            actions = {int(k): [tuple(x) for x in v] for k, v in month.items()}
             plan = game.advance(actions)
-            powers.append(np.asarray(game.state.real_power[0], dtype=np.float64))
-            month += 1
-        log = game.log.arrays()
-        from fingerprint import _digest, event_digests
-
+            script.append(month)
+            powers.append(np.array(game.state.real_power[0], dtype=np.float64))
+        assert plan is not None
         out.append(
             {
-                "scenario": scenario,
-                "seed": seed,
-                "leaders": list(leaders),
+                "scenario": ref["scenario"],
+                "seed": ref["seed"],
+                "leaders": ref["leaders"],
                 "script": script,
                 "winner": int(game.state.winner[0]),
                 "month": int(game.state.consolidated[0]),
                 "power": _digest(np.stack(powers)),
-                "events": event_digests(log, 1)[0],
+                "events": event_digests(game.log.arrays(), 1)[0],
                 "state": state_digest(game.state, 0),
                 "last_plan": _digest(plan.verb, plan.target),
             }
@@ -92,6 +73,8 @@ def record_games(scenario: str) -> list[dict[str, object]]:
 
 
 def main() -> None:
+    with gzip.open(HERE / "reference.json.gz", "rt") as fh:
+        previous = json.load(fh)
     reference: dict[str, object] = {"seed": SEED, "runs": RUNS, "batches": {}, "games": []}
     for scenario in SCENARIOS:
         for ablate in ((), *((m,) for m in MECHANISMS)):
@@ -100,8 +83,8 @@ def main() -> None:
             key = f"{scenario}|{','.join(ablate) or 'all'}"
             reference["batches"][key] = batch_fingerprints(result)  # type: ignore[index]
             print(key, f"{time.process_time() - t0:.1f}s CPU", flush=True)
-        reference["games"].extend(record_games(scenario))  # type: ignore[union-attr]
-        print(scenario, "games done", flush=True)
+    reference["games"] = record_games(previous["games"])
+    print("games done", flush=True)
     with gzip.open(HERE / "reference.json.gz", "wt") as fh:
         json.dump(reference, fh, separators=(",", ":"))
 

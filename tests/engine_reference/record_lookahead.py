@@ -1,9 +1,10 @@
 """Record the look-ahead reference: ``python tests/engine_reference/record_lookahead.py``.
 
-Recorded once, while the look-ahead still found its candidates with the NumPy rules
-(``agents/heuristic.score_actions`` and ``model/actions.legal_targets``), before they were
-deleted (run it at commit fde8d35 to record again); the compiled engine's candidates must
-give the same games (``tests/test_engine_reference.py``).
+First recorded while the look-ahead still found its candidates with the NumPy rules
+(``agents/heuristic.score_actions`` and ``model/actions.legal_targets``, at commit
+fde8d35), which the compiled candidates reproduced before those were deleted. Since then
+it is the compiled engine's regression fixture: re-record it only for a deliberate change
+of the rules, and say so in the commit (``tests/test_engine_reference.py``).
 """
 
 from __future__ import annotations

@@ -35,6 +35,7 @@ def _alliance_bench(
     bench = make_bench(runs=runs, seed=5)
     bench.state.office_holder[:, office(world, "police_chief")] = idx(world)["editor"]
     bench.state.real_power[:] = real_power
+    bench.state.led_bloc[:] = True  # all three lead blocs: rivals to one another
     bench.refresh()
     return bench
 

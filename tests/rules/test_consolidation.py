@@ -41,22 +41,38 @@ def test_consolidation_when_one_bloc_holds_both_majorities_and_no_rival_sits(
     assert bench.count("consolidated") == 1
 
 
-def test_no_consolidation_while_a_rival_principal_keeps_a_seat(
+def test_no_consolidation_while_a_former_bloc_leader_keeps_a_full_seat(
     make_bench: MakeBench, toy_world: World
 ) -> None:
     ids = idx(toy_world)
     sec, tribune, editor = ids["secretary"], ids["tribune"], ids["editor"]
     bench = _consolidation_bench(make_bench)
     s = bench.state
-    s.seat[:, tribune] = SEAT_NONE
-    # The secretary holds every committee seat and the only full seat, but the editor
-    # keeps a candidate seat.
-    s.seat[:, editor] = SEAT_CANDIDATE
+    # The tribune has become the secretary's client: the bloc holds 2 of 3 full seats and
+    # every committee seat, but the editor, who once led a bloc, keeps a full seat.
+    s.patron[:, tribune] = sec
+    s.seat[:, [sec, tribune, editor]] = SEAT_FULL
     s.committee[:, :15] = sec
+    s.led_bloc[:, editor] = True
     assert _check(bench) == -1
     assert s.consolidated[0] == -1
-    # Control: once the editor's seat is gone, the same state consolidates.
-    s.seat[:, editor] = SEAT_NONE
+    # Control: demoted to a candidate seat he no longer stands in the way.
+    s.seat[:, editor] = SEAT_CANDIDATE
+    assert _check(bench) == sec
+
+
+def test_a_leader_who_never_led_a_bloc_keeps_his_title_under_a_ruler(
+    make_bench: MakeBench, toy_world: World
+) -> None:
+    ids = idx(toy_world)
+    sec, tribune, editor = ids["secretary"], ids["tribune"], ids["editor"]
+    bench = _consolidation_bench(make_bench)
+    s = bench.state
+    s.patron[:, tribune] = sec
+    s.seat[:, [sec, tribune, editor]] = SEAT_FULL
+    s.committee[:, :15] = sec
+    s.led_bloc[:, editor] = False
+    # The editor sits as a full member but never led a bloc: no rival.
     assert _check(bench) == sec
 
 

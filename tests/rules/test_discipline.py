@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from politburo.kernel import decide, discipline
+from politburo.kernel.plenum import hold_plenum
 from politburo.model.actions import Verb
 from politburo.model.events import KIND_CODE
 from politburo.model.state import EMPTY_SEAT
@@ -144,8 +145,11 @@ def test_expulsion_vacates_offices_and_seats(make_bench: MakeBench, toy_world: W
     assert np.all(s.lost_seat[:, tribune] == 7)
     assert np.all(s.exiled_at[:, tribune] == -1)
     assert bench.count("expelled") == 4
-    # The vacated post is refilled by the committee's dominant coalition.
-    assert np.all(s.office_holder[:, war] >= 0)
+    # The post waits for the body that appoints to it, the committee in plenum, which
+    # gives it to its dominant coalition.
+    assert np.all(s.office_holder[:, war] == -1)
+    bench.each(hold_plenum)
+    assert np.all(s.office_holder[:, war] == sec)
 
 
 def _police_held_by(make_bench: MakeBench, world: World, holder: int) -> Bench:

@@ -137,7 +137,7 @@ def describe_event(world: World, e: dict[str, Any]) -> str:
         "policy_rejected": f"The {lead} rejects {actor}'s proposal on {issue}{votes}.",
         "won_over": f"{target} becomes {actor}'s client.",
         "win_over_failed": f"{target} resists {actor}'s overtures.",
-        "recanted": f"{actor} recants and submits to {target}.",
+        "recanted": f"{actor} recants and is put on probation.",
         "motion_passed": f"{actor} moves {rung} of {target}: carried{votes}.",
         "motion_failed": f"{actor} moves {rung} of {target}: defeated{votes}.",
         "office_filled": f"{actor} becomes {office}.",
@@ -145,6 +145,7 @@ def describe_event(world: World, e: dict[str, Any]) -> str:
         "seat_filled": f"{actor} takes a {'full' if e.get('value') == 2 else 'candidate'} seat "
         f"in the {lead}.",
         "seat_lost": f"{actor} leaves the {lead}.",
+        "seat_demoted": f"{actor} is demoted to a candidate seat in the {lead}.",
         "expelled": f"{actor} is expelled from the party.",
         "exiled": f"{actor} is sent into exile.",
         "congress_opened": f"The congress opens with {int(e.get('value', 0))} voting delegates.",
@@ -158,6 +159,8 @@ def describe_event(world: World, e: dict[str, Any]) -> str:
         "committee_elected": f"A new {committee} is elected; {actor}'s bloc holds "
         f"{e.get('yes')} of {e.get('no')} seats.",
         "consolidated": f"{actor} has consolidated power.",
+        "plenum": f"The {committee} meets in plenum; {actor}'s coalition holds "
+        f"{e.get('yes')} of {int(e.get('yes', 0)) + int(e.get('no', 0))} seats.",
     }
     return texts.get(kind, f"{kind}: {actor} {target}")
 

@@ -7,6 +7,7 @@ arithmetic in the same order, the same random numbers, the same events.
 
 from __future__ import annotations
 
+import numpy as np
 from numba import njit
 
 from politburo.kernel.derive import (
@@ -39,7 +40,7 @@ def _fresh_main_threat(k, r, i):  # type: ignore[no-untyped-def]
     best = 0
     best_score = 0.0
     for j in range(L):
-        if d.principal[r, j] and s.patron[r, i] != s.patron[r, j]:
+        if d.principal[r, j] and s.led_bloc[r, j] and s.patron[r, i] != s.patron[r, j]:
             potential = seen_by[i, j] + p.threat_stature_weight * d.seen[r, j]
             score = potential * (1.0 + p.threat_policy_weight * dist[i, j])
             if s.ally[r, i, j]:
@@ -54,7 +55,9 @@ def _fresh_main_threat(k, r, i):  # type: ignore[no-untyped-def]
 
 @njit(cache=True)
 def propose_alliance(k, r, t, actor, target):  # type: ignore[no-untyped-def]
-    """The target accepts if he fears the actor's main threat more than the actor."""
+    """The target accepts if he fears the actor's main threat more than the actor, and
+    refuses an ally he does not need: one whose coalition already commands the committee
+    and the leadership (the size principle, as :func:`shed_surplus_allies`)."""
     s, p, w = k.s, k.p, k.w
     their_threat = _fresh_main_threat(k, r, target)
     mine = _fresh_main_threat(k, r, actor)
@@ -78,7 +81,7 @@ def propose_alliance(k, r, t, actor, target):  # type: ignore[no-untyped-def]
     # Two leaders may court each other in one month: the second offer finds them allied.
     if s.ally[r, actor, target]:
         return
-    if utility > 0:
+    if utility > 0 and not _winning(k, r, s.patron[r, target], -1):
         s.ally[r, actor, target] = True
         s.ally[r, target, actor] = True
         s.ally_since[r, actor, target] = t
@@ -125,6 +128,77 @@ def break_alliance(k, r, t, actor, target):  # type: ignore[no-untyped-def]
     s.ally[r, actor, target] = False
     s.ally[r, target, actor] = False
     record(k, r, t, Event.ALLIANCE_BROKEN, actor, target)
+
+
+@njit(cache=True)
+def _coalition_votes(k, r, a, without):  # type: ignore[no-untyped-def]
+    """(committee seats, full leadership seats) of bloc leader ``a`` and his allies,
+    leaving out the bloc of ``without`` (-1: none)."""
+    s, d = k.s, k.d
+    comm = 0
+    lead = 0
+    for j in range(s.patron.shape[1]):
+        if j != without and d.principal[r, j] and (j == a or s.ally[r, a, j]):
+            comm += d.comm_votes[r, j]
+            lead += d.lead_votes[r, j]
+    return comm, lead
+
+
+@njit(cache=True)
+def _winning(k, r, a, without):  # type: ignore[no-untyped-def]
+    """Whether bloc leader ``a`` and his allies (leaving out ``without``'s bloc) command a
+    majority of the committee's seats in use and of the full leadership seats."""
+    s, d = k.s, k.d
+    in_use = 0
+    for q in range(s.committee.shape[1]):
+        if s.committee[r, q] != -2:
+            in_use += 1
+    full = 0
+    for j in range(s.patron.shape[1]):
+        full += d.lead_votes[r, j]
+    comm, lead = _coalition_votes(k, r, a, without)
+    return 2 * comm > in_use and 2 * lead > full
+
+
+@njit(cache=True)
+def shed_surplus_allies(k, r, t):  # type: ignore[no-untyped-def]
+    """The size principle (Riker 1962): a coalition that would still command a majority
+    of the committee and of the full leadership seats without an ally drops him, the
+    ally farthest from its leader's positions first; bloc leaders with most committee
+    seats shed first. Losing and blocking coalitions are kept: they win nothing to
+    share. The same rule for every leader; returns whether an alliance ended."""
+    s, d = k.s, k.d
+    L = s.patron.shape[1]
+    if not k.on[Mechanism.ALLIANCES]:
+        return False
+    dist = distances(k, r)
+    done = np.zeros(L, dtype=np.bool_)
+    changed = False
+    for _ in range(L):
+        a = -1
+        for i in range(L):
+            bigger = a < 0 or d.comm_votes[r, i] > d.comm_votes[r, a]
+            if d.principal[r, i] and not done[i] and bigger:
+                a = i
+        if a < 0:
+            break
+        done[a] = True
+        while True:
+            drop = -1
+            for b in range(L):
+                if not (s.ally[r, a, b] and d.principal[r, b]):
+                    continue
+                farther = drop < 0 or dist[a, b] > dist[a, drop]
+                if farther and _winning(k, r, a, b):
+                    drop = b
+            if drop < 0:
+                break
+            s.ally[r, a, drop] = False
+            s.ally[r, drop, a] = False
+            record(k, r, t, Event.ALLIANCE_BROKEN, a, drop)
+            forget_relations(k, r)
+            changed = True
+    return changed
 
 
 @njit(cache=True)

@@ -2,8 +2,8 @@
 
 Regional secretaries shape their delegations; the congress votes on the political report
 and elects the committee (and the control body) from a slate drafted by the holder of
-agenda power; then vacant leadership seats are filled from the committee and vacant
-offices by the bodies that elect them. "Secretaries shape congress
+agenda power; then the new committee meets in plenum and elects the leadership and the
+offices it appoints to (:mod:`politburo.kernel.plenum`). "Secretaries shape congress
 delegations -> congress elects the CC -> CC elects Politburo and Secretary."
 
 Per-run port of the batched NumPy ``model/congress.py`` (deleted) (the same floats, the
@@ -28,7 +28,7 @@ from politburo.kernel.faction_ban import faction_boost
 from politburo.kernel.layout import Mechanism, Power, Role, Trait
 from politburo.kernel.npmath import clip, flag
 from politburo.kernel.numeric import pairwise_sum
-from politburo.kernel.offices import fill_office, fill_seats
+from politburo.kernel.plenum import hold_plenum
 from politburo.kernel.rng import element, stream_base
 from politburo.model.rng import Stream
 from politburo.model.state import EMPTY_SEAT, NO_PATRON
@@ -292,7 +292,8 @@ def elect_committee(k, r, t, shares):  # type: ignore[no-untyped-def]
 
 @njit(cache=True)
 def hold_congress(k, r, t):  # type: ignore[no-untyped-def]
-    """A congress: delegations, the report vote, committee elections, the leadership."""
+    """A congress: delegations, the report vote, committee elections, then the plenum
+    that elects the leadership."""
     w = k.w
     refresh(k, r, t)
     delegates = w.full_seats[Role.CONGRESS, min(t, w.months - 1)]
@@ -300,11 +301,7 @@ def hold_congress(k, r, t):  # type: ignore[no-untyped-def]
     record(k, r, t, Event.CONGRESS_OPENED, -1, -1, -1, -1, -1, float(delegates))
     report_vote(k, r, t, shares, delegates, Event.CONGRESS_VOTE)
     elect_committee(k, r, t, shares)
-    refresh(k, r, t)
-    fill_seats(k, r, t)
-    for office in range(k.s.office_holder.shape[1]):
-        fill_office(k, r, t, office)
-    refresh(k, r, t)
+    hold_plenum(k, r, t)
 
 
 @njit(cache=True)

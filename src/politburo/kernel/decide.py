@@ -192,6 +192,10 @@ def legal(k, r, t, verb, actor, target):  # type: ignore[no-untyped-def]
     if verb == _RECANT:
         if not (principal and s.rung[r, i] >= 1):
             return False
+        # Once a probation: no second recantation before it is over.
+        since = s.penitent_since[r, i]
+        if since >= 0 and t - since < p.probation:
+            return False
         if not (s.real_power[r, i] < p.recant_threshold and not s.exiled[r, i]):
             return False
         count = 0

@@ -290,14 +290,15 @@ def allied_with(k, r, leader, j):  # type: ignore[no-untyped-def]
 @njit(cache=True)
 def threats(k, r):  # type: ignore[no-untyped-def]
     """(L, L) view: how much leader i fears leader j: perceived power plus stature,
-    weighted up by policy distance and down for allies; zero for oneself, one's bloc and
-    absent leaders."""
+    weighted up by policy distance and down for allies; zero for oneself, one's bloc,
+    absent leaders and leaders who never led a bloc (no rivals)."""
     d, p = k.d, k.p
     if not d.threat_ok[r]:
         dist = distances(k, r)
         seen_by = perceived(k, r)
         _threats(
             d.principal[r],
+            k.s.led_bloc[r],
             k.s.patron[r],
             k.s.ally[r],
             dist,
@@ -314,13 +315,23 @@ def threats(k, r):  # type: ignore[no-untyped-def]
 
 @njit(cache=True)
 def _threats(  # type: ignore[no-untyped-def]
-    principal, patron, ally, dist, seen_by, seen, stature_weight, policy_weight, discount, out
+    principal,
+    led_bloc,
+    patron,
+    ally,
+    dist,
+    seen_by,
+    seen,
+    stature_weight,
+    policy_weight,
+    discount,
+    out,
 ):
     """:func:`threats` from the run's rows and relations, into ``out`` (L, L)."""
     L = patron.shape[0]
     for i in range(L):
         for j in range(L):
-            if principal[j] and patron[i] != patron[j]:
+            if principal[j] and led_bloc[j] and patron[i] != patron[j]:
                 potential = seen_by[i, j] + stature_weight * seen[j]
                 score = potential * (1.0 + policy_weight * dist[i, j])
                 if ally[i, j]:

@@ -2,8 +2,8 @@
 expulsion, exile — each rung voted in the body the scenario names, the last needing the
 police (or army) on the mover's side.
 
-It reproduces the batched NumPy ``model/discipline.py`` it replaced (deleted). A
-defeated leader may recant and submit, as Zinoviev and Kamenev did.
+A defeated leader may recant, as Zinoviev and Kamenev did: readmission on probation,
+not a place in the victor's bloc.
 """
 
 from __future__ import annotations
@@ -16,9 +16,7 @@ from politburo.kernel.derive import refresh
 from politburo.kernel.events import Event, record
 from politburo.kernel.layout import Mechanism, RungEffect
 from politburo.kernel.offices import (
-    end_alliances,
-    fill_office,
-    fill_seats,
+    fill_between_plenums,
     leave_posts,
     lose_seat,
     main_office,
@@ -82,10 +80,9 @@ def _apply(k, r, t, effect, rung, target, office):  # type: ignore[no-untyped-de
             chosen = -1
         if chosen >= 0:
             vacate_office(k, r, t, chosen)
-            fill_office(k, r, t, chosen)
+            fill_between_plenums(k, r, t, chosen)
     elif effect == RungEffect.REMOVE_SEAT:
         lose_seat(k, r, t, target)
-        fill_seats(k, r, t)
     elif effect == RungEffect.EXPEL:
         s.in_party[r, target] = False
         if s.expelled[r, target] < 0:
@@ -115,24 +112,15 @@ def main_office_of(k, r, leader):  # type: ignore[no-untyped-def]
 
 @njit(cache=True)
 def recant(k, r, t, actor, target):  # type: ignore[no-untyped-def]
-    """Submit to the strongest other bloc: become its client (an expelled man is
-    readmitted). ``target`` is ignored."""
-    s, d = k.s, k.d
-    L = s.patron.shape[1]
-    new_patron = 0
-    best = -np.inf
-    for j in range(L):
-        power = s.real_power[r, j] if d.principal[r, j] and j != actor else -1.0
-        if power > best:
-            best = power
-            new_patron = j
-    for j in range(L):
-        if s.patron[r, j] == actor:
-            s.patron[r, j] = new_patron
-    s.loyalty[r, actor] = k.p.recant_loyalty
-    s.faction[r, actor] = False
-    end_alliances(k, r, t, actor)
+    """Recant: the leader dissolves his bloc (his clients, committee seats and
+    secretaries owe nobody; his alliances and faction end) and is put on probation, off
+    the slates for ``probation`` months, his pretext and stigma kept, still a legal
+    target; an expelled man is readmitted. He is nobody's client. ``target`` is
+    ignored."""
+    s = k.s
+    release_bloc(k, r, t, actor)
+    s.penitent_since[r, actor] = t
     if not s.in_party[r, actor] and not s.exiled[r, actor]:
         s.in_party[r, actor] = True
-    record(k, r, t, Event.RECANTED, actor=actor, target=new_patron)
+    record(k, r, t, Event.RECANTED, actor=actor)
     refresh(k, r, t)

@@ -62,6 +62,8 @@ class Event(IntEnum):
     COMMITTEE_ELECTED = 39
     CONFERENCE_VOTE = 40
     CONSOLIDATED = 41
+    PLENUM = 42
+    SEAT_DEMOTED = 43
 
 
 assert tuple(e.name.lower() for e in Event) == EVENT_KINDS

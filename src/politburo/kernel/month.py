@@ -24,6 +24,7 @@ from politburo.kernel import (
     information,
     legitimacy,
     offices,
+    plenum,
     policy,
     recruitment,
 )
@@ -41,7 +42,7 @@ from politburo.kernel.schedule import Effect
 from politburo.model.actions import TARGET_KIND, Verb
 from politburo.model.rng import Stream
 
-SEAT_NONE, SEAT_FULL = 0, 2
+SEAT_FULL = 2
 EMPTY_SEAT = -2
 _ACTING_ORDER = int(Stream.ACTING_ORDER)
 N_VERBS = len(Verb)
@@ -256,7 +257,8 @@ def resolve_actions(k, r, t, plan_verb, plan_target):  # type: ignore[no-untyped
 
 @njit(cache=True)
 def hold_meetings(k, r, t):  # type: ignore[no-untyped-def]
-    """Congresses, conferences and scheduled motions of this month."""
+    """Congresses (each followed by a plenum), conferences and scheduled motions of this
+    month; then the committee's plenum if one is due."""
     fx = k.fx
     if t >= k.w.months:
         return
@@ -264,7 +266,7 @@ def hold_meetings(k, r, t):  # type: ignore[no-untyped-def]
         kind = fx.kind[e]
         if kind == Effect.CONGRESS:
             congress.hold_congress(k, r, t)
-            continue  # the congress ends with a refresh
+            continue  # the congress ends with its plenum's refresh
         elif kind == Effect.CONFERENCE:
             congress.hold_conference(k, r, t)
         elif kind == Effect.MOTION:
@@ -273,6 +275,8 @@ def hold_meetings(k, r, t):  # type: ignore[no-untyped-def]
         else:
             continue
         refresh(k, r, t)
+    if plenum.due(k, r, t):
+        plenum.hold_plenum(k, r, t)
 
 
 @njit(cache=True)
@@ -317,8 +321,10 @@ def _measure_fresh(k, r, t):  # type: ignore[no-untyped-def]
 
 @njit(cache=True)
 def check_consolidation(k, r, t):  # type: ignore[no-untyped-def]
-    """Record the first month a leader consolidates power: no rival principal keeps a
-    leadership seat and his bloc holds a majority of the leadership and the committee."""
+    """Record the first month a leader consolidates power: his bloc holds a majority of
+    the full leadership seats and of the committee, and no other current or former bloc
+    leader (a penitent, an ally) holds a full seat. Leaders who never led a bloc are no
+    rivals; a ruler may leave them their titles."""
     s, d = k.s, k.d
     if s.winner[r] >= 0:
         return
@@ -336,9 +342,10 @@ def check_consolidation(k, r, t):  # type: ignore[no-untyped-def]
     full_bloc = 0
     for i in range(L):
         bloc = s.patron[r, i] == leader
-        if d.principal[r, i] and s.seat[r, i] != SEAT_NONE and not bloc:
-            return
         seated = s.alive[r, i] and s.in_party[r, i] and not s.exiled[r, i]
+        rival = s.patron[r, i] == i and s.led_bloc[r, i] and not bloc
+        if rival and seated and s.seat[r, i] == SEAT_FULL:
+            return
         if s.seat[r, i] == SEAT_FULL and seated:
             full += 1
             if bloc:
@@ -361,6 +368,7 @@ def begin_month(k, r, t):  # type: ignore[no-untyped-def]
     """The month up to the decisions: scheduled events, then information."""
     refresh(k, r, t)
     fire_events(k, r, t)
+    plenum.mark_bloc_leaders(k, r)
     information.gather_information(k, r, t)
     # Detection changes only material and pretexts, which no derived value is made of: a
     # refresh here would rebuild the same numbers, and only its dropping of the lazy
@@ -375,6 +383,7 @@ def finish_month(k, r, t, plan_verb, plan_target):  # type: ignore[no-untyped-de
     hold_meetings(k, r, t)
     drift(k, r, t)  # ends with a refresh
     _measure_fresh(k, r, t)
+    plenum.mark_bloc_leaders(k, r)
     check_consolidation(k, r, t)
 
 

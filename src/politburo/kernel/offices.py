@@ -1,5 +1,5 @@
 """Offices and seats change hands, per run: vacating, electing to a vacancy, leaving the
-game.
+game (the committee's elections are in :mod:`politburo.kernel.plenum`).
 
 It reproduces the batched NumPy ``model/offices.py`` it replaced (deleted), shared by
 the mechanisms that remove people (discipline, death) and by the congress. A vacancy is
@@ -15,8 +15,6 @@ import numpy as np
 from numba import njit
 
 from politburo.kernel.derive import (
-    SEAT_CANDIDATE,
-    SEAT_FULL,
     SEAT_NONE,
     coalition,
     dominant_bloc,
@@ -29,9 +27,10 @@ NO_PATRON = -1
 
 
 @njit(cache=True)
-def nominate(k, r, role, for_seat):  # type: ignore[no-untyped-def]
+def nominate(k, r, t, role, for_seat):  # type: ignore[no-untyped-def]
     """The nominee for a post of the coalition commanding the body ``role`` (-1 if
-    nobody is eligible); ``for_seat``: only leaders without a leadership seat."""
+    nobody is eligible; nobody on probation is); ``for_seat``: only leaders without a
+    leadership seat."""
     s, d, w, p = k.s, k.d, k.w, k.p
     L = s.patron.shape[1]
     O = s.office_holder.shape[1]  # noqa: E741
@@ -56,7 +55,7 @@ def nominate(k, r, role, for_seat):  # type: ignore[no-untyped-def]
         eligible = present[j] and actor[j] and coal[leader_of, j]
         if for_seat:
             eligible = eligible and seat[j] == SEAT_NONE
-        if not eligible:
+        if not eligible or on_probation(k, r, t, j):
             continue
         offices_held = held[j]
         is_client = patron[j] != j
@@ -85,66 +84,34 @@ def vacate_office(k, r, t, office):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def fill_office(k, r, t, office):  # type: ignore[no-untyped-def]
-    """Elect a holder for ``office`` if it is vacant."""
+def on_probation(k, r, t, j):  # type: ignore[no-untyped-def]
+    """Whether leader j recanted less than ``probation`` months ago."""
+    since = k.s.penitent_since[r, j]
+    return since >= 0 and t - since < k.p.probation
+
+
+@njit(cache=True)
+def fill_office_now(k, r, t, office):  # type: ignore[no-untyped-def]
+    """Elect a holder for ``office`` if it is vacant (the body that appoints to it is
+    sitting): the nominee of the coalition commanding that body."""
     s = k.s
     if s.office_holder[r, office] >= 0:
         return
-    nominee = nominate(k, r, k.w.office_elected_by[office], False)
+    nominee = nominate(k, r, t, k.w.office_elected_by[office], False)
     if nominee >= 0:
         s.office_holder[r, office] = nominee
         record(k, r, t, Event.OFFICE_FILLED, actor=nominee, obj=office)
 
 
 @njit(cache=True)
-def fill_seats(k, r, t):  # type: ignore[no-untyped-def]
-    """Fill leadership seats up to the sizes in force: promote candidates, then elect."""
-    s, d, w = k.s, k.d, k.w
-    L = s.patron.shape[1]
-    month = min(t, w.months - 1)
-    full_size = w.full_seats[Role.LEADERSHIP, month]
-    cand_size = w.candidate_seats[Role.LEADERSHIP, month]
-    # Seats change neither who is present nor the committee's blocs, so the derived values
-    # stay valid while seats are filled.
-    leader_of = dominant_bloc(k, r, Role.COMMITTEE)
-    coal = coalition(k, r)[leader_of].copy()
-    for _ in range(full_size + cand_size):
-        # The incapacitated keep their seats until they die or are removed.
-        seated_full = 0
-        seated_cand = 0
-        for j in range(L):
-            if s.alive[r, j] and s.in_party[r, j] and not s.exiled[r, j]:
-                if s.seat[r, j] == SEAT_FULL:
-                    seated_full += 1
-                elif s.seat[r, j] == SEAT_CANDIDATE:
-                    seated_cand += 1
-        need_full = seated_full < full_size
-        need_cand = seated_cand < cand_size and not need_full
-        if not (need_full or need_cand):
-            return
-        # Promote the candidate of the dominant coalition with most prestige.
-        who = 0
-        best = -np.inf
-        for j in range(L):
-            if s.seat[r, j] == SEAT_CANDIDATE and d.present[r, j]:
-                score = s.prestige[r, j] + (1.0 if coal[j] else 0.0)
-            else:
-                score = -np.inf
-            if score > best:
-                best = score
-                who = j
-        promote = need_full and np.isfinite(best)
-        if promote:
-            s.seat[r, who] = SEAT_FULL
-            record(k, r, t, Event.SEAT_FILLED, actor=who, value=2.0)
-            continue
-        # Elect a full member (no candidate to promote) or a candidate.
-        nominee = nominate(k, r, Role.COMMITTEE, True)
-        if nominee < 0:
-            return
-        seat = SEAT_FULL if need_full else SEAT_CANDIDATE
-        s.seat[r, nominee] = seat
-        record(k, r, t, Event.SEAT_FILLED, actor=nominee, value=float(seat))
+def fill_between_plenums(k, r, t, office):  # type: ignore[no-untyped-def]
+    """A vacancy arising between plenums: filled at once by a body that sits
+    continuously (the leadership, the secretariat, the control body); one the committee
+    or the congress appoints to waits for it to meet."""
+    role = k.w.office_elected_by[office]
+    if role == Role.COMMITTEE or role == Role.CONGRESS:
+        return
+    fill_office_now(k, r, t, office)
 
 
 @njit(cache=True)
@@ -199,7 +166,8 @@ def release_bloc(k, r, t, leader):  # type: ignore[no-untyped-def]
 
 @njit(cache=True)
 def leave_posts(k, r, t, leader):  # type: ignore[no-untyped-def]
-    """Vacate every office and seat of ``leader``, then elect replacements."""
+    """Vacate every office and seat of ``leader``; the posts wait for the bodies that
+    appoint to them (:func:`fill_between_plenums`)."""
     s = k.s
     O = s.office_holder.shape[1]  # noqa: E741
     for office in range(O):
@@ -209,8 +177,7 @@ def leave_posts(k, r, t, leader):  # type: ignore[no-untyped-def]
     release_bloc(k, r, t, leader)
     refresh(k, r, t)
     for office in range(O):
-        fill_office(k, r, t, office)
-    fill_seats(k, r, t)
+        fill_between_plenums(k, r, t, office)
 
 
 @njit(cache=True)

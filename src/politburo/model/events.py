@@ -43,7 +43,7 @@ EVENT_KINDS: tuple[str, ...] = (
     "policy_rejected",
     "won_over",  # actor won target as a client
     "win_over_failed",
-    "recanted",  # actor submitted to target
+    "recanted",  # actor recanted and was put on probation (readmitted if expelled)
     "motion_passed",  # obj = rung index, yes/no counts, value = office (or -1)
     "motion_failed",
     "office_filled",  # actor took office obj
@@ -57,6 +57,8 @@ EVENT_KINDS: tuple[str, ...] = (
     "committee_elected",  # actor = largest bloc; yes = its seats; no = total seats
     "conference_vote",
     "consolidated",
+    "plenum",  # actor = leader of the committee's largest coalition; yes/no = its seats/the rest
+    "seat_demoted",  # actor went from a full to a candidate seat at a plenum
 )
 KIND_CODE = {name: i for i, name in enumerate(EVENT_KINDS)}
 

@@ -338,6 +338,37 @@ class Parameters(BaseModel):
     recant_threshold: float = Field(
         0.08, ge=0, le=1, description="Real power below which a flexible loser may recant."
     )
+    probation: int = Field(
+        24,
+        ge=0,
+        le=1200,
+        description="Months a leader who recanted (or lost his leadership seat) stays off the "
+        "slates for new seats (and, having recanted, offices).",
+    )
+
+    # --- plenums -------------------------------------------------------------------------
+    plenum_interval: int = Field(
+        3,
+        ge=1,
+        le=1200,
+        description="Months between plenums of the committee (one also follows every "
+        "congress): central committees of this kind met about quarterly.",
+    )
+    exclusion_cost: float = Field(
+        1.5,
+        ge=0,
+        description="What leaving an outsider off the leadership slate costs the majority, per "
+        "unit of his prestige and following (before his pretext and its margin discount it).",
+    )
+    inclusion_cost: float = Field(
+        0.5,
+        ge=0,
+        description="What a seat or office given to a rival costs the majority: it keeps a "
+        "rival only while excluding him would cost more.",
+    )
+    incumbency_bonus: float = Field(
+        0.3, ge=0, description="Preference of a slate for the sitting holder of a seat."
+    )
 
     # --- policy --------------------------------------------------------------------------
     position_shift: float = Field(0.15, ge=0, le=2, description="Step of a position shift.")

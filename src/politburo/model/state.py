@@ -59,6 +59,9 @@ class State:
     appeal: NDArray[np.float64]  # (R, L) standing with the rank and file from appeals
     rule_override: NDArray[np.int8]  # (R, N) -1 follow the dates, 0 off, 1 on
     real_power: NDArray[np.float64]  # (R, L) voting power of each leader's bloc
+    penitent_since: NDArray[np.int64]  # (R, L) turn of the last recantation, -1 never
+    led_bloc: NDArray[np.bool_]  # (R, L) has led a bloc (clients, allies or a faction)
+    last_plenum: NDArray[np.int64]  # (R,) turn of the last committee plenum
     # outcome records
     winner: NDArray[np.int64]  # (R,) consolidating leader, -1 none yet
     consolidated: NDArray[np.int64]  # (R,) turn of consolidation, -1
@@ -143,6 +146,9 @@ def initial_state(world: World, seed: int, runs: NDArray[np.int64] | int) -> Sta
         appeal=np.zeros((R, L)),
         rule_override=np.full((R, N), -1, dtype=np.int8),
         real_power=np.zeros((R, L)),
+        penitent_since=np.full((R, L), -1, dtype=np.int64),
+        led_bloc=np.zeros((R, L), dtype=bool),
+        last_plenum=np.zeros(R, dtype=np.int64),
         winner=np.full(R, -1, dtype=np.int64),
         consolidated=np.full(R, -1, dtype=np.int64),
         lost_seat=np.full((R, L), -1, dtype=np.int64),

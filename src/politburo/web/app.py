@@ -34,6 +34,7 @@ from politburo.web.play import (
     DIFFICULTIES,
     IllegalAction,
     Match,
+    OutdatedGame,
     leader_summaries,
     state_to_bytes,
     target_id,
@@ -197,14 +198,17 @@ class GameService:
                 raise HTTPException(404, "no game with this id")
             if not token_matches(token, row.token_hash):
                 raise HTTPException(403, "this game belongs to another player (wrong token)")
-            match = Match.restore(
-                row.scenario,
-                row.leader,
-                row.difficulty,
-                row.seed,
-                row.state,
-                self.store.records(game_id),
-            )
+            try:
+                match = Match.restore(
+                    row.scenario,
+                    row.leader,
+                    row.difficulty,
+                    row.seed,
+                    row.state,
+                    self.store.records(game_id),
+                )
+            except OutdatedGame as error:
+                raise HTTPException(410, f"this game was {error}; start a new one") from error
             loaded = Loaded(row, match)
             with self._cache_lock:
                 self._cache[game_id] = loaded

@@ -57,6 +57,7 @@ VOTES = frozenset(
         "congress_vote",
         "conference_vote",
         "committee_elected",
+        "plenum",
     }
 )
 
@@ -118,6 +119,10 @@ def target_id(world: World, verb: Verb, target: int) -> str | None:
     return None
 
 
+class OutdatedGame(Exception):
+    """A saved game the present rules cannot resume (its state lacks what they need)."""
+
+
 def state_to_bytes(state: State) -> bytes:
     """A state as a compressed ``.npz`` (no pickles: loading it runs no code)."""
     buffer = io.BytesIO()
@@ -129,6 +134,9 @@ def state_to_bytes(state: State) -> bytes:
 def state_from_bytes(data: bytes) -> State:
     """The state :func:`state_to_bytes` saved."""
     with np.load(io.BytesIO(data), allow_pickle=False) as saved:
+        missing = [f.name for f in fields(State) if f.name not in saved.files]
+        if missing:
+            raise OutdatedGame(f"saved by an older version of the rules (no {', '.join(missing)})")
         values: dict[str, Any] = {f.name: np.array(saved[f.name]) for f in fields(State)}
     values["turn"] = int(values["turn"])
     return State(**values)
