@@ -74,15 +74,30 @@ def test_unmodified_toy_text_parses(toy_text: str) -> None:
     assert [leader.id for leader in scenario.leaders] == ["secretary", "tribune", "editor"]
 
 
-def test_builtin_names_lists_both_scenarios() -> None:
-    assert builtin_names() == ["toy-3", "ussr-1922"]
+def test_builtin_names_lists_the_toy_and_the_reference_scenario() -> None:
+    # The list grows with every case added to the package; the guide's toy and the
+    # reference case must stay in it, once each and in order.
+    names = builtin_names()
+    assert names == sorted(set(names))
+    assert {"toy-3", "ussr-1922"} <= set(names)
 
 
-@pytest.mark.parametrize("name", ["toy-3", "ussr-1922"])
+@pytest.mark.parametrize("name", builtin_names())
 def test_builtins_load(name: str) -> None:
     scenario = load_scenario(name)
     assert isinstance(scenario, Scenario)
     assert scenario.id == name
+
+
+@pytest.mark.parametrize("name", builtin_names())
+def test_no_builtin_schedules_a_removal(name: str) -> None:
+    # Outcomes of the struggle must emerge in every shipped case: no discipline motion is
+    # scheduled among its events (counterfactual interventions may add one).
+    scenario = load_scenario(name)
+    scripted = [
+        event.id for event in scenario.events for eff in event.effects if eff.effect == "motion"
+    ]
+    assert scripted == []
 
 
 def test_problem_str_is_file_line_column_path_message() -> None:
