@@ -347,3 +347,14 @@ def test_adoption_needs_a_better_fit_and_no_worse_held_out_error() -> None:
     worse = adoption_verdict(trial(1.0, 10.0), trial(0.8, 12.0))
     assert worse["adopt"] is False and "held-out milestone error worsened" in worse["reason"]
     assert adoption_verdict(trial(1.0, 10.0), trial(1.0, 5.0))["adopt"] is False
+
+
+def test_fact_values_and_shares_as_printed() -> None:
+    from politburo.cli import _fmt_fact, _share
+
+    assert _share(0.002) == "0.2%"  # one run in 500 is not 0%
+    assert _share(0.794) == "79%" and _share(0.0) == "0%" and _share(None) == "—"
+    assert _fmt_fact(9.0) == "9"  # a count
+    assert _fmt_fact(1.0) == "1.000"  # a share (never above 1)
+    assert _fmt_fact(1234567.0) == "1,234,567"
+    assert _fmt_fact("1951-06") == "1951-06" and _fmt_fact(None) == "—"

@@ -497,7 +497,16 @@ def _fmt_fact(value: Any) -> str:
     """A fact's value: a month as it is, a count with thousands separators, a share."""
     if value is None or isinstance(value, str):
         return "—" if value is None else value
-    return format(value, ",.0f") if abs(value) >= 100 else format(value, ".3f")
+    if abs(value) >= 100 or (abs(value) > 1 and float(value).is_integer()):
+        return format(value, ",.0f")  # a count (shares are at most 1)
+    return format(value, ".3f")
+
+
+def _share(value: float | None) -> str:
+    """A share of runs; below 10% with a decimal, so one run in 500 does not read 0%."""
+    if value is None:
+        return "—"
+    return format(value, ".1%" if 0 < value < 0.1 else ".0%")
 
 
 def _show_facts(rows: list[dict[str, Any]]) -> None:
@@ -511,7 +520,7 @@ def _show_facts(rows: list[dict[str, Any]]) -> None:
     for row in rows:
         note = row["note"] or ""
         if row.get("line_carried") is not None:
-            note = f"line carried in {row['line_carried']:.0%} of runs"
+            note = f"line carried in {_share(row['line_carried'])} of runs"
             if row.get("delegates"):
                 note += f"; {row['delegates']} voting delegates in the record"
         table.add_row(
@@ -519,8 +528,8 @@ def _show_facts(rows: list[dict[str, Any]]) -> None:
             row["quantity"],
             _fmt_fact(row["historical"]),
             _fmt_fact(row["median"]) if row["produced"] else "not produced",
-            "—" if row["happened"] is None else f"{row['happened']:.0%}",
-            "—" if row["within"] is None else f"{row['within']:.0%} ({row['tolerance']})",
+            _share(row["happened"]),
+            "—" if row["within"] is None else f"{_share(row['within'])} ({row['tolerance']})",
             note,
         )
     out.print(table)
