@@ -8,7 +8,6 @@ under test. The toy scenario supplies leader and region ids; the months are its 
 
 from __future__ import annotations
 
-from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -16,8 +15,8 @@ import pytest
 from pydantic import TypeAdapter
 
 from politburo.analysis.facts import Trace, observe_run, score_fact, score_facts
-from politburo.model.world import World, compile_world
-from politburo.scenario import ScenarioError, load_scenario, parse_scenario
+from politburo.model.world import World
+from politburo.scenario import ScenarioError, parse_scenario
 from politburo.scenario.schema import QuantitativeFact
 from politburo.simulation import simulate
 
@@ -32,9 +31,9 @@ def fact(**fields: Any) -> QuantitativeFact:
     return TypeAdapter(QuantitativeFact).validate_python(fields)
 
 
-@pytest.fixture(scope="module")
-def toy() -> World:
-    return compile_world(load_scenario("toy-3"))
+@pytest.fixture
+def world(toy_world: World) -> World:
+    return toy_world
 
 
 def event(world: World, kind: str, month: str, actor: int = -1, **more: int) -> dict[str, Any]:
@@ -44,32 +43,32 @@ def event(world: World, kind: str, month: str, actor: int = -1, **more: int) -> 
 # --- what one run produced ---------------------------------------------------------------
 
 
-def test_observe_run_by_hand(toy: World) -> None:
-    sec, tri, edi = (toy.leader(x) for x in ("secretary", "tribune", "editor"))
-    port = toy.region_ids.index("port")
-    trace = Trace(toy, 2)
-    trace.members[toy.turn_of("1951-01"), 1] = 1234.0
-    seated = toy.turn_of("1952-01")
+def test_observe_run_by_hand(world: World) -> None:
+    sec, tri, edi = (world.leader(x) for x in ("secretary", "tribune", "editor"))
+    port = world.region_ids.index("port")
+    trace = Trace(world, 2)
+    trace.members[world.turn_of("1951-01"), 1] = 1234.0
+    seated = world.turn_of("1952-01")
     trace.seat[seated, 1] = 0
     trace.seat[seated, 1, [sec, tri]] = 2  # two full members
     trace.seat[seated, 1, edi] = 1  # a candidate: not counted
-    trace.bloc[seated, 1] = np.arange(toy.n_leaders)
+    trace.bloc[seated, 1] = np.arange(world.n_leaders)
     trace.bloc[seated, 1, [tri, edi]] = sec  # both in the secretary's bloc ...
     trace.secretary_bloc[:, 1, port] = edi
-    trace.secretary_bloc[toy.turn_of("1951-06") :, 1, port] = sec
-    trace.secretary_bloc[toy.turn_of("1951-09"), 1, port] = edi  # lost and retaken: first counts
+    trace.secretary_bloc[world.turn_of("1951-06") :, 1, port] = sec
+    trace.secretary_bloc[world.turn_of("1951-09"), 1, port] = edi  # lost and retaken: first counts
     events = [
-        event(toy, "conference_vote", "1950-12", sec, yes=50, no=50),  # before the window
-        event(toy, "congress_vote", "1951-01", sec, yes=80, no=20),
-        event(toy, "congress_vote", "1951-02", sec, yes=10, no=90),  # a second one: ignored
-        event(toy, "recanted", "1951-10", tri),  # ... but the tribune recanted: apart
-        event(toy, "motion_passed", "1951-03", sec, target=tri),
-        event(toy, "seat_lost", "1951-03", tri),  # by a motion
-        event(toy, "congress_opened", "1951-05"),
-        event(toy, "seat_lost", "1951-05", edi),  # nothing accounts for it: not re-elected
-        event(toy, "died", "1951-07", sec),
-        event(toy, "seat_lost", "1951-07", sec),  # a death: not an exit
-        event(toy, "seat_lost", "1952-02", edi),  # after the window
+        event(world, "conference_vote", "1950-12", sec, yes=50, no=50),  # before the window
+        event(world, "congress_vote", "1951-01", sec, yes=80, no=20),
+        event(world, "congress_vote", "1951-02", sec, yes=10, no=90),  # a second one: ignored
+        event(world, "recanted", "1951-10", tri),  # ... but the tribune recanted: apart
+        event(world, "motion_passed", "1951-03", sec, target=tri),
+        event(world, "seat_lost", "1951-03", tri),  # by a motion
+        event(world, "congress_opened", "1951-05"),
+        event(world, "seat_lost", "1951-05", edi),  # nothing accounts for it: not re-elected
+        event(world, "died", "1951-07", sec),
+        event(world, "seat_lost", "1951-07", sec),  # a death: not an exit
+        event(world, "seat_lost", "1952-02", edi),  # after the window
     ]
     facts = [
         fact(id="vote", kind="vote", meeting="congress", start="1951-01", end="1951-03"),
@@ -96,7 +95,7 @@ def test_observe_run_by_hand(toy: World) -> None:
         ),
         fact(id="port", kind="region_taken", region="port", bloc="secretary", month="1951-01"),
     ]
-    observed = observe_run(toy, facts, trace, events, 1)
+    observed = observe_run(world, facts, trace, events, 1)
     assert observed == {
         "vote": {"held": True, "yes": 80, "no": 20},
         "members": {"members": 1234.0},
@@ -105,7 +104,7 @@ def test_observe_run_by_hand(toy: World) -> None:
         "absent": {"exits": 2, "at_meeting": None, "not_reelected": 1},
         "port": {"month": "1951-06"},
     }
-    nothing = observe_run(toy, facts[:1] + facts[-1:], trace, [], 0)
+    nothing = observe_run(world, facts[:1] + facts[-1:], trace, [], 0)
     assert nothing == {"vote": {"held": False}, "port": {"month": None}}
 
 
@@ -216,15 +215,15 @@ def test_runs_without_observations_are_not_scored() -> None:
 # --- observed on real runs ---------------------------------------------------------------
 
 
-def test_watching_changes_nothing_and_the_trace_matches_the_final_state(toy: World) -> None:
+def test_watching_changes_nothing_and_the_trace_matches_the_final_state(world: World) -> None:
     runs = 6
-    plain = simulate(toy, seed=3, runs=runs)
-    trace = Trace(toy, runs)
-    watched = simulate(toy, seed=3, runs=runs, watch=trace)
+    plain = simulate(world, seed=3, runs=runs)
+    trace = Trace(world, runs)
+    watched = simulate(world, seed=3, runs=runs, watch=trace)
     for name in ("winner", "lost_seat", "members", "patron", "secretary_patron", "seat"):
         assert np.array_equal(getattr(plain.state, name), getattr(watched.state, name)), name
     assert np.array_equal(plain.power, watched.power)
-    last = toy.months - 1
+    last = world.months - 1
     assert np.allclose(trace.members[last], plain.state.members.sum(axis=(1, 2)))
     assert np.array_equal(trace.seat[last], plain.state.seat)
     for r in range(runs):
@@ -237,29 +236,30 @@ def test_watching_changes_nothing_and_the_trace_matches_the_final_state(toy: Wor
 # --- the format --------------------------------------------------------------------------
 
 
-def toy_with_facts(facts: str) -> str:
-    text = (resources.files("politburo.scenario") / "builtin" / "toy-3.yaml").read_text()
+def with_facts(text: str, facts: str) -> str:
     return text.rstrip() + "\n  facts:\n" + facts
 
 
-def test_facts_parse_and_their_references_are_checked() -> None:
-    ok = toy_with_facts(
+def test_facts_parse_and_their_references_are_checked(toy_text: str) -> None:
+    ok = with_facts(
+        toy_text,
         f"""    - {{id: a, kind: membership, name: n, month: 1951-01, members: 10, source: {SRC}}}
     - {{id: b, kind: region_taken, name: n, region: port, bloc: secretary, month: 1951-01,
         source: {SRC}}}
-"""
+""",
     )
     scenario = parse_scenario(ok)
     assert scenario.history is not None
     assert [f.kind for f in scenario.history.facts] == ["membership", "region_taken"]
-    bad = toy_with_facts(
+    bad = with_facts(
+        toy_text,
         f"""    - {{id: a, kind: seat_share, name: n, bloc: nobody, month: 1949-01, seats: 3, of: 2,
         source: {SRC}}}
     - {{id: a, kind: region_taken, name: n, region: atlantis, bloc: secretary, month: 1951-01,
         source: {SRC}}}
     - {{id: c, kind: exits, name: n, start: 1952-01, end: 1951-01, exits: 1, at_meeting: 2,
         source: {SRC}}}
-"""
+""",
     )
     with pytest.raises(ScenarioError) as caught:
         parse_scenario(bad)
