@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 import politburo
 from politburo.cli import app
+from politburo.scenario import Scenario
 from politburo.simulation import simulate
 
 runner = CliRunner()
@@ -447,3 +448,33 @@ def test_streamed_summary_equals_the_in_memory_one(tmp_path: Path) -> None:
     assert any(
         row["d"] != 0 for arm in streamed["arms"][1:] for row in arm["paired_difference"].values()
     ), "the ablations should change some winners, or this test checks nothing"
+
+
+def test_a_run_stored_again_replaces_its_row_events_and_power(
+    tmp_path: Path, toy: Scenario
+) -> None:
+    """Observed runs replace runs stored without observations: one row per run stays, and
+    new events and power series replace the old ones rather than adding to them."""
+    from politburo.experiment.arms import Design, build_arms
+    from politburo.experiment.store import Store
+    from politburo.model.params import DEFAULT_PARAMETERS
+
+    design = Design(toy, build_arms([], []), 0, DEFAULT_PARAMETERS)
+    outcome = {"winner": None, "month": None, "eliminations": {}, "alliances": []}
+    events = [
+        {"run_index": i, "month": "m", "kind": "k", "actor": None, "target": None, "detail": None}
+        for i in (0, 1, 1)
+    ]
+    power = (np.array([0, 1]), ["a", "b", "c"], np.zeros((3, 2, 4), dtype=np.float32))
+    with Store(tmp_path / "s.duckdb") as store:
+        eid = store.register(design, ["x"])
+        store.write(eid, "baseline", [outcome, outcome], [0, 1], events, power)
+        assert list(store.done(eid, "baseline", 2, observed=True)) == []
+        observed = {**outcome, "observed": {"f": {"members": 1.0}}}
+        store.write(eid, "baseline", [observed, observed], [0, 1], events, power)
+        count = store.con.execute
+        assert count("SELECT count(*) FROM runs").fetchone() == (2,)
+        assert count("SELECT count(*) FROM events").fetchone() == (3,)  # not 6
+        assert count("SELECT count(*) FROM power").fetchone() == (6,)  # 3 months x 2 runs
+        assert list(store.done(eid, "baseline", 2, observed=True)) == [0, 1]
+        assert store.outcomes(eid, "baseline", 2)[1]["observed"] == {"f": {"members": 1.0}}

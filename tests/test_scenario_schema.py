@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
+from politburo.model.world import compile_world
 from politburo.scenario import (
     Scenario,
     ScenarioError,
@@ -22,7 +23,9 @@ from politburo.scenario import (
     month_index,
     parse_scenario,
 )
+from politburo.scenario.interventions import apply_interventions
 from politburo.scenario.schema import Provenance
+from politburo.simulation import first_difference
 
 FILE = "toy-mutated.yaml"
 SEED = "shared/seeds/000_ff0f80d5a52c10e2.txt"
@@ -98,6 +101,21 @@ def test_no_builtin_schedules_a_removal(name: str) -> None:
         event.id for event in scenario.events for eff in event.effects if eff.effect == "motion"
     ]
     assert scripted == []
+
+
+@pytest.mark.parametrize("name", builtin_names())
+def test_builtin_factors_apply_together_and_each_changes_the_world(name: str) -> None:
+    """Attribution switches factors off in every combination: all of them at once must
+    apply, and each factor's interventions must change the compiled world (a factor that
+    changes nothing would get a Shapley value of noise)."""
+    scenario = load_scenario(name)
+    chosen = [i for factor in scenario.factors for i in factor.interventions]
+    apply_interventions(scenario, chosen)
+    base = compile_world(scenario)
+    for factor in scenario.factors:
+        if factor.interventions:
+            world = compile_world(apply_interventions(scenario, factor.interventions))
+            assert first_difference(base, world) < base.months, factor.id
 
 
 def test_problem_str_is_file_line_column_path_message() -> None:

@@ -4,6 +4,7 @@ attribution modules (tested in test_validation_scores.py and test_attribution.py
 from __future__ import annotations
 
 import json
+import statistics
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from politburo.model.params import DEFAULT_PARAMETERS
 from politburo.model.switches import MECHANISMS
 from politburo.scenario import load_scenario, load_scenario_file
 from politburo.scenario.schema import DirectionalCheck
+from politburo.simulation import simulate
 from politburo.validate import _months_seated, directional, targets
 
 runner = CliRunner()
@@ -50,6 +52,12 @@ TOY_HISTORY = """history:
       expected: lower
       claim: Without his levers the Secretary loses.
       source: shared/seeds/000_ff0f80d5a52c10e2.txt
+  facts:
+    - {id: members_at_end, kind: membership, name: Members at the end, month: 1953-12,
+       members: 100000, source: shared/seeds/000_ff0f80d5a52c10e2.txt}
+    - {id: exits, kind: exits, name: Exits, start: 1950-01, end: 1953-12, exits: 2,
+       meeting: tea_party, at_meeting: 2, not_reelected: 1,
+       source: shared/seeds/000_ff0f80d5a52c10e2.txt}
 interventions:
   - id: clerk
     name: The Secretary is a clerk
@@ -106,6 +114,36 @@ def test_validate_json(toy_with_history: Path, tmp_path: Path) -> None:
     assert check["agrees"] in ("yes", "no", "unclear")
     assert check["ci"][0] <= check["d"] <= check["ci"][1]
     assert report["targets"][0]["target"].startswith("P(historical winner)")
+
+
+def test_validate_scores_the_facts_on_what_the_runs_produced(
+    toy_with_history: Path, tmp_path: Path
+) -> None:
+    store = tmp_path / "v.duckdb"
+    # An experiment stores the baseline without observations; validate runs it again.
+    args = ["experiment", str(toy_with_history), "--runs", "5", "--store", str(store), "--json"]
+    assert runner.invoke(app, args).exit_code == 0
+    args = ["validate", str(toy_with_history), "--runs", "5", "--store", str(store), "--json",
+            "--no-checks"]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)["scores"]["facts"]
+    assert [(r["fact"], r["produced"]) for r in rows] == [
+        ("members_at_end", True),
+        ("exits", True),  # the count of exits
+        ("exits", False),  # at a 'tea_party': no such event kind
+        ("exits", True),  # not re-elected
+    ]
+    members = rows[0]
+    # The same five runs simulated here: their members at the calendar's end.
+    batch = simulate(load_scenario_file(toy_with_history), seed=0, runs=5)
+    assert members["median"] == pytest.approx(
+        statistics.median(batch.state.members.sum(axis=(1, 2)).tolist())
+    )
+    assert members["happened"] == 1.0 and members["historical"] == 100000
+    assert "not produced by the model" in rows[2]["note"]
+    shown = runner.invoke(app, [*args[:-2], "--no-checks"])  # the table, not JSON
+    assert shown.exit_code == 0 and "Quantitative facts" in shown.output
 
 
 def test_validate_holds_milestones_out(toy_with_history: Path, tmp_path: Path) -> None:
@@ -309,3 +347,14 @@ def test_adoption_needs_a_better_fit_and_no_worse_held_out_error() -> None:
     worse = adoption_verdict(trial(1.0, 10.0), trial(0.8, 12.0))
     assert worse["adopt"] is False and "held-out milestone error worsened" in worse["reason"]
     assert adoption_verdict(trial(1.0, 10.0), trial(1.0, 5.0))["adopt"] is False
+
+
+def test_fact_values_and_shares_as_printed() -> None:
+    from politburo.cli import _fmt_fact, _share
+
+    assert _share(0.002) == "0.2%"  # one run in 500 is not 0%
+    assert _share(0.794) == "79%" and _share(0.0) == "0%" and _share(None) == "—"
+    assert _fmt_fact(9.0) == "9"  # a count
+    assert _fmt_fact(1.0) == "1.000"  # a share (never above 1)
+    assert _fmt_fact(1234567.0) == "1,234,567"
+    assert _fmt_fact("1951-06") == "1951-06" and _fmt_fact(None) == "—"

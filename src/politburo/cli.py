@@ -469,7 +469,14 @@ def validate(
     if not checks:
         design = replace(design, arms=design.arms[:1])
     result = _run_design(
-        design, runs, store, quiet=json_out, backend=backend, workers=workers, chunk=chunk
+        design,
+        runs,
+        store,
+        quiet=json_out,
+        backend=backend,
+        workers=workers,
+        chunk=chunk,
+        observe=True,
     )
     try:
         report = validation_report(spec, result.outcomes, held_out)
@@ -484,6 +491,48 @@ def validate(
 
 def _fmt(value: Any, spec: str = ".3f") -> str:
     return "—" if value is None else format(value, spec)
+
+
+def _fmt_fact(value: Any) -> str:
+    """A fact's value: a month as it is, a count with thousands separators, a share."""
+    if value is None or isinstance(value, str):
+        return "—" if value is None else value
+    if abs(value) >= 100 or (abs(value) > 1 and float(value).is_integer()):
+        return format(value, ",.0f")  # a count (shares are at most 1)
+    return format(value, ".3f")
+
+
+def _share(value: float | None) -> str:
+    """A share of runs; below 10% with a decimal, so one run in 500 does not read 0%."""
+    if value is None:
+        return "—"
+    return format(value, ".1%" if 0 < value < 0.1 else ".0%")
+
+
+def _show_facts(rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    table = Table(title="Quantitative facts", title_justify="left")
+    for column in ("fact", "quantity", "history", "median sim.", "happened", "on target", "note"):
+        table.add_column(
+            column, justify="left" if column in ("fact", "quantity", "note") else "right"
+        )
+    for row in rows:
+        note = row["note"] or ""
+        if row.get("line_carried") is not None:
+            note = f"line carried in {_share(row['line_carried'])} of runs"
+            if row.get("delegates"):
+                note += f"; {row['delegates']} voting delegates in the record"
+        table.add_row(
+            row["fact"],
+            row["quantity"],
+            _fmt_fact(row["historical"]),
+            _fmt_fact(row["median"]) if row["produced"] else "not produced",
+            _share(row["happened"]),
+            "—" if row["within"] is None else f"{_share(row['within'])} ({row['tolerance']})",
+            note,
+        )
+    out.print(table)
 
 
 def _show_validation(report: dict[str, Any]) -> None:
@@ -517,6 +566,7 @@ def _show_validation(report: dict[str, Any]) -> None:
             f"{m['share_within_6']:.0%}",
         )
     out.print(table)
+    _show_facts(s.get("facts", []))
     if "held_out" in report:
         held = report["held_out"]
         error = _fmt(held["median_milestone_error_months"], ".1f")
@@ -807,7 +857,9 @@ def report(
 
         design = validation_design(spec, seed, mechanism_params)
         design = replace(design, arms=design.arms[:1])  # the baseline only
-        result = _run_design(design, runs, Path(":memory:"), quiet=False, label="scoring")
+        result = _run_design(
+            design, runs, Path(":memory:"), quiet=False, label="scoring", observe=True
+        )
         inputs["validation"] = validation_report(spec, result.outcomes)
     if not out_dir.parent.exists():
         raise _fail(f"{out_dir}: folder {out_dir.parent} does not exist")
@@ -871,6 +923,7 @@ def _run_design(
     branch_at: str | None = None,
     address: str | None = None,
     label: str | None = None,
+    observe: bool = False,
 ) -> Any:
     """Run an experiment design with a progress bar; bad input and Ctrl-C exit cleanly."""
     from politburo.experiment import StoreError, run_experiment
@@ -892,6 +945,7 @@ def _run_design(
                 total=lambda n: progress.update(task, total=n),
                 branch_at=branch_at,
                 address=address,
+                observe=observe,
             )
     except StoreError as error:
         raise _fail(str(error)) from None

@@ -92,6 +92,12 @@ def run_outcome(
     return outcome
 
 
+#: ``watch(turn, state, offset)``: called after month ``turn`` with the state of runs
+#: ``offset`` onwards of the batch (a chunk of it, or the whole batch); for reading only.
+#: A chunk whose event buffers overflow is run again, so a watch may see a month twice and
+#: must keep only the last sight (write by turn and run, never append).
+Watch = Callable[[int, State, int], None]
+
 #: runs simulated together by the compiled engine (bounds the event buffers' memory)
 CHUNK_WITH_EVENTS = 256
 CHUNK_WITHOUT_EVENTS = 4096
@@ -116,10 +122,13 @@ def _compiled(
     threads: int | None,
     progress: Callable[[int, int], None] | None = None,
     fresh: bool = False,
+    watch: Watch | None = None,
 ) -> State:
     """Advance ``state`` to month ``until`` with the compiled engine, chunk by chunk;
     power after each month goes to ``power[turn]`` and events to ``log``. Returns the
-    new state (``state`` itself is left as it was)."""
+    new state (``state`` itself is left as it was). ``watch``, if given, is shown every
+    chunk's state after each month (see :data:`Watch`); the runs are the same with or
+    without it."""
     from politburo.kernel.bind import bind
     from politburo.kernel.events import append_to_log
     from politburo.kernel.run import advance_apart, default_threads, spans
@@ -141,7 +150,14 @@ def _compiled(
                 bind(world, params, on, _rows(part, a, b), log.enabled, capacity) for a, b in ranges
             ]
             series = [np.zeros((max(until - t0, 0), b - a, L), dtype=np.float32) for a, b in ranges]
-            advance_apart(kernels, t0, until, series, fresh, params.actions_per_month)
+            if watch is None:
+                advance_apart(kernels, t0, until, series, fresh, params.actions_per_month)
+            else:
+                for turn in range(t0, until):
+                    month = [values[turn - t0 : turn - t0 + 1] for values in series]
+                    first = fresh and turn == t0
+                    advance_apart(kernels, turn, turn + 1, month, first, params.actions_per_month)
+                    watch(turn, part, lo)
             if not any(k.ev.lost.any() for k in kernels):
                 break
             capacity *= 2  # the buffers overflowed: run the chunk again with room
@@ -175,6 +191,7 @@ def simulate(
     policy: Policy = heuristic,
     progress: Callable[[int, int], None] | None = None,
     threads: int | None = None,
+    watch: Watch | None = None,
 ) -> BatchResult:
     """Simulate a batch of runs from the calendar start to its end.
 
@@ -182,6 +199,7 @@ def simulate(
     on which other runs share the batch. With the heuristic (the default) the batch runs
     wholly in the compiled engine, on ``threads`` threads (default all cores); another
     policy is asked every month, in Python, between the compiled halves of the month.
+    ``watch`` is shown the state after every month (:data:`Watch`).
     """
     world = world_of(scenario)
     on = enabled_mechanisms(ablate)
@@ -192,13 +210,17 @@ def simulate(
             turn = sim.state.turn
             sim.advance(policy=policy)
             power[turn] = sim.state.real_power
+            if watch is not None:
+                watch(turn, sim.state, 0)
             if progress is not None:
                 progress(turn + 1, world.months)
         return BatchResult(world, seed, sim.state, sim.log, power, on)
     state = initial_state(world, seed, _run_indices(runs))
     log = EventLog(enabled=record_events)
     power = np.zeros((world.months, state.n_runs, world.n_leaders), dtype=np.float32)
-    state = _compiled(world, state, params, on, log, world.months, power, threads, progress, True)
+    state = _compiled(
+        world, state, params, on, log, world.months, power, threads, progress, True, watch
+    )
     return BatchResult(world, seed, state, log, power, on)
 
 

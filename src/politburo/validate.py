@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from politburo.analysis.facts import score_facts
 from politburo.analysis.validation import (
     NAIVE_FORECASTS,
     brier,
@@ -105,9 +106,10 @@ def validation_report(
     outcomes: dict[str, list[Outcome]],
     held_out: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """Scores of the baseline against history, the naive forecasts, the directional checks
-    (one per check whose arm was run) and, if milestones are held out, their scores apart.
-    Returns the JSON object of ``politburo validate --json`` (without ``runs``)."""
+    """Scores of the baseline against history (with the quantitative facts, scored on the
+    runs' ``observed`` values), the naive forecasts, the directional checks (one per check
+    whose arm was run) and, if milestones are held out, their scores apart. Returns the
+    JSON object of ``politburo validate --json`` (without ``runs``)."""
     history = scenario.history
     if history is None:
         raise NoHistoryError(f"scenario {scenario.id!r} has no history: section")
@@ -122,6 +124,7 @@ def validation_report(
         raise ValueError(f"unknown milestone(s) {', '.join(unknown)}; expected one of: {names}")
     fitted, kept_back = split_milestones(everything, held_out)
     scores = validation_scores(base, history, leaders, end_label, milestones=fitted).to_json()
+    scores["facts"] = [row.to_json() for row in score_facts(history.facts, base, end_label)]
     report: dict[str, Any] = {"scenario": scenario.id, "scores": scores}
     if kept_back:
         held = score_milestones(kept_back, base, end_label)

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from politburo.analysis.facts import Trace, observe_run
 from politburo.analysis.narrative import event_records
 from politburo.analysis.summary import summary_of
 from politburo.experiment.arms import Arm, Design
@@ -47,13 +48,29 @@ def simulate_chunk(
     seed: int,
     indices: Sequence[int],
     with_events: bool,
+    observe: bool = False,
 ) -> ChunkResult:
     """Simulate the given run indices of one arm; return outcomes, event rows and the
-    power series (if asked). A top-level function, so worker processes can run it."""
+    power series (if asked). With ``observe`` every outcome also carries ``observed``: the
+    values its run produced for the scenario's ``history.facts`` (see
+    :mod:`politburo.analysis.facts`). A top-level function, so worker processes can run
+    it."""
+    facts = world.scenario.history.facts if world.scenario.history is not None else []
+    trace = Trace(world, len(indices)) if observe else None
     result = simulate(
-        world, seed=seed, runs=indices, params=params, ablate=ablate, record_events=with_events
+        world,
+        seed=seed,
+        runs=indices,
+        params=params,
+        ablate=ablate,
+        record_events=with_events or observe,
+        watch=trace,
     )
-    return _chunk_result(world, result, indices, with_events)
+    chunk = _chunk_result(world, result, indices, with_events)
+    if trace is not None:
+        for k, outcome in enumerate(chunk[0]):
+            outcome["observed"] = observe_run(world, facts, trace, result.log.for_run(k), k)
+    return chunk
 
 
 def simulate_branch_chunk(
@@ -259,13 +276,19 @@ def run_experiment(
     total: Callable[[int], None] | None = None,
     branch_at: str | None = None,
     address: str | None = None,
+    observe: bool = False,
 ) -> ExperimentResult:
     """Run every arm of ``design`` over run indices 0..runs-1, storing as it goes.
 
     Runs already in the store are not run again, so a killed experiment resumes where it
     stopped. ``progress(n)`` is told of every ``n`` runs stored; ``total(n)`` once, of how
     many runs this call will compute. With ``branch_at`` (``YYYY-MM``) every chunk is
-    simulated to that month once and all arms branch from the saved state."""
+    simulated to that month once and all arms branch from the saved state. With
+    ``observe`` every run also stores what it produced for the scenario's
+    ``history.facts`` (:func:`simulate_chunk`); runs stored earlier without that are run
+    again."""
+    if observe and branch_at is not None:
+        raise ValueError("observed runs cannot branch: drop --branch-at")
     if runs < 1:
         raise ValueError("--runs must be at least 1")
     if backend not in BACKENDS:
@@ -289,7 +312,7 @@ def run_experiment(
         done: dict[str, NDArray[np.bool_]] = {}  # (runs,) stored already, per arm
         for arm in design.arms:
             done[arm.name] = np.zeros(runs, dtype=bool)
-            done[arm.name][db.done(experiment_id, arm.name, runs)] = True
+            done[arm.name][db.done(experiment_id, arm.name, runs, observed=observe)] = True
             missing = np.flatnonzero(~done[arm.name])
             work += [(arm, indices) for indices in _chunks(missing, chunk)]
         if total is not None:
@@ -310,7 +333,7 @@ def run_experiment(
             if progress is not None:
                 progress(len(indices))
 
-        jobs = _jobs(design, worlds, work, branch_turn, events, store_chunk)
+        jobs = _jobs(design, worlds, work, branch_turn, events, store_chunk, observe)
         _execute(jobs, backend, workers, address)
         summary = summarize_stored(db, design, experiment_id, runs)
         names = [arm.name for arm in design.arms]
@@ -355,13 +378,22 @@ def _jobs(
     branch_turn: int | None,
     events: bool,
     store_chunk: Callable[[Arm, list[int], ChunkResult], None],
+    observe: bool = False,
 ) -> list[Job]:
     """Units of work: (function, arguments, what to do with the result). Without
     branching, one per arm and chunk; with it, one per chunk (a trunk and its arms)."""
     jobs: list[Job] = []
     if branch_turn is None:
         for arm, indices in work:
-            one = (worlds[arm.name], design.params, arm.ablate, design.seed, indices, events)
+            one = (
+                worlds[arm.name],
+                design.params,
+                arm.ablate,
+                design.seed,
+                indices,
+                events,
+                observe,
+            )
             jobs.append((simulate_chunk, one, partial(store_chunk, arm, indices)))
         return jobs
     by_chunk: dict[tuple[int, ...], list[Arm]] = {}

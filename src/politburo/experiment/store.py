@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 
 from politburo.experiment.arms import ENGINE_VERSION, Design
 
-SCHEMA_VERSION = "2"  # 2: runs.alliances
+SCHEMA_VERSION = "3"  # 2: runs.alliances; 3: runs.observed
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -52,6 +52,7 @@ CREATE TABLE IF NOT EXISTS runs (
     consolidation_month VARCHAR,
     eliminations VARCHAR NOT NULL,
     alliances VARCHAR NOT NULL,
+    observed VARCHAR,
     PRIMARY KEY (experiment_id, arm, run_index)
 );
 CREATE TABLE IF NOT EXISTS events (
@@ -171,10 +172,15 @@ class Store:
         self.con.execute("COMMIT")
         return experiment_id
 
-    def done(self, experiment_id: str, arm: str, runs: int) -> NDArray[np.int64]:
-        """Run indices below ``runs`` already stored for an arm."""
+    def done(
+        self, experiment_id: str, arm: str, runs: int, observed: bool = False
+    ) -> NDArray[np.int64]:
+        """Run indices below ``runs`` already stored for an arm (with ``observed``: only
+        those stored with what they produced for the history's facts)."""
+        extra = " AND observed IS NOT NULL" if observed else ""
         rows = self.con.execute(
-            "SELECT run_index FROM runs WHERE experiment_id = ? AND arm = ? AND run_index < ?",
+            "SELECT run_index FROM runs WHERE experiment_id = ? AND arm = ? AND run_index < ?"
+            + extra,
             [experiment_id, arm, runs],
         ).fetchnumpy()
         return np.asarray(rows["run_index"], dtype=np.int64)
@@ -188,7 +194,9 @@ class Store:
         events: Sequence[dict[str, Any]] = (),
         power: tuple[NDArray[np.int64], list[str], NDArray[np.float32]] | None = None,
     ) -> None:
-        """Store one chunk of one arm atomically."""
+        """Store one chunk of one arm atomically. A run stored before (without
+        observations) is replaced, and so are its events and power series if new ones are
+        given."""
         n = len(outcomes)
         table = pa.table(
             {
@@ -203,13 +211,27 @@ class Store:
                 "alliances": pa.array(
                     [json.dumps(o.get("alliances", [])) for o in outcomes], pa.string()
                 ),
+                "observed": pa.array(
+                    [
+                        json.dumps(o["observed"], sort_keys=True) if "observed" in o else None
+                        for o in outcomes
+                    ],
+                    pa.string(),
+                ),
             }
         )
         self.con.execute("BEGIN TRANSACTION")
         try:
             self.con.register("chunk_runs", table)
-            self.con.execute("INSERT INTO runs SELECT * FROM chunk_runs")
+            self.con.execute("INSERT OR REPLACE INTO runs SELECT * FROM chunk_runs")
             self.con.unregister("chunk_runs")
+            for table, given in (("events", bool(events)), ("power", power is not None)):
+                if given:
+                    self.con.execute(
+                        f"DELETE FROM {table} WHERE experiment_id = ? AND arm = ? "
+                        "AND list_contains(?, run_index)",
+                        [experiment_id, arm, [int(i) for i in run_indices]],
+                    )
             if events:
                 ev = pa.table(
                     {
@@ -252,20 +274,24 @@ class Store:
     def outcomes(self, experiment_id: str, arm: str, runs: int) -> list[dict[str, Any]]:
         """Outcomes of runs 0..runs-1 of an arm, ordered by run index."""
         rows = self.con.execute(
-            """SELECT run_index, winner, consolidation_month, eliminations, alliances FROM runs
-               WHERE experiment_id = ? AND arm = ? AND run_index < ? ORDER BY run_index""",
+            """SELECT run_index, winner, consolidation_month, eliminations, alliances, observed
+               FROM runs WHERE experiment_id = ? AND arm = ? AND run_index < ?
+               ORDER BY run_index""",
             [experiment_id, arm, runs],
         ).fetchall()
-        return [
-            {
+        found = []
+        for index, winner, month, eliminations, alliances, observed in rows:
+            outcome = {
                 "run_index": index,
                 "winner": winner,
                 "month": month,
                 "eliminations": json.loads(eliminations),
                 "alliances": json.loads(alliances),
             }
-            for index, winner, month, eliminations, alliances in rows
-        ]
+            if observed is not None:  # the run was stored with its observations
+                outcome["observed"] = json.loads(observed)
+            found.append(outcome)
+        return found
 
     def winner_counts(self, experiment_id: str, arm: str, runs: int) -> dict[str, int]:
         """Runs won by each leader ("none": no winner), counted in the database."""

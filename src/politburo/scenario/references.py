@@ -217,6 +217,7 @@ def _problems(s: Scenario) -> Iterator[Problem]:
             for m, name in enumerate(check.leaders):
                 if name not in leaders:
                     yield (("history", "checks", k, "leaders", m), _one_of("leader", name, leaders))
+        yield from _fact_problems(s, leaders, {x.id for x in s.regions}, start, end)
     known = {x.id for x in s.interventions}
     for k, factor in enumerate(s.factors):
         for m, name in enumerate(factor.interventions):
@@ -225,3 +226,45 @@ def _problems(s: Scenario) -> Iterator[Problem]:
         for m, name in enumerate(factor.ablate):
             if name not in MECHANISMS:
                 yield (("factors", k, "ablate", m), _one_of("mechanism", name, set(MECHANISMS)))
+
+
+def _fact_problems(
+    s: Scenario, leaders: set[str], regions: set[str], start: int, end: int
+) -> Iterator[Problem]:
+    """Ids, dates and counts of ``history.facts``: every fact is scored on the runs, so its
+    months lie in the calendar and its ids exist."""
+    assert s.history is not None
+    facts = s.history.facts
+    ids = [fact.id for fact in facts]
+    for name, count in Counter(ids).items():
+        if count > 1:
+            index = ids.index(name, ids.index(name) + 1)
+            yield ("history", "facts", index, "id"), f"duplicate id {name!r}; ids must be unique"
+    for k, fact in enumerate(facts):
+        where: Path = ("history", "facts", k)
+        for field in ("month", "start", "end"):
+            month = getattr(fact, field, None)
+            if isinstance(month, str) and not start <= month_index(month) <= end:
+                yield (
+                    (*where, field),
+                    f"{month} is outside the calendar {s.calendar.start} to {s.calendar.end}",
+                )
+        first, last = getattr(fact, "start", None), getattr(fact, "end", None)
+        if first is not None and last is not None and month_index(last) < month_index(first):
+            yield (*where, "end"), f"ends {last}, before it starts {first}"
+        bloc = getattr(fact, "bloc", None)
+        if bloc is not None and bloc not in leaders:
+            yield (*where, "bloc"), _one_of("leader", bloc, leaders)
+        region = getattr(fact, "region", None)
+        if region is not None and region not in regions:
+            yield (*where, "region"), _one_of("region", region, regions)
+        seats, of = getattr(fact, "seats", None), getattr(fact, "of", None)
+        if seats is not None and of is not None and seats > of:
+            yield (*where, "seats"), f"{seats} seats of {of}: more than the body has"
+        exits = getattr(fact, "exits", None)
+        for field in ("at_meeting", "not_reelected"):
+            part = getattr(fact, field, None)
+            if part is not None and exits is not None and part > exits:
+                yield (*where, field), f"{part} of {exits} exits: more than there were"
+        if getattr(fact, "at_meeting", None) is not None and getattr(fact, "meeting", None) is None:
+            yield (*where, "meeting"), "at_meeting needs 'meeting': the kind of meeting"

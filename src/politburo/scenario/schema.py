@@ -491,6 +491,76 @@ class DirectionalCheck(Provenance):
     claim: str = Field(description="The claim in one line, as the literature makes it.")
 
 
+class _Fact(Provenance):
+    """A quantitative fact of the record that the runs are scored on (``politburo
+    validate``); each kind says what the model must produce to be compared with it."""
+
+    id: Ident
+    name: str
+
+
+class VoteFact(_Fact):
+    """A congress or conference voted on the line against an organized opposition within
+    ``start``-``end``: ``line`` delegates for the line, ``opposition`` for the opposition
+    (null if no count is sourced), out of ``delegates`` voting delegates (context)."""
+
+    kind: Literal["vote"]
+    meeting: Literal["congress", "conference"]
+    start: Month
+    end: Month | None = None
+    line: int | None = Field(default=None, ge=0)
+    opposition: int | None = Field(default=None, ge=0)
+    delegates: int | None = Field(default=None, ge=1)
+
+
+class MembershipFact(_Fact):
+    """Party members (all cohorts, all regions) in ``month``."""
+
+    kind: Literal["membership"]
+    month: Month
+    members: int = Field(ge=1)
+
+
+class SeatShareFact(_Fact):
+    """``seats`` of the ``of`` full seats of the leadership body held by the bloc of
+    ``bloc`` in ``month``."""
+
+    kind: Literal["seat_share"]
+    bloc: Ident
+    month: Month
+    seats: int = Field(ge=0)
+    of: int = Field(ge=1)
+
+
+class ExitsFact(_Fact):
+    """``exits`` losses of a leadership seat within ``start``-``end``; ``at_meeting`` of
+    them in a month with a ``meeting`` (a kind of the model's event log); ``not_reelected``
+    of them by not being elected again."""
+
+    kind: Literal["exits"]
+    start: Month
+    end: Month
+    exits: int = Field(ge=0)
+    meeting: Ident | None = None
+    at_meeting: int | None = Field(default=None, ge=0)
+    not_reelected: int | None = Field(default=None, ge=0)
+
+
+class RegionFact(_Fact):
+    """The secretary of ``region`` came into the bloc of ``bloc`` in ``month``."""
+
+    kind: Literal["region_taken"]
+    region: Ident
+    bloc: Ident
+    month: Month
+
+
+QuantitativeFact = Annotated[
+    VoteFact | MembershipFact | SeatShareFact | ExitsFact | RegionFact,
+    Field(discriminator="kind"),
+]
+
+
 class History(Provenance):
     """What happened, for validation. The engine never reads it."""
 
@@ -501,6 +571,9 @@ class History(Provenance):
     alliances: list[AllianceRecord] = Field(default_factory=list)
     checks: list[DirectionalCheck] = Field(
         default_factory=list, description="Directional claims about interventions."
+    )
+    facts: list[QuantitativeFact] = Field(
+        default_factory=list, description="Quantitative facts the runs are scored on."
     )
 
 

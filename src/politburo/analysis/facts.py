@@ -1,0 +1,416 @@
+"""Quantitative facts of the record (``history.facts``): what each run produced for them,
+and how the runs score against them (``politburo validate``).
+
+Two steps, kept apart so each can be checked by hand:
+
+1. :func:`observe_run` reads one run's :class:`Trace` (its state after every month) and
+   its event log, and returns the plain values the facts ask about: nothing is taken from
+   the scenario's inputs or from ``history``, only which quantity to read.
+2. :func:`score_facts` compares those values over the runs with the record. Every row
+   gives the median over the runs where the quantity happened **and** the share of runs
+   where it happened, so a median of few runs cannot pass for a typical run.
+
+What each kind of fact reads
+----------------------------
+``vote``
+    The first vote of the named meeting (``congress_vote`` or ``conference_vote`` in the
+    log) within the months of the fact. The engine records one only when an organized
+    opposition stands against the line; its ``yes``/``no`` are delegates. Scored: the
+    opposition's share ``no / (yes + no)`` (the meeting's size in the model is the
+    congress's, an input, so only shares are compared) and the share of runs where the
+    line carried.
+``membership``
+    Members of every cohort in every region after the month.
+``seat_share``
+    Full seats of the leadership body held after the month by the named leader's bloc
+    (himself and the leaders whose bloc leader he is), over all full seats then held. A
+    leader who recanted (submitted after a defeat) by then counts apart, as the record
+    counts a beaten rival who recanted: not among the winner's men.
+``exits``
+    Leadership seats lost (``seat_lost``) within the months of the fact, deaths aside; of
+    them, those in a month when the run recorded an event of the fact's ``meeting`` kind, and those
+    that no passed motion against the leader, expulsion, exile or death in the same month
+    accounts for (the seat went because he was not elected again). A ``meeting`` kind the
+    model's log does not have is reported as not produced by the model.
+``region_taken``
+    The first month after which the region's secretary belongs to the named leader's bloc
+    (the bloc of the secretary's patron), or never.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from politburo.analysis.validation import MISS_PENALTY_MONTHS, WITHIN_MONTHS
+from politburo.model.events import EVENT_KINDS
+from politburo.model.state import State
+from politburo.model.world import SEAT_FULL, World
+from politburo.scenario.schema import (
+    ExitsFact,
+    MembershipFact,
+    QuantitativeFact,
+    RegionFact,
+    SeatShareFact,
+    VoteFact,
+    month_index,
+    month_label,
+)
+
+#: a vote's opposition share is on target within this many points of the record's
+VOTE_SHARE_WITHIN = 0.05
+#: membership is on target within this share of the record's figure
+MEMBERSHIP_WITHIN = 0.10
+#: a count of exits is on target within this many exits of the record's
+EXITS_WITHIN = 2
+#: the model's log kinds that end a leadership seat for a reason other than an election
+_SEAT_REMOVERS = ("motion_passed", "expelled", "exiled")
+
+Outcome = Mapping[str, Any]
+
+
+# --- what the runs produce ---------------------------------------------------------------
+
+
+class Trace:
+    """Each run's state after every month, in the few quantities the facts read: members,
+    leadership seats, every leader's bloc and the bloc of each region's secretary.
+
+    Pass it as :func:`politburo.simulation.simulate`'s ``watch``. Arrays are (T, R, ...)
+    over the batch's runs by position; a month not yet seen holds -1 (NaN for members)."""
+
+    def __init__(self, world: World, runs: int) -> None:
+        T, L, G = world.months, world.n_leaders, len(world.region_ids)
+        self.members: NDArray[np.float64] = np.full((T, runs), np.nan)
+        self.seat: NDArray[np.int8] = np.full((T, runs, L), -1, dtype=np.int8)
+        self.bloc: NDArray[np.int16] = np.full((T, runs, L), -1, dtype=np.int16)
+        self.secretary_bloc: NDArray[np.int16] = np.full((T, runs, G), -1, dtype=np.int16)
+
+    def __call__(self, turn: int, state: State, offset: int) -> None:
+        rows = slice(offset, offset + state.n_runs)
+        self.members[turn, rows] = state.members.sum(axis=(1, 2))
+        self.seat[turn, rows] = state.seat
+        self.bloc[turn, rows] = state.patron
+        holder = state.secretary_patron
+        bloc = np.take_along_axis(state.patron, np.maximum(holder, 0), axis=1)
+        self.secretary_bloc[turn, rows] = np.where(holder >= 0, bloc, -1)
+
+
+def _turns(world: World, start: str, end: str | None) -> range:
+    """Turns of the months ``start`` to ``end`` (inclusive; one month without an end)."""
+    first = world.turn_of(start)
+    return range(first, world.turn_of(end if end is not None else start) + 1)
+
+
+def observe_run(
+    world: World,
+    facts: Sequence[QuantitativeFact],
+    trace: Trace,
+    events: Sequence[Mapping[str, Any]],
+    position: int,
+) -> dict[str, dict[str, Any]]:
+    """The values one run (its ``position`` in the trace's batch; ``events`` its log
+    records, with kind names) produced for each fact, by fact id (see the module doc)."""
+    observed: dict[str, dict[str, Any]] = {}
+    for fact in facts:
+        if isinstance(fact, VoteFact):
+            observed[fact.id] = _observe_vote(world, fact, events)
+        elif isinstance(fact, MembershipFact):
+            turn = world.turn_of(fact.month)
+            observed[fact.id] = {"members": float(trace.members[turn, position])}
+        elif isinstance(fact, SeatShareFact):
+            observed[fact.id] = _observe_seats(world, fact, trace, events, position)
+        elif isinstance(fact, ExitsFact):
+            observed[fact.id] = _observe_exits(world, fact, events)
+        else:
+            observed[fact.id] = _observe_region(world, fact, trace, position)
+    return observed
+
+
+def _observe_vote(
+    world: World, fact: VoteFact, events: Sequence[Mapping[str, Any]]
+) -> dict[str, Any]:
+    kind = f"{fact.meeting}_vote"
+    months = _turns(world, fact.start, fact.end)
+    for event in events:
+        if event["kind"] == kind and event["turn"] in months:
+            return {"held": True, "yes": int(event["yes"]), "no": int(event["no"])}
+    return {"held": False}
+
+
+def _observe_seats(
+    world: World,
+    fact: SeatShareFact,
+    trace: Trace,
+    events: Sequence[Mapping[str, Any]],
+    position: int,
+) -> dict[str, Any]:
+    turn = world.turn_of(fact.month)
+    leader = world.leader(fact.bloc)
+    recanted = {e["actor"] for e in events if e["kind"] == "recanted" and e["turn"] <= turn}
+    full = np.flatnonzero(trace.seat[turn, position] == SEAT_FULL)
+    held = [
+        int(i) for i in full if trace.bloc[turn, position, i] == leader and int(i) not in recanted
+    ]
+    return {"seats": len(held), "of": int(full.size)}
+
+
+def _observe_exits(
+    world: World, fact: ExitsFact, events: Sequence[Mapping[str, Any]]
+) -> dict[str, Any]:
+    months = _turns(world, fact.start, fact.end)
+    died = {(e["turn"], e["actor"]) for e in events if e["kind"] == "died"}
+    exits = [(e["turn"], e["actor"]) for e in events if e["kind"] == "seat_lost"]
+    exits = [exit_ for exit_ in exits if exit_[0] in months and exit_ not in died]
+    removed = set()
+    for e in events:
+        if e["kind"] in _SEAT_REMOVERS:
+            removed.add((e["turn"], e["target"] if e["kind"] == "motion_passed" else e["actor"]))
+    at_meeting: int | None = None
+    if fact.meeting is not None and fact.meeting in EVENT_KINDS:
+        sitting = {e["turn"] for e in events if e["kind"] == fact.meeting}
+        at_meeting = sum(1 for turn, _ in exits if turn in sitting)
+    return {
+        "exits": len(exits),
+        "at_meeting": at_meeting,
+        "not_reelected": sum(1 for exit_ in exits if exit_ not in removed),
+    }
+
+
+def _observe_region(world: World, fact: RegionFact, trace: Trace, position: int) -> dict[str, Any]:
+    region = world.region_ids.index(fact.region)
+    held = np.flatnonzero(trace.secretary_bloc[:, position, region] == world.leader(fact.bloc))
+    return {"month": world.month_label(int(held[0])) if held.size else None}
+
+
+# --- scores ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FactScore:
+    """One quantity of one fact over the runs. ``historical`` and ``median`` are numbers,
+    or months (``YYYY-MM``) for ``region_taken``; ``happened`` is the share of runs where
+    the quantity exists at all (a vote was held, an exit came); ``within`` the share of
+    all runs on target (``tolerance``); ``error`` the median absolute error. A quantity
+    the model cannot produce has ``produced`` false, a ``note`` saying why, and no
+    numbers."""
+
+    fact: str
+    name: str
+    quantity: str
+    historical: float | str | None
+    median: float | str | None
+    happened: float | None
+    within: float | None
+    error: float | None
+    tolerance: str
+    produced: bool = True
+    note: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "fact": self.fact,
+            "name": self.name,
+            "quantity": self.quantity,
+            "historical": self.historical,
+            "median": self.median,
+            "happened": self.happened,
+            "within": self.within,
+            "error": self.error,
+            "tolerance": self.tolerance,
+            "produced": self.produced,
+            "note": self.note,
+            **self.extra,
+        }
+
+
+def _median(values: Sequence[float]) -> float | None:
+    return float(statistics.median(values)) if values else None
+
+
+def _not_produced(fact: QuantitativeFact, quantity: str, historical: Any, note: str) -> FactScore:
+    return FactScore(
+        fact.id, fact.name, quantity, historical, None, None, None, None, "—", False, note
+    )
+
+
+def _share_row(
+    fact: QuantitativeFact,
+    quantity: str,
+    historical: float | None,
+    values: Sequence[float | None],
+    tolerance: float,
+    label: str,
+) -> FactScore:
+    """A share (0-1) per run (None: did not happen in that run) against the record."""
+    n = len(values)
+    seen = [v for v in values if v is not None]
+    errors = [abs(v - historical) for v in seen] if historical is not None else []
+    within = (
+        sum(1 for e in errors if e <= tolerance + 1e-12) / n if historical is not None else None
+    )
+    return FactScore(
+        fact.id,
+        fact.name,
+        quantity,
+        historical,
+        _median(seen),
+        len(seen) / n,
+        within,
+        _median(errors),
+        label,
+    )
+
+
+def score_fact(
+    fact: QuantitativeFact, observed: Sequence[Mapping[str, Any] | None], calendar_end: str
+) -> list[FactScore]:
+    """The rows of one fact, from each run's observed values for it (None: the run was not
+    observed; then nothing is scored and the row says so)."""
+    if not observed:
+        raise ValueError("no runs to score")
+    n = len(observed)
+    if any(o is None for o in observed):
+        return [_not_produced(fact, fact.kind, None, "runs stored without observations")]
+    runs = [o for o in observed if o is not None]
+    if isinstance(fact, VoteFact):
+        line, against = fact.line, fact.opposition
+        historical = (
+            against / (line + against)
+            if line is not None and against is not None and line + against > 0
+            else None
+        )
+        shares = [
+            o["no"] / (o["yes"] + o["no"]) if o["held"] and o["yes"] + o["no"] > 0 else None
+            for o in runs
+        ]
+        row = _share_row(
+            fact,
+            "opposition's share of the vote",
+            historical,
+            shares,
+            VOTE_SHARE_WITHIN,
+            f"±{VOTE_SHARE_WITHIN:g}",
+        )
+        carried = sum(1 for o in runs if o["held"] and o["yes"] > o["no"]) / n
+        extra = {"line_carried": carried, "delegates": fact.delegates}
+        return [replace(row, extra=extra)]
+    if isinstance(fact, MembershipFact):
+        values = [o["members"] for o in runs if np.isfinite(o["members"])]
+        errors = [abs(v / fact.members - 1.0) for v in values]
+        return [
+            FactScore(
+                fact.id,
+                fact.name,
+                "party members",
+                float(fact.members),
+                _median(values),
+                len(values) / n,
+                sum(1 for e in errors if e <= MEMBERSHIP_WITHIN + 1e-12) / n,
+                _median(errors),
+                f"±{MEMBERSHIP_WITHIN:.0%}",
+            )
+        ]
+    if isinstance(fact, SeatShareFact):
+        shares = [o["seats"] / o["of"] if o["of"] > 0 else None for o in runs]
+        return [
+            _share_row(
+                fact,
+                "share of full seats held by the bloc",
+                fact.seats / fact.of,
+                shares,
+                1.0 / fact.of,
+                f"±1 seat of {fact.of}",
+            )
+        ]
+    if isinstance(fact, ExitsFact):
+        return _score_exits(fact, runs)
+    return [_score_region(fact, runs, calendar_end)]
+
+
+def _score_exits(fact: ExitsFact, runs: Sequence[Mapping[str, Any]]) -> list[FactScore]:
+    n = len(runs)
+    counts = [float(o["exits"]) for o in runs]
+    rows = [
+        FactScore(
+            fact.id,
+            fact.name,
+            "leadership seats lost",
+            float(fact.exits),
+            _median(counts),
+            sum(1 for c in counts if c > 0) / n,
+            sum(1 for c in counts if abs(c - fact.exits) <= EXITS_WITHIN) / n,
+            _median([abs(c - fact.exits) for c in counts]),
+            f"±{EXITS_WITHIN} exits",
+        )
+    ]
+    one_exit = 1.0 / fact.exits if fact.exits else 0.0
+    label = f"±1 exit of {fact.exits}"
+    if fact.at_meeting is not None:
+        quantity = f"share of exits at a {fact.meeting}"
+        historical = fact.at_meeting / fact.exits if fact.exits else None
+        if fact.meeting not in EVENT_KINDS:
+            rows.append(
+                _not_produced(
+                    fact,
+                    quantity,
+                    historical,
+                    f"not produced by the model: its event log has no '{fact.meeting}' kind",
+                )
+            )
+        else:
+            shares = [o["at_meeting"] / o["exits"] if o["exits"] else None for o in runs]
+            rows.append(_share_row(fact, quantity, historical, shares, one_exit, label))
+    if fact.not_reelected is not None:
+        historical = fact.not_reelected / fact.exits if fact.exits else None
+        shares = [o["not_reelected"] / o["exits"] if o["exits"] else None for o in runs]
+        rows.append(
+            _share_row(
+                fact, "share of exits by not being re-elected", historical, shares, one_exit, label
+            )
+        )
+    return rows
+
+
+def _score_region(
+    fact: RegionFact, runs: Sequence[Mapping[str, Any]], calendar_end: str
+) -> FactScore:
+    """Timing as a milestone's: a run where it never happened is charged the months to the
+    calendar's end plus one plus ``MISS_PENALTY_MONTHS``."""
+    n = len(runs)
+    hist = month_index(fact.month)
+    missed = month_index(calendar_end) - hist + 1 + MISS_PENALTY_MONTHS
+    months = [month_index(o["month"]) for o in runs if o["month"] is not None]
+    errors = [abs(m - hist) for m in months] + [missed] * (n - len(months))
+    median = month_label(sorted(months)[(len(months) - 1) // 2]) if months else None
+    return FactScore(
+        fact.id,
+        fact.name,
+        f"month {fact.region} passes to {fact.bloc}'s bloc",
+        fact.month,
+        median,
+        len(months) / n,
+        sum(1 for m in months if abs(m - hist) <= WITHIN_MONTHS) / n,
+        float(statistics.median(errors)),
+        f"±{WITHIN_MONTHS} months",
+    )
+
+
+def score_facts(
+    facts: Iterable[QuantitativeFact], outcomes: Sequence[Outcome], calendar_end: str
+) -> list[FactScore]:
+    """Every fact's rows over the runs; each outcome carries ``observed`` (fact id ->
+    values, :func:`observe_run`), or None if it was stored without observations."""
+    rows: list[FactScore] = []
+    for fact in facts:
+        observed = [
+            None if o.get("observed") is None else o["observed"].get(fact.id) for o in outcomes
+        ]
+        rows += score_fact(fact, observed, calendar_end)
+    return rows
