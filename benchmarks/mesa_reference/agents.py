@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from benchmarks.mesa_reference.model import Motion, PolitburoModel
 
 SEAT_NONE, SEAT_CANDIDATE, SEAT_FULL = 0, 1, 2
+#: slate value of a sitting member the plenum cannot drop
+SECURE = 1e6
 
 
 class Verb(IntEnum):
@@ -83,6 +85,8 @@ class Leader(mesa.Agent):
         self.pretext = 0.0  # public evidence of factional activity
         self.faction = False
         self.real_power = 0.0
+        self.led_bloc = False  # leads or has led a bloc: a rival to whoever would rule
+        self.penitent_since = -1  # turn of his last recantation (-1 never)
         # Traits are ablated: every leader has the neutral value and no stigma.
         self.ambition = self.organization = self.oratory = trait
         self.cunning = self.arrogance = self.rigidity = trait
@@ -111,6 +115,38 @@ class Leader(mesa.Agent):
     def can_act(self) -> bool:
         return self.actor and self.present
 
+    @property
+    def seatable(self) -> bool:
+        """Alive, a member and not in exile: he can hold a seat or an office (the
+        incapacitated can)."""
+        return self.alive and self.in_party and not self.exiled
+
+    @property
+    def on_probation(self) -> bool:
+        """He recanted less than ``probation`` months ago."""
+        since = self.penitent_since
+        return since >= 0 and self.model.turn - since < self.model.params.probation
+
+    @property
+    def recently_dropped(self) -> bool:
+        """He lost his leadership seat less than ``probation`` months ago."""
+        since = self.lost_seat_at
+        return since >= 0 and self.model.turn - since < self.model.params.probation
+
+    def note_following(self, committee_votes: dict[Leader, int]) -> None:
+        """A present principal with a following (clients, committee seats, regional
+        secretaries) or an organized faction leads a bloc; once a bloc leader, always a
+        (former) one."""
+        if self.led_bloc or not self.principal:
+            return
+        m = self.model
+        self.led_bloc = (
+            self.faction
+            or committee_votes.get(self, 0) > 0
+            or any(x is not self and x.patron is self for x in m.leader_list)
+            or any(g.bloc is self for g in m.secretary_list)
+        )
+
     def power(self, kind: str) -> float:
         """The ``kind`` power of the offices he holds."""
         m = self.model
@@ -132,6 +168,7 @@ class Leader(mesa.Agent):
             self.can_act
             and self.principal
             and self.rung >= 1
+            and not self.on_probation  # one recantation per probation
             and self.real_power < p.recant_threshold
             and not self.exiled
             and sum(1 for x in m.leader_list if x.principal) > 1
@@ -405,21 +442,11 @@ class Leader(mesa.Agent):
             m.move_discipline(self, target)
 
     def recant(self) -> None:
-        """Submit to the strongest other bloc, taking one's clients along."""
+        """Recant: dissolve one's bloc and go on probation (nobody's client, the evidence
+        kept, off the slates for ``probation`` months)."""
         m = self.model
-        new_patron: Leader | None = None
-        for other in m.leader_list:
-            if other is self or not other.principal:
-                continue
-            if new_patron is None or other.real_power > new_patron.real_power:
-                new_patron = other
-        if new_patron is None:
-            return
-        for follower in m.leader_list:
-            if follower.patron is self:
-                follower.patron = new_patron
-        self.loyalty = m.params.recant_loyalty
-        self.faction = False
+        m.release_bloc(self)
+        self.penitent_since = m.turn
         if not self.in_party and not self.exiled:
             self.in_party = True  # an expelled man who recants is readmitted
 
@@ -449,6 +476,58 @@ class Leader(mesa.Agent):
         if self.model.random.random() < chance:
             region.patron = self.patron
             region.loyalty = p.appointee_loyalty
+
+    # --- the plenum's slate --------------------------------------------------------------
+    def keep_value(self, share: float, committee_votes: dict[Leader, int]) -> float:
+        """What leaving him off the slate would cost a majority holding ``share`` of the
+        committee: ``exclusion_cost`` x (prestige + following), less what his pretext
+        takes off as far as the margin carries the case (only against a man of a bloc
+        that leads or led one)."""
+        m, p = self.model, self.model.params
+        bloc = self.patron
+        following = committee_votes.get(bloc, 0) / max(len(m.committee), 1) if bloc is self else 0.0
+        margin = clip(2.0 * share - 1.0, 0.0, 1.0) if bloc.led_bloc else 0.0
+        stature = self.prestige + following
+        return p.exclusion_cost * stature * (1.0 - self.pretext * margin)
+
+    def slate_place(
+        self, drafter: Leader, share: float, committee_votes: dict[Leader, int]
+    ) -> tuple[float, float]:
+        """His place on the slate of ``drafter``'s coalition: (for a full seat, for a
+        candidate seat), -inf where he is not on it. Members of the coalition first (its
+        leader, then its clients), then outsiders worth keeping, a sitting member
+        preferred; an outsider almost worth keeping is demoted to candidate."""
+        p = self.model.params
+        off = -math.inf
+        if not (self.seatable and self.actor):
+            return off, off
+        seat = self.seat
+        incumbent = seat != SEAT_NONE
+        if not self.present:  # the incapacitated keep the seat they have
+            if seat == SEAT_FULL:
+                return SECURE, off
+            return (off, SECURE) if incumbent else (off, off)
+        if not incumbent and (self.on_probation or self.recently_dropped):
+            return off, off
+        bonus = p.incumbency_bonus * (1.0 if seat == SEAT_FULL else 0.5 if incumbent else 0.0)
+        if incumbent and not share > 0.5:  # no majority to drop anyone
+            if seat == SEAT_FULL:
+                return SECURE + self.prestige, off
+            return off, SECURE + self.prestige
+        if self.patron is drafter.patron:
+            if self.patron is self:
+                return 4.0 + self.prestige, off
+            full = 2.0 + self.prestige + bonus
+            return full, full
+        keep = self.keep_value(share, committee_votes)
+        if keep > p.inclusion_cost:
+            return (
+                (3.0 if seat == SEAT_FULL else 1.0) + self.prestige + bonus,
+                (3.0 if incumbent else 1.0) + self.prestige + bonus,
+            )
+        if incumbent and keep > 0.5 * p.inclusion_cost:
+            return off, 3.0 + keep
+        return off, off
 
     # --- voting -------------------------------------------------------------------------
     def supports(self, motion: Motion) -> bool:

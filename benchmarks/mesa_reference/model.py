@@ -3,12 +3,13 @@
 
 A month, in the engine's order (``politburo.kernel.month.step``):
 
-1. scheduled events (strokes, deaths, congresses, recruitment drives)
+1. scheduled events (strokes, deaths, congresses, recruitment drives); bloc leaders marked
 2. every leader decides (the heuristic, on one shared view of the month)
 3. actions are carried out verb by verb, leaders in a fresh random order
-4. congresses and conferences
+4. congresses (each followed by a plenum), conferences, scheduled motions, and the
+   committee's plenum when ``plenum_interval`` months have passed since the last
 5. drift: membership, client and secretary loyalty, fading evidence
-6. real power is measured (Banzhaf) and consolidation checked
+6. real power is measured (Banzhaf), bloc leaders marked, and consolidation checked
 """
 
 from __future__ import annotations
@@ -113,6 +114,7 @@ class PolitburoModel(mesa.Model):
         self.control: list[Leader | None] = [self._leader(x) for x in f.control0]
         self.drives: dict[int, tuple[float, int]] = {}  # cohort -> (members a month, months)
         self.claimed: set[Leader] = set()
+        self.last_plenum = 0  # turn of the committee's last plenum
         self.winner: Leader | None = None
         self.consolidated = -1
         self.survey = self.take_survey()
@@ -132,12 +134,14 @@ class PolitburoModel(mesa.Model):
     # --- the month ----------------------------------------------------------------------
     def step(self) -> None:
         meetings = self.fire_events()
+        self.mark_bloc_leaders()
         self.survey = self.take_survey()
         self.leaders.do("decide")
         self.resolve_actions()
         self.hold_meetings(meetings)
         self.drift()
         self.measure_power()
+        self.mark_bloc_leaders()
         self.check_consolidation()
         self.turn += 1
         self.running = self.turn < self.facts.months
@@ -199,6 +203,8 @@ class PolitburoModel(mesa.Model):
                 if target.alive:
                     office = None if effect.office < 0 else effect.office
                     self.move_discipline(None, target, rung_index=effect.rung, office=office)
+        if self.turn - self.last_plenum >= self.params.plenum_interval:
+            self.hold_plenum()
 
     def drift(self) -> None:
         self.run_drives()
@@ -273,15 +279,20 @@ class PolitburoModel(mesa.Model):
         total = max(pairwise_sum(list(visible.values())), 1e-9)
         return {leader: v / total for leader, v in visible.items()}
 
+    def mark_bloc_leaders(self) -> None:
+        """Principals with a following or a faction are (from now on) bloc leaders."""
+        self.leaders.do("note_following", self.committee_votes(self.committee))
+
     def main_threat(self, bloc: Leader) -> Leader | None:
-        """The rival principal a bloc fears most (real power plus visible stature)."""
+        """The rival bloc leader a bloc fears most (real power plus visible stature);
+        only a present principal who leads or led a bloc is anyone's rival."""
         if bloc in self.survey.threat:
             return self.survey.threat[bloc]
         weight = self.params.threat_stature_weight
         best: Leader | None = None
         best_score = 0.0
         for rival in self.leader_list:
-            if not rival.principal or rival.patron is bloc.patron:
+            if not (rival.principal and rival.led_bloc) or rival.patron is bloc.patron:
                 continue
             score = rival.real_power + weight * self.survey.seen[rival]
             if score > best_score:
@@ -290,8 +301,10 @@ class PolitburoModel(mesa.Model):
         return best
 
     def check_consolidation(self) -> None:
-        """A leader has won when no rival principal keeps a leadership seat and his bloc
-        holds a majority of the leadership and of the committee."""
+        """A leader has won when his bloc holds a majority of the full leadership seats
+        and of the committee, and no other current or former bloc leader holds a full
+        seat (leaders who never led a bloc may keep theirs, rivals may sit as
+        candidates)."""
         if self.winner is not None:
             return
         leader: Leader | None = None
@@ -300,15 +313,9 @@ class PolitburoModel(mesa.Model):
                 leader = x
         if leader is None:
             return
-        if any(
-            x.principal and x.seat != SEAT_NONE and x.patron is not leader for x in self.leader_list
-        ):
+        full = [x for x in self.leader_list if x.seat == SEAT_FULL and x.seatable]
+        if any(x.patron is x and x.led_bloc and x is not leader for x in full):
             return
-        full = [
-            x
-            for x in self.leader_list
-            if x.seat == SEAT_FULL and x.alive and x.in_party and not x.exiled
-        ]
         if sum(x.patron is leader for x in full) * 2 <= len(full):
             return
         if self.committee_votes(self.committee).get(leader, 0) * 2 <= len(self.committee):
@@ -340,9 +347,9 @@ class PolitburoModel(mesa.Model):
                 best, best_strength = leader, strength
         return best
 
-    def nominate(self, role: str, for_seat: bool = False) -> Leader | None:
+    def nominate(self, role: str) -> Leader | None:
         """The dominant coalition's nominee for a post: prestige, a client before a
-        principal, and fewer offices already held."""
+        principal, and fewer offices already held; nobody on probation."""
         p = self.params
         leader_of = self.dominant_bloc(role)
         best: Leader | None = None
@@ -350,7 +357,7 @@ class PolitburoModel(mesa.Model):
         for x in self.leader_list:
             if not (x.present and x.actor and x.patron is leader_of.patron):
                 continue
-            if for_seat and x.seat != SEAT_NONE:
+            if x.on_probation:
                 continue
             score = (
                 x.prestige
@@ -368,43 +375,21 @@ class PolitburoModel(mesa.Model):
         self.office_holder[office] = None
         holder.lost_office_at.setdefault(office, self.turn)
 
-    def fill_office(self, office: int) -> None:
+    def fill_office_now(self, office: int) -> None:
+        """Elect a holder for a vacant office: the nominee of the coalition commanding the
+        body that appoints to it."""
         if self.office_holder[office] is not None:
             return
         nominee = self.nominate(self.facts.office_elected_by[office])
         if nominee is not None:
             self.office_holder[office] = nominee
 
-    def fill_seats(self) -> None:
-        """Fill leadership seats up to the sizes in force: promote candidates, then elect."""
-        f = self.facts
-        turn = min(self.turn, f.months - 1)
-        full_size = f.full_seats["leadership"][turn]
-        cand_size = f.candidate_seats["leadership"][turn]
-        leader_of = self.dominant_bloc("committee")
-        for _ in range(full_size + cand_size):
-            seated = [x for x in self.leader_list if x.alive and x.in_party and not x.exiled]
-            need_full = sum(x.seat == SEAT_FULL for x in seated) < full_size
-            need_cand = not need_full and sum(x.seat == SEAT_CANDIDATE for x in seated) < cand_size
-            if not (need_full or need_cand):
-                return
-            promoted = False
-            if need_full:
-                best: Leader | None = None
-                best_score = -math.inf
-                for x in self.leader_list:
-                    if x.seat == SEAT_CANDIDATE and x.present:
-                        score = x.prestige + (x.patron is leader_of.patron)
-                        if score > best_score:
-                            best, best_score = x, score
-                if best is not None:
-                    best.seat = SEAT_FULL
-                    promoted = True
-            if not promoted:
-                nominee = self.nominate("committee", for_seat=True)
-                if nominee is None:
-                    return
-                nominee.seat = SEAT_FULL if need_full else SEAT_CANDIDATE
+    def fill_between_plenums(self, office: int) -> None:
+        """A vacancy between plenums: a body that sits continuously (the leadership, the
+        secretariat, the control body) fills it at once; one the committee or the
+        congress appoints to waits for the committee's next plenum."""
+        if self.facts.office_elected_by[office] not in ("committee", "congress"):
+            self.fill_office_now(office)
 
     def lose_seat(self, leader: Leader) -> None:
         if leader.seat == SEAT_NONE:
@@ -428,15 +413,15 @@ class PolitburoModel(mesa.Model):
         leader.faction = False
 
     def leave_posts(self, leader: Leader) -> None:
-        """Vacate every office and seat of ``leader``, then elect replacements."""
+        """Vacate every office and seat of ``leader``; the posts wait for the bodies
+        that appoint to them."""
         for office, holder in enumerate(self.office_holder):
             if holder is leader:
                 self.vacate_office(office)
         self.lose_seat(leader)
         self.release_bloc(leader)
         for office in range(len(self.office_holder)):
-            self.fill_office(office)
-        self.fill_seats()
+            self.fill_between_plenums(office)
 
     def main_office(self, leader: Leader) -> int:
         """The most powerful office ``leader`` holds (-1 if none)."""
@@ -568,10 +553,9 @@ class PolitburoModel(mesa.Model):
                 chosen = office if self.office_holder[office] is target else -1
             if chosen >= 0:
                 self.vacate_office(chosen)
-                self.fill_office(chosen)
+                self.fill_between_plenums(chosen)
         elif effect == "remove_seat":
             self.lose_seat(target)
-            self.fill_seats()
         elif effect == "expel":
             target.in_party = False
             if target.expelled_at < 0:
@@ -671,7 +655,8 @@ class PolitburoModel(mesa.Model):
                 x.pretext = min(1.0, x.pretext + self.params.condemnation_pretext)
 
     def hold_congress(self) -> None:
-        """Delegations, the report vote, committee elections, the leadership."""
+        """Delegations, the report vote, committee elections, then the new committee's
+        plenum."""
         f = self.facts
         turn = min(self.turn, f.months - 1)
         delegates = self.elect_delegates()
@@ -689,9 +674,7 @@ class PolitburoModel(mesa.Model):
             ]
         for delegate in delegates:
             delegate.remove()
-        self.fill_seats()
-        for office in range(len(self.office_holder)):
-            self.fill_office(office)
+        self.hold_plenum()
 
     def hold_conference(self) -> None:
         """A conference debates the line (a report vote) and elects nothing."""
@@ -702,6 +685,76 @@ class PolitburoModel(mesa.Model):
         self.report_vote(delegates, coalition)
         for delegate in delegates:
             delegate.remove()
+
+    # --- plenums -------------------------------------------------------------------------
+    def majority(self) -> tuple[Leader, float]:
+        """The leader of the committee's dominant coalition and its share of the seats."""
+        leader = self.dominant_bloc("committee")
+        votes = self.committee_votes(self.committee)
+        mine = sum(n for bloc, n in votes.items() if bloc.patron is leader.patron)
+        return leader, mine / max(len(self.committee), 1)
+
+    def hold_plenum(self) -> None:
+        """The committee meets: its dominant coalition's slate elects the leadership,
+        then the offices it appoints to are reassigned and filled. (Alliances are
+        ablated: no surplus ally to shed.)"""
+        self.last_plenum = self.turn
+        drafter, share = self.majority()
+        self.elect_leadership(drafter, share)
+        self.elect_offices(drafter, share)
+
+    def elect_leadership(self, drafter: Leader, share: float) -> None:
+        """The slate's best ``full`` take full seats, the next best ``candidate``
+        candidate seats; a full member ranked among the candidates is demoted, one
+        ranked out loses his seat."""
+        f = self.facts
+        turn = min(self.turn, f.months - 1)
+        votes = self.committee_votes(self.committee)
+        places = {x: x.slate_place(drafter, share, votes) for x in self.leader_list}
+        new_seat = dict.fromkeys(self.leader_list, SEAT_NONE)
+
+        def elect(size: int, column: int, seat: int) -> None:
+            for _ in range(size):
+                # the unelected with the best place (the first leader on ties)
+                best: Leader | None = None
+                for x in self.leader_list:
+                    value = places[x][column]
+                    if new_seat[x] != SEAT_NONE or value == -math.inf:
+                        continue
+                    if best is None or value > places[best][column]:
+                        best = x
+                if best is None:
+                    return
+                new_seat[best] = seat
+
+        elect(f.full_seats["leadership"][turn], 0, SEAT_FULL)
+        for x, (full, candidate) in places.items():
+            # whoever could sit as a full member can sit as a candidate
+            if full > -math.inf and candidate == -math.inf:
+                places[x] = (full, full - 3.0)
+        elect(f.candidate_seats["leadership"][turn], 1, SEAT_CANDIDATE)
+        for x in self.leader_list:
+            if new_seat[x] == x.seat:
+                continue
+            if new_seat[x] == SEAT_NONE and x.seatable:
+                self.lose_seat(x)
+            else:
+                x.seat = new_seat[x]
+
+    def elect_offices(self, drafter: Leader, share: float) -> None:
+        """Offices the committee appoints to: taken from outsiders the slate would not
+        keep (with a majority to do it), then every vacancy filled."""
+        offices = [o for o, role in enumerate(self.facts.office_elected_by) if role == "committee"]
+        if share > 0.5:
+            votes = self.committee_votes(self.committee)
+            for o in offices:
+                holder = self.office_holder[o]
+                if holder is None or holder.patron is drafter.patron or not holder.present:
+                    continue
+                if holder.keep_value(share, votes) <= self.params.inclusion_cost:
+                    self.vacate_office(o)
+        for o in offices:
+            self.fill_office_now(o)
 
     # --- outcome ------------------------------------------------------------------------
     def outcome(self) -> dict[str, Any]:

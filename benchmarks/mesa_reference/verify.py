@@ -1,10 +1,17 @@
-"""Check that the Mesa leaders score their actions exactly as the engine's heuristic does.
+"""Check that the Mesa leaders score their actions exactly as the engine's heuristic does,
+and that the Mesa plenum and consolidation rule decide as the engine's.
 
 Every month of a few engine runs (core subset, misjudgement noise off so the scores are
 deterministic), the engine's state is copied into a fresh Mesa model and each leader's
 best legal target and score per verb is compared with the compiled heuristic's scores
-and legality (:meth:`politburo.kernel.view.View.scores` and ``View.legal``). Prints the
-mismatches (none expected).
+and legality (:meth:`politburo.kernel.view.View.scores` and ``View.legal``). On the same
+state (a copy of it bound to the kernel), the engine's ``check_consolidation`` and
+``hold_plenum`` are compared with the Mesa model's: whether and who consolidates, and
+every leadership seat, office holder and seat-loss record after the plenum (the plenum
+draws no random numbers, so they must agree exactly). As the core subset's runs seldom
+give a plenum a rival to drop or demote, the same comparison is made again on a
+perturbed copy of each state (:func:`perturb`: random seats, committee, offices,
+prestige, pretexts, probations and seat losses). Prints the mismatches (none expected).
 
     python -m benchmarks.mesa_reference.verify [--runs 20]
 
@@ -15,11 +22,17 @@ from __future__ import annotations
 
 import argparse
 from collections import Counter
+from copy import deepcopy
+
+import numpy as np
 
 from benchmarks.mesa_reference import CORE_ABLATE, SCENARIO
 from benchmarks.mesa_reference.agents import Verb
 from benchmarks.mesa_reference.facts import Facts, facts_of
 from benchmarks.mesa_reference.model import PolitburoModel
+from politburo.kernel.bind import bind
+from politburo.kernel.month import check_consolidation
+from politburo.kernel.plenum import hold_plenum
 from politburo.kernel.view import View
 from politburo.model.actions import Plan
 from politburo.model.params import DEFAULT_PARAMETERS, Parameters
@@ -46,6 +59,13 @@ def model_from_state(state: State, r: int, facts: Facts, params: Parameters) -> 
         x.faction = bool(state.faction[r, i])
         x.real_power = float(state.real_power[r, i])
         x.prestige = float(state.prestige[r, i])
+        x.led_bloc = bool(state.led_bloc[r, i])
+        x.penitent_since = int(state.penitent_since[r, i])
+        x.lost_seat_at = int(state.lost_seat[r, i])
+    m.last_plenum = int(state.last_plenum[r])
+    winner = int(state.winner[r])
+    m.winner = leaders[winner] if winner >= 0 else None
+    m.consolidated = int(state.consolidated[r])
     m.office_holder = [leaders[h] if h >= 0 else None for h in state.office_holder[r]]
     for g, secretary in enumerate(m.secretary_list):
         patron = int(state.secretary_patron[r, g])
@@ -57,21 +77,92 @@ def model_from_state(state: State, r: int, facts: Facts, params: Parameters) -> 
     return m
 
 
-def verify(runs: int = 20, seed: int = 0) -> tuple[Counter[str], int]:
-    """Mismatches by verb and kind (legality or score/target) and the number of
-    (run, month, leader, verb) comparisons."""
+def perturb(state: State, rng: np.random.Generator) -> State:
+    """A copy of ``state`` with what the plenum and the consolidation check read shuffled
+    at random (within what a state can hold): every seatable leader's seat, prestige,
+    pretext, real power, bloc-leader mark, recantation and seat loss (either none or in
+    the last 30 months), each client freed with probability 1/4, the committee's seats
+    and the offices."""
+    s = deepcopy(state)
+    t = s.turn
+    R, L = s.patron.shape
+    for r in range(R):
+        seatable = s.alive[r] & s.in_party[r] & ~s.exiled[r]
+        for i in range(L):
+            if s.patron[r, i] != i and rng.random() < 0.25:
+                s.patron[r, i] = i
+                s.loyalty[r, i] = 1.0
+        for j in np.flatnonzero(seatable):
+            s.seat[r, j] = rng.integers(0, 3)
+            s.prestige[r, j] = rng.random()
+            s.pretext[r, j] = rng.random() * rng.integers(0, 2)
+            s.real_power[r, j] = rng.random()
+            s.led_bloc[r, j] = rng.random() < 0.5
+            s.incapacitated[r, j] = rng.random() < 0.1
+            s.penitent_since[r, j] = -1 if rng.random() < 0.5 else max(t - int(rng.integers(30)), 0)
+            s.lost_seat[r, j] = -1 if rng.random() < 0.5 else max(t - int(rng.integers(30)), 0)
+        holders = np.flatnonzero(s.alive[r])
+        for q in range(s.committee.shape[1]):
+            if s.committee[r, q] != EMPTY_SEAT:
+                s.committee[r, q] = -1 if rng.random() < 0.2 else rng.choice(holders)
+        for o in range(s.office_holder.shape[1]):
+            s.office_holder[r, o] = -1 if rng.random() < 0.2 else rng.choice(holders)
+    return s
+
+
+def check_rules(view: View, state: State, models: list[PolitburoModel]) -> Counter[str]:
+    """Mismatches between the engine's and the Mesa models' (one per run, holding
+    ``state`` at the view's month) consolidation check and plenum, run on a copy of
+    ``state``."""
+    mismatches: Counter[str] = Counter()
+    state = deepcopy(state)
+    state.winner[:] = -1
+    state.consolidated[:] = -1
+    k = bind(view.world, view.params, view.on, state)
+    t = view.turn
+    for r, model in enumerate(models):
+        check_consolidation(k, r, t)
+        model.winner, model.consolidated = None, -1
+        model.check_consolidation()
+        mine = -1 if model.winner is None else model.winner.index
+        if mine != int(state.winner[r]):
+            mismatches["consolidation"] += 1
+        hold_plenum(k, r, t)
+        model.hold_plenum()
+        leaders = model.leader_list
+        if [x.seat for x in leaders] != [int(x) for x in state.seat[r]]:
+            mismatches["plenum seats"] += 1
+        if [x.lost_seat_at for x in leaders] != [int(x) for x in state.lost_seat[r]]:
+            mismatches["plenum seat losses"] += 1
+        holders = [-1 if h is None else h.index for h in model.office_holder]
+        if holders != [int(h) for h in state.office_holder[r]]:
+            mismatches["plenum offices"] += 1
+        if model.last_plenum != int(state.last_plenum[r]):
+            mismatches["plenum month"] += 1
+    return mismatches
+
+
+def verify(runs: int = 20, seed: int = 0) -> tuple[Counter[str], int, int]:
+    """Mismatches by verb and kind (legality or score/target; consolidation, plenum;
+    ``perturbed`` for the perturbed states), the number of (run, month, leader, verb)
+    comparisons of the heuristic, and of (state, run, month) comparisons of the
+    consolidation check and the plenum (each month's state and its perturbed copy)."""
     world = world_of(SCENARIO)
     facts = facts_of(SCENARIO)
     heuristic = DEFAULT_PARAMETERS.heuristic.model_copy(update={"misjudgement": 0.0})
     params = DEFAULT_PARAMETERS.model_copy(update={"heuristic": heuristic})
     mismatches: Counter[str] = Counter()
     compared = 0
+    rules_compared = 0
+    rng = np.random.default_rng(seed)
 
     def checking_policy(view: View) -> Plan:
-        nonlocal compared
+        nonlocal compared, rules_compared
+        models = []
         for r in range(view.state.n_runs):
             scores = view.scores(r)
             model = model_from_state(view.state, r, facts, params)
+            models.append(model)
             model.survey = model.take_survey()
             for i, leader in enumerate(model.leader_list):
                 found = leader.best_actions() if leader.can_act else {}
@@ -89,7 +180,14 @@ def verify(runs: int = 20, seed: int = 0) -> tuple[Counter[str], int]:
                     best = scores[i, int(verb)]
                     if mine[0] != float(best.max()) or (targeted and index != int(best.argmax())):
                         mismatches[f"{verb.name} score"] += 1
-        return view.heuristic_plan()
+        plan = view.heuristic_plan()
+        mismatches.update(check_rules(view, view.state, models))
+        perturbed = perturb(view.state, rng)
+        others = [model_from_state(perturbed, r, facts, params) for r in range(len(models))]
+        for kind, n in check_rules(view, perturbed, others).items():
+            mismatches[f"perturbed {kind}"] += n
+        rules_compared += 2 * len(models)
+        return plan
 
     simulate(
         world,
@@ -100,7 +198,7 @@ def verify(runs: int = 20, seed: int = 0) -> tuple[Counter[str], int]:
         record_events=False,
         policy=checking_policy,
     )
-    return mismatches, compared
+    return mismatches, compared, rules_compared
 
 
 def main() -> None:
@@ -108,8 +206,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    mismatches, compared = verify(args.runs, args.seed)
-    print(f"{compared} comparisons, mismatches: {dict(mismatches) or 'none'}")
+    mismatches, compared, rules = verify(args.runs, args.seed)
+    print(
+        f"{compared} heuristic comparisons, {rules} consolidation and plenum comparisons, "
+        f"mismatches: {dict(mismatches) or 'none'}"
+    )
 
 
 if __name__ == "__main__":
