@@ -39,6 +39,12 @@ def test_appointments_raise_the_appointers_share_of_loyal_secretaries(
     bench = make_bench(runs=40)
     s = bench.state
     sec = idx(toy_world)["secretary"]
+    # No machine here is entrenched: the other bloc leaders hold no seat in the
+    # leadership or the committee to protect their secretaries (see the next test).
+    others = [i for i in range(toy_world.n_leaders) if i != sec]
+    s.seat[:, others] = 0
+    s.committee[:, :15] = NO_PATRON
+    bench.refresh()
     assert bench.powers[0, sec, POWER["appointment"]] > 0
     loyalty = DEFAULT_PARAMETERS.appointee_loyalty
     before = bloc_share_of_secretaries(bench, sec)
@@ -63,6 +69,37 @@ def test_appointments_raise_the_appointers_share_of_loyal_secretaries(
     assert np.all(events["actor"][appointed] == sec)
     # Every successful appointment left a client of the appointer in the region.
     assert np.all(s.secretary_patron[events["run"][appointed], events["obj"][appointed]] == sec)
+
+
+def _entrenched_bench(make_bench: MakeBench, world: World, allied: bool) -> Bench:
+    """Region 3's secretary answers to the tribune with loyalty 1, and the tribune sits
+    as a full member of the leadership: an entrenched machine."""
+    ids = idx(world)
+    sec, tribune = ids["secretary"], ids["tribune"]
+    bench = make_bench(runs=400)
+    s = bench.state
+    s.secretary_patron[:, 3] = tribune
+    s.secretary_loyalty[:, 3] = 1.0
+    s.seat[:, tribune] = 2
+    s.ally[:, sec, tribune] = s.ally[:, tribune, sec] = allied
+    bench.refresh()
+    return bench
+
+
+def test_an_entrenched_machine_resists_appointment_unless_its_leader_consents(
+    make_bench: MakeBench, toy_world: World
+) -> None:
+    sec = idx(toy_world)["secretary"]
+    # A try by the Secretary succeeds with ~0.57; against a machine of loyalty 1 whose
+    # leader holds a full seat, (1 - entrenchment 0.9) of that, ~0.057 (sd over 400
+    # runs ~0.012). With the machine's leader as an ally it consents: ~0.57 (sd ~0.025).
+    resisting = _entrenched_bench(make_bench, toy_world, allied=False)
+    resisting.each(appointment.appoint, sec, 3)
+    taken = (resisting.state.secretary_patron[:, 3] == sec).mean()
+    assert 0.01 < taken < 0.12
+    consenting = _entrenched_bench(make_bench, toy_world, allied=True)
+    consenting.each(appointment.appoint, sec, 3)
+    assert (consenting.state.secretary_patron[:, 3] == sec).mean() > 0.45
 
 
 def test_appointment_without_appointment_power_never_succeeds(

@@ -76,6 +76,27 @@ def test_a_leader_who_never_led_a_bloc_keeps_his_title_under_a_ruler(
     assert _check(bench) == sec
 
 
+def test_an_ally_in_a_full_seat_co_rules_and_a_penitent_does_not_block(
+    make_bench: MakeBench, toy_world: World
+) -> None:
+    ids = idx(toy_world)
+    sec, tribune, editor = ids["secretary"], ids["tribune"], ids["editor"]
+    bench = _consolidation_bench(make_bench)
+    s = bench.state
+    s.patron[:, tribune] = sec
+    s.seat[:, [sec, tribune, editor]] = SEAT_FULL
+    s.committee[:, :15] = sec
+    s.led_bloc[:, editor] = False
+    s.ally[:, sec, editor] = s.ally[:, editor, sec] = True
+    # The editor leads no following, but as an ally in a full seat he co-rules.
+    assert _check(bench) == -1
+    s.ally[:, sec, editor] = s.ally[:, editor, sec] = False
+    # A contender who has recanted is reduced to submission: he may keep his title.
+    s.led_bloc[:, editor] = True
+    s.penitent_since[:, editor] = 2
+    assert _check(bench) == sec
+
+
 def test_no_consolidation_without_a_committee_majority(
     make_bench: MakeBench, toy_world: World
 ) -> None:

@@ -177,3 +177,43 @@ def test_a_coalition_that_needs_its_ally_keeps_him(make_bench: MakeBench, toy_wo
     bench.each(hold_plenum)
     assert bench.state.ally[:, sec, editor].all()
     assert bench.count("alliance_broken") == 0
+
+
+def test_a_sitting_leader_who_does_not_act_keeps_his_seat(
+    make_bench: MakeBench, toy_world: World
+) -> None:
+    editor = idx(toy_world)["editor"]
+    bench, _, _ = _rival_bench(make_bench, toy_world, pretext=1.0)
+    # The editor sits as a candidate but does not act (made a non-actor for the test).
+    actor = bench.k.w.actor
+    saved = actor.copy()
+    try:
+        actor[editor] = False
+        bench.state.seat[:, editor] = SEAT_CANDIDATE
+        bench.refresh()
+        bench.each(hold_plenum)
+        assert np.all(bench.state.seat[:, editor] == SEAT_CANDIDATE)
+    finally:
+        actor[:] = saved
+
+
+def test_a_penitent_on_probation_cannot_be_won_over(
+    make_bench: MakeBench, toy_world: World
+) -> None:
+    from politburo.kernel import decide
+    from politburo.model.actions import Verb
+
+    ids = idx(toy_world)
+    sec, tribune = ids["secretary"], ids["tribune"]
+    bench = make_bench(runs=2)
+    s = bench.state
+    s.turn = 30
+    s.penitent_since[:, tribune] = 30 - DEFAULT_PARAMETERS.probation + 1
+    bench.refresh()
+    legal = bench.each(decide.legal, int(Verb.WIN_OVER), sec, tribune)
+    assert legal == [False, False]
+    # Control: once the probation is over, the ordinary rule decides (he holds a seat
+    # and has no clients of his own in the toy's start).
+    s.penitent_since[:, tribune] = 30 - DEFAULT_PARAMETERS.probation
+    bench.refresh()
+    assert bench.each(decide.legal, int(Verb.WIN_OVER), sec, tribune) == [True, True]

@@ -28,6 +28,7 @@ from politburo.kernel.faction_ban import faction_boost
 from politburo.kernel.layout import Mechanism, Power, Role, Trait
 from politburo.kernel.npmath import clip, flag
 from politburo.kernel.numeric import pairwise_sum
+from politburo.kernel.offices import fill_office_now
 from politburo.kernel.plenum import hold_plenum
 from politburo.kernel.rng import element, stream_base
 from politburo.model.rng import Stream
@@ -301,6 +302,10 @@ def hold_congress(k, r, t):  # type: ignore[no-untyped-def]
     record(k, r, t, Event.CONGRESS_OPENED, -1, -1, -1, -1, -1, float(delegates))
     report_vote(k, r, t, shares, delegates, Event.CONGRESS_VOTE)
     elect_committee(k, r, t, shares)
+    refresh(k, r, t)
+    for office in range(k.s.office_holder.shape[1]):
+        if k.w.office_elected_by[office] == Role.CONGRESS:
+            fill_office_now(k, r, t, office)
     hold_plenum(k, r, t)
 
 

@@ -227,6 +227,10 @@ def legal(k, r, t, verb, actor, target):  # type: ignore[no-untyped-def]
         if not (principal and i != j and s.patron[r, i] != s.patron[r, j]):
             return False
         holds = s.seat[r, j] != SEAT_NONE or holds_office(k, r, j)
+        # A penitent on probation is nobody's client.
+        since = s.penitent_since[r, j]
+        if since >= 0 and t - since < p.probation:
+            return False
         return d.present[r, j] and not _has_clients(k, r, j) and holds and w.actor[j]
     if verb == _APPOINT:
         if not d.powers[r, i, Power.APPOINTMENT] > 0:

@@ -52,8 +52,10 @@ def defend_line(k, r, t, actor, target):  # type: ignore[no-untyped-def]
 @njit(cache=True)
 def criticize_line(k, r, t, actor, target):  # type: ignore[no-untyped-def]
     """Attack the line and the apparatus: veterans who agree listen; the loyal and the new
-    members resent it, and under a faction ban it looks like factionalism."""
+    members resent it, and under a faction ban it looks like factionalism. Going into
+    opposition makes the actor a contender (``led_bloc``) for good."""
     s, p, w = k.s, k.p, k.w
+    s.led_bloc[r, actor] = True
     distance = _line_distance(k, r, actor)
     oratory = w.traits[actor, Trait.ORATORY]
     s.appeal[r, actor] = min(

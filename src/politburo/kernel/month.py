@@ -322,9 +322,10 @@ def _measure_fresh(k, r, t):  # type: ignore[no-untyped-def]
 @njit(cache=True)
 def check_consolidation(k, r, t):  # type: ignore[no-untyped-def]
     """Record the first month a leader consolidates power: his bloc holds a majority of
-    the full leadership seats and of the committee, and no other current or former bloc
-    leader (a penitent, an ally) holds a full seat. Leaders who never led a bloc are no
-    rivals; a ruler may leave them their titles."""
+    the full leadership seats and of the committee, and neither an ally (a co-ruler) nor
+    a contender who has not been reduced to submission (recanted) holds a full seat.
+    Leaders who never led a following or an opposition are no rivals; a ruler may leave
+    them, and the penitent, their titles."""
     s, d = k.s, k.d
     if s.winner[r] >= 0:
         return
@@ -343,7 +344,10 @@ def check_consolidation(k, r, t):  # type: ignore[no-untyped-def]
     for i in range(L):
         bloc = s.patron[r, i] == leader
         seated = s.alive[r, i] and s.in_party[r, i] and not s.exiled[r, i]
-        rival = s.patron[r, i] == i and s.led_bloc[r, i] and not bloc
+        # A contender who recanted has been reduced to submission; an ally co-rules.
+        submitted = s.penitent_since[r, i] >= 0
+        contender = s.led_bloc[r, i] and not submitted
+        rival = s.patron[r, i] == i and not bloc and (contender or s.ally[r, leader, i])
         if rival and seated and s.seat[r, i] == SEAT_FULL:
             return
         if s.seat[r, i] == SEAT_FULL and seated:
@@ -368,7 +372,7 @@ def begin_month(k, r, t):  # type: ignore[no-untyped-def]
     """The month up to the decisions: scheduled events, then information."""
     refresh(k, r, t)
     fire_events(k, r, t)
-    plenum.mark_bloc_leaders(k, r)
+    plenum.mark_bloc_leaders(k, r, t)
     information.gather_information(k, r, t)
     # Detection changes only material and pretexts, which no derived value is made of: a
     # refresh here would rebuild the same numbers, and only its dropping of the lazy
@@ -383,7 +387,7 @@ def finish_month(k, r, t, plan_verb, plan_target):  # type: ignore[no-untyped-de
     hold_meetings(k, r, t)
     drift(k, r, t)  # ends with a refresh
     _measure_fresh(k, r, t)
-    plenum.mark_bloc_leaders(k, r)
+    plenum.mark_bloc_leaders(k, r, t)
     check_consolidation(k, r, t)
 
 

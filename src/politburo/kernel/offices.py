@@ -123,6 +123,7 @@ def lose_seat(k, r, t, leader):  # type: ignore[no-untyped-def]
     s.seat[r, leader] = SEAT_NONE
     if s.lost_seat[r, leader] < 0:
         s.lost_seat[r, leader] = t
+    s.seat_lost_at[r, leader] = t
     record(k, r, t, Event.SEAT_LOST, actor=leader)
 
 

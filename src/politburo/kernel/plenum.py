@@ -68,7 +68,7 @@ def seated(k, r, j):  # type: ignore[no-untyped-def]
 def recently_dropped(k, r, t, j):  # type: ignore[no-untyped-def]
     """Whether leader j lost his leadership seat less than ``probation`` months ago (the
     committee does not re-elect at once the man it, or a motion, has just dropped)."""
-    since = k.s.lost_seat[r, j]
+    since = k.s.seat_lost_at[r, j]
     return since >= 0 and t - since < k.p.probation
 
 
@@ -130,10 +130,11 @@ def slate_values(k, r, t, leader, share, full, candidate):  # type: ignore[no-un
         incumbent = seat != SEAT_NONE
         full[j] = -np.inf
         candidate[j] = -np.inf
-        if not (seated(k, r, j) and w.actor[j]):
+        if not seated(k, r, j):
             continue
-        if not d.present[r, j]:
-            # The incapacitated keep the seat they have and get no other.
+        if not (d.present[r, j] and w.actor[j]):
+            # The incapacitated, and leaders who do not act, keep the seat they have and
+            # get no other.
             if seat == SEAT_FULL:
                 full[j] = _SECURE
             elif incumbent:
@@ -228,7 +229,7 @@ def elect_leadership(k, r, t, leader, share):  # type: ignore[no-untyped-def]
 @njit(cache=True)
 def elect_offices(k, r, t, leader, share):  # type: ignore[no-untyped-def]
     """The committee reassigns the offices it appoints to held by rivals its slate would
-    not keep, then fills every vacancy it appoints to."""
+    not keep, then fills every vacancy but those the congress elects to."""
     s, p, w = k.s, k.p, k.w
     O = s.office_holder.shape[1]  # noqa: E741
     coal = coalition(k, r)[leader]
@@ -242,7 +243,9 @@ def elect_offices(k, r, t, leader, share):  # type: ignore[no-untyped-def]
         if keep_value(k, r, leader, share, holder) <= p.inclusion_cost:
             vacate_office(k, r, t, o)
     for o in range(O):
-        if w.office_elected_by[o] == Role.COMMITTEE:
+        # Vacancies the leadership, secretariat or control body could not fill when
+        # they arose are tried again; the congress fills its own.
+        if w.office_elected_by[o] != Role.CONGRESS:
             fill_office_now(k, r, t, o)
 
 
@@ -272,18 +275,21 @@ def hold_plenum(k, r, t):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def mark_bloc_leaders(k, r):  # type: ignore[no-untyped-def]
-    """A present principal leads a bloc if he has a following (clients, committee seats,
-    regional secretaries), allies or an organized faction; once one, always a (former)
-    bloc leader, and so a rival to whoever would rule."""
+def mark_bloc_leaders(k, r, t):  # type: ignore[no-untyped-def]
+    """A present principal is a contender, a (former) bloc leader and so a rival to
+    whoever would rule, once he has a following (clients among the leaders, regional
+    secretaries, or committee seats the scenario gives him at the start) or an organized
+    faction; going into opposition (criticizing the line) also makes him one. Allies and
+    the committee seats a congress hands every independent of stature do not: a head of
+    state or a technician who never led a following or an opposition is no rival."""
     s, d = k.s, k.d
     L = s.patron.shape[1]
     for i in range(L):
         if s.led_bloc[r, i] or not d.principal[r, i]:
             continue
-        leads = s.faction[r, i] or d.comm_votes[r, i] > 0
+        leads = s.faction[r, i] or (t == 0 and d.comm_votes[r, i] > 0)
         for j in range(L):
-            leads = leads or s.ally[r, i, j] or (j != i and s.patron[r, j] == i)
+            leads = leads or (j != i and s.patron[r, j] == i and d.present[r, j])
         for g in range(s.secretary_patron.shape[1]):
             holder = s.secretary_patron[r, g]
             leads = leads or (holder >= 0 and s.patron[r, holder] == i)

@@ -112,6 +112,13 @@ class Parameters(BaseModel):
         description="Chance an appointment with full power and organization replaces a secretary.",
     )
     appointee_loyalty: float = Field(0.75, ge=0, le=1, description="Loyalty of a new appointee.")
+    entrenchment: float = Field(
+        0.9,
+        ge=0,
+        le=1,
+        description="How far an entrenched local machine (a loyal secretary whose bloc leader "
+        "sits in the leadership) cuts the chance of replacing its secretary.",
+    )
     secretary_loyalty_growth: float = Field(
         0.01, ge=0, le=1, description="Monthly growth of a secretary's loyalty to his patron."
     )
@@ -310,7 +317,6 @@ class Parameters(BaseModel):
     censure_pretext: float = Field(
         0.1, ge=0, le=1, description="Evidence a censure adds against its target."
     )
-    recant_loyalty: float = Field(0.5, ge=0, le=1, description="Loyalty of one who recanted.")
     nominee_client_bonus: float = Field(
         0.4, ge=0, description="Preference for a client over a principal when filling a post."
     )

@@ -66,6 +66,7 @@ class State:
     winner: NDArray[np.int64]  # (R,) consolidating leader, -1 none yet
     consolidated: NDArray[np.int64]  # (R,) turn of consolidation, -1
     lost_seat: NDArray[np.int64]  # (R, L) turn the leadership seat was lost, -1
+    seat_lost_at: NDArray[np.int64]  # (R, L) turn of the latest loss of a seat, -1
     expelled: NDArray[np.int64]  # (R, L) turn of expulsion, -1
     exiled_at: NDArray[np.int64]  # (R, L) turn of exile, -1
     lost_office: NDArray[np.int64]  # (R, L, O) turn an office was lost, -1
@@ -152,6 +153,7 @@ def initial_state(world: World, seed: int, runs: NDArray[np.int64] | int) -> Sta
         winner=np.full(R, -1, dtype=np.int64),
         consolidated=np.full(R, -1, dtype=np.int64),
         lost_seat=np.full((R, L), -1, dtype=np.int64),
+        seat_lost_at=np.full((R, L), -1, dtype=np.int64),
         expelled=np.full((R, L), -1, dtype=np.int64),
         exiled_at=np.full((R, L), -1, dtype=np.int64),
         lost_office=np.full((R, L, O), -1, dtype=np.int64),
