@@ -271,3 +271,37 @@ def test_without_bodies_and_votes_an_owned_committee_judges_on_merit(
         assert failed["run"].size == 20
         assert np.all(failed["yes"] < size / 2)
         assert np.all(s.rung[:, tribune] == -1)
+
+
+def _discipline_score(bench: Bench, mover: int, target: int) -> np.ndarray:
+    """(R,) the heuristic's score for ``mover`` moving the next rung against ``target``."""
+    from politburo.kernel.reading import score_table
+    from politburo.model.actions import n_targets
+
+    width = max(n_targets(bench.world, v) for v in Verb)
+    out = []
+    for r in range(bench.runs):
+        table = np.full((bench.world.n_leaders, len(Verb), width), -np.inf)
+        score_table(bench.k, r, bench.t, table)
+        out.append(table[mover, int(Verb.MOVE_DISCIPLINE), target])
+    return np.array(out)
+
+
+def test_a_mover_remembers_a_defeat_until_the_next_plenum(
+    make_bench: MakeBench, toy_world: World
+) -> None:
+    bench = make_bench(runs=3, params=NO_DEFECTION)
+    ids = idx(toy_world)
+    sec, tribune = ids["secretary"], ids["tribune"]
+    s = bench.state
+    s.turn = 9
+    s.last_plenum[:] = 6
+    s.led_bloc[:, tribune] = True
+    s.pretext[:, tribune] = 0.5
+    _committee_owned(bench, [sec] * 15)
+    before = _discipline_score(bench, sec, tribune)
+    assert np.all(before > 0)  # precondition: he would move against the tribune
+    s.defeated_at[:, sec, tribune] = 7  # lost a motion against him after the plenum
+    assert np.all(_discipline_score(bench, sec, tribune) == 0)
+    s.last_plenum[:] = 8  # a plenum has met since
+    np.testing.assert_array_equal(_discipline_score(bench, sec, tribune), before)

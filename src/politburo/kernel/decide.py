@@ -420,6 +420,8 @@ def best_actions(k, r, t, best, best_target, table):  # type: ignore[no-untyped-
     prestige = s.prestige[r]
     pretext = s.pretext[r]
     material = s.material[r]
+    defeated_at = s.defeated_at[r]
+    last_plenum = s.last_plenum[r]
     faction = s.faction[r]
     holders = s.office_holder[r]
     secretary_loyalty = s.secretary_loyalty[r]
@@ -838,7 +840,10 @@ def best_actions(k, r, t, best, best_target, table):  # type: ignore[no-untyped-
                 is_threat = has_threat and j == mine_threat
                 hostile = is_threat or rung_now[j] >= 0
                 evidence = pretext[j] + material[i, j]
-                x = front * (1.0 + evidence) * one(in_hand) * one(hostile) * ambitious
+                # A mover remembers a defeat until a plenum has changed the balance.
+                remembered = defeated_at[i, j] >= last_plenum
+                x = front * (1.0 + evidence) * one(in_hand and not remembered)
+                x = x * one(hostile) * ambitious
                 x = x * (1.0 if is_threat else h_discipline_bystander)
                 score_ = x
                 if has_table:

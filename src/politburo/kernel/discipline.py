@@ -55,6 +55,8 @@ def move_discipline(k, r, t, mover, target, office, rung):  # type: ignore[no-un
     kind = Event.MOTION_PASSED if passed else Event.MOTION_FAILED
     record(k, r, t, kind, actor=mover, target=target, obj=rung, yes=yes, no=no)
     if not passed:
+        if mover >= 0:
+            s.defeated_at[r, mover, target] = t
         if k.on[Mechanism.LEGITIMACY] and mover >= 0:
             s.prestige[r, mover] = max(0.0, s.prestige[r, mover] - p.defeat_cost)
         return

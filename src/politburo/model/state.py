@@ -53,6 +53,7 @@ class State:
     drive_left: NDArray[np.int16]  # (R, C)
     ally: NDArray[np.bool_]  # (R, L, L) symmetric
     ally_since: NDArray[np.int16]  # (R, L, L) turn the alliance formed
+    defeated_at: NDArray[np.int16]  # (R, L, L) turn i last lost a motion against j, -1
     faction: NDArray[np.bool_]  # (R, L) leads an organized faction
     pretext: NDArray[np.float64]  # (R, L) public evidence of factional activity
     material: NDArray[np.float64]  # (R, L, L) material leader i holds on leader j
@@ -141,6 +142,7 @@ def initial_state(world: World, seed: int, runs: NDArray[np.int64] | int) -> Sta
         drive_left=np.zeros((R, C), dtype=np.int16),
         ally=np.zeros((R, L, L), dtype=bool),
         ally_since=np.zeros((R, L, L), dtype=np.int16),
+        defeated_at=np.full((R, L, L), -1, dtype=np.int16),
         faction=np.zeros((R, L), dtype=bool),
         pretext=np.zeros((R, L)),
         material=np.zeros((R, L, L)),
