@@ -217,3 +217,21 @@ def test_a_penitent_on_probation_cannot_be_won_over(
     s.penitent_since[:, tribune] = 30 - DEFAULT_PARAMETERS.probation
     bench.refresh()
     assert bench.each(decide.legal, int(Verb.WIN_OVER), sec, tribune) == [True, True]
+
+
+def test_without_a_majority_a_candidate_is_promoted_to_a_vacant_full_seat(
+    make_bench: MakeBench, toy_world: World
+) -> None:
+    ids = idx(toy_world)
+    sec, tribune, editor = ids["secretary"], ids["tribune"], ids["editor"]
+    bench = make_bench(runs=2)
+    s = bench.state
+    s.turn = 4
+    s.seat[:, sec] = SEAT_FULL
+    s.seat[:, tribune] = SEAT_NONE  # a vacant full seat (3 in the toy)
+    s.seat[:, editor] = SEAT_CANDIDATE
+    _owned(bench, [sec] * 6 + [tribune] * 4 + [editor] * 3 + [NO_PATRON] * 2)
+    bench.each(hold_plenum)
+    # 6 of 15: no majority, yet the vacancy is filled by promoting the candidate.
+    assert np.all(s.seat[:, editor] == SEAT_FULL)
+    assert np.all(s.seat[:, sec] == SEAT_FULL)

@@ -145,10 +145,13 @@ def slate_values(k, r, t, leader, share, full, candidate):  # type: ignore[no-un
         bonus = p.incumbency_bonus * (1.0 if seat == SEAT_FULL else 0.5 if incumbent else 0.0)
         prestige = s.prestige[r, j]
         if incumbent and not can_drop:
-            # No majority to drop anyone: the sitting members keep their seats.
+            # No majority to drop anyone: the sitting members keep their seats, and a
+            # candidate may still be promoted to a vacant full seat (by prestige, the
+            # majority's own first).
             if seat == SEAT_FULL:
                 full[j] = _SECURE + prestige
             else:
+                full[j] = (2.0 if coal[j] else 1.0) + prestige + bonus
                 candidate[j] = _SECURE + prestige
             continue
         if coal[j] and d.principal[r, j]:
