@@ -415,10 +415,16 @@ def test_to_pandas_frame() -> None:
     assert {"arm", "run_index", "winner", "consolidation_month"} <= set(frame.columns)
 
 
-def test_streamed_summary_equals_the_in_memory_one(tmp_path: Path) -> None:
+@pytest.mark.parametrize("page", [20_000, 7])
+def test_streamed_summary_equals_the_in_memory_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, page: int
+) -> None:
     from politburo.analysis.summary import summarize
+    from politburo.experiment import store as store_module
     from politburo.experiment.runner import paired_difference
 
+    # page 7: the store reads and joins the 40 runs 7 run indices at a time
+    monkeypatch.setattr(store_module, "PAGE", page)
     store = tmp_path / "sum.duckdb"
     result = politburo.experiment(
         "toy-3", runs=40, seed=5, ablate=["alliances", "traits"], store=store
