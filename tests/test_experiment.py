@@ -453,3 +453,48 @@ def test_streamed_summary_equals_the_in_memory_one(
     assert any(
         row["d"] != 0 for arm in streamed["arms"][1:] for row in arm["paired_difference"].values()
     ), "the ablations should change some winners, or this test checks nothing"
+
+
+def test_stored_runs_are_found_a_page_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from politburo.experiment import Store
+    from politburo.experiment import store as store_module
+
+    store = tmp_path / "mask.duckdb"
+    result = politburo.experiment("toy-3", runs=12, seed=1, store=store)
+    with Store(store) as db:
+        db.con.execute("DELETE FROM runs WHERE run_index IN (0, 5, 6, 11)")
+        monkeypatch.setattr(store_module, "PAGE", 5)
+        mask = db.done_mask(result.experiment_id, "baseline", 14)
+    assert np.flatnonzero(~mask).tolist() == [0, 5, 6, 11, 12, 13]
+
+
+def test_chunks_are_made_lazily_as_consecutive_groups_of_missing_runs() -> None:
+    from politburo.experiment.runner import _chunks
+
+    rng = np.random.default_rng(0)
+    for size, window in ((1, 1), (3, 4), (7, 5), (500, 16), (4, 1000)):
+        missing = rng.random(101) < 0.6
+        indices = np.flatnonzero(missing).tolist()
+        expected = [indices[k : k + size] for k in range(0, len(indices), size)]
+        assert list(_chunks(missing, size, window)) == expected
+
+
+def test_branching_resumes_arms_stored_to_different_runs(
+    tmp_path: Path, interventions: Path
+) -> None:
+    # The baseline holds runs 0..18 already; the branched experiment then computes the
+    # baseline's runs 19..49 and every run of the new arm, in chunks that straddle both.
+    store = tmp_path / "resumed.duckdb"
+    politburo.experiment("toy-3", runs=19, seed=8, intervention_files=[interventions], store=store)
+    kwargs = dict(
+        runs=50, seed=8, interventions=["no-recruitment"], ablate=["policy"],
+        intervention_files=[interventions], branch_at="1950-05", chunk=7,
+    )  # fmt: skip
+    politburo.experiment("toy-3", store=store, **kwargs)
+    clean = tmp_path / "clean.duckdb"
+    politburo.experiment("toy-3", store=clean, **kwargs)
+    rows = _rows(store)
+    assert len(rows) == 150
+    assert rows == _rows(clean)

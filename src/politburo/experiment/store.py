@@ -176,13 +176,21 @@ class Store:
         self.con.execute("COMMIT")
         return experiment_id
 
-    def done(self, experiment_id: str, arm: str, runs: int) -> NDArray[np.int64]:
-        """Run indices below ``runs`` already stored for an arm."""
+    def done(self, experiment_id: str, arm: str, runs: int, first: int = 0) -> NDArray[np.int64]:
+        """Run indices from ``first`` to below ``runs`` already stored for an arm."""
         rows = self.con.execute(
-            "SELECT run_index FROM runs WHERE experiment_id = ? AND arm = ? AND run_index < ?",
-            [experiment_id, arm, runs],
+            """SELECT run_index FROM runs
+               WHERE experiment_id = ? AND arm = ? AND run_index >= ? AND run_index < ?""",
+            [experiment_id, arm, first, runs],
         ).fetchnumpy()
         return np.asarray(rows["run_index"], dtype=np.int64)
+
+    def done_mask(self, experiment_id: str, arm: str, runs: int) -> NDArray[np.bool_]:
+        """(runs,) true where the arm's run is stored already, read a page at a time."""
+        mask = np.zeros(runs, dtype=bool)
+        for first in range(0, runs, PAGE):
+            mask[self.done(experiment_id, arm, min(first + PAGE, runs), first)] = True
+        return mask
 
     def write(
         self,
