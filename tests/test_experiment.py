@@ -498,3 +498,28 @@ def test_branching_resumes_arms_stored_to_different_runs(
     rows = _rows(store)
     assert len(rows) == 150
     assert rows == _rows(clean)
+
+
+def test_a_store_file_has_small_row_groups_and_any_name(tmp_path: Path) -> None:
+    from politburo.experiment import Store
+    from politburo.experiment import store as store_module
+
+    store = tmp_path / "o'clock.duckdb"  # a quote in the name is escaped, not SQL
+    politburo.experiment("toy-3", runs=5, seed=1, store=store)
+    with Store(store) as db:
+        db.con.execute(
+            "INSERT INTO runs SELECT experiment_id, 'copy', range, winner, "
+            "consolidation_month, eliminations, alliances FROM runs, range(100000) "
+            "WHERE run_index = 0"
+        )
+    con = duckdb.connect(str(store), read_only=True)
+    try:
+        groups = con.execute(
+            "SELECT max(rows) FROM (SELECT sum(count) AS rows FROM pragma_storage_info('runs') "
+            "WHERE column_name = 'run_index' AND segment_type <> 'VALIDITY' "
+            "GROUP BY row_group_id)"
+        ).fetchone()
+    finally:
+        con.close()
+    assert groups is not None and groups[0] <= store_module.ROW_GROUP_SIZE
+    assert len(_rows(store)) == 100005
