@@ -159,19 +159,20 @@ class StoredOutcomes(Mapping[str, list[dict[str, Any]]]):
 
 def summarize_stored(store: Store, design: Design, experiment_id: str, runs: int) -> dict[str, Any]:
     """The experiment summary computed in the database and from streamed records, so
-    memory does not grow with the number of runs."""
+    memory does not grow with the number of runs (nor with the size of the store)."""
     arms = []
-    for arm in design.arms:
-        world = design.world(arm)
-        counts = store.winner_counts(experiment_id, arm.name, runs)
-        median = store.median_month(experiment_id, arm.name, runs)
-        records = store.iter_eliminations(experiment_id, arm.name, runs)
-        entry: dict[str, Any] = {"name": arm.name, "kind": arm.kind}
-        entry.update(summary_of(world, counts, median, records))
-        if arm.name != "baseline":
-            pairs = store.paired_winners(experiment_id, "baseline", arm.name, runs)
-            entry["paired_difference"] = paired_difference_from_counts(pairs)
-        arms.append(entry)
+    with store.scanning():
+        for arm in design.arms:
+            world = design.world(arm)
+            counts = store.winner_counts(experiment_id, arm.name, runs)
+            median = store.median_month(experiment_id, arm.name, runs)
+            records = store.iter_eliminations(experiment_id, arm.name, runs)
+            entry: dict[str, Any] = {"name": arm.name, "kind": arm.kind}
+            entry.update(summary_of(world, counts, median, records))
+            if arm.name != "baseline":
+                pairs = store.paired_winners(experiment_id, "baseline", arm.name, runs)
+                entry["paired_difference"] = paired_difference_from_counts(pairs)
+            arms.append(entry)
     return {
         "scenario": design.scenario.id,
         "seed": design.seed,

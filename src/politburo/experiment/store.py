@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +90,12 @@ STORE_CONFIG: dict[str, str | bool | int | float | list[str]] = {
     "threads": "1",
 }
 
+
+#: DuckDB's memory limit while a summary reads every run of the store: blocks read from
+#: the file stay in the buffer pool until the limit forces them out, so one pass over a
+#: store held up to the whole 256 MB (a pass over 1,000,000 runs' eliminations in a 98 MB
+#: file: 104 MB more peak RSS; with 16 MB, 28 MB; 12 MB for a 20,000-run store)
+SCAN_MEMORY_LIMIT = "16MB"
 
 #: rows of a row group of a store file (DuckDB's default is 122,880). With the default,
 #: every second automatic checkpoint (every 63,000 toy-3 runs, 16 MB of WAL) briefly took
@@ -197,6 +204,22 @@ class Store:
             )
         self.con.execute("COMMIT")
         return experiment_id
+
+    @contextmanager
+    def scanning(self) -> Iterator[None]:
+        """Read many runs with a small buffer pool (:data:`SCAN_MEMORY_LIMIT`): first a
+        checkpoint, so the runs written since the last one are on disk and the pool can
+        let them go, then the store's usual limit again afterwards. A store in memory
+        has nowhere to let them go, and keeps its limit."""
+        if str(self.path) == ":memory:":
+            yield
+            return
+        self.con.execute("CHECKPOINT")
+        self.con.execute(f"SET memory_limit = '{SCAN_MEMORY_LIMIT}'")
+        try:
+            yield
+        finally:
+            self.con.execute(f"SET memory_limit = '{STORE_CONFIG['memory_limit']}'")
 
     def done(self, experiment_id: str, arm: str, runs: int, first: int = 0) -> NDArray[np.int64]:
         """Run indices from ``first`` to below ``runs`` already stored for an arm."""
