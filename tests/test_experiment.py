@@ -415,16 +415,18 @@ def test_to_pandas_frame() -> None:
     assert {"arm", "run_index", "winner", "consolidation_month"} <= set(frame.columns)
 
 
-@pytest.mark.parametrize("page", [20_000, 7])
+@pytest.mark.parametrize(("page", "limit"), [(5_000, "32MB"), (7, "32MB"), (5_000, "1MB")])
 def test_streamed_summary_equals_the_in_memory_one(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, page: int
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, page: int, limit: str
 ) -> None:
     from politburo.analysis.summary import summarize
     from politburo.experiment import store as store_module
     from politburo.experiment.runner import paired_difference
 
-    # page 7: the store reads and joins the 40 runs 7 run indices at a time
+    # page 7: the store reads and joins the 40 runs 7 run indices at a time; 1MB: the
+    # summary's queries do not fit the scan limit and are rerun with the usual one
     monkeypatch.setattr(store_module, "PAGE", page)
+    monkeypatch.setattr(store_module, "SCAN_MEMORY_LIMIT", limit)
     store = tmp_path / "sum.duckdb"
     result = politburo.experiment(
         "toy-3", runs=40, seed=5, ablate=["alliances", "traits"], store=store

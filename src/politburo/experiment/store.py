@@ -77,7 +77,8 @@ CREATE TABLE IF NOT EXISTS power (
 
 #: run indices read by one query where all runs of an arm are read or joined: a query's
 #: whole result is held in memory by the driver, so each holds a page, not every run
-PAGE = 20_000
+#: (5,000 ussr-1922 runs' eliminations are about 5 MB of text)
+PAGE = 5_000
 
 
 class StoreError(Exception):
@@ -94,8 +95,10 @@ STORE_CONFIG: dict[str, str | bool | int | float | list[str]] = {
 #: DuckDB's memory limit while a summary reads every run of the store: blocks read from
 #: the file stay in the buffer pool until the limit forces them out, so one pass over a
 #: store held up to the whole 256 MB (a pass over 1,000,000 runs' eliminations in a 98 MB
-#: file: 104 MB more peak RSS; with 16 MB, 28 MB; 12 MB for a 20,000-run store)
-SCAN_MEMORY_LIMIT = "16MB"
+#: file: 104 MB more peak RSS; with 16 MB, 28 MB; 12 MB for a 20,000-run store). A page
+#: that needs more (16 MB did not hold 20,000 ussr-1922 runs) is read again with the
+#: usual limit: see :meth:`Store._page`.
+SCAN_MEMORY_LIMIT = "32MB"
 
 #: rows of a row group of a store file (DuckDB's default is 122,880). With the default,
 #: every second automatic checkpoint (every 63,000 toy-3 runs, 16 MB of WAL) briefly took
@@ -327,24 +330,24 @@ class Store:
 
     def winner_counts(self, experiment_id: str, arm: str, runs: int) -> dict[str, int]:
         """Runs won by each leader ("none": no winner), counted in the database."""
-        rows = self.con.execute(
+        rows = self._page(
             """SELECT coalesce(winner, 'none'), count(*) FROM runs
                WHERE experiment_id = ? AND arm = ? AND run_index < ? GROUP BY 1""",
             [experiment_id, arm, runs],
-        ).fetchall()
+        )
         return {name: int(count) for name, count in rows}
 
     def median_month(self, experiment_id: str, arm: str, runs: int) -> str | None:
         """The lower median consolidation month of the runs with a winner, found from the
         count of runs per month (one row per calendar month, however many runs: sorting
         the runs themselves held every one of them in memory at once)."""
-        rows = self.con.execute(
+        rows = self._page(
             """SELECT consolidation_month, count(*) FROM runs
                WHERE experiment_id = ? AND arm = ? AND run_index < ?
                  AND consolidation_month IS NOT NULL
                GROUP BY 1 ORDER BY 1""",
             [experiment_id, arm, runs],
-        ).fetchall()
+        )
         rank = (sum(int(count) for _, count in rows) - 1) // 2
         for month, count in rows:
             if rank < count:
@@ -359,12 +362,12 @@ class Store:
         at a time: one query over all runs is materialized whole by the driver, however
         it is fetched (245 MB more peak RSS at a million runs)."""
         for first in range(0, runs, PAGE):
-            rows = self.con.execute(
+            rows = self._page(
                 """SELECT eliminations FROM runs
                    WHERE experiment_id = ? AND arm = ? AND run_index >= ? AND run_index < ?
                    ORDER BY run_index""",
                 [experiment_id, arm, first, min(first + PAGE, runs)],
-            ).fetchall()
+            )
             for (text,) in rows:
                 yield json.loads(text)
 
@@ -375,7 +378,7 @@ class Store:
         joined :data:`PAGE` run indices at a time (the join's hash table holds one page)."""
         pairs: dict[tuple[str, str], int] = {}
         for first in range(0, runs, PAGE):
-            rows = self.con.execute(
+            rows = self._page(
                 """SELECT coalesce(b.winner, 'none'), coalesce(a.winner, 'none'), count(*)
                    FROM runs b JOIN runs a
                      ON a.experiment_id = b.experiment_id AND a.run_index = b.run_index
@@ -383,10 +386,20 @@ class Store:
                      AND b.run_index >= ? AND b.run_index < ?
                    GROUP BY 1, 2""",
                 [experiment_id, base, arm, first, min(first + PAGE, runs)],
-            ).fetchall()
+            )
             for b, a, n in rows:
                 pairs[(str(b), str(a))] = pairs.get((str(b), str(a)), 0) + int(n)
         return [(b, a, n) for (b, a), n in pairs.items()]
+
+    def _page(self, query: str, parameters: list[Any]) -> list[tuple[Any, ...]]:
+        """The rows of one query of a summary; if it does not fit the scan limit (a
+        scenario with far more text per run), the store's usual limit is set again and
+        the query is rerun."""
+        try:
+            return self.con.execute(query, parameters).fetchall()
+        except duckdb.OutOfMemoryException:
+            self.con.execute(f"SET memory_limit = '{STORE_CONFIG['memory_limit']}'")
+            return self.con.execute(query, parameters).fetchall()
 
     def export_parquet(self, out: str | Path) -> list[Path]:
         """Write every table to ``out/<table>.parquet``."""
