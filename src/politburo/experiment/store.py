@@ -100,11 +100,13 @@ STORE_CONFIG: dict[str, str | bool | int | float | list[str]] = {
 #: usual limit: see :meth:`Store._page`.
 SCAN_MEMORY_LIMIT = "32MB"
 
-#: rows of a row group of a store file (DuckDB's default is 122,880). With the default,
-#: every second automatic checkpoint (every 63,000 toy-3 runs, 16 MB of WAL) briefly took
-#: 50-90 MB more RSS once the runs table held 250,000 rows, more with more text per run,
-#: whatever the memory limit or compression; with 32,768 no checkpoint takes over 2 MB.
-ROW_GROUP_SIZE = 32_768
+#: rows of a row group of a store file (DuckDB's default is 122,880). Checkpoints take
+#: extra memory in proportion to a row group's text: with the default, every second
+#: automatic checkpoint of 220-character rows took 50-90 MB more RSS once the runs table
+#: held 250,000 rows; with 32,768, none of those, but rows of about 1,000 characters (as
+#: ussr-1922's) still took 27-32 MB at every second checkpoint and 112 MB once; with
+#: 8,192, no checkpoint of either took 10 MB.
+ROW_GROUP_SIZE = 8_192
 
 
 class Store:
