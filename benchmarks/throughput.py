@@ -3,6 +3,7 @@
     python benchmarks/throughput.py [--quick] [--json] [--skip-memory] [--skip-web]
         [--scenario ussr-1922] [--sizes 1,100,10000] [--threads 1,2]
         [--mesa-runs 2000] [--rounds 3] [--memory-runs 1000000]
+        [--memory-sizes 20000,200000,1000000] [--memory-only]
         [--web-games 50] [--web-months 24] [--lookahead-months 6]
         [--min-seconds 2] [--odds-runs 1000] [--skip-startup]
 
@@ -29,9 +30,9 @@ one JSON object).
    category) and a two-sample Kolmogorov-Smirnov test, with the sample sizes.
 3. Memory (``memory``): peak resident memory and wall time of ``politburo experiment``
    streaming ``--memory-runs`` runs into a DuckDB store, measured on the child process
-   alone (``os.wait4``), and the same at a tenth of the runs: if memory does not grow
-   with the runs, the two peaks are about equal. A child first warms the default kernel
-   cache, so neither measured child compiles.
+   alone (``os.wait4``), and the same at a tenth of the runs (or at each run count of
+   ``--memory-sizes``): if memory does not grow with the runs, the peaks are about equal.
+   A child first warms the default kernel cache, so no measured child compiles.
 4. Odds (``odds``): seconds for ``politburo.web.odds.ai_only_odds``, the 1,000 AI-only
    runs behind the browser game's end screen (kernel already compiled).
 5. Web (``web``): p95 latency of "next month" with ``--web-games`` games played at once
@@ -42,8 +43,9 @@ one JSON object).
 
 ``--quick``: batch sizes 1,100,1000, batches repeated to 0.5 s, 200 Mesa runs, no memory
 part, 6 heuristic and 3 look-ahead months per game. ``--skip-memory``, ``--skip-web`` and
-``--skip-startup`` leave those parts out. A part that fails is reported under
-``failures`` (the others still run) and the exit status is 1.
+``--skip-startup`` leave those parts out; ``--memory-only`` runs the memory part alone.
+A part that fails is reported under ``failures`` (the others still run) and the exit
+status is 1.
 """
 
 from __future__ import annotations
@@ -213,16 +215,17 @@ def peak_rss(scenario: str, runs: int, seed: int = 0) -> dict[str, Any]:
     return result
 
 
-def memory(scenario: str, runs: int) -> dict[str, Any]:
-    """Peak RSS at ``runs`` and at a tenth of them."""
-    # compile into (or check) the default kernel cache first, so neither child compiles
+def memory(scenario: str, sizes: list[int]) -> dict[str, Any]:
+    """Peak RSS at each run count of ``sizes`` (small and large: the first and last)."""
+    # compile into (or check) the default kernel cache first, so no measured child compiles
     say("memory: warming the default kernel cache in a child process")
     warm, _ = _child(STARTUP_CODE.format(scenario=scenario), dict(os.environ))
-    small = peak_rss(scenario, max(runs // 10, 1))
-    large = peak_rss(scenario, runs)
+    measured = [peak_rss(scenario, runs) for runs in sizes]
+    small, large = measured[0], measured[-1]
     return {
         "what": "peak RSS of one `politburo experiment --store X.duckdb` child (os.wait4 "
         "rusage of that child alone), after a child that warmed the default kernel cache",
+        "sizes": measured,
         "small": small,
         "large": large,
         "cache_warm_up_seconds": round(warm, 1),
@@ -294,6 +297,12 @@ def main() -> None:
     parser.add_argument("--mesa-runs", type=int, default=None, help="runs of each model")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved Mesa rounds")
     parser.add_argument("--memory-runs", type=int, default=1_000_000)
+    parser.add_argument(
+        "--memory-sizes",
+        default=None,
+        help="comma-separated run counts (default: a tenth of --memory-runs, then --memory-runs)",
+    )
+    parser.add_argument("--memory-only", action="store_true", help="only the memory part")
     parser.add_argument("--odds-runs", type=int, default=1000)
     parser.add_argument("--web-games", type=int, default=50)
     parser.add_argument("--web-months", type=int, default=None, help="heuristic AI")
@@ -341,18 +350,20 @@ def main() -> None:
 
     # Children first (start-up, memory), before this process grows: a child forked from
     # a large parent can count the parent's pages in its peak RSS before it execs.
-    part("startup", args.skip_startup, lambda: startup(args.scenario))
-    part(
-        "memory",
-        q or args.skip_memory,
-        lambda: memory(args.scenario, args.memory_runs),
+    memory_sizes = _ints(
+        args.memory_sizes or f"{max(args.memory_runs // 10, 1)},{args.memory_runs}"
     )
-    part("engine", False, lambda: engine_rates(args.scenario, sizes, threads, min_seconds))
-    part("mesa_comparison", False, lambda: mesa_comparison(mesa_runs, args.rounds, threads))
-    part("odds", False, lambda: odds(args.scenario, args.odds_runs))
+    only = args.memory_only
+    part("startup", args.skip_startup or only, lambda: startup(args.scenario))
+    part(
+        "memory", (q or args.skip_memory) and not only, lambda: memory(args.scenario, memory_sizes)
+    )
+    part("engine", only, lambda: engine_rates(args.scenario, sizes, threads, min_seconds))
+    part("mesa_comparison", only, lambda: mesa_comparison(mesa_runs, args.rounds, threads))
+    part("odds", only, lambda: odds(args.scenario, args.odds_runs))
     part(
         "web",
-        args.skip_web,
+        args.skip_web or only,
         lambda: web(args.scenario, args.web_games, web_months, lookahead_months),
     )
     result["failures"] = failures
@@ -410,8 +421,7 @@ def print_report(result: dict[str, Any]) -> None:
         )
     mem = result.get("memory")
     if mem:
-        for key in ("small", "large"):
-            r = mem[key]
+        for r in mem["sizes"]:
             print(
                 f"\npeak RSS of a {r['runs']:,}-run experiment: {r['peak_rss_mib']} MiB "
                 f"({r['seconds']} s)"

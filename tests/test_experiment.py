@@ -416,10 +416,18 @@ def test_to_pandas_frame() -> None:
     assert {"arm", "run_index", "winner", "consolidation_month"} <= set(frame.columns)
 
 
-def test_streamed_summary_equals_the_in_memory_one(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("page", "limit"), [(5_000, "32MB"), (7, "32MB"), (5_000, "1MB")])
+def test_streamed_summary_equals_the_in_memory_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, page: int, limit: str
+) -> None:
     from politburo.analysis.summary import summarize
+    from politburo.experiment import store as store_module
     from politburo.experiment.runner import paired_difference
 
+    # page 7: the store reads and joins the 40 runs 7 run indices at a time; 1MB: the
+    # summary's queries do not fit the scan limit and are rerun with the usual one
+    monkeypatch.setattr(store_module, "PAGE", page)
+    monkeypatch.setattr(store_module, "SCAN_MEMORY_LIMIT", limit)
     store = tmp_path / "sum.duckdb"
     result = politburo.experiment(
         "toy-3", runs=40, seed=5, ablate=["alliances", "traits"], store=store
@@ -478,3 +486,74 @@ def test_a_run_stored_again_replaces_its_row_events_and_power(
         assert count("SELECT count(*) FROM power").fetchone() == (6,)  # 3 months x 2 runs
         assert list(store.done(eid, "baseline", 2, observed=True)) == [0, 1]
         assert store.outcomes(eid, "baseline", 2)[1]["observed"] == {"f": {"members": 1.0}}
+
+
+def test_stored_runs_are_found_a_page_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from politburo.experiment import Store
+    from politburo.experiment import store as store_module
+
+    store = tmp_path / "mask.duckdb"
+    result = politburo.experiment("toy-3", runs=12, seed=1, store=store)
+    with Store(store) as db:
+        db.con.execute("DELETE FROM runs WHERE run_index IN (0, 5, 6, 11)")
+        monkeypatch.setattr(store_module, "PAGE", 5)
+        mask = db.done_mask(result.experiment_id, "baseline", 14)
+    assert np.flatnonzero(~mask).tolist() == [0, 5, 6, 11, 12, 13]
+
+
+def test_chunks_are_made_lazily_as_consecutive_groups_of_missing_runs() -> None:
+    from politburo.experiment.runner import _chunks
+
+    rng = np.random.default_rng(0)
+    for size, window in ((1, 1), (3, 4), (7, 5), (500, 16), (4, 1000)):
+        missing = rng.random(101) < 0.6
+        indices = np.flatnonzero(missing).tolist()
+        expected = [indices[k : k + size] for k in range(0, len(indices), size)]
+        assert list(_chunks(missing, size, window)) == expected
+
+
+def test_branching_resumes_arms_stored_to_different_runs(
+    tmp_path: Path, interventions: Path
+) -> None:
+    # The baseline holds runs 0..18 already; the branched experiment then computes the
+    # baseline's runs 19..49 and every run of the new arm, in chunks that straddle both.
+    store = tmp_path / "resumed.duckdb"
+    politburo.experiment("toy-3", runs=19, seed=8, intervention_files=[interventions], store=store)
+    kwargs = dict(
+        runs=50, seed=8, interventions=["no-recruitment"], ablate=["policy"],
+        intervention_files=[interventions], branch_at="1950-05", chunk=7,
+    )  # fmt: skip
+    politburo.experiment("toy-3", store=store, **kwargs)
+    clean = tmp_path / "clean.duckdb"
+    politburo.experiment("toy-3", store=clean, **kwargs)
+    rows = _rows(store)
+    assert len(rows) == 150
+    assert rows == _rows(clean)
+
+
+def test_a_store_file_has_small_row_groups_and_any_name(tmp_path: Path) -> None:
+    from politburo.experiment import Store
+    from politburo.experiment import store as store_module
+
+    store = tmp_path / "o'clock.duckdb"  # a quote in the name is escaped, not SQL
+    politburo.experiment("toy-3", runs=5, seed=1, store=store)
+    with Store(store) as db:
+        db.con.execute(
+            "INSERT INTO runs (experiment_id, arm, run_index, winner, consolidation_month, "
+            "eliminations, alliances) SELECT experiment_id, 'copy', range, winner, "
+            "consolidation_month, eliminations, alliances FROM runs, range(100000) "
+            "WHERE run_index = 0"
+        )
+    con = duckdb.connect(str(store), read_only=True)
+    try:
+        groups = con.execute(
+            "SELECT max(rows) FROM (SELECT sum(count) AS rows FROM pragma_storage_info('runs') "
+            "WHERE column_name = 'run_index' AND segment_type <> 'VALIDITY' "
+            "GROUP BY row_group_id)"
+        ).fetchone()
+    finally:
+        con.close()
+    assert groups is not None and groups[0] <= store_module.ROW_GROUP_SIZE
+    assert len(_rows(store)) == 100005

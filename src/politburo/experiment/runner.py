@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from functools import partial
+from itertools import islice
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -122,9 +123,18 @@ def _chunk_result(
     return outcomes, events, power
 
 
-def _chunks(missing: NDArray[np.int64], size: int) -> Iterator[list[int]]:
-    for first in range(0, missing.size, size):
-        yield [int(x) for x in missing[first : first + size]]
+def _chunks(missing: NDArray[np.bool_], size: int, window: int = 1 << 16) -> Iterator[list[int]]:
+    """Consecutive groups of ``size`` run indices where ``missing`` is true, in order,
+    found ``window`` indices at a time: the chunks of a million runs are made as they
+    are needed, never all held at once (their Python ints alone were 36 MB)."""
+    pending: list[int] = []
+    for first in range(0, missing.size, window):
+        pending += (np.flatnonzero(missing[first : first + window]) + first).tolist()
+        while len(pending) >= size:
+            yield pending[:size]
+            del pending[:size]
+    if pending:
+        yield pending
 
 
 class StoredOutcomes(Mapping[str, list[dict[str, Any]]]):
@@ -166,19 +176,20 @@ class StoredOutcomes(Mapping[str, list[dict[str, Any]]]):
 
 def summarize_stored(store: Store, design: Design, experiment_id: str, runs: int) -> dict[str, Any]:
     """The experiment summary computed in the database and from streamed records, so
-    memory does not grow with the number of runs."""
+    memory does not grow with the number of runs (nor with the size of the store)."""
     arms = []
-    for arm in design.arms:
-        world = design.world(arm)
-        counts = store.winner_counts(experiment_id, arm.name, runs)
-        median = store.median_month(experiment_id, arm.name, runs)
-        records = store.iter_eliminations(experiment_id, arm.name, runs)
-        entry: dict[str, Any] = {"name": arm.name, "kind": arm.kind}
-        entry.update(summary_of(world, counts, median, records))
-        if arm.name != "baseline":
-            pairs = store.paired_winners(experiment_id, "baseline", arm.name, runs)
-            entry["paired_difference"] = paired_difference_from_counts(pairs)
-        arms.append(entry)
+    with store.scanning():
+        for arm in design.arms:
+            world = design.world(arm)
+            counts = store.winner_counts(experiment_id, arm.name, runs)
+            median = store.median_month(experiment_id, arm.name, runs)
+            records = store.iter_eliminations(experiment_id, arm.name, runs)
+            entry: dict[str, Any] = {"name": arm.name, "kind": arm.kind}
+            entry.update(summary_of(world, counts, median, records))
+            if arm.name != "baseline":
+                pairs = store.paired_winners(experiment_id, "baseline", arm.name, runs)
+                entry["paired_difference"] = paired_difference_from_counts(pairs)
+            arms.append(entry)
     return {
         "scenario": design.scenario.id,
         "seed": design.seed,
@@ -308,15 +319,12 @@ def run_experiment(
     with Store(path) as db:
         leaders = worlds["baseline"].leader_ids
         experiment_id = db.register(design, leaders)
-        work: list[tuple[Arm, list[int]]] = []
-        done: dict[str, NDArray[np.bool_]] = {}  # (runs,) stored already, per arm
-        for arm in design.arms:
-            done[arm.name] = np.zeros(runs, dtype=bool)
-            done[arm.name][db.done(experiment_id, arm.name, runs, observed=observe)] = True
-            missing = np.flatnonzero(~done[arm.name])
-            work += [(arm, indices) for indices in _chunks(missing, chunk)]
+        # (runs,) stored already, per arm: one byte a run, the only per-run state kept
+        done = {
+            arm.name: db.done_mask(experiment_id, arm.name, runs, observe) for arm in design.arms
+        }
         if total is not None:
-            total(sum(len(indices) for _, indices in work))
+            total(sum(int(runs - np.count_nonzero(mask)) for mask in done.values()))
 
         def store_chunk(arm: Arm, indices: list[int], result: ChunkResult) -> None:
             outcomes, event_rows, power = result
@@ -333,7 +341,7 @@ def run_experiment(
             if progress is not None:
                 progress(len(indices))
 
-        jobs = _jobs(design, worlds, work, branch_turn, events, store_chunk, observe)
+        jobs = _jobs(design, worlds, done, chunk, branch_turn, events, store_chunk, observe)
         _execute(jobs, backend, workers, address)
         summary = summarize_stored(db, design, experiment_id, runs)
         names = [arm.name for arm in design.arms]
@@ -374,33 +382,35 @@ Job = tuple[Callable[..., Any], tuple[Any, ...], Callable[[Any], None]]
 def _jobs(
     design: Design,
     worlds: dict[str, World],
-    work: list[tuple[Arm, list[int]]],
+    done: dict[str, NDArray[np.bool_]],
+    chunk: int,
     branch_turn: int | None,
     events: bool,
     store_chunk: Callable[[Arm, list[int], ChunkResult], None],
     observe: bool = False,
-) -> list[Job]:
-    """Units of work: (function, arguments, what to do with the result). Without
-    branching, one per arm and chunk; with it, one per chunk (a trunk and its arms)."""
-    jobs: list[Job] = []
+) -> Iterator[Job]:
+    """Units of work, made as they are taken: (function, arguments, what to do with the
+    result). Without branching, one per arm and chunk of the runs it lacks; with it, one
+    per chunk of the runs some arm lacks (a trunk and the arms lacking any of them)."""
     if branch_turn is None:
-        for arm, indices in work:
-            one = (
-                worlds[arm.name],
-                design.params,
-                arm.ablate,
-                design.seed,
-                indices,
-                events,
-                observe,
-            )
-            jobs.append((simulate_chunk, one, partial(store_chunk, arm, indices)))
-        return jobs
-    by_chunk: dict[tuple[int, ...], list[Arm]] = {}
-    for arm, indices in work:
-        by_chunk.setdefault(tuple(indices), []).append(arm)
-    for key, arms in by_chunk.items():
-        indices = list(key)
+        for arm in design.arms:
+            for indices in _chunks(~done[arm.name], chunk):
+                one = (
+                    worlds[arm.name],
+                    design.params,
+                    arm.ablate,
+                    design.seed,
+                    indices,
+                    events,
+                    observe,
+                )
+                yield simulate_chunk, one, partial(store_chunk, arm, indices)
+        return
+    lacking = np.zeros_like(done["baseline"])
+    for mask in done.values():
+        lacking |= ~mask
+    for indices in _chunks(lacking, chunk):
+        arms = [arm for arm in design.arms if not done[arm.name][indices].all()]
         branches = {arm.name: (worlds[arm.name], arm.ablate) for arm in arms}
         args = (
             worlds["baseline"],
@@ -411,10 +421,7 @@ def _jobs(
             indices,
             events,
         )
-        jobs.append(
-            (simulate_branch_chunk, args, partial(_store_branches, store_chunk, arms, indices))
-        )
-    return jobs
+        yield simulate_branch_chunk, args, partial(_store_branches, store_chunk, arms, indices)
 
 
 def _store_branches(
@@ -428,10 +435,11 @@ def _store_branches(
 
 
 def _execute(
-    jobs: list[Job], backend: str, workers: int | None, address: str | None = None
+    jobs: Iterable[Job], backend: str, workers: int | None, address: str | None = None
 ) -> None:
     """Run jobs in this process, on a pool of spawned processes, or on a Ray cluster;
-    results are always handled (stored) by this process, in completion order."""
+    results are always handled (stored) by this process, in completion order. Jobs are
+    taken from ``jobs`` only as a worker can start them."""
     if backend == "local":
         for function, args, done in jobs:
             done(function(*args))
@@ -441,15 +449,16 @@ def _execute(
         return
     count = workers or 2
     pending: dict[Future[Any], Callable[[Any], None]] = {}
-    queue = list(jobs)
+    queue = iter(jobs)
     with ProcessPoolExecutor(
         max_workers=count, mp_context=get_context("spawn"), initializer=one_thread_per_worker
     ) as pool:
         try:
-            while queue or pending:
-                while queue and len(pending) < 2 * count:
-                    function, args, done = queue.pop(0)
+            while True:
+                for function, args, done in islice(queue, 2 * count - len(pending)):
                     pending[pool.submit(function, *args)] = done
+                if not pending:
+                    break
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
                     pending.pop(future)(future.result())
@@ -458,7 +467,7 @@ def _execute(
             raise
 
 
-def _execute_ray(jobs: list[Job], workers: int | None, address: str | None) -> None:
+def _execute_ray(jobs: Iterable[Job], workers: int | None, address: str | None) -> None:
     """Jobs as Ray tasks: on the cluster at ``address``, or on a local one started on
     the loopback interface (and shut down afterwards)."""
     try:
@@ -491,11 +500,12 @@ def _execute_ray(jobs: list[Job], workers: int | None, address: str | None) -> N
 
         limit = 2 * (workers or 2)
         pending: dict[Any, Callable[[Any], None]] = {}
-        queue = list(jobs)
-        while queue or pending:
-            while queue and len(pending) < limit:
-                function, args, done = queue.pop(0)
+        queue = iter(jobs)
+        while True:
+            for function, args, done in islice(queue, limit - len(pending)):
                 pending[task.remote(function, *[put(a) for a in args])] = done
+            if not pending:
+                break
             finished, _ = ray.wait(list(pending), num_returns=1)
             for ref in finished:
                 pending.pop(ref)(ray.get(ref))

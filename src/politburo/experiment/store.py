@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +76,12 @@ CREATE TABLE IF NOT EXISTS power (
 """
 
 
+#: run indices read by one query where all runs of an arm are read or joined: a query's
+#: whole result is held in memory by the driver, so each holds a page, not every run
+#: (5,000 ussr-1922 runs' eliminations are about 5 MB of text)
+PAGE = 5_000
+
+
 class StoreError(Exception):
     """A store that cannot be used as asked; the message says why and what to do."""
 
@@ -86,6 +93,23 @@ STORE_CONFIG: dict[str, str | bool | int | float | list[str]] = {
 }
 
 
+#: DuckDB's memory limit while a summary reads every run of the store: blocks read from
+#: the file stay in the buffer pool until the limit forces them out, so one pass over a
+#: store held up to the whole 256 MB (a pass over 1,000,000 runs' eliminations in a 98 MB
+#: file: 104 MB more peak RSS; with 16 MB, 28 MB; 12 MB for a 20,000-run store). A page
+#: that needs more (16 MB did not hold 20,000 ussr-1922 runs) is read again with the
+#: usual limit: see :meth:`Store._page`.
+SCAN_MEMORY_LIMIT = "32MB"
+
+#: rows of a row group of a store file (DuckDB's default is 122,880). Checkpoints take
+#: extra memory in proportion to a row group's text: with the default, every second
+#: automatic checkpoint of 220-character rows took 50-90 MB more RSS once the runs table
+#: held 250,000 rows; with 32,768, none of those, but rows of about 1,000 characters (as
+#: ussr-1922's) still took 27-32 MB at every second checkpoint and 112 MB once; with
+#: 8,192, no checkpoint of either took 10 MB.
+ROW_GROUP_SIZE = 8_192
+
+
 class Store:
     """A DuckDB file holding experiments."""
 
@@ -95,7 +119,22 @@ class Store:
             if self.path.parent and not self.path.parent.exists():
                 raise StoreError(f"{self.path}: folder {self.path.parent} does not exist")
             # A bounded buffer pool: a million-run experiment must not grow the process.
-            self.con = duckdb.connect(str(self.path), config=STORE_CONFIG)
+            if str(self.path) == ":memory:":
+                self.con = duckdb.connect(":memory:", config=STORE_CONFIG)
+            else:
+                # The file is attached, not opened, to set its row group size; spilled
+                # data goes beside it, where DuckDB puts it for a file opened directly.
+                config = {**STORE_CONFIG, "temp_directory": f"{self.path}.tmp"}
+                self.con = duckdb.connect(":memory:", config=config)
+                try:
+                    quoted = str(self.path).replace("'", "''")
+                    self.con.execute(
+                        f"ATTACH '{quoted}' AS store (ROW_GROUP_SIZE {ROW_GROUP_SIZE})"
+                    )
+                    self.con.execute("USE store")
+                except BaseException:
+                    self.con.close()
+                    raise
         except duckdb.Error as error:
             raise StoreError(f"{self.path}: cannot open the store: {error}") from None
         except OSError as error:
@@ -172,18 +211,46 @@ class Store:
         self.con.execute("COMMIT")
         return experiment_id
 
+    @contextmanager
+    def scanning(self) -> Iterator[None]:
+        """Read many runs with a small buffer pool (:data:`SCAN_MEMORY_LIMIT`): first a
+        checkpoint, so the runs written since the last one are on disk and the pool can
+        let them go, then the store's usual limit again afterwards. A store in memory
+        has nowhere to let them go, and keeps its limit."""
+        if str(self.path) == ":memory:":
+            yield
+            return
+        self.con.execute("CHECKPOINT")
+        self.con.execute(f"SET memory_limit = '{SCAN_MEMORY_LIMIT}'")
+        try:
+            yield
+        finally:
+            self.con.execute(f"SET memory_limit = '{STORE_CONFIG['memory_limit']}'")
+
     def done(
-        self, experiment_id: str, arm: str, runs: int, observed: bool = False
+        self, experiment_id: str, arm: str, runs: int, first: int = 0, observed: bool = False
     ) -> NDArray[np.int64]:
-        """Run indices below ``runs`` already stored for an arm (with ``observed``: only
-        those stored with what they produced for the history's facts)."""
+        """Run indices from ``first`` to below ``runs`` already stored for an arm (with
+        ``observed``: only those stored with what they produced for the history's facts)."""
         extra = " AND observed IS NOT NULL" if observed else ""
         rows = self.con.execute(
-            "SELECT run_index FROM runs WHERE experiment_id = ? AND arm = ? AND run_index < ?"
+            """SELECT run_index FROM runs
+               WHERE experiment_id = ? AND arm = ? AND run_index >= ? AND run_index < ?"""
             + extra,
-            [experiment_id, arm, runs],
+            [experiment_id, arm, first, runs],
         ).fetchnumpy()
         return np.asarray(rows["run_index"], dtype=np.int64)
+
+    def done_mask(
+        self, experiment_id: str, arm: str, runs: int, observed: bool = False
+    ) -> NDArray[np.bool_]:
+        """(runs,) true where the arm's run is stored already (with ``observed``: with
+        what it produced for the history's facts), read a page at a time."""
+        mask = np.zeros(runs, dtype=bool)
+        for first in range(0, runs, PAGE):
+            stored = self.done(experiment_id, arm, min(first + PAGE, runs), first, observed)
+            mask[stored] = True
+        return mask
 
     def write(
         self,
@@ -295,57 +362,76 @@ class Store:
 
     def winner_counts(self, experiment_id: str, arm: str, runs: int) -> dict[str, int]:
         """Runs won by each leader ("none": no winner), counted in the database."""
-        rows = self.con.execute(
+        rows = self._page(
             """SELECT coalesce(winner, 'none'), count(*) FROM runs
                WHERE experiment_id = ? AND arm = ? AND run_index < ? GROUP BY 1""",
             [experiment_id, arm, runs],
-        ).fetchall()
+        )
         return {name: int(count) for name, count in rows}
 
     def median_month(self, experiment_id: str, arm: str, runs: int) -> str | None:
-        """The lower median consolidation month of the runs with a winner."""
-        where = (
-            "experiment_id = ? AND arm = ? AND run_index < ? AND consolidation_month IS NOT NULL"
-        )
-        (count,) = self.con.execute(
-            f"SELECT count(*) FROM runs WHERE {where}", [experiment_id, arm, runs]
-        ).fetchone() or (0,)
-        if not count:
-            return None
-        row = self.con.execute(
-            f"SELECT consolidation_month FROM runs WHERE {where} ORDER BY 1 LIMIT 1 OFFSET ?",
-            [experiment_id, arm, runs, (int(count) - 1) // 2],
-        ).fetchone()
-        return None if row is None else str(row[0])
-
-    def iter_eliminations(
-        self, experiment_id: str, arm: str, runs: int, batch: int = 50_000
-    ) -> Iterator[dict[str, Any]]:
-        """Each run's eliminations record, streamed in batches (bounded memory)."""
-        cursor = self.con.cursor()
-        cursor.execute(
-            """SELECT eliminations FROM runs
-               WHERE experiment_id = ? AND arm = ? AND run_index < ? ORDER BY run_index""",
+        """The lower median consolidation month of the runs with a winner, found from the
+        count of runs per month (one row per calendar month, however many runs: sorting
+        the runs themselves held every one of them in memory at once)."""
+        rows = self._page(
+            """SELECT consolidation_month, count(*) FROM runs
+               WHERE experiment_id = ? AND arm = ? AND run_index < ?
+                 AND consolidation_month IS NOT NULL
+               GROUP BY 1 ORDER BY 1""",
             [experiment_id, arm, runs],
         )
-        while rows := cursor.fetchmany(batch):
+        rank = (sum(int(count) for _, count in rows) - 1) // 2
+        for month, count in rows:
+            if rank < count:
+                return str(month)
+            rank -= int(count)
+        return None
+
+    def iter_eliminations(
+        self, experiment_id: str, arm: str, runs: int
+    ) -> Iterator[dict[str, Any]]:
+        """Each run's eliminations record in run-index order, read :data:`PAGE` run indices
+        at a time: one query over all runs is materialized whole by the driver, however
+        it is fetched (245 MB more peak RSS at a million runs)."""
+        for first in range(0, runs, PAGE):
+            rows = self._page(
+                """SELECT eliminations FROM runs
+                   WHERE experiment_id = ? AND arm = ? AND run_index >= ? AND run_index < ?
+                   ORDER BY run_index""",
+                [experiment_id, arm, first, min(first + PAGE, runs)],
+            )
             for (text,) in rows:
                 yield json.loads(text)
-        cursor.close()
 
     def paired_winners(
         self, experiment_id: str, base: str, arm: str, runs: int
     ) -> list[tuple[str, str, int]]:
-        """(baseline winner, arm winner, runs) over the run indices both arms hold."""
-        rows = self.con.execute(
-            """SELECT coalesce(b.winner, 'none'), coalesce(a.winner, 'none'), count(*)
-               FROM runs b JOIN runs a
-                 ON a.experiment_id = b.experiment_id AND a.run_index = b.run_index
-               WHERE b.experiment_id = ? AND b.arm = ? AND a.arm = ? AND b.run_index < ?
-               GROUP BY 1, 2""",
-            [experiment_id, base, arm, runs],
-        ).fetchall()
-        return [(str(b), str(a), int(n)) for b, a, n in rows]
+        """(baseline winner, arm winner, runs) over the run indices both arms hold,
+        joined :data:`PAGE` run indices at a time (the join's hash table holds one page)."""
+        pairs: dict[tuple[str, str], int] = {}
+        for first in range(0, runs, PAGE):
+            rows = self._page(
+                """SELECT coalesce(b.winner, 'none'), coalesce(a.winner, 'none'), count(*)
+                   FROM runs b JOIN runs a
+                     ON a.experiment_id = b.experiment_id AND a.run_index = b.run_index
+                   WHERE b.experiment_id = ? AND b.arm = ? AND a.arm = ?
+                     AND b.run_index >= ? AND b.run_index < ?
+                   GROUP BY 1, 2""",
+                [experiment_id, base, arm, first, min(first + PAGE, runs)],
+            )
+            for b, a, n in rows:
+                pairs[(str(b), str(a))] = pairs.get((str(b), str(a)), 0) + int(n)
+        return [(b, a, n) for (b, a), n in pairs.items()]
+
+    def _page(self, query: str, parameters: list[Any]) -> list[tuple[Any, ...]]:
+        """The rows of one query of a summary; if it does not fit the scan limit (a
+        scenario with far more text per run), the store's usual limit is set again and
+        the query is rerun."""
+        try:
+            return self.con.execute(query, parameters).fetchall()
+        except duckdb.OutOfMemoryException:
+            self.con.execute(f"SET memory_limit = '{STORE_CONFIG['memory_limit']}'")
+            return self.con.execute(query, parameters).fetchall()
 
     def export_parquet(self, out: str | Path) -> list[Path]:
         """Write every table to ``out/<table>.parquet``."""
