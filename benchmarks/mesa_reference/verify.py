@@ -31,7 +31,14 @@ import numpy as np
 from numba import njit
 
 from benchmarks.mesa_reference import CORE_ABLATE, SCENARIO
-from benchmarks.mesa_reference.agents import Leader, RegionalSecretary, Verb
+from benchmarks.mesa_reference.agents import (
+    SEAT_CANDIDATE,
+    SEAT_FULL,
+    SEAT_NONE,
+    Leader,
+    RegionalSecretary,
+    Verb,
+)
 from benchmarks.mesa_reference.facts import Facts, facts_of
 from benchmarks.mesa_reference.model import PolitburoModel
 from politburo.kernel.appointment import local_strength
@@ -149,12 +156,17 @@ def _local_strengths(k, r, out):  # type: ignore[no-untyped-def]
             out[i, g] = local_strength(k, r, i, g)
 
 
-def check_rules(view: View, state: State, models: list[PolitburoModel]) -> Counter[str]:
+def check_rules(
+    view: View, state: State, models: list[PolitburoModel]
+) -> tuple[Counter[str], Counter[str]]:
     """Mismatches between the engine's and the Mesa models' (one per run, holding
     ``state`` at the view's month) resistance of every region's machine to every
     leader's appointment, marking of bloc leaders, consolidation check and plenum, run
-    in that order on a copy of ``state``."""
+    in that order on a copy of ``state``; and how many runs each rule had something to
+    do in (on the engine's side: a machine resisting, a new contender, a consolidation,
+    a seat or office changing hands, a member dropped or demoted)."""
     mismatches: Counter[str] = Counter()
+    activity: Counter[str] = Counter()
     state = deepcopy(state)
     state.winner[:] = -1
     state.consolidated[:] = -1
@@ -167,16 +179,21 @@ def check_rules(view: View, state: State, models: list[PolitburoModel]) -> Count
         mine = [[g.strength_against(x) for g in model.secretary_list] for x in model.leader_list]
         if mine != strengths.tolist():
             mismatches["local strength"] += 1
+        activity["machine resists"] += bool((strengths > 0).any())
+        marked = state.led_bloc[r].copy()
         mark_bloc_leaders(k, r, t)
         model.mark_bloc_leaders()
         if [x.led_bloc for x in model.leader_list] != [bool(x) for x in state.led_bloc[r]]:
             mismatches["bloc leaders"] += 1
+        activity["new contender"] += bool((state.led_bloc[r] != marked).any())
         check_consolidation(k, r, t)
         model.winner, model.consolidated = None, -1
         model.check_consolidation()
         mine = -1 if model.winner is None else model.winner.index
         if mine != int(state.winner[r]):
             mismatches["consolidation"] += 1
+        activity["consolidation"] += int(state.winner[r]) >= 0
+        seats, offices = state.seat[r].copy(), state.office_holder[r].copy()
         hold_plenum(k, r, t)
         model.hold_plenum()
         leaders = model.leader_list
@@ -191,20 +208,33 @@ def check_rules(view: View, state: State, models: list[PolitburoModel]) -> Count
             mismatches["plenum offices"] += 1
         if model.last_plenum != int(state.last_plenum[r]):
             mismatches["plenum month"] += 1
-    return mismatches
+        activity["plenum changed a seat"] += bool((state.seat[r] != seats).any())
+        activity["plenum dropped a member"] += bool(
+            (
+                (seats != SEAT_NONE) & (state.seat[r] == SEAT_NONE) & (state.seat_lost_at[r] == t)
+            ).any()
+        )
+        activity["plenum demoted a member"] += bool(
+            ((seats == SEAT_FULL) & (state.seat[r] == SEAT_CANDIDATE)).any()
+        )
+        activity["plenum changed an office"] += bool((state.office_holder[r] != offices).any())
+    return mismatches, activity
 
 
-def verify(runs: int = 20, seed: int = 0) -> tuple[Counter[str], int, int]:
-    """Mismatches by verb and kind (legality or score/target; consolidation, plenum;
-    ``perturbed`` for the perturbed states), the number of (run, month, leader, verb)
-    comparisons of the heuristic, and of (state, run, month) comparisons of the local
-    strengths, bloc-leader marks, consolidation check and plenum (each month's state and
-    its perturbed copy)."""
+def verify(runs: int = 20, seed: int = 0) -> tuple[Counter[str], Counter[str], int, int]:
+    """Mismatches by verb and kind (legality, scored or not, score/target; local
+    strength, bloc leaders, consolidation, plenum; ``perturbed`` for the perturbed
+    states); how often each rule had something to do (:func:`check_rules`, and ``best
+    target illegal``: a verb whose best-scored target, the heuristic's choice, is
+    illegal); the number of (run, month, leader, verb) comparisons of the heuristic, and
+    of (state, run, month) comparisons of the other rules (each month's state and its
+    perturbed copy)."""
     world = world_of(SCENARIO)
     facts = facts_of(SCENARIO)
     heuristic = DEFAULT_PARAMETERS.heuristic.model_copy(update={"misjudgement": 0.0})
     params = DEFAULT_PARAMETERS.model_copy(update={"heuristic": heuristic})
     mismatches: Counter[str] = Counter()
+    activity: Counter[str] = Counter()
     compared = 0
     rules_compared = 0
     rng = np.random.default_rng(seed)
@@ -220,10 +250,10 @@ def verify(runs: int = 20, seed: int = 0) -> tuple[Counter[str], int, int]:
             for i, leader in enumerate(model.leader_list):
                 found = leader.best_actions() if leader.can_act else {}
                 legal = view.legal(i, r)
-                others = np.ones(len(legal), dtype=bool)
-                others[[int(v) for v in Verb]] = False
-                others[0] = False  # passing
-                if legal[others].any():
+                unported = np.ones(len(legal), dtype=bool)
+                unported[[int(v) for v in Verb]] = False
+                unported[0] = False  # passing
+                if legal[unported].any():
                     mismatches["other verbs legality"] += 1
                 for verb in Verb:
                     compared += 1
@@ -240,12 +270,17 @@ def verify(runs: int = 20, seed: int = 0) -> tuple[Counter[str], int, int]:
                     targeted = verb not in (Verb.RECANT, Verb.ORGANIZE_FACTION)
                     if mine[0] != float(best.max()) or (targeted and index != int(best.argmax())):
                         mismatches[f"{verb.name} score"] += 1
+                    if not leader.legal(verb, mine[1]):
+                        activity[f"{verb.name} best target illegal"] += 1
         plan = view.heuristic_plan()
-        mismatches.update(check_rules(view, view.state, models))
+        found, done = check_rules(view, view.state, models)
+        mismatches.update(found)
+        activity.update(done)
         perturbed = perturb(view.state, rng)
         others = [model_from_state(perturbed, r, facts, params) for r in range(len(models))]
-        for kind, n in check_rules(view, perturbed, others).items():
-            mismatches[f"perturbed {kind}"] += n
+        found, done = check_rules(view, perturbed, others)
+        mismatches.update({f"perturbed {kind}": n for kind, n in found.items()})
+        activity.update({f"perturbed {kind}": n for kind, n in done.items()})
         rules_compared += 2 * len(models)
         return plan
 
@@ -258,7 +293,7 @@ def verify(runs: int = 20, seed: int = 0) -> tuple[Counter[str], int, int]:
         record_events=False,
         policy=checking_policy,
     )
-    return mismatches, compared, rules_compared
+    return mismatches, activity, compared, rules_compared
 
 
 def main() -> None:
@@ -266,12 +301,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    mismatches, compared, rules = verify(args.runs, args.seed)
+    mismatches, activity, compared, rules = verify(args.runs, args.seed)
     print(
         f"{compared} heuristic comparisons, {rules} comparisons of local strength, bloc "
         "leaders, consolidation and plenum, "
         f"mismatches: {dict(mismatches) or 'none'}"
     )
+    done = dict(sorted(activity.items()))
+    print(f"something to do (run-months; leader-months for the heuristic): {done}")
 
 
 if __name__ == "__main__":
