@@ -280,6 +280,8 @@ def _compare(
 
     mesa = side(times["mesa"])
     engine = {key: side(rows) for key, rows in times.items() if key != "mesa"}
+    engine_winners = Counter(o["winner"] or "none" for o in engine_out)
+    mesa_winners = Counter(o["winner"] or "none" for o in mesa_out)
     one, many = f"threads_{threads[0]}", f"threads_{threads[-1]}"
     result: dict[str, Any] = {
         "scenario": SCENARIO,
@@ -314,9 +316,10 @@ def _compare(
             len(facts_of(SCENARIO).month_labels),
         ),
         "winners": {
-            "engine": dict(Counter(o["winner"] or "none" for o in engine_out)),
-            "mesa": dict(Counter(o["winner"] or "none" for o in mesa_out)),
+            "engine": dict(engine_winners),
+            "mesa": dict(mesa_winners),
         },
+        "winners_chi2_p": homogeneity_p(engine_winners, mesa_winners),
     }
     return result, engine_out, mesa_out
 
@@ -345,7 +348,8 @@ def compare(
     ``wall_ratio_engine_over_mesa`` (engine on ``threads[-1]`` threads, wall time);
     ``threads_agree`` (every thread count gave the same winners and months);
     ``consolidation_months`` (:func:`month_test`: chi-square and KS p-values and the
-    sample sizes); ``winners`` and ``mesa_version``. ``progress`` gets a line per batch.
+    sample sizes); ``winners`` and ``winners_chi2_p`` (:func:`homogeneity_p`); and
+    ``mesa_version``. ``progress`` gets a line per batch.
     """
     return _compare(runs, seed, rounds, tuple(threads), progress)[0]
 

@@ -39,6 +39,7 @@ def _print(result: dict[str, Any], runs: int, seconds: float) -> None:
     )
     for side in ("engine", "mesa"):
         print(f"  winners {side:6s}       {result['winners'][side]}")
+    print(f"  winners: chi-square p {result['winners_chi2_p']:.3f}")
     for side in ("engine", "mesa"):
         print(f"  consolidation {side:6s} {result['details'][side]['consolidation']}")
     print("  fates (share of runs)   lost office / seat / expelled / exiled / submitted")

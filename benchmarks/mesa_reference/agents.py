@@ -85,7 +85,7 @@ class Leader(mesa.Agent):
         self.pretext = 0.0  # public evidence of factional activity
         self.faction = False
         self.real_power = 0.0
-        self.led_bloc = False  # leads or has led a bloc: a rival to whoever would rule
+        self.led_bloc = False  # a contender: leads or has led a bloc, a rival to whoever would rule
         self.penitent_since = -1  # turn of his last recantation (-1 never)
         # Traits are ablated: every leader has the neutral value and no stigma.
         self.ambition = self.organization = self.oratory = trait
@@ -95,7 +95,8 @@ class Leader(mesa.Agent):
         self._cleared: Verb | None = None
         self._principal_at_start = False
         # outcome records (turns, -1 never)
-        self.lost_seat_at = -1
+        self.lost_seat_at = -1  # his first loss of a leadership seat
+        self.seat_lost_at = -1  # his latest loss of one (the plenum's re-seat bar)
         self.expelled_at = -1
         self.exiled_at = -1
         self.lost_office_at: dict[int, int] = {}
@@ -129,21 +130,24 @@ class Leader(mesa.Agent):
 
     @property
     def recently_dropped(self) -> bool:
-        """He lost his leadership seat less than ``probation`` months ago."""
-        since = self.lost_seat_at
+        """He lost his leadership seat (the latest time) less than ``probation`` months
+        ago."""
+        since = self.seat_lost_at
         return since >= 0 and self.model.turn - since < self.model.params.probation
 
     def note_following(self, committee_votes: dict[Leader, int]) -> None:
-        """A present principal with a following (clients, committee seats, regional
-        secretaries) or an organized faction leads a bloc; once a bloc leader, always a
-        (former) one."""
+        """A present principal with a following (present clients among the leaders,
+        regional secretaries, or committee seats the scenario gives him at the start) or
+        an organized faction is a contender; once a bloc leader, always a (former) one.
+        Committee seats a congress hands him later do not make one. (Criticizing the
+        line would too, but legitimacy is ablated.)"""
         if self.led_bloc or not self.principal:
             return
         m = self.model
         self.led_bloc = (
             self.faction
-            or committee_votes.get(self, 0) > 0
-            or any(x is not self and x.patron is self for x in m.leader_list)
+            or (m.turn == 0 and committee_votes.get(self, 0) > 0)
+            or any(x is not self and x.patron is self and x.present for x in m.leader_list)
             or any(g.bloc is self for g in m.secretary_list)
         )
 
@@ -162,19 +166,26 @@ class Leader(mesa.Agent):
         return (1.0 - leverage) + leverage * value
 
     # --- legality (read on the live state, as the engine's masks are) ------------------
-    def may_recant(self) -> bool:
+    # The engine's heuristic (``decide.best_actions``) scores recantation and win-over
+    # without the probation bars of ``decide.legal``: a penitent keeps choosing to recant
+    # again, and a leader may choose to win over a penitent, and the action is then
+    # dropped as illegal when the actions are carried out. ``could_*`` are the
+    # heuristic's conditions, ``may_*`` the legal ones.
+    def could_recant(self) -> bool:
         m, p = self.model, self.model.params
         return (
             self.can_act
             and self.principal
             and self.rung >= 1
-            and not self.on_probation  # one recantation per probation
             and self.real_power < p.recant_threshold
             and not self.exiled
             and sum(1 for x in m.leader_list if x.principal) > 1
         )
 
-    def may_win_over(self, target: Leader) -> bool:
+    def may_recant(self) -> bool:
+        return self.could_recant() and not self.on_probation  # one recantation per probation
+
+    def could_win_over(self, target: Leader) -> bool:
         m = self.model
         return (
             self.can_act
@@ -186,6 +197,10 @@ class Leader(mesa.Agent):
             and m.holds_post(target)
             and not m.has_present_clients(target)
         )
+
+    def may_win_over(self, target: Leader) -> bool:
+        # a penitent on probation is nobody's client
+        return self.could_win_over(target) and not target.on_probation
 
     def may_appoint(self, region: RegionalSecretary, power: float | None = None) -> bool:
         """``power``: his appointment power, if already known."""
@@ -254,7 +269,9 @@ class Leader(mesa.Agent):
         self.plan = [(verb, target) for _, _, verb, target in options[: p.actions_per_month]]
 
     def best_actions(self) -> dict[Verb, tuple[float, Leader | RegionalSecretary | None]]:
-        """Each verb with a legal target: its best score and target (first on ties)."""
+        """Each verb with a target the heuristic considers (a legal one, but for the
+        probation bars; see :meth:`could_recant`): its best score and target (first on
+        ties)."""
         found: dict[Verb, tuple[float, Leader | RegionalSecretary | None]] = {}
         for verb, scorer in (
             (Verb.RECANT, self._score_recant),
@@ -270,7 +287,7 @@ class Leader(mesa.Agent):
 
     def _score_recant(self) -> tuple[float, None] | None:
         """Recant when beaten: the flexible and less ambitious submit."""
-        if not self.may_recant():
+        if not self.could_recant():
             return None
         p = self.model.params
         beaten = (self.rung + 1) / max(len(self.model.facts.ladder), 1)
@@ -290,7 +307,7 @@ class Leader(mesa.Agent):
             return None
         best: tuple[float, Leader] | None = None
         for target in m.leader_list:
-            if not self.may_win_over(target):
+            if not self.could_win_over(target):
                 continue
             if target.seat == SEAT_FULL:
                 value = 1.0
@@ -469,10 +486,12 @@ class Leader(mesa.Agent):
             target.loyalty = p.won_over_loyalty
 
     def appoint(self, region: RegionalSecretary) -> None:
-        """Try to install a client of one's bloc as the region's secretary."""
+        """Try to install a client of one's bloc as the region's secretary; an
+        entrenched local machine resists."""
         p = self.model.params
         power = clip(self.power("appointment"), 0.0, 1.0)
         chance = p.appointment_success * power * self.lev(self.organization)
+        chance = chance * (1.0 - p.entrenchment * region.strength_against(self))
         if self.model.random.random() < chance:
             region.patron = self.patron
             region.loyalty = p.appointee_loyalty
@@ -499,11 +518,12 @@ class Leader(mesa.Agent):
         preferred; an outsider almost worth keeping is demoted to candidate."""
         p = self.model.params
         off = -math.inf
-        if not (self.seatable and self.actor):
+        if not self.seatable:
             return off, off
         seat = self.seat
         incumbent = seat != SEAT_NONE
-        if not self.present:  # the incapacitated keep the seat they have
+        if not (self.present and self.actor):
+            # the incapacitated, and leaders who do not act, keep the seat they have
             if seat == SEAT_FULL:
                 return SECURE, off
             return (off, SECURE) if incumbent else (off, off)
@@ -614,6 +634,25 @@ class RegionalSecretary(mesa.Agent):
             self.loyalty = 0.0
         else:
             self.loyalty = min(1.0, self.loyalty + self.model.params.secretary_loyalty_growth)
+
+    def strength_against(self, appointer: Leader) -> float:
+        """How firmly his machine holds the region against ``appointer``: his loyalty
+        times his bloc leader's protection (1 with a full leadership seat, 0.5 with a
+        candidate seat or committee seats of his bloc's, 0 otherwise). A bloc in the
+        appointer's coalition consents (0), as does a machine whose leader is gone."""
+        bloc = self.bloc
+        if bloc is None or not bloc.present or bloc.patron is appointer.patron:
+            return 0.0
+        m = self.model
+        if bloc.seat == SEAT_FULL:
+            protection = 1.0
+        elif bloc.seat == SEAT_CANDIDATE or any(
+            seat is not None and seat.patron is bloc for seat in m.committee
+        ):
+            protection = 0.5
+        else:
+            protection = 0.0
+        return self.loyalty * protection
 
     def influence(self) -> float:
         """Share of his region's delegation he shapes."""

@@ -280,7 +280,7 @@ class PolitburoModel(mesa.Model):
         return {leader: v / total for leader, v in visible.items()}
 
     def mark_bloc_leaders(self) -> None:
-        """Principals with a following or a faction are (from now on) bloc leaders."""
+        """Principals with a following or a faction are (from now on) contenders."""
         self.leaders.do("note_following", self.committee_votes(self.committee))
 
     def main_threat(self, bloc: Leader) -> Leader | None:
@@ -302,9 +302,10 @@ class PolitburoModel(mesa.Model):
 
     def check_consolidation(self) -> None:
         """A leader has won when his bloc holds a majority of the full leadership seats
-        and of the committee, and no other current or former bloc leader holds a full
-        seat (leaders who never led a bloc may keep theirs, rivals may sit as
-        candidates)."""
+        and of the committee, and no contender who has not been reduced to submission
+        (recanted) holds a full seat (leaders who never led a bloc, and penitents, may
+        keep theirs, rivals may sit as candidates; with alliances ablated there is no
+        ally to co-rule)."""
         if self.winner is not None:
             return
         leader: Leader | None = None
@@ -314,7 +315,9 @@ class PolitburoModel(mesa.Model):
         if leader is None:
             return
         full = [x for x in self.leader_list if x.seat == SEAT_FULL and x.seatable]
-        if any(x.patron is x and x.led_bloc and x is not leader for x in full):
+        if any(
+            x.patron is x and x.led_bloc and x.penitent_since < 0 and x is not leader for x in full
+        ):
             return
         if sum(x.patron is leader for x in full) * 2 <= len(full):
             return
@@ -397,6 +400,7 @@ class PolitburoModel(mesa.Model):
         leader.seat = SEAT_NONE
         if leader.lost_seat_at < 0:
             leader.lost_seat_at = self.turn
+        leader.seat_lost_at = self.turn
 
     def release_bloc(self, leader: Leader) -> None:
         """A leader leaves politics: his clients become principals; seats and secretaries
@@ -655,8 +659,8 @@ class PolitburoModel(mesa.Model):
                 x.pretext = min(1.0, x.pretext + self.params.condemnation_pretext)
 
     def hold_congress(self) -> None:
-        """Delegations, the report vote, committee elections, then the new committee's
-        plenum."""
+        """Delegations, the report vote, committee elections, the vacant offices the
+        congress elects to, then the new committee's plenum."""
         f = self.facts
         turn = min(self.turn, f.months - 1)
         delegates = self.elect_delegates()
@@ -674,6 +678,9 @@ class PolitburoModel(mesa.Model):
             ]
         for delegate in delegates:
             delegate.remove()
+        for office, role in enumerate(f.office_elected_by):
+            if role == "congress":
+                self.fill_office_now(office)
         self.hold_plenum()
 
     def hold_conference(self) -> None:
@@ -743,18 +750,21 @@ class PolitburoModel(mesa.Model):
 
     def elect_offices(self, drafter: Leader, share: float) -> None:
         """Offices the committee appoints to: taken from outsiders the slate would not
-        keep (with a majority to do it), then every vacancy filled."""
-        offices = [o for o, role in enumerate(self.facts.office_elected_by) if role == "committee"]
+        keep (with a majority to do it); then every vacancy but those the congress
+        elects to is filled (the leadership, secretariat or control body could not fill
+        it when it arose)."""
+        roles = self.facts.office_elected_by
         if share > 0.5:
             votes = self.committee_votes(self.committee)
-            for o in offices:
+            for o in (o for o, role in enumerate(roles) if role == "committee"):
                 holder = self.office_holder[o]
                 if holder is None or holder.patron is drafter.patron or not holder.present:
                     continue
                 if holder.keep_value(share, votes) <= self.params.inclusion_cost:
                     self.vacate_office(o)
-        for o in offices:
-            self.fill_office_now(o)
+        for o, role in enumerate(roles):
+            if role != "congress":
+                self.fill_office_now(o)
 
     # --- outcome ------------------------------------------------------------------------
     def outcome(self) -> dict[str, Any]:

@@ -1,17 +1,20 @@
 """Check that the Mesa leaders score their actions exactly as the engine's heuristic does,
-and that the Mesa plenum and consolidation rule decide as the engine's.
+and that the Mesa plenum, consolidation rule, marking of bloc leaders and resistance of
+local machines to appointment decide as the engine's.
 
 Every month of a few engine runs (core subset, misjudgement noise off so the scores are
 deterministic), the engine's state is copied into a fresh Mesa model and each leader's
 best legal target and score per verb is compared with the compiled heuristic's scores
 and legality (:meth:`politburo.kernel.view.View.scores` and ``View.legal``). On the same
-state (a copy of it bound to the kernel), the engine's ``check_consolidation`` and
-``hold_plenum`` are compared with the Mesa model's: whether and who consolidates, and
-every leadership seat, office holder and seat-loss record after the plenum (the plenum
-draws no random numbers, so they must agree exactly). As the core subset's runs seldom
-give a plenum a rival to drop or demote, the same comparison is made again on a
-perturbed copy of each state (:func:`perturb`: random seats, committee, offices,
-prestige, pretexts, probations and seat losses). Prints the mismatches (none expected).
+state (a copy of it bound to the kernel), the engine's ``appointment.local_strength``
+(every region against every leader), ``mark_bloc_leaders``, ``check_consolidation`` and
+``hold_plenum`` are compared with the Mesa model's: each machine's strength, who is a
+contender, whether and who consolidates, and every leadership seat, office holder and
+seat-loss record after the plenum (none of these draws a random number, so they must
+agree exactly). As the core subset's runs seldom give a plenum a rival to drop or
+demote, the same comparison is made again on a perturbed copy of each state
+(:func:`perturb`: random seats, committee, offices, secretaries, prestige, pretexts,
+probations and seat losses). Prints the mismatches (none expected).
 
     python -m benchmarks.mesa_reference.verify [--runs 20]
 
@@ -25,14 +28,23 @@ from collections import Counter
 from copy import deepcopy
 
 import numpy as np
+from numba import njit
 
 from benchmarks.mesa_reference import CORE_ABLATE, SCENARIO
-from benchmarks.mesa_reference.agents import Verb
+from benchmarks.mesa_reference.agents import (
+    SEAT_CANDIDATE,
+    SEAT_FULL,
+    SEAT_NONE,
+    Leader,
+    RegionalSecretary,
+    Verb,
+)
 from benchmarks.mesa_reference.facts import Facts, facts_of
 from benchmarks.mesa_reference.model import PolitburoModel
+from politburo.kernel.appointment import local_strength
 from politburo.kernel.bind import bind
 from politburo.kernel.month import check_consolidation
-from politburo.kernel.plenum import hold_plenum
+from politburo.kernel.plenum import hold_plenum, mark_bloc_leaders
 from politburo.kernel.view import View
 from politburo.model.actions import Plan
 from politburo.model.params import DEFAULT_PARAMETERS, Parameters
@@ -62,6 +74,7 @@ def model_from_state(state: State, r: int, facts: Facts, params: Parameters) -> 
         x.led_bloc = bool(state.led_bloc[r, i])
         x.penitent_since = int(state.penitent_since[r, i])
         x.lost_seat_at = int(state.lost_seat[r, i])
+        x.seat_lost_at = int(state.seat_lost_at[r, i])
     m.last_plenum = int(state.last_plenum[r])
     winner = int(state.winner[r])
     m.winner = leaders[winner] if winner >= 0 else None
@@ -77,12 +90,29 @@ def model_from_state(state: State, r: int, facts: Facts, params: Parameters) -> 
     return m
 
 
+def mesa_legal(leader: Leader, verb: Verb, width: int) -> list[bool]:
+    """Whether ``leader`` may take ``verb`` on each target, as a row of :meth:`View.legal`
+    (``width`` targets; target 0 for a verb that takes none, False past the targets)."""
+    model = leader.model
+    targets: list[Leader | RegionalSecretary | None]
+    if verb in (Verb.RECANT, Verb.ORGANIZE_FACTION):
+        targets = [None]
+    elif verb == Verb.APPOINT:
+        targets = list(model.secretary_list)
+    else:
+        targets = list(model.leader_list)
+    row = [leader.legal(verb, target) for target in targets]
+    return row + [False] * (width - len(row))
+
+
 def perturb(state: State, rng: np.random.Generator) -> State:
-    """A copy of ``state`` with what the plenum and the consolidation check read shuffled
-    at random (within what a state can hold): every seatable leader's seat, prestige,
-    pretext, real power, bloc-leader mark, recantation and seat loss (either none or in
-    the last 30 months), each client freed with probability 1/4, the committee's seats
-    and the offices."""
+    """A copy of ``state`` with what the plenum, the consolidation check, the marking of
+    bloc leaders and an appointment's resistance read shuffled at random (within what a
+    state can hold): every seatable leader's seat, prestige, pretext, real power,
+    bloc-leader mark, incapacity, recantation and seat losses (either none or in the
+    last 30 months, the latest loss no earlier than the first), each client freed with
+    probability 1/4, the committee's seats, the offices, and half the regions'
+    secretaries (a random leader's client or nobody's, at a random loyalty)."""
     s = deepcopy(state)
     t = s.turn
     R, L = s.patron.shape
@@ -101,32 +131,69 @@ def perturb(state: State, rng: np.random.Generator) -> State:
             s.incapacitated[r, j] = rng.random() < 0.1
             s.penitent_since[r, j] = -1 if rng.random() < 0.5 else max(t - int(rng.integers(30)), 0)
             s.lost_seat[r, j] = -1 if rng.random() < 0.5 else max(t - int(rng.integers(30)), 0)
+            s.seat_lost_at[r, j] = (
+                -1 if s.lost_seat[r, j] < 0 else int(rng.integers(s.lost_seat[r, j], t + 1))
+            )
         holders = np.flatnonzero(s.alive[r])
         for q in range(s.committee.shape[1]):
             if s.committee[r, q] != EMPTY_SEAT:
                 s.committee[r, q] = -1 if rng.random() < 0.2 else rng.choice(holders)
         for o in range(s.office_holder.shape[1]):
             s.office_holder[r, o] = -1 if rng.random() < 0.2 else rng.choice(holders)
+        for g in range(s.secretary_patron.shape[1]):
+            if rng.random() < 0.5:
+                s.secretary_patron[r, g] = -1 if rng.random() < 0.2 else rng.integers(L)
+                s.secretary_loyalty[r, g] = rng.random()
     return s
 
 
-def check_rules(view: View, state: State, models: list[PolitburoModel]) -> Counter[str]:
+@njit(cache=True)
+def _local_strengths(k, r, out):  # type: ignore[no-untyped-def]
+    """The engine's ``local_strength`` of every region's machine against every leader,
+    into ``out`` (L, G)."""
+    for i in range(out.shape[0]):
+        for g in range(out.shape[1]):
+            out[i, g] = local_strength(k, r, i, g)
+
+
+def check_rules(
+    view: View, state: State, models: list[PolitburoModel]
+) -> tuple[Counter[str], Counter[str]]:
     """Mismatches between the engine's and the Mesa models' (one per run, holding
-    ``state`` at the view's month) consolidation check and plenum, run on a copy of
-    ``state``."""
+    ``state`` at the view's month) resistance of every region's machine to every
+    leader's appointment, marking of bloc leaders, consolidation check and plenum, run
+    in that order on a copy of ``state``; and how many runs each rule had something to
+    do in (on the engine's side: a machine resisting, a new contender, a consolidation,
+    a seat or office changing hands, a member dropped or demoted)."""
     mismatches: Counter[str] = Counter()
+    activity: Counter[str] = Counter()
     state = deepcopy(state)
     state.winner[:] = -1
     state.consolidated[:] = -1
     k = bind(view.world, view.params, view.on, state)
     t = view.turn
+    L, G = state.patron.shape[1], state.secretary_patron.shape[1]
+    strengths = np.empty((L, G))
     for r, model in enumerate(models):
+        _local_strengths(k, r, strengths)
+        mine = [[g.strength_against(x) for g in model.secretary_list] for x in model.leader_list]
+        if mine != strengths.tolist():
+            mismatches["local strength"] += 1
+        activity["machine resists"] += bool((strengths > 0).any())
+        marked = state.led_bloc[r].copy()
+        mark_bloc_leaders(k, r, t)
+        model.mark_bloc_leaders()
+        if [x.led_bloc for x in model.leader_list] != [bool(x) for x in state.led_bloc[r]]:
+            mismatches["bloc leaders"] += 1
+        activity["new contender"] += bool((state.led_bloc[r] != marked).any())
         check_consolidation(k, r, t)
         model.winner, model.consolidated = None, -1
         model.check_consolidation()
         mine = -1 if model.winner is None else model.winner.index
         if mine != int(state.winner[r]):
             mismatches["consolidation"] += 1
+        activity["consolidation"] += int(state.winner[r]) >= 0
+        seats, offices = state.seat[r].copy(), state.office_holder[r].copy()
         hold_plenum(k, r, t)
         model.hold_plenum()
         leaders = model.leader_list
@@ -134,24 +201,40 @@ def check_rules(view: View, state: State, models: list[PolitburoModel]) -> Count
             mismatches["plenum seats"] += 1
         if [x.lost_seat_at for x in leaders] != [int(x) for x in state.lost_seat[r]]:
             mismatches["plenum seat losses"] += 1
+        if [x.seat_lost_at for x in leaders] != [int(x) for x in state.seat_lost_at[r]]:
+            mismatches["plenum latest seat losses"] += 1
         holders = [-1 if h is None else h.index for h in model.office_holder]
         if holders != [int(h) for h in state.office_holder[r]]:
             mismatches["plenum offices"] += 1
         if model.last_plenum != int(state.last_plenum[r]):
             mismatches["plenum month"] += 1
-    return mismatches
+        activity["plenum changed a seat"] += bool((state.seat[r] != seats).any())
+        activity["plenum dropped a member"] += bool(
+            (
+                (seats != SEAT_NONE) & (state.seat[r] == SEAT_NONE) & (state.seat_lost_at[r] == t)
+            ).any()
+        )
+        activity["plenum demoted a member"] += bool(
+            ((seats == SEAT_FULL) & (state.seat[r] == SEAT_CANDIDATE)).any()
+        )
+        activity["plenum changed an office"] += bool((state.office_holder[r] != offices).any())
+    return mismatches, activity
 
 
-def verify(runs: int = 20, seed: int = 0) -> tuple[Counter[str], int, int]:
-    """Mismatches by verb and kind (legality or score/target; consolidation, plenum;
-    ``perturbed`` for the perturbed states), the number of (run, month, leader, verb)
-    comparisons of the heuristic, and of (state, run, month) comparisons of the
-    consolidation check and the plenum (each month's state and its perturbed copy)."""
+def verify(runs: int = 20, seed: int = 0) -> tuple[Counter[str], Counter[str], int, int]:
+    """Mismatches by verb and kind (legality, scored or not, score/target; local
+    strength, bloc leaders, consolidation, plenum; ``perturbed`` for the perturbed
+    states); how often each rule had something to do (:func:`check_rules`, and ``best
+    target illegal``: a verb whose best-scored target, the heuristic's choice, is
+    illegal); the number of (run, month, leader, verb) comparisons of the heuristic, and
+    of (state, run, month) comparisons of the other rules (each month's state and its
+    perturbed copy)."""
     world = world_of(SCENARIO)
     facts = facts_of(SCENARIO)
     heuristic = DEFAULT_PARAMETERS.heuristic.model_copy(update={"misjudgement": 0.0})
     params = DEFAULT_PARAMETERS.model_copy(update={"heuristic": heuristic})
     mismatches: Counter[str] = Counter()
+    activity: Counter[str] = Counter()
     compared = 0
     rules_compared = 0
     rng = np.random.default_rng(seed)
@@ -167,25 +250,37 @@ def verify(runs: int = 20, seed: int = 0) -> tuple[Counter[str], int, int]:
             for i, leader in enumerate(model.leader_list):
                 found = leader.best_actions() if leader.can_act else {}
                 legal = view.legal(i, r)
+                unported = np.ones(len(legal), dtype=bool)
+                unported[[int(v) for v in Verb]] = False
+                unported[0] = False  # passing
+                if legal[unported].any():
+                    mismatches["other verbs legality"] += 1
                 for verb in Verb:
                     compared += 1
-                    mine = found.get(verb)
-                    if (mine is None) == legal[int(verb)].any():
+                    if mesa_legal(leader, verb, legal.shape[1]) != legal[int(verb)].tolist():
                         mismatches[f"{verb.name} legality"] += 1
+                    mine = found.get(verb)
+                    best = scores[i, int(verb)]
+                    if (mine is None) == bool(np.isfinite(best).any()):
+                        mismatches[f"{verb.name} scored"] += 1
                         continue
                     if mine is None:
                         continue
                     index = -1 if mine[1] is None else mine[1].index
                     targeted = verb not in (Verb.RECANT, Verb.ORGANIZE_FACTION)
-                    best = scores[i, int(verb)]
                     if mine[0] != float(best.max()) or (targeted and index != int(best.argmax())):
                         mismatches[f"{verb.name} score"] += 1
+                    if not leader.legal(verb, mine[1]):
+                        activity[f"{verb.name} best target illegal"] += 1
         plan = view.heuristic_plan()
-        mismatches.update(check_rules(view, view.state, models))
+        found, done = check_rules(view, view.state, models)
+        mismatches.update(found)
+        activity.update(done)
         perturbed = perturb(view.state, rng)
         others = [model_from_state(perturbed, r, facts, params) for r in range(len(models))]
-        for kind, n in check_rules(view, perturbed, others).items():
-            mismatches[f"perturbed {kind}"] += n
+        found, done = check_rules(view, perturbed, others)
+        mismatches.update({f"perturbed {kind}": n for kind, n in found.items()})
+        activity.update({f"perturbed {kind}": n for kind, n in done.items()})
         rules_compared += 2 * len(models)
         return plan
 
@@ -198,7 +293,7 @@ def verify(runs: int = 20, seed: int = 0) -> tuple[Counter[str], int, int]:
         record_events=False,
         policy=checking_policy,
     )
-    return mismatches, compared, rules_compared
+    return mismatches, activity, compared, rules_compared
 
 
 def main() -> None:
@@ -206,11 +301,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    mismatches, compared, rules = verify(args.runs, args.seed)
+    mismatches, activity, compared, rules = verify(args.runs, args.seed)
     print(
-        f"{compared} heuristic comparisons, {rules} consolidation and plenum comparisons, "
+        f"{compared} heuristic comparisons, {rules} comparisons of local strength, bloc "
+        "leaders, consolidation and plenum, "
         f"mismatches: {dict(mismatches) or 'none'}"
     )
+    done = dict(sorted(activity.items()))
+    print(f"something to do (run-months; leader-months for the heuristic): {done}")
 
 
 if __name__ == "__main__":
