@@ -97,6 +97,7 @@ class Leader(mesa.Agent):
         # outcome records (turns, -1 never)
         self.lost_seat_at = -1  # his first loss of a leadership seat
         self.seat_lost_at = -1  # his latest loss of one (the plenum's re-seat bar)
+        self.defeated_at: dict[Leader, int] = {}  # turn of his last failed motion, by target
         self.expelled_at = -1
         self.exiled_at = -1
         self.lost_office_at: dict[int, int] = {}
@@ -408,7 +409,9 @@ class Leader(mesa.Agent):
                 # information is ablated: every leader misjudges at the full rate
                 misjudge = h.misjudgement * (m.random.random() - 0.5)
                 margin = h.caution * (1.0 - self.cunning)
-                if expected + misjudge > rung.quota + margin:
+                # a defeat is remembered until a plenum has met since
+                remembered = self.defeated_at.get(target, -1) >= m.last_plenum
+                if expected + misjudge > rung.quota + margin and not remembered:
                     score = (
                         h.discipline
                         * (self.ambition * self.lev(self.cunning))
@@ -533,7 +536,9 @@ class Leader(mesa.Agent):
         if incumbent and not share > 0.5:  # no majority to drop anyone
             if seat == SEAT_FULL:
                 return SECURE + self.prestige, off
-            return off, SECURE + self.prestige
+            # a candidate may still be promoted to a vacant full seat
+            own = 2.0 if self.patron is drafter.patron else 1.0
+            return own + self.prestige + bonus, SECURE + self.prestige
         if self.patron is drafter.patron:
             if self.patron is self:
                 return 4.0 + self.prestige, off

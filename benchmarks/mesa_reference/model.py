@@ -499,6 +499,8 @@ class PolitburoModel(mesa.Model):
         rung = self.facts.ladder[k]
         passed = self.tally(rung, self.motion(mover, target))
         target.last_discipline = self.turn
+        if not passed and mover is not None:
+            mover.defeated_at[target] = self.turn
         if passed:
             self.apply_rung(k, target, office)
 

@@ -75,6 +75,12 @@ def model_from_state(state: State, r: int, facts: Facts, params: Parameters) -> 
         x.penitent_since = int(state.penitent_since[r, i])
         x.lost_seat_at = int(state.lost_seat[r, i])
         x.seat_lost_at = int(state.seat_lost_at[r, i])
+    for i, x in enumerate(leaders):
+        x.defeated_at = {
+            leaders[j]: int(state.defeated_at[r, i, j])
+            for j in range(len(leaders))
+            if state.defeated_at[r, i, j] >= 0
+        }
     m.last_plenum = int(state.last_plenum[r])
     winner = int(state.winner[r])
     m.winner = leaders[winner] if winner >= 0 else None
