@@ -97,10 +97,10 @@ STORE_CONFIG: dict[str, str | bool | int | float | list[str]] = {
 
 #: DuckDB's memory limit while a summary reads every run of the store: blocks read from
 #: the file stay in the buffer pool until the limit forces them out, so one pass over a
-#: store held up to the whole 256 MB (a pass over 1,000,000 runs' eliminations in a 98 MB
-#: file: 104 MB more peak RSS; with 16 MB, 28 MB; 12 MB for a 20,000-run store). A page
-#: that needs more (16 MB did not hold 20,000 ussr-1922 runs) is read again with the
-#: usual limit: see :meth:`Store._page`.
+#: store filled the whole limit (with the former 256 MB, a pass over 1,000,000 runs'
+#: eliminations in a 98 MB file: 104 MB more peak RSS; with 16 MB, 28 MB; 12 MB for a
+#: 20,000-run store). A page that needs more (16 MB did not hold 20,000 ussr-1922 runs)
+#: is read again with the usual limit: see :meth:`Store._page`.
 SCAN_MEMORY_LIMIT = "32MB"
 
 #: rows of a row group of a store file (DuckDB's default is 122,880). Checkpoints take
