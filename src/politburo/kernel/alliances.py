@@ -16,6 +16,7 @@ from politburo.kernel.derive import (
     leverage,
     perceived,
     policy_distance,
+    seats_in_use,
 )
 from politburo.kernel.events import Event, record
 from politburo.kernel.layout import Mechanism, Trait
@@ -149,10 +150,7 @@ def _winning(k, r, a, without):  # type: ignore[no-untyped-def]
     """Whether bloc leader ``a`` and his allies (leaving out ``without``'s bloc) command a
     majority of the committee's seats in use and of the full leadership seats."""
     s, d = k.s, k.d
-    in_use = 0
-    for q in range(s.committee.shape[1]):
-        if s.committee[r, q] != -2:
-            in_use += 1
+    in_use = seats_in_use(k, r)
     full = 0
     for j in range(s.patron.shape[1]):
         full += d.lead_votes[r, j]

@@ -371,6 +371,17 @@ def bloc_votes(k, r, role, i):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
+def seats_in_use(k, r):  # type: ignore[no-untyped-def]
+    """Committee seats in use in run r (the body's size in force)."""
+    committee = k.s.committee[r]
+    count = 0
+    for q in range(committee.shape[0]):
+        if committee[q] != -2:
+            count += 1
+    return count
+
+
+@njit(cache=True)
 def dominant_bloc(k, r, role):  # type: ignore[no-untyped-def]
     """The bloc leader whose coalition commands most votes in a body (``role``:
     leadership, committee or control; other roles count as the committee)."""

@@ -40,6 +40,7 @@ from politburo.kernel.derive import (
     coalition,
     dominant_bloc,
     refresh,
+    seats_in_use,
 )
 from politburo.kernel.events import Event, record
 from politburo.kernel.layout import Mechanism, Role
@@ -74,20 +75,17 @@ def recently_dropped(k, r, t, j):  # type: ignore[no-untyped-def]
 
 @njit(cache=True)
 def majority(k, r):  # type: ignore[no-untyped-def]
-    """(leader of the committee's dominant coalition, its share of the seats in use)."""
+    """(leader of the committee's dominant coalition, its seats, its share of the seats
+    in use)."""
     s, d = k.s, k.d
     L = s.patron.shape[1]
     leader = dominant_bloc(k, r, Role.COMMITTEE)
     coal = coalition(k, r)[leader]
-    in_use = 0
-    for q in range(s.committee.shape[1]):
-        if s.committee[r, q] != -2:
-            in_use += 1
     votes = 0
     for j in range(L):
         if coal[j]:
             votes += d.comm_votes[r, j]
-    return leader, votes / max(in_use, 1)
+    return leader, votes, votes / max(seats_in_use(k, r), 1)
 
 
 @njit(cache=True)
@@ -100,11 +98,7 @@ def keep_value(k, r, leader, share, j):  # type: ignore[no-untyped-def]
     Above ``inclusion_cost`` the slate keeps him."""
     s, d, p = k.s, k.d, k.p
     bloc = s.patron[r, j]
-    in_use = 0
-    for q in range(s.committee.shape[1]):
-        if s.committee[r, q] != -2:
-            in_use += 1
-    following = d.comm_votes[r, bloc] / max(in_use, 1) if bloc == j else 0.0
+    following = d.comm_votes[r, bloc] / max(seats_in_use(k, r), 1) if bloc == j else 0.0
     margin = clip(2.0 * share - 1.0, 0.0, 1.0) if s.led_bloc[r, bloc] else 0.0
     stature = s.prestige[r, j] + following
     return p.exclusion_cost * stature * (1.0 - s.pretext[r, j] * margin)
@@ -183,6 +177,18 @@ def _best(value, taken):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
+def _take(value, count, seat, taken, new_seat):  # type: ignore[no-untyped-def]
+    """Give ``seat`` to the ``count`` untaken leaders of highest ``value`` (fewer if
+    fewer are on the slate), marking them in ``taken`` and ``new_seat``."""
+    for _ in range(count):
+        j = _best(value, taken)
+        if j < 0:
+            break
+        taken[j] = True
+        new_seat[j] = seat
+
+
+@njit(cache=True)
 def elect_leadership(k, r, t, leader, share):  # type: ignore[no-untyped-def]
     """The committee elects the leadership body from the slate (see the module and
     :func:`slate_values`)."""
@@ -196,22 +202,12 @@ def elect_leadership(k, r, t, leader, share):  # type: ignore[no-untyped-def]
     slate_values(k, r, t, leader, share, full, candidate)
     taken = np.zeros(L, dtype=np.bool_)
     new_seat = np.zeros(L, dtype=np.int64)
-    for _ in range(full_size):
-        j = _best(full, taken)
-        if j < 0:
-            break
-        taken[j] = True
-        new_seat[j] = SEAT_FULL
+    _take(full, full_size, SEAT_FULL, taken, new_seat)
     for j in range(L):
         # Whoever could sit as a full member can sit as a candidate.
         if np.isfinite(full[j]) and not np.isfinite(candidate[j]):
             candidate[j] = full[j] - 3.0
-    for _ in range(cand_size):
-        j = _best(candidate, taken)
-        if j < 0:
-            break
-        taken[j] = True
-        new_seat[j] = SEAT_CANDIDATE
+    _take(candidate, cand_size, SEAT_CANDIDATE, taken, new_seat)
     for j in range(L):
         old = s.seat[r, j]
         if new_seat[j] == old:
@@ -255,21 +251,13 @@ def elect_offices(k, r, t, leader, share):  # type: ignore[no-untyped-def]
 @njit(cache=True)
 def hold_plenum(k, r, t):  # type: ignore[no-untyped-def]
     """A plenum: the committee elects the leadership and its offices."""
-    s, d = k.s, k.d
+    s = k.s
     refresh(k, r, t)
     s.last_plenum[r] = t
     if shed_surplus_allies(k, r, t):
         refresh(k, r, t)
-    leader, share = majority(k, r)
-    votes = 0
-    in_use = 0
-    coal = coalition(k, r)[leader]
-    for j in range(s.patron.shape[1]):
-        if coal[j]:
-            votes += d.comm_votes[r, j]
-    for q in range(s.committee.shape[1]):
-        if s.committee[r, q] != -2:
-            in_use += 1
+    leader, votes, share = majority(k, r)
+    in_use = seats_in_use(k, r)
     record(k, r, t, Event.PLENUM, actor=leader, yes=votes, no=in_use - votes, value=share)
     elect_leadership(k, r, t, leader, share)
     refresh(k, r, t)
