@@ -187,7 +187,7 @@ def check_rules(
             mismatches["local strength"] += 1
         activity["machine resists"] += bool((strengths > 0).any())
         marked = state.led_bloc[r].copy()
-        mark_bloc_leaders(k, r, t)
+        mark_bloc_leaders(k, r, t == 0)
         model.mark_bloc_leaders()
         if [x.led_bloc for x in model.leader_list] != [bool(x) for x in state.led_bloc[r]]:
             mismatches["bloc leaders"] += 1

@@ -1,6 +1,7 @@
 """Alliances, perception and traits do what the design says, on the toy scenario:
-alliances form against a common threat and are refused to the man one fears, break both
-ways, and join blocs into coalitions; information sets how far a leader sees real power;
+the front forms against the most feared contender, as small as wins, and breaks when he
+is gone; offers are accepted within one's camp and refused from outside it; alliances
+break both ways and join blocs into coalitions; information sets how far a leader sees real power;
 without traits everyone is neutral — the compiled rules called directly on a hand-set
 state, and compared with the mechanism switched off."""
 
@@ -40,41 +41,110 @@ def _alliance_bench(
     return bench
 
 
-def test_an_alliance_against_a_common_threat_is_accepted(
+def _committee(bench: Bench, seats: dict[int, int]) -> None:
+    """Give each bloc leader that many committee seats (the rest of the committee's
+    seats uncommitted) and every leader a full seat in the leadership."""
+    s = bench.state
+    s.committee[:] = -1  # NO_PATRON: uncommitted
+    q = 0
+    for leader, n in seats.items():
+        s.committee[:, q : q + n] = leader
+        q += n
+    s.seat[:] = 2
+
+
+def test_the_front_forms_against_the_most_feared_contender(
+    make_bench: MakeBench, toy_world: World
+) -> None:
+    """The tribune, feared most by both others, is the common threat; neither of the
+    others commands the committee alone, so both make the front (Walt's balance of
+    threat, Riker's minimal winning coalition), and the event names him once."""
+    ids = idx(toy_world)
+    sec, tribune, editor = ids["secretary"], ids["tribune"], ids["editor"]
+    bench = _alliance_bench(make_bench, toy_world, [0.2, 0.7, 0.1])
+    _committee(bench, {sec: 5, tribune: 6, editor: 4})
+    bench.refresh()
+    bench.each(alliances.form_camps)
+    s = bench.state
+    assert np.all(s.common_threat == tribune)
+    assert np.all(s.camp[:, sec] == 1) and np.all(s.camp[:, editor] == 1)
+    assert np.all(s.camp[:, tribune] == 2)
+    assert bench.count("common_threat") == bench.runs
+    # Drawn again with nothing changed: the same camps, no new event.
+    bench.each(alliances.form_camps)
+    assert bench.count("common_threat") == bench.runs
+
+
+def test_a_front_that_wins_without_a_member_leaves_him_out(
+    make_bench: MakeBench, toy_world: World
+) -> None:
+    """The size principle inside the front: the secretary holds the only full seat and 9
+    of 15 committee seats, so he commands both bodies alone and the editor, who fears
+    the tribune as well, is not taken; he fears the tribune, not the secretary, so he is
+    not among the threatened either. With one committee seat fewer for the secretary
+    the front needs the editor again."""
+    ids = idx(toy_world)
+    sec, tribune, editor = ids["secretary"], ids["tribune"], ids["editor"]
+    bench = _alliance_bench(make_bench, toy_world, [0.2, 0.7, 0.1])
+    s = bench.state
+    _committee(bench, {sec: 9, tribune: 3, editor: 3})
+    s.seat[:, tribune] = 1  # a candidate: still a contender
+    s.seat[:, editor] = 0
+    bench.refresh()
+    bench.each(alliances.form_camps)
+    assert np.all(s.common_threat == tribune)
+    assert np.all(s.camp[:, sec] == 1)
+    assert np.all(s.camp[:, editor] == 0)
+    _committee(bench, {sec: 7, tribune: 5, editor: 3})
+    s.seat[:, tribune] = 1
+    s.seat[:, editor] = 0
+    bench.refresh()
+    bench.each(alliances.form_camps)
+    assert np.all(s.camp[:, sec] == 1) and np.all(s.camp[:, editor] == 1)
+
+
+def test_an_offer_from_ones_own_camp_is_accepted_and_from_outside_refused(
     make_bench: MakeBench, toy_world: World
 ) -> None:
     ids = idx(toy_world)
     sec, tribune, editor = ids["secretary"], ids["tribune"], ids["editor"]
     bench = _alliance_bench(make_bench, toy_world, [0.2, 0.7, 0.1])
-    threat = bench.main_threat()
-    perceived = bench.perceived()
-    # Preconditions: both fear the tribune most, the editor far more than the secretary.
-    assert np.all(threat[:, sec] == tribune) and np.all(threat[:, editor] == tribune)
-    assert np.all(perceived[:, editor, tribune] > perceived[:, editor, sec] + 0.3)
-    bench.each(alliances.propose_alliance, sec, editor)
+    _committee(bench, {sec: 5, tribune: 6, editor: 4})
+    bench.refresh()
+    bench.each(alliances.form_camps)
+    bench.each(alliances.propose_alliance, tribune, editor)  # the threat courts the front
     s = bench.state
+    assert not s.ally.any()
+    assert bench.count("alliance_refused") == bench.runs
+    bench.each(alliances.propose_alliance, sec, editor)
     assert np.all(s.ally[:, sec, editor]) and np.all(s.ally[:, editor, sec])
     assert not s.ally[:, tribune, :].any() and not s.ally[:, :, tribune].any()
     assert bench.count("alliance_formed") == bench.runs
 
 
-def test_an_alliance_offered_by_the_man_one_fears_is_refused(
+def test_the_front_breaks_when_its_common_threat_is_gone(
     make_bench: MakeBench, toy_world: World
 ) -> None:
+    """The tribune loses his seat: he is no longer a threat. One of the two left becomes
+    it, the other is the front against him, and their alliance (the old front) ends."""
     ids = idx(toy_world)
     sec, tribune, editor = ids["secretary"], ids["tribune"], ids["editor"]
-    bench = _alliance_bench(make_bench, toy_world, [0.8, 0.1, 0.1])
-    threat = bench.main_threat()
-    perceived = bench.perceived()
-    # The secretary still names the tribune, but the editor fears the secretary most.
-    assert np.all(threat[:, sec] == tribune)
-    assert np.all(threat[:, editor] == sec)
-    assert np.all(perceived[:, editor, sec] > perceived[:, editor, tribune] + 0.3)
-    bench.each(alliances.propose_alliance, sec, editor)
-    assert not bench.state.ally.any()
-    refused = bench.events_of("alliance_refused")
-    assert refused["run"].size == bench.runs
-    assert np.all(refused["actor"] == sec) and np.all(refused["target"] == editor)
+    bench = _alliance_bench(make_bench, toy_world, [0.2, 0.7, 0.1])
+    _committee(bench, {sec: 5, tribune: 6, editor: 4})
+    s = bench.state
+    bench.refresh()
+    bench.each(alliances.form_camps)
+    s.ally[:, sec, editor] = s.ally[:, editor, sec] = True
+    s.seat[:, tribune] = 0
+    bench.refresh()
+    bench.each(alliances.form_camps)
+    assert np.all((s.common_threat == sec) | (s.common_threat == editor))
+    for r, threat in enumerate(s.common_threat):
+        other = editor if threat == sec else sec
+        assert s.camp[r, threat] == 2 and s.camp[r, other] == 1
+    assert not s.ally.any()
+    assert bench.count("alliance_ended") == bench.runs
+    assert bench.count("common_threat") == 2 * bench.runs
 
 
 def test_breaking_an_alliance_ends_it_both_ways(make_bench: MakeBench, toy_world: World) -> None:

@@ -11,6 +11,7 @@ import numpy as np
 from numba import njit
 
 from politburo.kernel.derive import (
+    SEAT_NONE,
     distances,
     forget_relations,
     leverage,
@@ -20,8 +21,8 @@ from politburo.kernel.derive import (
 )
 from politburo.kernel.events import Event, record
 from politburo.kernel.layout import Mechanism, Trait
-from politburo.kernel.npmath import clip, flag
-from politburo.kernel.offices import end_alliances
+from politburo.kernel.npmath import clip
+from politburo.kernel.offices import end_alliances, on_probation
 from politburo.kernel.rng import uniform
 from politburo.model.rng import Stream
 
@@ -30,42 +31,15 @@ _WIN_OVER = int(Stream.WIN_OVER)
 
 
 @njit(cache=True)
-def _fresh_main_threat(k, r, i):  # type: ignore[no-untyped-def]
-    """Leader i's main threat (-1 if none) from the state as it is now: the threat row
-    recomputed from current alliances and blocs over the cached distances and perceived
-    power (NumPy's uncached ``main_threat(ctx, runs)``), not the cached matrix."""
-    s, d, p = k.s, k.d, k.p
-    L = s.patron.shape[1]
-    dist = distances(k, r)
-    seen_by = perceived(k, r)
-    best = 0
-    best_score = 0.0
-    for j in range(L):
-        if d.principal[r, j] and s.led_bloc[r, j] and s.patron[r, i] != s.patron[r, j]:
-            potential = seen_by[i, j] + p.threat_stature_weight * d.seen[r, j]
-            score = potential * (1.0 + p.threat_policy_weight * dist[i, j])
-            if s.ally[r, i, j]:
-                score = score * p.ally_threat_discount
-        else:
-            score = 0.0
-        if j == 0 or score > best_score:
-            best = j
-            best_score = score
-    return best if best_score > 0 else -1
-
-
-@njit(cache=True)
 def propose_alliance(k, r, t, actor, target):  # type: ignore[no-untyped-def]
-    """The target accepts if he fears the actor's main threat more than the actor, and
-    refuses an ally he does not need: one whose coalition already commands the committee
-    and the leadership (the size principle, as :func:`shed_surplus_allies`)."""
+    """The target accepts an offer from his own camp (:func:`form_camps`: the front
+    against the common threat, or the threatened) unless the policy gap, the proposer's
+    arrogance and chance outweigh their common enemy; he refuses anyone outside his camp
+    and an ally he does not need: one whose coalition already commands the committee and
+    the leadership (the size principle, as :func:`shed_surplus_allies`)."""
     s, p, w = k.s, k.p, k.w
-    their_threat = _fresh_main_threat(k, r, target)
-    mine = _fresh_main_threat(k, r, actor)
-    seen_by = perceived(k, r)
-    common = max(mine, 0)
-    fear_common = seen_by[target, common] * flag(mine >= 0)
-    fear_actor = seen_by[target, actor]
+    camp = s.camp[r, s.patron[r, target]]
+    same_camp = camp != 0 and camp == s.camp[r, s.patron[r, actor]]
     distance = 0.0
     if k.on[Mechanism.POLICY]:
         distance = policy_distance(s.position[r, actor], s.position[r, target], w.salience[target])
@@ -73,8 +47,7 @@ def propose_alliance(k, r, t, actor, target):  # type: ignore[no-untyped-def]
     arrogance = w.traits[actor, Trait.ARROGANCE]
     draw = uniform(s.keys[r], t, _ALLIANCE, 0, actor)
     utility = (
-        p.alliance_fear_weight * (fear_common - fear_actor)
-        + p.alliance_common_enemy_bonus * flag(their_threat == mine)
+        p.alliance_common_enemy_bonus
         - distance / max(p.alliance_policy_tolerance, 1e-9) * leverage(k, rigidity)
         - p.alliance_arrogance_cost * arrogance
         + (draw - 0.5) * p.alliance_noise
@@ -82,7 +55,7 @@ def propose_alliance(k, r, t, actor, target):  # type: ignore[no-untyped-def]
     # Two leaders may court each other in one month: the second offer finds them allied.
     if s.ally[r, actor, target]:
         return
-    if utility > 0 and not _winning(k, r, s.patron[r, target], -1):
+    if same_camp and utility > 0 and not _winning(k, r, s.patron[r, target], -1):
         s.ally[r, actor, target] = True
         s.ally[r, target, actor] = True
         s.ally_since[r, actor, target] = t
@@ -90,6 +63,185 @@ def propose_alliance(k, r, t, actor, target):  # type: ignore[no-untyped-def]
         record(k, r, t, Event.ALLIANCE_FORMED, actor, target)
     else:
         record(k, r, t, Event.ALLIANCE_REFUSED, actor, target)
+
+
+@njit(cache=True)
+def _contender(k, r, t, j):  # type: ignore[no-untyped-def]
+    """Whether j can be the common threat: a present, capable bloc leader who has led a
+    following or an opposition, sits in the leadership body and is not on probation."""
+    s, d = k.s, k.d
+    return (
+        d.principal[r, j]
+        and s.led_bloc[r, j]
+        and not s.incapacitated[r, j]
+        and s.seat[r, j] != SEAT_NONE
+        and not on_probation(k, r, t, j)
+    )
+
+
+@njit(cache=True)
+def _fear(k, r, i, j, seen_by, dist):  # type: ignore[no-untyped-def]
+    """How much i fears j, alliances aside: j's power as i perceives it plus his visible
+    stature, weighted up by their policy distance (the threat of :func:`threats`)."""
+    p = k.p
+    potential = seen_by[i, j] + p.threat_stature_weight * k.d.seen[r, j]
+    return potential * (1.0 + p.threat_policy_weight * dist[i, j])
+
+
+@njit(cache=True)
+def _commands(k, r, members):  # type: ignore[no-untyped-def]
+    """Whether the blocs flagged in ``members`` together hold a majority of the
+    committee's committed seats (the uncommitted split evenly, as in real power) and of
+    the full leadership seats."""
+    d = k.d
+    committed = 0
+    comm = 0
+    lead = 0
+    full = 0
+    for j in range(members.shape[0]):
+        committed += d.comm_votes[r, j]
+        full += d.lead_votes[r, j]
+        if members[j]:
+            comm += d.comm_votes[r, j]
+            lead += d.lead_votes[r, j]
+    return 2 * comm > committed and 2 * lead > full
+
+
+@njit(cache=True)
+def form_camps(k, r, t):  # type: ignore[no-untyped-def]
+    """Coalitions over sets of leaders, drawn at each plenum (camp 1: the front against
+    the common threat; camp 2: the threatened; 0: outside both).
+
+    - The common threat is the contender the other leaders fear most in sum (balance of
+      threat, Walt 1987). It stays the threat until he is gone (no longer a contender in
+      the leadership, or on probation) or another is feared ``threat_switch`` times more:
+      a coalition breaks when its common threat is gone.
+    - The front against him: contenders first, then other bloc leaders, each in order of
+      how much he fears the threat, taken until they command the committee and the
+      leadership; then, latest first, every member the front can win without is left out
+      (a minimal winning coalition, Riker 1962). A front that cannot win takes everyone:
+      it can still block (the qualified majorities of expulsion).
+    - The threatened: the threat and every contender left out of the front whose main
+      fear is one of its members.
+    Leaders ally within their camp (:func:`propose_alliance`); when the threat changes,
+    alliances across camps end. Returns whether an alliance ended."""
+    s, d, p = k.s, k.d, k.p
+    L = s.patron.shape[1]
+    camp = s.camp[r]
+    if not k.on[Mechanism.ALLIANCES]:
+        return False
+    seen_by = perceived(k, r)
+    dist = distances(k, r)
+    # The sum of fears of each contender, among the bloc leaders who can act.
+    feared = np.zeros(L)
+    best = -1
+    for j in range(L):
+        if not _contender(k, r, t, j):
+            continue
+        for i in range(L):
+            if i != j and d.principal[r, i] and d.can_act[r, i]:
+                feared[j] += _fear(k, r, i, j, seen_by, dist)
+        if best < 0 or feared[j] > feared[best]:
+            best = j
+    old = s.common_threat[r]
+    threat = best
+    if old >= 0 and _contender(k, r, t, old) and feared[old] * p.threat_switch >= feared[best]:
+        threat = old
+    s.common_threat[r] = threat
+    if threat != old and threat >= 0:
+        record(k, r, t, Event.COMMON_THREAT, threat, value=feared[threat])
+    before = camp.copy()
+    for i in range(L):
+        camp[i] = 0
+    if threat < 0:
+        return _changed(camp, before) and _end_across_camps(k, r, t)
+    # The front, by fear of the threat: contenders, then the others with votes.
+    eligible = np.zeros(L, dtype=np.bool_)
+    fear = np.zeros(L)
+    for i in range(L):
+        votes = d.comm_votes[r, i] + d.lead_votes[r, i]
+        eligible[i] = (
+            i != threat
+            and d.principal[r, i]
+            and d.can_act[r, i]
+            and (votes > 0 or s.seat[r, i] != SEAT_NONE)
+            and not on_probation(k, r, t, i)
+        )
+        if eligible[i]:
+            fear[i] = _fear(k, r, i, threat, seen_by, dist)
+    members = np.zeros(L, dtype=np.bool_)
+    order = np.empty(L, dtype=np.int64)
+    n = 0
+    for tier in range(2):
+        while True:
+            pick = -1
+            for i in range(L):
+                in_tier = s.led_bloc[r, i] if tier == 0 else not s.led_bloc[r, i]
+                fitter = pick < 0 or fear[i] > fear[pick]
+                if eligible[i] and in_tier and not members[i] and fitter:
+                    pick = i
+            if pick < 0 or _commands(k, r, members):
+                break
+            members[pick] = True
+            order[n] = pick
+            n += 1
+    if _commands(k, r, members):
+        for m in range(n - 1, -1, -1):
+            members[order[m]] = False
+            if not _commands(k, r, members):
+                members[order[m]] = True
+    for i in range(L):
+        if members[i]:
+            camp[i] = 1
+    # The threatened: the threat and the contenders outside the front who fear one of
+    # its members most.
+    camp[threat] = 2
+    for i in range(L):
+        if not (eligible[i] and s.led_bloc[r, i] and not members[i]):
+            continue
+        top = -1
+        top_fear = 0.0
+        for j in range(L):
+            if j != i and _contender(k, r, t, j):
+                f = _fear(k, r, i, j, seen_by, dist)
+                if f > top_fear:
+                    top = j
+                    top_fear = f
+        if top >= 0 and members[top]:
+            camp[i] = 2
+    return _changed(camp, before) and _end_across_camps(k, r, t)
+
+
+@njit(cache=True)
+def _changed(camp, before):  # type: ignore[no-untyped-def]
+    """Whether any leader's camp differs from ``before``."""
+    changed = False
+    for i in range(camp.shape[0]):
+        changed = changed or camp[i] != before[i]
+    return changed
+
+
+@njit(cache=True)
+def _end_across_camps(k, r, t):  # type: ignore[no-untyped-def]
+    """End every alliance of two bloc leaders who are not in one camp; returns whether
+    one ended."""
+    s, d = k.s, k.d
+    L = s.patron.shape[1]
+    camp = s.camp[r]
+    ended = False
+    for a in range(L):
+        for b in range(a + 1, L):
+            if not s.ally[r, a, b] or (camp[a] != 0 and camp[a] == camp[b]):
+                continue
+            if not (d.principal[r, a] and d.principal[r, b]):
+                continue
+            s.ally[r, a, b] = False
+            s.ally[r, b, a] = False
+            record(k, r, t, Event.ALLIANCE_ENDED, actor=a, target=b)
+            ended = True
+    if ended:
+        forget_relations(k, r)
+    return ended
 
 
 @njit(cache=True)

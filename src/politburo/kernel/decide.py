@@ -29,6 +29,7 @@ from politburo.kernel.derive import (
 )
 from politburo.kernel.layout import Mechanism, Power, Role, RungEffect, Trait
 from politburo.kernel.numeric import pairwise_sum
+from politburo.kernel.plenum import keep_value
 from politburo.kernel.rng import element, stream_base
 from politburo.model.actions import TARGET_KIND, VERB_MECHANISM, Verb
 from politburo.model.rng import Stream
@@ -407,6 +408,9 @@ def best_actions(k, r, t, best, best_target, table):  # type: ignore[no-untyped-
     # The run's rows.
     patron = s.patron[r]
     ally = s.ally[r]
+    camp = s.camp[r]
+    penitent_since = s.penitent_since[r]
+    probation = p.probation
     seat = s.seat[r]
     rung_now = s.rung[r]
     alive = s.alive[r]
@@ -462,7 +466,6 @@ def best_actions(k, r, t, best, best_target, table):  # type: ignore[no-untyped-
     h_alliance = p.h_alliance
     h_alliance_partial = p.h_alliance_partial
     h_alliance_fear = p.h_alliance_fear
-    h_alliance_shared_enemy = p.h_alliance_shared_enemy
     h_shift_position = p.h_shift_position
     h_policy_minority = p.h_policy_minority
     h_propose_policy = p.h_propose_policy
@@ -494,12 +497,11 @@ def best_actions(k, r, t, best, best_target, table):  # type: ignore[no-untyped-
     h_discipline_bystander = p.h_discipline_bystander
     discipline_cooldown = p.discipline_cooldown
     vote_arrogance_weight = p.vote_arrogance_weight
+    inclusion_cost = p.inclusion_cost
 
     lead_share = np.empty(L)
     comm_share = np.empty(L)
-    total_lead = _majorities(
-        s.committee[r], lead_votes, d.comm_votes[r], coal, lead_share, comm_share
-    )
+    _majorities(s.committee[r], lead_votes, d.comm_votes[r], coal, lead_share, comm_share)
     # Clients fear whom their patron fears.
     own_threat = np.empty(L, dtype=np.int64)
     threat = np.empty(L, dtype=np.int64)
@@ -535,7 +537,9 @@ def best_actions(k, r, t, best, best_target, table):  # type: ignore[no-untyped-
     n_principal = 0
     for j in range(L):
         holds = seat[j] != SEAT_NONE or has_office[j]
-        win_ok[j] = present[j] and not has_clients[j] and holds and actor[j]
+        # A penitent on probation is nobody's client.
+        penitent = penitent_since[j] >= 0 and t - penitent_since[j] < probation
+        win_ok[j] = present[j] and not has_clients[j] and holds and actor[j] and not penitent
         if principal_r[j]:
             n_principal += 1
     # Discipline targets: the next rung, cooled down, alive and capable.
@@ -590,7 +594,10 @@ def best_actions(k, r, t, best, best_target, table):  # type: ignore[no-untyped-
         # Recant when beaten: the flexible and less ambitious submit.
         if on_discipline:
             weak = real_power[i] < recant_threshold
-            if principal and rung_now[i] >= 1 and weak and not exiled[i] and n_principal > 1:
+            # Once a probation: no second recantation before it is over.
+            free = not (penitent_since[i] >= 0 and t - penitent_since[i] < probation)
+            may = principal and rung_now[i] >= 1 and not exiled[i] and n_principal > 1
+            if may and weak and free:
                 beaten = float(rung_now[i] + 1) / float(max(K, 1))
                 x = (h_recant * ((1.0 - rig) * (1.0 - lev * amb))) * beaten * one(weak)
                 score_ = x
@@ -616,25 +623,20 @@ def best_actions(k, r, t, best, best_target, table):  # type: ignore[no-untyped-
                     if score_ > held_ or (score_ != score_ and held_ == held_):
                         best[i, _BREAK_ALLIANCE] = score_
                         best_target[i, _BREAK_ALLIANCE] = j
-            # Coalitions against the main threat: prefer the smallest partner that wins.
-            if principal:
-                need = max(0.5 - ls, 0.0)
+            # Alliances within one's camp (the front against the common threat, or the
+            # threatened; drawn at each plenum by ``alliances.form_camps``).
+            my_camp = camp[i]
+            if principal and my_camp != 0:
                 fear_t = seen[i, max(mine_threat, 0)] * one(has_threat)
                 front = (h_alliance * amb) * (h_alliance_partial + h_alliance_fear * fear_t)
-                front = front * one(need > 0)
                 for j in range(L):
                     if not (
                         principal_r[j] and i != j and not ally[i, j] and my_patron != patron[j]
                     ):
                         continue
-                    votes_j = float(lead_votes[j]) / total_lead
-                    surplus = votes_j - need
-                    minimal = 1.0 - surplus if votes_j > need else h_alliance_partial * votes_j
-                    shares = one(threat[j] == mine_threat and has_threat)
-                    x = front * minimal * (1.0 + h_alliance_shared_enemy * shares)
-                    x = x * (1.0 - dist[i, j] * rig)
-                    x = x * one(not (has_threat and j == mine_threat))
-                    score_ = x
+                    if camp[j] != my_camp:
+                        continue
+                    score_ = front * (1.0 - dist[i, j] * rig)
                     if has_table:
                         table[i, _PROPOSE_ALLIANCE, j] = score_
                     held_ = best[i, _PROPOSE_ALLIANCE]
@@ -842,7 +844,12 @@ def best_actions(k, r, t, best, best_target, table):  # type: ignore[no-untyped-
                 evidence = pretext[j] + material[i, j]
                 # A mover remembers a defeat until a plenum has changed the balance.
                 remembered = defeated_at[i, j] >= last_plenum
-                x = front * (1.0 + evidence) * one(in_hand and not remembered)
+                # Beyond a censure the case must be made: the mover's coalition would
+                # leave the target off its slate (the cost of exclusion of the plenum).
+                case = rung_effect[q] == _CENSURE or (
+                    keep_value(k, r, my_patron, comm_share[i], j) <= inclusion_cost
+                )
+                x = front * (1.0 + evidence) * one(in_hand and not remembered and case)
                 x = x * one(hostile) * ambitious
                 x = x * (1.0 if is_threat else h_discipline_bystander)
                 score_ = x

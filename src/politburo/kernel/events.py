@@ -64,6 +64,7 @@ class Event(IntEnum):
     CONSOLIDATED = 41
     PLENUM = 42
     SEAT_DEMOTED = 43
+    COMMON_THREAT = 44
 
 
 assert tuple(e.name.lower() for e in Event) == EVENT_KINDS

@@ -347,7 +347,8 @@ def check_consolidation(k, r, t):  # type: ignore[no-untyped-def]
         # A contender who recanted has been reduced to submission; an ally co-rules.
         submitted = s.penitent_since[r, i] >= 0
         contender = s.led_bloc[r, i] and not submitted
-        rival = s.patron[r, i] == i and not bloc and (contender or s.ally[r, leader, i])
+        allied = k.on[Mechanism.ALLIANCES] and s.ally[r, leader, i]
+        rival = s.patron[r, i] == i and not bloc and (contender or allied)
         if rival and seated and s.seat[r, i] == SEAT_FULL:
             return
         if s.seat[r, i] == SEAT_FULL and seated:
@@ -372,7 +373,7 @@ def begin_month(k, r, t):  # type: ignore[no-untyped-def]
     """The month up to the decisions: scheduled events, then information."""
     refresh(k, r, t)
     fire_events(k, r, t)
-    plenum.mark_bloc_leaders(k, r, t)
+    plenum.mark_bloc_leaders(k, r, t == 0)
     information.gather_information(k, r, t)
     # Detection changes only material and pretexts, which no derived value is made of: a
     # refresh here would rebuild the same numbers, and only its dropping of the lazy
@@ -387,7 +388,7 @@ def finish_month(k, r, t, plan_verb, plan_target):  # type: ignore[no-untyped-de
     hold_meetings(k, r, t)
     drift(k, r, t)  # ends with a refresh
     _measure_fresh(k, r, t)
-    plenum.mark_bloc_leaders(k, r, t)
+    plenum.mark_bloc_leaders(k, r, False)
     check_consolidation(k, r, t)
 
 

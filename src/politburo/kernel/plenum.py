@@ -32,7 +32,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from politburo.kernel.alliances import shed_surplus_allies
+from politburo.kernel.alliances import form_camps, shed_surplus_allies
 from politburo.kernel.derive import (
     SEAT_CANDIDATE,
     SEAT_FULL,
@@ -254,7 +254,8 @@ def hold_plenum(k, r, t):  # type: ignore[no-untyped-def]
     s = k.s
     refresh(k, r, t)
     s.last_plenum[r] = t
-    if shed_surplus_allies(k, r, t):
+    ended = form_camps(k, r, t)
+    if shed_surplus_allies(k, r, t) or ended:
         refresh(k, r, t)
     leader, votes, share = majority(k, r)
     in_use = seats_in_use(k, r)
@@ -266,19 +267,20 @@ def hold_plenum(k, r, t):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def mark_bloc_leaders(k, r, t):  # type: ignore[no-untyped-def]
+def mark_bloc_leaders(k, r, at_start):  # type: ignore[no-untyped-def]
     """A present principal is a contender, a (former) bloc leader and so a rival to
     whoever would rule, once he has a following (clients among the leaders, regional
-    secretaries, or committee seats the scenario gives him at the start) or an organized
-    faction; going into opposition (criticizing the line) also makes him one. Allies and
-    the committee seats a congress hands every independent of stature do not: a head of
-    state or a technician who never led a following or an opposition is no rival."""
+    secretaries, or, ``at_start`` before the first month's decisions, committee seats
+    the scenario gives him) or an organized faction; going into opposition (criticizing
+    the line) also makes him one. Allies and the committee seats a congress hands every
+    independent of stature do not: a head of state or a technician who never led a
+    following or an opposition is no rival."""
     s, d = k.s, k.d
     L = s.patron.shape[1]
     for i in range(L):
         if s.led_bloc[r, i] or not d.principal[r, i]:
             continue
-        leads = s.faction[r, i] or (t == 0 and d.comm_votes[r, i] > 0)
+        leads = s.faction[r, i] or (at_start and d.comm_votes[r, i] > 0)
         for j in range(L):
             leads = leads or (j != i and s.patron[r, j] == i and d.present[r, j])
         for g in range(s.secretary_patron.shape[1]):

@@ -25,11 +25,8 @@ class HeuristicWeights(BaseModel):
     recruit: float = Field(0.3, ge=0, description="Appetite for local recruitment.")
     alliance: float = Field(1.0, ge=0, description="Appetite for alliances against a threat.")
     alliance_fear: float = Field(2.0, ge=0, description="Extra appetite per unit of fear.")
-    alliance_shared_enemy: float = Field(
-        0.5, ge=0, description="Preference for a partner who fears the same man."
-    )
     alliance_partial: float = Field(
-        0.3, ge=0, description="Credit for a partner whose votes do not complete a majority."
+        0.3, ge=0, description="Appetite for allying within one's camp without fear of its enemy."
     )
     break_alliance: float = Field(1.0, ge=0, description="Appetite for ending an alliance.")
     break_threshold: float = Field(0.4, ge=0, description="Reluctance to break an alliance.")
@@ -273,16 +270,19 @@ class Parameters(BaseModel):
     ally_threat_discount: float = Field(
         0.5, ge=0, le=1, description="Factor on the fear of a rival who is an ally."
     )
-    alliance_fear_weight: float = Field(
-        4.0, ge=0, description="Weight of fearing the common enemy more than the proposer."
-    )
     alliance_common_enemy_bonus: float = Field(
-        1.0, ge=0, description="Bonus for an offer against one's own main threat."
+        1.0, ge=0, description="Worth of an offer from one's own camp, against the policy gap."
     )
     alliance_arrogance_cost: float = Field(
         0.3, ge=0, description="Penalty of an arrogant proposer."
     )
     alliance_noise: float = Field(0.5, ge=0, description="Noise in accepting an alliance.")
+    threat_switch: float = Field(
+        1.25,
+        ge=1,
+        description="How much more feared than the common threat another contender must be "
+        "before the front turns against him.",
+    )
     win_over_base: float = Field(0.3, ge=0, le=1, description="Base chance of winning a client.")
     win_over_pull: float = Field(
         1.5,
