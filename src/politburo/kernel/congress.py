@@ -22,6 +22,7 @@ from politburo.kernel.derive import (
     dominant_bloc,
     policy_distance,
     refresh,
+    reveal,
 )
 from politburo.kernel.events import Event, record
 from politburo.kernel.faction_ban import faction_boost
@@ -215,6 +216,11 @@ def report_vote(k, r, t, shares, delegates, kind):  # type: ignore[no-untyped-de
             best = value
             main = j
     record(k, r, t, kind, line_holder, main, -1, yes, no)
+    # The delegations' votes show the line-holder's and the opposition's strength.
+    reveal(k, r, line_holder)
+    for j in range(L):
+        if opposition[j]:
+            reveal(k, r, j)
     if yes > no:
         for j in range(L):
             if not opposition[j]:

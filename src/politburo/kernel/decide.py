@@ -27,10 +27,11 @@ from politburo.kernel.derive import (
     secretary_bloc,
     threats,
 )
-from politburo.kernel.layout import Mechanism, Power, Role, RungEffect, Trait
+from politburo.kernel.layout import Mechanism, Power, RungEffect, Trait
 from politburo.kernel.numeric import pairwise_sum
 from politburo.kernel.plenum import keep_value
 from politburo.kernel.rng import element, stream_base
+from politburo.kernel.votes import forecast
 from politburo.model.actions import TARGET_KIND, VERB_MECHANISM, Verb
 from politburo.model.rng import Stream
 
@@ -440,10 +441,10 @@ def best_actions(k, r, t, best, best_target, table):  # type: ignore[no-untyped-
     traits = w.traits
     salience = w.salience
     actor = w.actor
-    stigma = w.stigma
     rung_effect = w.rung_effect
     rung_role = w.rung_role
     rung_quota = w.rung_quota
+    rung_joint = w.rung_joint
     backing_offices = w.backing_offices
     K = rung_effect.shape[0]
     O = holders.shape[0]  # noqa: E741
@@ -490,13 +491,8 @@ def best_actions(k, r, t, best, best_target, table):  # type: ignore[no-untyped-
     h_caution = p.h_caution
     h_discipline = p.h_discipline
     ambition_threshold = p.ambition_threshold
-    h_neutral_base = p.h_neutral_base
-    h_neutral_evidence = p.h_neutral_evidence
-    h_neutral_prestige = p.h_neutral_prestige
-    h_neutral_stature = p.h_neutral_stature
     h_discipline_bystander = p.h_discipline_bystander
     discipline_cooldown = p.discipline_cooldown
-    vote_arrogance_weight = p.vote_arrogance_weight
     inclusion_cost = p.inclusion_cost
 
     lead_share = np.empty(L)
@@ -545,14 +541,10 @@ def best_actions(k, r, t, best, best_target, table):  # type: ignore[no-untyped-
     # Discipline targets: the next rung, cooled down, alive and capable.
     rung = np.empty(L, dtype=np.int64)
     target_ok = np.empty(L, dtype=np.bool_)
-    evidence_j = np.empty(L)
     _next_rungs(rung_effect, rung_now, alive, in_party, exiled, seat, has_office, rung)
     for j in range(L):
         cooled = (t - last_discipline[j]) >= discipline_cooldown
         target_ok[j] = rung[j] >= 0 and cooled and alive[j] and not incapacitated[j]
-        evidence_j[j] = pretext[j] + (
-            stigma[j] + vote_arrogance_weight * traits[j, Trait.ARROGANCE]
-        )
     region_weight = np.empty(G)
     sec = np.empty(G, dtype=np.int64)
     if on_appointment or on_recruitment:
@@ -822,23 +814,6 @@ def best_actions(k, r, t, best, best_target, table):  # type: ignore[no-untyped-
                 q = rung[j]
                 if not (target_ok[j] and i != j and not coal[i, j] and backed_by_rung[q]):
                     continue
-                # Neutral voters join a purge on evidence, stigma and a stronger mover, and
-                # resist it against a prestigious comrade.
-                stature = seen[i, j] - seen[i, i]
-                neutral_yes = (
-                    (h_neutral_base + h_neutral_evidence * evidence_j[j]) + material[i, j]
-                ) - h_neutral_prestige * prestige[j]
-                neutral_yes = min(max(neutral_yes - h_neutral_stature * stature, 0.0), 1.0)
-                if rung_role[q] == Role.LEADERSHIP:
-                    mine_share = ls
-                    theirs = lead_share[j]
-                else:
-                    mine_share = comm_share[i]
-                    theirs = comm_share[j]
-                neutral = min(max((1.0 - mine_share) - theirs, 0.0), 1.0)
-                expected = mine_share + neutral * neutral_yes
-                noise = element(noise_base, i * L + j) - 0.5
-                in_hand = expected + misjudge * noise > rung_quota[q] + margin
                 is_threat = has_threat and j == mine_threat
                 hostile = is_threat or rung_now[j] >= 0
                 evidence = pretext[j] + material[i, j]
@@ -849,7 +824,14 @@ def best_actions(k, r, t, best, best_target, table):  # type: ignore[no-untyped-
                 case = rung_effect[q] == _CENSURE or (
                     keep_value(k, r, my_patron, comm_share[i], j) <= inclusion_cost
                 )
-                x = front * (1.0 + evidence) * one(in_hand and not remembered and case)
+                # The vote is forecast with the vote model itself (its noise at expected
+                # values), misjudged without information; only where it would count.
+                in_hand = False
+                if hostile and ambitious > 0 and case and not remembered:
+                    expected = forecast(k, r, t, rung_role[q], rung_joint[q], i, j)
+                    noise = element(noise_base, i * L + j) - 0.5
+                    in_hand = expected + misjudge * noise > rung_quota[q] + margin
+                x = front * (1.0 + evidence) * one(in_hand)
                 x = x * one(hostile) * ambitious
                 x = x * (1.0 if is_threat else h_discipline_bystander)
                 score_ = x

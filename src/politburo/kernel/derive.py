@@ -248,21 +248,33 @@ def perceived(k, r):  # type: ignore[no-untyped-def]
     d = k.d
     if not d.perceived_ok[r]:
         _perceived(
-            d.info[r], k.s.real_power[r], d.seen[r], k.on[Mechanism.PERCEPTION], d.perceived[r]
+            d.info[r],
+            k.s.revealed[r],
+            k.s.real_power[r],
+            d.seen[r],
+            k.on[Mechanism.PERCEPTION],
+            d.perceived[r],
         )
         d.perceived_ok[r] = True
     return d.perceived[r]
 
 
 @njit(cache=True)
-def _perceived(info, real_power, seen, on, out):  # type: ignore[no-untyped-def]
+def insight(info_i, revealed_j):  # type: ignore[no-untyped-def]
+    """How far leader i sees leader j's real power: his own information and what public
+    votes have revealed of j, as independent sources (1 - (1 - info)(1 - revealed))."""
+    return 1.0 - (1.0 - info_i) * (1.0 - revealed_j)
+
+
+@njit(cache=True)
+def _perceived(info, revealed, real_power, seen, on, out):  # type: ignore[no-untyped-def]
     """:func:`perceived` from the run's rows, into ``out`` (L, L)."""
     L = info.shape[0]
     for i in range(L):
-        insight = info[i]
         for j in range(L):
             if on:
-                out[i, j] = insight * real_power[j] + (1 - insight) * seen[j]
+                sight = insight(info[i], revealed[j])
+                out[i, j] = sight * real_power[j] + (1 - sight) * seen[j]
             else:
                 out[i, j] = real_power[j]
 
@@ -272,8 +284,21 @@ def perceived_of(k, r, i, j):  # type: ignore[no-untyped-def]
     """How leader i sees leader j's power (without building the whole matrix)."""
     if not k.on[Mechanism.PERCEPTION]:
         return k.s.real_power[r, j]
-    insight = k.d.info[r, i]
-    return insight * k.s.real_power[r, j] + (1.0 - insight) * k.d.seen[r, j]
+    sight = insight(k.d.info[r, i], k.s.revealed[r, j])
+    return sight * k.s.real_power[r, j] + (1.0 - sight) * k.d.seen[r, j]
+
+
+@njit(cache=True)
+def reveal(k, r, j):  # type: ignore[no-untyped-def]
+    """A public vote has shown how bloc leader j's followers vote: the public learns
+    ``vote_revelation`` of what it did not know of his real power (Fearon 1995 and
+    Svolik 2012 on contests as revealers of strength in autocracies)."""
+    if j < 0:
+        return
+    bloc = k.s.patron[r, j]
+    k.s.revealed[r, bloc] += k.p.vote_revelation * (1.0 - k.s.revealed[r, bloc])
+    k.d.perceived_ok[r] = False
+    k.d.threat_ok[r] = False
 
 
 @njit(cache=True)

@@ -12,7 +12,7 @@ import numpy as np
 from numba import njit
 
 from politburo.kernel.decide import next_rung
-from politburo.kernel.derive import refresh
+from politburo.kernel.derive import refresh, reveal
 from politburo.kernel.events import Event, record
 from politburo.kernel.layout import Mechanism, RungEffect
 from politburo.kernel.offices import (
@@ -52,6 +52,9 @@ def move_discipline(k, r, t, mover, target, office, rung):  # type: ignore[no-un
         0.0,
     )
     s.last_discipline[r, target] = t
+    # The roll call shows how the mover's and the target's followers vote.
+    reveal(k, r, mover)
+    reveal(k, r, target)
     kind = Event.MOTION_PASSED if passed else Event.MOTION_FAILED
     record(k, r, t, kind, actor=mover, target=target, obj=rung, yes=yes, no=no)
     if not passed:

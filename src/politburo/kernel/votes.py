@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from politburo.kernel.derive import SEAT_FULL, policy_distance
+from politburo.kernel.derive import SEAT_FULL, insight, policy_distance
 from politburo.kernel.layout import Mechanism, Role, Trait
 from politburo.kernel.rng import element, stream_base
 from politburo.model.rng import Stream
@@ -84,9 +84,9 @@ def distance_between(position, a, b, salience):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def leader_support(k, r, t, mover, target, policy, gain, out):  # type: ignore[no-untyped-def]
+def leader_support(k, r, t, mover, target, policy, gain, out, noisy=True):  # type: ignore[no-untyped-def]
     """How much each leader favours a motion by ``mover`` against ``target``, into
-    ``out`` (L,).
+    ``out`` (L,); without ``noisy``, the part every forecaster can know (no vote noise).
 
     ``mover`` or ``target`` may be -1 (a motion put by the plenum; a policy motion with no
     target). For a policy motion (``policy``) ``gain`` (L,) replaces the policy term."""
@@ -145,17 +145,19 @@ def leader_support(k, r, t, mover, target, policy, gain, out):  # type: ignore[n
     perception = k.on[Mechanism.PERCEPTION]
     real_power = s.real_power[r]
     info = k.d.info[r]
+    revealed = s.revealed[r]
     seen = k.d.seen[r]
     fear_weight = p.vote_fear_weight
     for j in range(L):
         fear_m = 0.0
         fear_t = 0.0
         if perception:
-            insight = info[j]
             if has_mover:
-                fear_m = insight * real_power[m] + (1.0 - insight) * seen[m]
+                sight = insight(info[j], revealed[m])
+                fear_m = sight * real_power[m] + (1.0 - sight) * seen[m]
             if has_target:
-                fear_t = insight * real_power[tt] + (1.0 - insight) * seen[tt]
+                sight = insight(info[j], revealed[tt])
+                fear_t = sight * real_power[tt] + (1.0 - sight) * seen[tt]
         else:
             if has_mover:
                 fear_m = real_power[m]
@@ -166,7 +168,8 @@ def leader_support(k, r, t, mover, target, policy, gain, out):  # type: ignore[n
     base = stream_base(s.keys[r], t, _VOTE_LEADERS, motion_salt(mover, target, policy))
     for j in range(L):
         out[j] += case
-        out[j] += p.vote_noise * _logistic(element(base, j))
+        if noisy:
+            out[j] += p.vote_noise * _logistic(element(base, j))
     if has_mover:
         out[mover] = np.inf
     if has_target:
@@ -313,3 +316,80 @@ def tally(k, r, t, role, joint, mover, target, quota, policy, gain, gain_line): 
     total = max(yes + no, 1)
     passed = yes / total > quota
     return yes, no, passed
+
+
+@njit(cache=True)
+def _chance(utility, noise):  # type: ignore[no-untyped-def]
+    """P(utility + noise * X > 0) for standard logistic X."""
+    if noise <= 0.0:
+        return 1.0 if utility > 0 else 0.0
+    return 1.0 / (1.0 + np.exp(-utility / noise))
+
+
+@njit(cache=True)
+def _seat_forecast(k, r, control, mover, target, lead_yes):  # type: ignore[no-untyped-def]
+    """Expected (yes, votes) of a body of seats under :func:`_seat_vote`, its noise
+    and desertions taken at their expected values; ``lead_yes`` (L,) is each bloc
+    leader's chance of voting yes."""
+    s, p, d = k.s, k.p, k.d
+    body = s.control if control else s.committee
+    merit = _chance(merit_support(k, r, mover, target, False, 0.0), p.seat_vote_noise)
+    votes_on = k.on[Mechanism.BODIES_AND_VOTES]
+    m = max(mover, 0)
+    tt = max(target, 0)
+    yes_side = d.seen[r, m] if mover >= 0 else 0.0
+    no_side = d.seen[r, tt] if target >= 0 else 0.0
+    desert_yes = p.defection_rate if yes_side < no_side else 0.0
+    desert_no = p.defection_rate if no_side < yes_side else 0.0
+    yes = 0.0
+    n = 0
+    for q in range(body.shape[1]):
+        seat = body[r, q]
+        if seat == _EMPTY_SEAT:
+            continue
+        n += 1
+        bloc = s.patron[r, seat] if seat >= 0 else -1
+        if votes_on and seat >= 0 and d.present[r, bloc]:
+            a = lead_yes[bloc]
+            yes += a * ((1.0 - desert_yes) + desert_yes * merit)
+            yes += (1.0 - a) * desert_no * merit
+        else:
+            yes += merit
+    return yes, n
+
+
+@njit(cache=True)
+def forecast(k, r, t, role, joint, mover, target):  # type: ignore[no-untyped-def]
+    """The expected yes share of a disciplinary motion by ``mover`` against ``target``
+    in the body with ``role`` (jointly with ``joint``): :func:`tally`'s vote model with
+    its noise at expected values — what a mover who knows the body can forecast."""
+    s, d, p = k.s, k.d, k.p
+    L = s.patron.shape[1]
+    support = np.empty(L)
+    leader_support(k, r, t, mover, target, False, np.zeros(0), support, False)
+    lead_yes = np.empty(L)
+    for j in range(L):
+        if support[j] == np.inf:
+            lead_yes[j] = 1.0
+        elif support[j] == -np.inf:
+            lead_yes[j] = 0.0
+        else:
+            lead_yes[j] = _chance(support[j], p.vote_noise)
+    yes = 0.0
+    n = 0
+    if role == Role.LEADERSHIP:
+        for j in range(L):
+            if s.seat[r, j] == SEAT_FULL and d.present[r, j]:
+                yes += lead_yes[j]
+                n += 1
+    else:
+        yes, n = _seat_forecast(k, r, role == Role.CONTROL, mover, target, lead_yes)
+    for other in range(joint.shape[0]):
+        if not joint[other] or other == role:
+            continue
+        if other != Role.COMMITTEE and other != Role.CONTROL:
+            continue
+        more_yes, more_n = _seat_forecast(k, r, other == Role.CONTROL, mover, target, lead_yes)
+        yes += more_yes
+        n += more_n
+    return yes / max(n, 1)

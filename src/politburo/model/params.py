@@ -57,14 +57,6 @@ class HeuristicWeights(BaseModel):
     discipline_bystander: float = Field(
         0.7, ge=0, le=1, description="Factor for pursuing a beaten rival who is not the threat."
     )
-    neutral_base: float = Field(
-        0.3, ge=0, le=1, description="Expected share of neutral voters joining a purge."
-    )
-    neutral_evidence: float = Field(0.5, ge=0, description="Neutrals swayed by evidence.")
-    neutral_prestige: float = Field(0.6, ge=0, description="Neutrals held back by prestige.")
-    neutral_stature: float = Field(
-        2.0, ge=0, description="Neutrals held back by the target's stature."
-    )
     misjudgement: float = Field(
         0.15, ge=0, description="Error in forecasting a vote without information."
     )
@@ -199,6 +191,13 @@ class Parameters(BaseModel):
     )
 
     # --- information ---------------------------------------------------------------------
+    vote_revelation: float = Field(
+        0.3,
+        ge=0,
+        le=1,
+        description="Share of what the public does not know of a bloc's real power that one "
+        "public vote (a motion's roll call, a congress's report vote) reveals.",
+    )
     detection_rate: float = Field(
         0.35,
         ge=0,

@@ -60,6 +60,7 @@ class State:
     appeal: NDArray[np.float64]  # (R, L) standing with the rank and file from appeals
     rule_override: NDArray[np.int8]  # (R, N) -1 follow the dates, 0 off, 1 on
     real_power: NDArray[np.float64]  # (R, L) voting power of each leader's bloc
+    revealed: NDArray[np.float64]  # (R, L) how much of each one's real power votes have shown
     penitent_since: NDArray[np.int64]  # (R, L) turn of the last recantation, -1 never
     led_bloc: NDArray[np.bool_]  # (R, L) has led a bloc (clients, allies or a faction)
     camp: NDArray[np.int8]  # (R, L) 0 none, 1 the front against the common threat, 2 its target's
@@ -151,6 +152,7 @@ def initial_state(world: World, seed: int, runs: NDArray[np.int64] | int) -> Sta
         appeal=np.zeros((R, L)),
         rule_override=np.full((R, N), -1, dtype=np.int8),
         real_power=np.zeros((R, L)),
+        revealed=np.zeros((R, L)),
         penitent_since=np.full((R, L), -1, dtype=np.int64),
         led_bloc=np.zeros((R, L), dtype=bool),
         camp=np.zeros((R, L), dtype=np.int8),
