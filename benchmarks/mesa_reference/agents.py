@@ -136,18 +136,19 @@ class Leader(mesa.Agent):
         since = self.seat_lost_at
         return since >= 0 and self.model.turn - since < self.model.params.probation
 
-    def note_following(self, committee_votes: dict[Leader, int]) -> None:
+    def note_following(self, committee_votes: dict[Leader, int], at_start: bool) -> None:
         """A present principal with a following (present clients among the leaders,
-        regional secretaries, or committee seats the scenario gives him at the start) or
-        an organized faction is a contender; once a bloc leader, always a (former) one.
-        Committee seats a congress hands him later do not make one. (Criticizing the
-        line would too, but legitimacy is ablated.)"""
+        regional secretaries, or, ``at_start`` before the first month's decisions,
+        committee seats the scenario gives him) or an organized faction is a contender;
+        once a bloc leader, always a (former) one. Committee seats a congress hands him
+        later do not make one. (Criticizing the line would too, but legitimacy is
+        ablated.)"""
         if self.led_bloc or not self.principal:
             return
         m = self.model
         self.led_bloc = (
             self.faction
-            or (m.turn == 0 and committee_votes.get(self, 0) > 0)
+            or (at_start and committee_votes.get(self, 0) > 0)
             or any(x is not self and x.patron is self and x.present for x in m.leader_list)
             or any(g.bloc is self for g in m.secretary_list)
         )
@@ -167,26 +168,22 @@ class Leader(mesa.Agent):
         return (1.0 - leverage) + leverage * value
 
     # --- legality (read on the live state, as the engine's masks are) ------------------
-    # The engine's heuristic (``decide.best_actions``) scores recantation and win-over
-    # without the probation bars of ``decide.legal``: a penitent keeps choosing to recant
-    # again, and a leader may choose to win over a penitent, and the action is then
-    # dropped as illegal when the actions are carried out. ``could_*`` are the
-    # heuristic's conditions, ``may_*`` the legal ones.
-    def could_recant(self) -> bool:
+    # The heuristic (``decide.best_actions``) scores recantation and win-over under the
+    # same probation bars as ``decide.legal``: no second recantation, and no penitent won
+    # over, while a probation runs.
+    def may_recant(self) -> bool:
         m, p = self.model, self.model.params
         return (
             self.can_act
             and self.principal
             and self.rung >= 1
+            and not self.on_probation  # once a probation: no second recantation in it
             and self.real_power < p.recant_threshold
             and not self.exiled
             and sum(1 for x in m.leader_list if x.principal) > 1
         )
 
-    def may_recant(self) -> bool:
-        return self.could_recant() and not self.on_probation  # one recantation per probation
-
-    def could_win_over(self, target: Leader) -> bool:
+    def may_win_over(self, target: Leader) -> bool:
         m = self.model
         return (
             self.can_act
@@ -195,13 +192,10 @@ class Leader(mesa.Agent):
             and target.patron is not self.patron
             and target.present
             and target.actor
+            and not target.on_probation  # a penitent on probation is nobody's client
             and m.holds_post(target)
             and not m.has_present_clients(target)
         )
-
-    def may_win_over(self, target: Leader) -> bool:
-        # a penitent on probation is nobody's client
-        return self.could_win_over(target) and not target.on_probation
 
     def may_appoint(self, region: RegionalSecretary, power: float | None = None) -> bool:
         """``power``: his appointment power, if already known."""
@@ -270,9 +264,7 @@ class Leader(mesa.Agent):
         self.plan = [(verb, target) for _, _, verb, target in options[: p.actions_per_month]]
 
     def best_actions(self) -> dict[Verb, tuple[float, Leader | RegionalSecretary | None]]:
-        """Each verb with a target the heuristic considers (a legal one, but for the
-        probation bars; see :meth:`could_recant`): its best score and target (first on
-        ties)."""
+        """Each verb with a legal target: its best score and target (first on ties)."""
         found: dict[Verb, tuple[float, Leader | RegionalSecretary | None]] = {}
         for verb, scorer in (
             (Verb.RECANT, self._score_recant),
@@ -288,7 +280,7 @@ class Leader(mesa.Agent):
 
     def _score_recant(self) -> tuple[float, None] | None:
         """Recant when beaten: the flexible and less ambitious submit."""
-        if not self.could_recant():
+        if not self.may_recant():
             return None
         p = self.model.params
         beaten = (self.rung + 1) / max(len(self.model.facts.ladder), 1)
@@ -308,7 +300,7 @@ class Leader(mesa.Agent):
             return None
         best: tuple[float, Leader] | None = None
         for target in m.leader_list:
-            if not self.could_win_over(target):
+            if not self.may_win_over(target):
                 continue
             if target.seat == SEAT_FULL:
                 value = 1.0
@@ -374,7 +366,9 @@ class Leader(mesa.Agent):
         return score, None
 
     def _score_discipline(self) -> tuple[float, Leader] | None:
-        """Discipline only rivals, only with a majority in hand (forecast with an error)."""
+        """Discipline only rivals, only with a majority in hand (forecast with an error),
+        and beyond a censure only when the case is made (his coalition's slate would not
+        keep the target)."""
         m, p = self.model, self.model.params
         h = p.heuristic
         if not (self.can_act and self.principal and self.seat == SEAT_FULL):
@@ -411,7 +405,13 @@ class Leader(mesa.Agent):
                 margin = h.caution * (1.0 - self.cunning)
                 # a defeat is remembered until a plenum has met since
                 remembered = self.defeated_at.get(target, -1) >= m.last_plenum
-                if expected + misjudge > rung.quota + margin and not remembered:
+                # beyond a censure the case must be made: his coalition's slate would
+                # leave the target off (the plenum's cost of exclusion)
+                case = rung.effect == "censure" or (
+                    target.keep_value(survey.share("committee", self.patron), survey.comm_votes)
+                    <= p.inclusion_cost
+                )
+                if expected + misjudge > rung.quota + margin and not remembered and case:
                     score = (
                         h.discipline
                         * (self.ambition * self.lev(self.cunning))

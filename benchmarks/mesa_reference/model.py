@@ -4,6 +4,7 @@
 A month, in the engine's order (``politburo.kernel.month.step``):
 
 1. scheduled events (strokes, deaths, congresses, recruitment drives); bloc leaders marked
+   (at month 0 also by the committee seats the scenario gives them)
 2. every leader decides (the heuristic, on one shared view of the month)
 3. actions are carried out verb by verb, leaders in a fresh random order
 4. congresses (each followed by a plenum), conferences, scheduled motions, and the
@@ -134,14 +135,14 @@ class PolitburoModel(mesa.Model):
     # --- the month ----------------------------------------------------------------------
     def step(self) -> None:
         meetings = self.fire_events()
-        self.mark_bloc_leaders()
+        self.mark_bloc_leaders(at_start=self.turn == 0)
         self.survey = self.take_survey()
         self.leaders.do("decide")
         self.resolve_actions()
         self.hold_meetings(meetings)
         self.drift()
         self.measure_power()
-        self.mark_bloc_leaders()
+        self.mark_bloc_leaders(at_start=False)
         self.check_consolidation()
         self.turn += 1
         self.running = self.turn < self.facts.months
@@ -279,9 +280,11 @@ class PolitburoModel(mesa.Model):
         total = max(pairwise_sum(list(visible.values())), 1e-9)
         return {leader: v / total for leader, v in visible.items()}
 
-    def mark_bloc_leaders(self) -> None:
-        """Principals with a following or a faction are (from now on) contenders."""
-        self.leaders.do("note_following", self.committee_votes(self.committee))
+    def mark_bloc_leaders(self, at_start: bool) -> None:
+        """Principals with a following or a faction are (from now on) contenders;
+        ``at_start`` (before the first month's decisions, not at its end) the committee
+        seats the scenario gives a principal count as a following."""
+        self.leaders.do("note_following", self.committee_votes(self.committee), at_start)
 
     def main_threat(self, bloc: Leader) -> Leader | None:
         """The rival bloc leader a bloc fears most (real power plus visible stature);
@@ -304,8 +307,9 @@ class PolitburoModel(mesa.Model):
         """A leader has won when his bloc holds a majority of the full leadership seats
         and of the committee, and no contender who has not been reduced to submission
         (recanted) holds a full seat (leaders who never led a bloc, and penitents, may
-        keep theirs, rivals may sit as candidates; with alliances ablated there is no
-        ally to co-rule)."""
+        keep theirs, rivals may sit as candidates). An ally would co-rule and bar it too,
+        but only with the alliances mechanism on (the engine reads alliances only then):
+        with alliances ablated, as here, nobody is an ally."""
         if self.winner is not None:
             return
         leader: Leader | None = None

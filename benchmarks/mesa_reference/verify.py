@@ -12,9 +12,10 @@ state (a copy of it bound to the kernel), the engine's ``appointment.local_stren
 contender, whether and who consolidates, and every leadership seat, office holder and
 seat-loss record after the plenum (none of these draws a random number, so they must
 agree exactly). As the core subset's runs seldom give a plenum a rival to drop or
-demote, the same comparison is made again on a perturbed copy of each state
-(:func:`perturb`: random seats, committee, offices, secretaries, prestige, pretexts,
-probations and seat losses). Prints the mismatches (none expected).
+demote, or a leader a probation, the same comparisons (the heuristic's too) are made
+again on a perturbed copy of each state (:func:`perturb`: random seats, discipline
+rungs, committee, offices, secretaries, prestige, pretexts, probations and seat
+losses). Prints the mismatches (none expected).
 
     python -m benchmarks.mesa_reference.verify [--runs 20]
 
@@ -111,14 +112,15 @@ def mesa_legal(leader: Leader, verb: Verb, width: int) -> list[bool]:
     return row + [False] * (width - len(row))
 
 
-def perturb(state: State, rng: np.random.Generator) -> State:
-    """A copy of ``state`` with what the plenum, the consolidation check, the marking of
-    bloc leaders and an appointment's resistance read shuffled at random (within what a
-    state can hold): every seatable leader's seat, prestige, pretext, real power,
-    bloc-leader mark, incapacity, recantation and seat losses (either none or in the
-    last 30 months, the latest loss no earlier than the first), each client freed with
-    probability 1/4, the committee's seats, the offices, and half the regions'
-    secretaries (a random leader's client or nobody's, at a random loyalty)."""
+def perturb(state: State, rng: np.random.Generator, rungs: int) -> State:
+    """A copy of ``state`` with what the heuristic, the plenum, the consolidation check,
+    the marking of bloc leaders and an appointment's resistance read shuffled at random
+    (within what a state can hold): every seatable leader's seat, prestige, pretext, real
+    power, discipline rung (one of ``rungs``, or none), bloc-leader mark, incapacity,
+    recantation and seat losses (either none or in the last 30 months, the latest loss
+    no earlier than the first), each client freed with probability 1/4, the committee's
+    seats, the offices, and half the regions' secretaries (a random leader's client or
+    nobody's, at a random loyalty)."""
     s = deepcopy(state)
     t = s.turn
     R, L = s.patron.shape
@@ -133,6 +135,7 @@ def perturb(state: State, rng: np.random.Generator) -> State:
             s.prestige[r, j] = rng.random()
             s.pretext[r, j] = rng.random() * rng.integers(0, 2)
             s.real_power[r, j] = rng.random()
+            s.rung[r, j] = rng.integers(-1, rungs)
             s.led_bloc[r, j] = rng.random() < 0.5
             s.incapacitated[r, j] = rng.random() < 0.1
             s.penitent_since[r, j] = -1 if rng.random() < 0.5 else max(t - int(rng.integers(30)), 0)
@@ -167,10 +170,11 @@ def check_rules(
 ) -> tuple[Counter[str], Counter[str]]:
     """Mismatches between the engine's and the Mesa models' (one per run, holding
     ``state`` at the view's month) resistance of every region's machine to every
-    leader's appointment, marking of bloc leaders, consolidation check and plenum, run
-    in that order on a copy of ``state``; and how many runs each rule had something to
-    do in (on the engine's side: a machine resisting, a new contender, a consolidation,
-    a seat or office changing hands, a member dropped or demoted)."""
+    leader's appointment, marking of bloc leaders (as at the end of a month, then as at
+    the start of the view's month), consolidation check and plenum, run in that order on
+    a copy of ``state``; and how many runs each rule had something to do in (on the
+    engine's side: a machine resisting, a new contender, a consolidation, a seat or
+    office changing hands, a member dropped or demoted)."""
     mismatches: Counter[str] = Counter()
     activity: Counter[str] = Counter()
     state = deepcopy(state)
@@ -187,10 +191,13 @@ def check_rules(
             mismatches["local strength"] += 1
         activity["machine resists"] += bool((strengths > 0).any())
         marked = state.led_bloc[r].copy()
-        mark_bloc_leaders(k, r, t == 0)
-        model.mark_bloc_leaders()
-        if [x.led_bloc for x in model.leader_list] != [bool(x) for x in state.led_bloc[r]]:
-            mismatches["bloc leaders"] += 1
+        # as at the end of a month, then as at its start (at month 0 the scenario's
+        # committee seats count as a following only then)
+        for at_start in (False, t == 0):
+            mark_bloc_leaders(k, r, at_start)
+            model.mark_bloc_leaders(at_start=at_start)
+            if [x.led_bloc for x in model.leader_list] != [bool(x) for x in state.led_bloc[r]]:
+                mismatches["bloc leaders" + (" at start" if at_start else "")] += 1
         activity["new contender"] += bool((state.led_bloc[r] != marked).any())
         check_consolidation(k, r, t)
         model.winner, model.consolidated = None, -1
@@ -227,14 +234,83 @@ def check_rules(
     return mismatches, activity
 
 
+def check_heuristic(
+    view: View, models: list[PolitburoModel]
+) -> tuple[Counter[str], Counter[str], int]:
+    """Mismatches between the engine's heuristic (:meth:`View.scores`, :meth:`View.legal`)
+    and the Mesa leaders' (:meth:`Leader.best_actions`, :meth:`Leader.legal`) in the Mesa
+    models (one per run, holding the view's state): each verb's legality on every target,
+    whether it is scored, its best score and target; how often a rule had something to
+    do (leader-months: ``best target illegal``, a verb whose best-scored target is
+    illegal; ``probation bars recant`` / ``probation bars win-over``, a penitent on
+    probation who but for it could recant / could be won over by someone; ``case not
+    made``, a mover who may move discipline beyond a censure against a target his
+    coalition's slate would keep); and the number of (run, leader, verb) comparisons."""
+    mismatches: Counter[str] = Counter()
+    activity: Counter[str] = Counter()
+    compared = 0
+    for r, model in enumerate(models):
+        scores = view.scores(r)
+        model.survey = model.take_survey()
+        for leader in model.leader_list:
+            if leader.on_probation:
+                since, leader.penitent_since = leader.penitent_since, -1
+                activity["probation bars recant"] += leader.may_recant()
+                activity["probation bars win-over"] += any(
+                    x.may_win_over(leader) for x in model.leader_list
+                )
+                leader.penitent_since = since
+        for i, leader in enumerate(model.leader_list):
+            activity["case not made"] += case_not_made(leader)
+            found = leader.best_actions() if leader.can_act else {}
+            legal = view.legal(i, r)
+            unported = np.ones(len(legal), dtype=bool)
+            unported[[int(v) for v in Verb]] = False
+            unported[0] = False  # passing
+            if legal[unported].any():
+                mismatches["other verbs legality"] += 1
+            for verb in Verb:
+                compared += 1
+                if mesa_legal(leader, verb, legal.shape[1]) != legal[int(verb)].tolist():
+                    mismatches[f"{verb.name} legality"] += 1
+                mine = found.get(verb)
+                best = scores[i, int(verb)]
+                if (mine is None) == bool(np.isfinite(best).any()):
+                    mismatches[f"{verb.name} scored"] += 1
+                    continue
+                if mine is None:
+                    continue
+                index = -1 if mine[1] is None else mine[1].index
+                targeted = verb not in (Verb.RECANT, Verb.ORGANIZE_FACTION)
+                if mine[0] != float(best.max()) or (targeted and index != int(best.argmax())):
+                    mismatches[f"{verb.name} score"] += 1
+                if not leader.legal(verb, mine[1]):
+                    activity[f"{verb.name} best target illegal"] += 1
+    return mismatches, activity, compared
+
+
+def case_not_made(leader: Leader) -> bool:
+    """Whether ``leader`` may move discipline against a target beyond a censure whom his
+    coalition's slate would keep (the heuristic does not move then)."""
+    m = leader.model
+    share = m.survey.share("committee", leader.patron)
+    for target in m.leader_list:
+        if not leader.may_discipline(target):
+            continue
+        if m.facts.ladder[m.next_rung(target)].effect == "censure":
+            continue
+        if target.keep_value(share, m.survey.comm_votes) > m.params.inclusion_cost:
+            return True
+    return False
+
+
 def verify(runs: int = 20, seed: int = 0) -> tuple[Counter[str], Counter[str], int, int]:
     """Mismatches by verb and kind (legality, scored or not, score/target; local
     strength, bloc leaders, consolidation, plenum; ``perturbed`` for the perturbed
-    states); how often each rule had something to do (:func:`check_rules`, and ``best
-    target illegal``: a verb whose best-scored target, the heuristic's choice, is
-    illegal); the number of (run, month, leader, verb) comparisons of the heuristic, and
-    of (state, run, month) comparisons of the other rules (each month's state and its
-    perturbed copy)."""
+    states); how often each rule had something to do (:func:`check_heuristic`,
+    :func:`check_rules`); the number of (state, run, month, leader, verb) comparisons of
+    the heuristic, and of (state, run, month) comparisons of the other rules (each
+    month's state and its perturbed copy)."""
     world = world_of(SCENARIO)
     facts = facts_of(SCENARIO)
     heuristic = DEFAULT_PARAMETERS.heuristic.model_copy(update={"misjudgement": 0.0})
@@ -247,42 +323,26 @@ def verify(runs: int = 20, seed: int = 0) -> tuple[Counter[str], Counter[str], i
 
     def checking_policy(view: View) -> Plan:
         nonlocal compared, rules_compared
-        models = []
-        for r in range(view.state.n_runs):
-            scores = view.scores(r)
-            model = model_from_state(view.state, r, facts, params)
-            models.append(model)
-            model.survey = model.take_survey()
-            for i, leader in enumerate(model.leader_list):
-                found = leader.best_actions() if leader.can_act else {}
-                legal = view.legal(i, r)
-                unported = np.ones(len(legal), dtype=bool)
-                unported[[int(v) for v in Verb]] = False
-                unported[0] = False  # passing
-                if legal[unported].any():
-                    mismatches["other verbs legality"] += 1
-                for verb in Verb:
-                    compared += 1
-                    if mesa_legal(leader, verb, legal.shape[1]) != legal[int(verb)].tolist():
-                        mismatches[f"{verb.name} legality"] += 1
-                    mine = found.get(verb)
-                    best = scores[i, int(verb)]
-                    if (mine is None) == bool(np.isfinite(best).any()):
-                        mismatches[f"{verb.name} scored"] += 1
-                        continue
-                    if mine is None:
-                        continue
-                    index = -1 if mine[1] is None else mine[1].index
-                    targeted = verb not in (Verb.RECANT, Verb.ORGANIZE_FACTION)
-                    if mine[0] != float(best.max()) or (targeted and index != int(best.argmax())):
-                        mismatches[f"{verb.name} score"] += 1
-                    if not leader.legal(verb, mine[1]):
-                        activity[f"{verb.name} best target illegal"] += 1
+        models = [model_from_state(view.state, r, facts, params) for r in range(view.state.n_runs)]
+        found, done, n = check_heuristic(view, models)
+        mismatches.update(found)
+        activity.update(done)
+        compared += n
         plan = view.heuristic_plan()
         found, done = check_rules(view, view.state, models)
         mismatches.update(found)
         activity.update(done)
-        perturbed = perturb(view.state, rng)
+        perturbed = perturb(view.state, rng, len(view.world.ladder))
+        # the heuristic on the perturbed state (a copy bound to the kernel of its own)
+        copy = deepcopy(perturbed)
+        other_view = View.read(
+            view.world, view.params, view.on, copy, bind(view.world, view.params, view.on, copy)
+        )
+        others = [model_from_state(perturbed, r, facts, params) for r in range(len(models))]
+        found, done, n = check_heuristic(other_view, others)
+        mismatches.update({f"perturbed {kind}": n for kind, n in found.items()})
+        activity.update({f"perturbed {kind}": n for kind, n in done.items()})
+        compared += n
         others = [model_from_state(perturbed, r, facts, params) for r in range(len(models))]
         found, done = check_rules(view, perturbed, others)
         mismatches.update({f"perturbed {kind}": n for kind, n in found.items()})
