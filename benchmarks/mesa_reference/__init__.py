@@ -6,7 +6,7 @@ secretary and per congress delegate, and implements only appointment, bodies and
 congress elections and discipline: the engine with :data:`CORE_ABLATE` switched off.
 
     python -m benchmarks.mesa_reference --runs 200
-    python -m benchmarks.mesa_reference.verify --runs 20   # scores equal the engine's
+    python -m benchmarks.mesa_reference.verify --runs 10   # scores and forecasts equal the engine's
 
 See README.md in this directory for the mapping to the engine and the differences.
 """

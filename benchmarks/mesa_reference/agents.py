@@ -18,6 +18,7 @@ import mesa
 from benchmarks.mesa_reference.numeric import pairwise_sum
 
 if TYPE_CHECKING:
+    from benchmarks.mesa_reference.facts import Rung
     from benchmarks.mesa_reference.model import Motion, PolitburoModel
 
 SEAT_NONE, SEAT_CANDIDATE, SEAT_FULL = 0, 1, 2
@@ -49,6 +50,17 @@ def logistic_noise(uniform: float) -> float:
 
 def clip(x: float, low: float, high: float) -> float:
     return low if x < low else high if x > high else x
+
+
+def chance(utility: float, noise: float) -> float:
+    """P(utility + noise * X > 0) for standard logistic X: the chance of a yes vote,
+    the voter's noise taken at its expected value."""
+    if noise <= 0.0:
+        return 1.0 if utility > 0 else 0.0
+    try:
+        return 1.0 / (1.0 + math.exp(-utility / noise))
+    except OverflowError:  # exp of a huge number is inf (as numpy's): no chance
+        return 0.0
 
 
 class Leader(mesa.Agent):
@@ -366,9 +378,9 @@ class Leader(mesa.Agent):
         return score, None
 
     def _score_discipline(self) -> tuple[float, Leader] | None:
-        """Discipline only rivals, only with a majority in hand (forecast with an error),
-        and beyond a censure only when the case is made (his coalition's slate would not
-        keep the target)."""
+        """Discipline only rivals, only with a majority in hand (forecast with the vote
+        model itself, misjudged without information), and beyond a censure only when the
+        case is made (his coalition's slate would not keep the target)."""
         m, p = self.model, self.model.params
         h = p.heuristic
         if not (self.can_act and self.principal and self.seat == SEAT_FULL):
@@ -384,25 +396,6 @@ class Leader(mesa.Agent):
             score = 0.0
             if (is_threat or target.rung >= 0) and ambitious:  # hostile
                 rung = m.facts.ladder[m.next_rung(target)]
-                mine = survey.share(rung.role, self.patron)
-                theirs = survey.share(rung.role, target.patron)
-                neutral = clip(1.0 - mine - theirs, 0.0, 1.0)
-                evidence = (
-                    target.pretext + target.stigma + p.vote_arrogance_weight * target.arrogance
-                )
-                stature = target.real_power - self.real_power
-                neutral_yes = clip(
-                    h.neutral_base
-                    + h.neutral_evidence * evidence
-                    - h.neutral_prestige * target.prestige
-                    - h.neutral_stature * stature,
-                    0.0,
-                    1.0,
-                )
-                expected = mine + neutral * neutral_yes
-                # information is ablated: every leader misjudges at the full rate
-                misjudge = h.misjudgement * (m.random.random() - 0.5)
-                margin = h.caution * (1.0 - self.cunning)
                 # a defeat is remembered until a plenum has met since
                 remembered = self.defeated_at.get(target, -1) >= m.last_plenum
                 # beyond a censure the case must be made: his coalition's slate would
@@ -411,7 +404,7 @@ class Leader(mesa.Agent):
                     target.keep_value(survey.share("committee", self.patron), survey.comm_votes)
                     <= p.inclusion_cost
                 )
-                if expected + misjudge > rung.quota + margin and not remembered and case:
+                if case and not remembered and self.in_hand(rung, target):
                     score = (
                         h.discipline
                         * (self.ambition * self.lev(self.cunning))
@@ -421,6 +414,19 @@ class Leader(mesa.Agent):
             if best is None or score > best[0]:
                 best = (score, target)
         return best
+
+    def in_hand(self, rung: Rung, target: Leader) -> bool:
+        """Whether he expects a motion of ``rung`` against ``target`` to pass with his
+        margin of caution: the body's vote forecast by the model's own vote model (each
+        voter's chance of a yes, as the tally would weigh this month's motion), with his
+        misjudgement."""
+        m = self.model
+        h = m.params.heuristic
+        expected = m.forecast(rung, m.motion(self, target, m.survey.seen))
+        # information is ablated: every leader misjudges at the full rate
+        misjudge = h.misjudgement * (m.random.random() - 0.5)
+        margin = h.caution * (1.0 - self.cunning)
+        return expected + misjudge > rung.quota + margin
 
     # --- carrying out -------------------------------------------------------------------
     def open_verb(self, verb: Verb) -> None:
@@ -555,23 +561,43 @@ class Leader(mesa.Agent):
         return off, off
 
     # --- voting -------------------------------------------------------------------------
-    def supports(self, motion: Motion) -> bool:
-        """How he votes on a disciplinary motion: his bloc's cause, fear of the stronger
-        side, the case against the target, and idiosyncratic noise."""
+    def support(self, motion: Motion) -> float:
+        """How much he favours a disciplinary motion before his idiosyncratic noise (what
+        any forecaster can know): his bloc's cause, fear of the stronger side and the case
+        against the target; the mover is for it and the target against it whatever."""
         if self is motion.mover:
-            return True
+            return math.inf
         if self is motion.target:
-            return False
+            return -math.inf
         p = self.model.params
         mover, target = motion.mover, motion.target
         with_mover = 1.0 if mover is not None and self.patron is mover.patron else 0.0
         with_target = 1.0 if self.patron is target.patron else 0.0
         utility = p.vote_loyalty_weight * self.loyalty * (with_mover - with_target)
+        # perception is ablated: everyone fears the sides' real power (with it on, the
+        # engine's voter sees it as far as his information and what public votes have
+        # revealed carry him, and the seen stature beyond)
         fear_mover = mover.real_power if mover is not None else 0.0
         utility += p.vote_fear_weight * (fear_mover - target.real_power)
-        utility += motion.case
-        utility += p.vote_noise * logistic_noise(self.model.random.random())
-        return utility > 0
+        return utility + motion.case
+
+    def supports(self, motion: Motion) -> bool:
+        """How he votes on a disciplinary motion: his support and his noise."""
+        if self is motion.mover:
+            return True
+        if self is motion.target:
+            return False
+        noise = self.model.params.vote_noise * logistic_noise(self.model.random.random())
+        return self.support(motion) + noise > 0
+
+    def chance_of_yes(self, motion: Motion) -> float:
+        """The chance that he votes for ``motion`` (:meth:`supports` with its noise at
+        its expected value)."""
+        if self is motion.mover:
+            return 1.0
+        if self is motion.target:
+            return 0.0
+        return chance(self.support(motion), self.model.params.vote_noise)
 
     # --- drift --------------------------------------------------------------------------
     def drift_loyalty(self) -> None:

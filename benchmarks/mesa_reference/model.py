@@ -29,6 +29,7 @@ from benchmarks.mesa_reference.agents import (
     Leader,
     RegionalSecretary,
     Verb,
+    chance,
     clip,
     logistic_noise,
 )
@@ -464,9 +465,14 @@ class PolitburoModel(mesa.Model):
                 return k
         return -1
 
-    def motion(self, mover: Leader | None, target: Leader) -> Motion:
+    def motion(
+        self, mover: Leader | None, target: Leader, seen: dict[Leader, float] | None = None
+    ) -> Motion:
+        """A motion of ``mover`` (None: the plenum) against ``target``, weighed with the
+        visible stature ``seen`` (by default as it is now)."""
         p = self.params
-        seen = self.seen_power()
+        if seen is None:
+            seen = self.seen_power()
         prestige_mover = mover.prestige if mover is not None else p.plenum_prestige
         # faction_ban and information are ablated: evidence counts at the unbanned weight,
         # and nobody holds material
@@ -525,6 +531,51 @@ class PolitburoModel(mesa.Model):
             more_yes, more_no = self.seat_vote(seats, motion, votes)
             yes, no = yes + more_yes, no + more_no
         return yes / max(yes + no, 1) > rung.quota
+
+    def forecast(self, rung: Rung, motion: Motion) -> float:
+        """The expected yes share of ``motion`` in the rung's body (jointly with its joint
+        bodies): :meth:`tally`'s vote model with every voter's noise, and every seat's
+        desertion, at its expected value."""
+        lead_yes = {x: x.chance_of_yes(motion) for x in self.leader_list}
+        yes = 0.0
+        n = 0
+        if rung.role == "leadership":
+            for x in self.leader_list:
+                if x.seat == SEAT_FULL and x.present:
+                    yes += lead_yes[x]
+                    n += 1
+        else:
+            seats = self.control if rung.role == "control" else self.committee
+            yes, n = self.seat_forecast(seats, motion, lead_yes)
+        for other in ("committee", "control"):  # the engine's order of the bodies
+            if other == rung.role or other not in rung.joint_roles:
+                continue
+            seats = self.control if other == "control" else self.committee
+            more_yes, more_n = self.seat_forecast(seats, motion, lead_yes)
+            yes += more_yes
+            n += more_n
+        return yes / max(n, 1)
+
+    def seat_forecast(
+        self, seats: list[Leader | None], motion: Motion, lead_yes: dict[Leader, float]
+    ) -> tuple[float, int]:
+        """Expected yes votes of a body of seats under :meth:`seat_vote`, and its votes:
+        a committed seat follows its bloc leader's chance of a yes (``lead_yes``) unless
+        it deserts a side that looks weaker, then judges on merit as the rest do."""
+        p = self.params
+        merit = chance(motion.merit, p.seat_vote_noise)
+        desert_yes = p.defection_rate if motion.seen_mover < motion.seen_target else 0.0
+        desert_no = p.defection_rate if motion.seen_target < motion.seen_mover else 0.0
+        yes = 0.0
+        for seat in seats:
+            bloc = seat.patron if seat is not None else None
+            if bloc is not None and bloc.present:
+                a = lead_yes[bloc]
+                yes += a * ((1.0 - desert_yes) + desert_yes * merit)
+                yes += (1.0 - a) * desert_no * merit
+            else:
+                yes += merit
+        return yes, len(seats)
 
     def seat_vote(
         self, seats: list[Leader | None], motion: Motion, votes: dict[Leader, bool]

@@ -5,7 +5,9 @@ local machines to appointment decide as the engine's.
 Every month of a few engine runs (core subset, misjudgement noise off so the scores are
 deterministic), the engine's state is copied into a fresh Mesa model and each leader's
 best legal target and score per verb is compared with the compiled heuristic's scores
-and legality (:meth:`politburo.kernel.view.View.scores` and ``View.legal``). On the same
+and legality (:meth:`politburo.kernel.view.View.scores` and ``View.legal``), and the
+Mesa model's forecast of a disciplinary motion's vote (the heuristic's "in hand" test)
+with the engine's ``votes.forecast``, for every mover and target. On the same
 state (a copy of it bound to the kernel), the engine's ``appointment.local_strength``
 (every region against every leader), ``mark_bloc_leaders``, ``check_consolidation`` and
 ``hold_plenum`` are compared with the Mesa model's: each machine's strength, who is a
@@ -14,8 +16,8 @@ seat-loss record after the plenum (none of these draws a random number, so they 
 agree exactly). As the core subset's runs seldom give a plenum a rival to drop or
 demote, or a leader a probation, the same comparisons (the heuristic's too) are made
 again on a perturbed copy of each state (:func:`perturb`: random seats, discipline
-rungs, committee, offices, secretaries, prestige, pretexts, probations and seat
-losses). Prints the mismatches (none expected).
+rungs, clients and their loyalty, committee, offices, secretaries, prestige, pretexts,
+real power, probations and seat losses). Prints the mismatches (none expected).
 
     python -m benchmarks.mesa_reference.verify [--runs 20]
 
@@ -40,13 +42,15 @@ from benchmarks.mesa_reference.agents import (
     RegionalSecretary,
     Verb,
 )
-from benchmarks.mesa_reference.facts import Facts, facts_of
+from benchmarks.mesa_reference.facts import Facts, Rung, facts_of
 from benchmarks.mesa_reference.model import PolitburoModel
 from politburo.kernel.appointment import local_strength
 from politburo.kernel.bind import bind
+from politburo.kernel.decide import next_rung
 from politburo.kernel.month import check_consolidation
 from politburo.kernel.plenum import hold_plenum, mark_bloc_leaders
 from politburo.kernel.view import View
+from politburo.kernel.votes import forecast
 from politburo.model.actions import Plan
 from politburo.model.params import DEFAULT_PARAMETERS, Parameters
 from politburo.model.state import EMPTY_SEAT, State
@@ -118,7 +122,8 @@ def perturb(state: State, rng: np.random.Generator, rungs: int) -> State:
     (within what a state can hold): every seatable leader's seat, prestige, pretext, real
     power, discipline rung (one of ``rungs``, or none), bloc-leader mark, incapacity,
     recantation and seat losses (either none or in the last 30 months, the latest loss
-    no earlier than the first), each client freed with probability 1/4, the committee's
+    no earlier than the first), each client freed with probability 1/4 (the others'
+    loyalty drawn anew), the committee's
     seats, the offices, and half the regions' secretaries (a random leader's client or
     nobody's, at a random loyalty)."""
     s = deepcopy(state)
@@ -130,6 +135,8 @@ def perturb(state: State, rng: np.random.Generator, rungs: int) -> State:
             if s.patron[r, i] != i and rng.random() < 0.25:
                 s.patron[r, i] = i
                 s.loyalty[r, i] = 1.0
+            elif s.patron[r, i] != i:
+                s.loyalty[r, i] = rng.random()
         for j in np.flatnonzero(seatable):
             s.seat[r, j] = rng.integers(0, 3)
             s.prestige[r, j] = rng.random()
@@ -163,6 +170,54 @@ def _local_strengths(k, r, out):  # type: ignore[no-untyped-def]
     for i in range(out.shape[0]):
         for g in range(out.shape[1]):
             out[i, g] = local_strength(k, r, i, g)
+
+
+@njit(cache=True)
+def _forecasts(k, r, t, out):  # type: ignore[no-untyped-def]
+    """The engine's forecast (``votes.forecast``) of the yes share of a motion of the
+    next rung by every leader against every other, into ``out`` (L, L) (mover, target);
+    NaN on the diagonal and against a leader with no next rung."""
+    w = k.w
+    L = out.shape[0]
+    for j in range(L):
+        q = next_rung(k, r, j)
+        for i in range(L):
+            if q < 0 or i == j:
+                out[i, j] = np.nan
+            else:
+                out[i, j] = forecast(k, r, t, w.rung_role[q], w.rung_joint[q], i, j)
+
+
+def check_forecasts(view: View, models: list[PolitburoModel]) -> tuple[Counter[str], int]:
+    """Mismatches between the engine's forecast of a disciplinary motion's yes share
+    (:func:`politburo.kernel.votes.forecast`, for every mover and target) and the Mesa
+    model's (:meth:`PolitburoModel.forecast` of the model's :meth:`PolitburoModel.motion`,
+    on the month's survey); and the number of forecasts compared. They must agree bit for
+    bit: the heuristic compares the forecast with the rung's quota."""
+    mismatches: Counter[str] = Counter()
+    compared = 0
+    L = len(models[0].leader_list) if models else 0
+    engine = np.empty((L, L))
+    for r, model in enumerate(models):
+        _forecasts(view.kernel, r, view.turn, engine)
+        model.survey = model.take_survey()
+        for target in model.leader_list:
+            k = model.next_rung(target)
+            j = target.index
+            if (k < 0) != bool(np.isnan(engine[(j + 1) % L, j])):
+                mismatches["forecast rung"] += 1
+                continue
+            if k < 0:
+                continue
+            rung = model.facts.ladder[k]
+            for mover in model.leader_list:
+                if mover is target:
+                    continue
+                compared += 1
+                mine = model.forecast(rung, model.motion(mover, target, model.survey.seen))
+                if mine != float(engine[mover.index, j]):
+                    mismatches["forecast"] += 1
+    return mismatches, compared
 
 
 def check_rules(
@@ -262,7 +317,7 @@ def check_heuristic(
                 leader.penitent_since = since
         for i, leader in enumerate(model.leader_list):
             activity["case not made"] += case_not_made(leader)
-            found = leader.best_actions() if leader.can_act else {}
+            found = best_actions_counting(leader, activity) if leader.can_act else {}
             legal = view.legal(i, r)
             unported = np.ones(len(legal), dtype=bool)
             unported[[int(v) for v in Verb]] = False
@@ -289,6 +344,26 @@ def check_heuristic(
     return mismatches, activity, compared
 
 
+def best_actions_counting(
+    leader: Leader, activity: Counter[str]
+) -> dict[Verb, tuple[float, Leader | RegionalSecretary | None]]:
+    """``leader.best_actions()``, counting in ``activity`` the disciplinary motions whose
+    vote he forecasts (hostile, ambitious, the case made, no defeat remembered) by
+    whether the forecast puts the majority in hand."""
+    in_hand = leader.in_hand
+
+    def counted(rung: Rung, target: Leader) -> bool:
+        result = in_hand(rung, target)
+        activity["forecast in hand" if result else "forecast not in hand"] += 1
+        return result
+
+    leader.in_hand = counted  # type: ignore[method-assign]
+    try:
+        return leader.best_actions()
+    finally:
+        del leader.in_hand
+
+
 def case_not_made(leader: Leader) -> bool:
     """Whether ``leader`` may move discipline against a target beyond a censure whom his
     coalition's slate would keep (the heuristic does not move then)."""
@@ -304,13 +379,14 @@ def case_not_made(leader: Leader) -> bool:
     return False
 
 
-def verify(runs: int = 20, seed: int = 0) -> tuple[Counter[str], Counter[str], int, int]:
-    """Mismatches by verb and kind (legality, scored or not, score/target; local
-    strength, bloc leaders, consolidation, plenum; ``perturbed`` for the perturbed
+def verify(runs: int = 20, seed: int = 0) -> tuple[Counter[str], Counter[str], int, int, int]:
+    """Mismatches by verb and kind (legality, scored or not, score/target; forecast;
+    local strength, bloc leaders, consolidation, plenum; ``perturbed`` for the perturbed
     states); how often each rule had something to do (:func:`check_heuristic`,
     :func:`check_rules`); the number of (state, run, month, leader, verb) comparisons of
-    the heuristic, and of (state, run, month) comparisons of the other rules (each
-    month's state and its perturbed copy)."""
+    the heuristic, of (state, run, month, mover, target) comparisons of the forecast, and
+    of (state, run, month) comparisons of the other rules (each month's state and its
+    perturbed copy)."""
     world = world_of(SCENARIO)
     facts = facts_of(SCENARIO)
     heuristic = DEFAULT_PARAMETERS.heuristic.model_copy(update={"misjudgement": 0.0})
@@ -319,15 +395,19 @@ def verify(runs: int = 20, seed: int = 0) -> tuple[Counter[str], Counter[str], i
     activity: Counter[str] = Counter()
     compared = 0
     rules_compared = 0
+    forecasts = 0
     rng = np.random.default_rng(seed)
 
     def checking_policy(view: View) -> Plan:
-        nonlocal compared, rules_compared
+        nonlocal compared, rules_compared, forecasts
         models = [model_from_state(view.state, r, facts, params) for r in range(view.state.n_runs)]
         found, done, n = check_heuristic(view, models)
         mismatches.update(found)
         activity.update(done)
         compared += n
+        found, n = check_forecasts(view, models)
+        mismatches.update(found)
+        forecasts += n
         plan = view.heuristic_plan()
         found, done = check_rules(view, view.state, models)
         mismatches.update(found)
@@ -343,6 +423,9 @@ def verify(runs: int = 20, seed: int = 0) -> tuple[Counter[str], Counter[str], i
         mismatches.update({f"perturbed {kind}": n for kind, n in found.items()})
         activity.update({f"perturbed {kind}": n for kind, n in done.items()})
         compared += n
+        found, n = check_forecasts(other_view, others)
+        mismatches.update({f"perturbed {kind}": n for kind, n in found.items()})
+        forecasts += n
         others = [model_from_state(perturbed, r, facts, params) for r in range(len(models))]
         found, done = check_rules(view, perturbed, others)
         mismatches.update({f"perturbed {kind}": n for kind, n in found.items()})
@@ -359,7 +442,7 @@ def verify(runs: int = 20, seed: int = 0) -> tuple[Counter[str], Counter[str], i
         record_events=False,
         policy=checking_policy,
     )
-    return mismatches, activity, compared, rules_compared
+    return mismatches, activity, compared, forecasts, rules_compared
 
 
 def main() -> None:
@@ -367,14 +450,17 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    mismatches, activity, compared, rules = verify(args.runs, args.seed)
+    mismatches, activity, compared, forecasts, rules = verify(args.runs, args.seed)
     print(
-        f"{compared} heuristic comparisons, {rules} comparisons of local strength, bloc "
-        "leaders, consolidation and plenum, "
+        f"{compared} heuristic comparisons, {forecasts} forecasts, {rules} comparisons of "
+        "local strength, bloc leaders, consolidation and plenum, "
         f"mismatches: {dict(mismatches) or 'none'}"
     )
     done = dict(sorted(activity.items()))
-    print(f"something to do (run-months; leader-months for the heuristic): {done}")
+    print(
+        "something to do (run-months; leader-months for the heuristic, mover-target "
+        f"pairs for the forecasts it consults): {done}"
+    )
 
 
 if __name__ == "__main__":
