@@ -38,6 +38,13 @@ FREE_PARAMETERS: tuple[FreeParameter, ...] = (
     FreeParameter("discipline_cooldown", 1, 8, integer=True, why="months between rungs"),
     FreeParameter("decision_noise", 0.05, 0.5, why="bounded rationality of leaders"),
     FreeParameter("heuristic.recant", 0.5, 3.0, why="readiness of the beaten to submit"),
+    FreeParameter("heuristic.pass_score", 0.05, 0.6, why="how readily leaders act at all"),
+    FreeParameter("attack_backlash", 0.0, 0.08, why="what polemics cost the polemicist"),
+    FreeParameter("attack_effect", 0.0, 0.1, why="what polemics cost their target"),
+    FreeParameter("faction_visibility", 0.0, 0.2, why="how fast factional work becomes a pretext"),
+    FreeParameter("threat_switch", 1.0, 2.5, why="how readily a front turns on a new threat"),
+    FreeParameter("exclusion_cost", 0.5, 4.0, why="plenums: cost of excluding a man of stature"),
+    FreeParameter("vote_revelation", 0.0, 0.8, why="perception: what one public vote reveals"),
 )
 
 
@@ -71,13 +78,18 @@ def defaults() -> dict[str, float]:
 def loss(scores: dict[str, Any]) -> float:
     """One number to minimise from ``validate``'s fitted scores: the Brier score of the
     winner forecast, plus the median milestone error in years (capped at 3), plus the
-    shortfall of the historical elimination order's share from one half. Each term is
-    about 0-1 at its worst, so none dominates."""
+    shortfall of the historical elimination order's share from one half, plus the mean
+    share of runs that miss each of the record's alliances (0 without alliances in the
+    record). Each term is about 0-1 at its worst, so none dominates."""
     brier = float(scores["brier"])
     error = scores.get("median_milestone_error_months")
     years = 1.0 if error is None else min(float(error) / 12.0, 3.0) / 3.0
     order = scores.get("order_share") or 0.0
-    return brier + years + max(0.0, 0.5 - float(order))
+    alliances = scores.get("alliances") or []
+    missed = (
+        sum(1.0 - float(a["share"]) for a in alliances) / len(alliances) if alliances else 0.0
+    )
+    return brier + years + max(0.0, 0.5 - float(order)) + missed
 
 
 Objective = Callable[[Parameters], dict[str, Any]]

@@ -124,7 +124,7 @@ def form_camps(k, r, t):  # type: ignore[no-untyped-def]
     - The threatened: the threat and every contender left out of the front whose main
       fear is one of its members.
     Leaders ally within their camp (:func:`propose_alliance`); when the threat changes,
-    alliances across camps end. Returns whether an alliance ended."""
+    alliances across the new camps end. Returns whether an alliance ended."""
     s, d, p = k.s, k.d, k.p
     L = s.patron.shape[1]
     camp = s.camp[r]
@@ -150,11 +150,10 @@ def form_camps(k, r, t):  # type: ignore[no-untyped-def]
     s.common_threat[r] = threat
     if threat != old and threat >= 0:
         record(k, r, t, Event.COMMON_THREAT, threat, value=feared[threat])
-    before = camp.copy()
     for i in range(L):
         camp[i] = 0
     if threat < 0:
-        return _changed(camp, before) and _end_across_camps(k, r, t)
+        return False
     # The front, by fear of the threat: contenders, then the others with votes.
     eligible = np.zeros(L, dtype=np.bool_)
     fear = np.zeros(L)
@@ -209,16 +208,9 @@ def form_camps(k, r, t):  # type: ignore[no-untyped-def]
                     top_fear = f
         if top >= 0 and members[top]:
             camp[i] = 2
-    return _changed(camp, before) and _end_across_camps(k, r, t)
-
-
-@njit(cache=True)
-def _changed(camp, before):  # type: ignore[no-untyped-def]
-    """Whether any leader's camp differs from ``before``."""
-    changed = False
-    for i in range(camp.shape[0]):
-        changed = changed or camp[i] != before[i]
-    return changed
+    # The old front breaks when its common threat is gone; a member the front can now
+    # do without keeps his alliances until the size principle sheds him.
+    return threat != old and _end_across_camps(k, r, t)
 
 
 @njit(cache=True)
