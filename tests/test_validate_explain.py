@@ -352,6 +352,24 @@ def test_adoption_needs_a_better_fit_and_no_worse_held_out_error() -> None:
     assert adoption_verdict(trial(1.0, 10.0), trial(1.0, 5.0))["adopt"] is False
 
 
+def test_a_joint_record_averages_losses_and_guards_every_scenario() -> None:
+    """Several scenarios fitted together: the loss is the mean of theirs, and a trial is
+    adopted only if no scenario's held-out error worsens."""
+    from politburo.calibration import adoption_verdict
+
+    perfect = {"brier": 0.0, "median_milestone_error_months": 0.0, "order_share": 0.5}
+    off = {**perfect, "brier": 1.0}
+    assert loss({"scenarios": {"a": perfect, "b": off}}) == pytest.approx(0.5)
+
+    def trial(value: float, held_a: float, held_b: float) -> dict[str, Any]:
+        key = "held_out_median_milestone_error_months"
+        return {"loss": value, "scores": {"scenarios": {"a": {key: held_a}, "b": {key: held_b}}}}
+
+    assert adoption_verdict(trial(1.0, 10.0, 10.0), trial(0.8, 4.0, 10.0))["adopt"] is True
+    worse = adoption_verdict(trial(1.0, 10.0, 10.0), trial(0.8, 4.0, 11.0))
+    assert worse["adopt"] is False and "of b worsened" in worse["reason"]
+
+
 def test_fact_values_and_shares_as_printed() -> None:
     from politburo.cli import _fmt_fact, _share
 

@@ -43,6 +43,7 @@ FREE_PARAMETERS: tuple[FreeParameter, ...] = (
     FreeParameter("attack_effect", 0.0, 0.1, why="what polemics cost their target"),
     FreeParameter("faction_visibility", 0.0, 0.2, why="how fast factional work becomes a pretext"),
     FreeParameter("threat_switch", 1.0, 2.5, why="how readily a front turns on a new threat"),
+    FreeParameter("heuristic.alliance", 0.5, 3.0, why="appetite for alliances against a threat"),
     FreeParameter("exclusion_cost", 0.5, 4.0, why="plenums: cost of excluding a man of stature"),
     FreeParameter("vote_revelation", 0.0, 0.8, why="perception: what one public vote reveals"),
 )
@@ -80,15 +81,19 @@ def loss(scores: dict[str, Any]) -> float:
     winner forecast, plus the median milestone error in years (capped at 3), plus the
     shortfall of the historical elimination order's share from one half, plus the mean
     share of runs that miss each of the record's alliances (0 without alliances in the
-    record). Each term is about 0-1 at its worst, so none dominates."""
+    record). Each term is about 0-1 at its worst, so none dominates. Scores of several
+    scenarios (``{"scenarios": {id: scores}}``, :class:`JointScorer`) give the mean of
+    their losses."""
+    if "scenarios" in scores:
+        # A joint record: the mean of each scenario's loss.
+        parts = [loss(part) for part in scores["scenarios"].values()]
+        return sum(parts) / len(parts)
     brier = float(scores["brier"])
     error = scores.get("median_milestone_error_months")
     years = 1.0 if error is None else min(float(error) / 12.0, 3.0) / 3.0
     order = scores.get("order_share") or 0.0
     alliances = scores.get("alliances") or []
-    missed = (
-        sum(1.0 - float(a["share"]) for a in alliances) / len(alliances) if alliances else 0.0
-    )
+    missed = sum(1.0 - float(a["share"]) for a in alliances) / len(alliances) if alliances else 0.0
     return brier + years + max(0.0, 0.5 - float(order)) + missed
 
 
@@ -143,7 +148,9 @@ class Scorer:
     """Simulates a scenario's baseline under given parameters and scores it against the
     record: the fitted milestones in ``scores``, the held-out ones apart."""
 
-    def __init__(self, scenario: Any, runs: int, seed: int, workers: int = 1) -> None:
+    def __init__(
+        self, scenario: Any, runs: int, seed: int, workers: int = 1, evaluator: Any = None
+    ) -> None:
         from politburo.analysis.validation import milestones_from_history, split_milestones
         from politburo.explain import Evaluator
         from politburo.model.world import compile_world
@@ -153,7 +160,9 @@ class Scorer:
         self.scenario = scenario
         self.world = compile_world(scenario)
         # one pool for the whole search, not one per trial
-        self.evaluator = Evaluator(seed, runs, workers, chunk=-(-runs // max(workers, 1)))
+        self.evaluator = evaluator or Evaluator(
+            seed, runs, workers, chunk=-(-runs // max(workers, 1))
+        )
         self.held_out = held_out_milestones(scenario.history)
         self.fitted, self.kept_back = split_milestones(
             milestones_from_history(scenario.history), self.held_out
@@ -180,23 +189,63 @@ class Scorer:
         return result
 
 
+class JointScorer:
+    """Scores several scenarios' records under one parameter set, on one pool of
+    workers: a single scenario's scores as :class:`Scorer`, several as
+    ``{"scenarios": {id: scores}}`` (their loss is the mean, and the adoption rule asks
+    that no scenario's held-out error worsen)."""
+
+    def __init__(self, scenarios: Sequence[Any], runs: int, seed: int, workers: int = 1) -> None:
+        if not scenarios:
+            raise ValueError("no scenario to fit")
+        ids = [spec.id for spec in scenarios]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"a scenario is named twice: {', '.join(ids)}")
+        first = Scorer(scenarios[0], runs, seed, workers)
+        self.scorers = [first] + [
+            Scorer(spec, runs, seed, workers, evaluator=first.evaluator) for spec in scenarios[1:]
+        ]
+        self.evaluator = first.evaluator
+        self.held_out = {sc.scenario.id: sc.held_out for sc in self.scorers}
+
+    def score(self, params: Parameters) -> dict[str, Any]:
+        if len(self.scorers) == 1:
+            return self.scorers[0].score(params)
+        return {"scenarios": {sc.scenario.id: sc.score(params) for sc in self.scorers}}
+
+
 def adoption_verdict(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     """Whether a calibration's best trial should replace the package defaults: only if it
     lowers the fitted loss *and* does not worsen the held-out milestones (out-of-sample
-    fit), since other cases will be run with the defaults and a fit that only works for
-    the reference case is a failure."""
-    held_before = before["scores"].get("held_out_median_milestone_error_months")
-    held_after = after["scores"].get("held_out_median_milestone_error_months")
+    fit) — of any scenario, when several are fitted together — since other cases will be
+    run with the defaults and a fit that only works for the reference case is a
+    failure."""
     if after["loss"] >= before["loss"]:
         return {"adopt": False, "reason": "no trial beat the defaults on the fitted record"}
-    if held_before is not None and (held_after is None or held_after > held_before):
-        return {
-            "adopt": False,
-            "reason": f"fitted loss {before['loss']:.3f} -> {after['loss']:.3f}, but the "
-            f"held-out milestone error worsened ({held_before} -> {held_after} months)",
-        }
+    held = []
+    for name, b, a in _per_scenario(before["scores"], after["scores"]):
+        held_before = b.get("held_out_median_milestone_error_months")
+        held_after = a.get("held_out_median_milestone_error_months")
+        where = f" of {name}" if name else ""
+        if held_before is not None and (held_after is None or held_after > held_before):
+            return {
+                "adopt": False,
+                "reason": f"fitted loss {before['loss']:.3f} -> {after['loss']:.3f}, but the "
+                f"held-out milestone error{where} worsened ({held_before} -> {held_after} "
+                "months)",
+            }
+        held.append(f"held-out milestone error{where} {held_before} -> {held_after} months")
     return {
         "adopt": True,
-        "reason": f"fitted loss {before['loss']:.3f} -> {after['loss']:.3f}, held-out "
-        f"milestone error {held_before} -> {held_after} months",
+        "reason": f"fitted loss {before['loss']:.3f} -> {after['loss']:.3f}, " + ", ".join(held),
     }
+
+
+def _per_scenario(
+    before: dict[str, Any], after: dict[str, Any]
+) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """(scenario id, scores before, scores after) of a joint record; one unnamed pair for
+    a single scenario's scores."""
+    if "scenarios" not in before:
+        return [("", before, after)]
+    return [(n, before["scenarios"][n], after["scenarios"][n]) for n in before["scenarios"]]

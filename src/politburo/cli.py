@@ -708,9 +708,12 @@ def _show_attribution(result: dict[str, Any]) -> None:
 
 @app.command()
 def calibrate(
-    scenario: Annotated[
-        str, typer.Argument(help="Built-in scenario id or a scenario file.")
-    ] = "ussr-1922",
+    scenarios: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Built-in scenario ids or scenario files, fitted together (default ussr-1922)."
+        ),
+    ] = None,
     trials: Annotated[int, typer.Option(min=1, help="Parameter sets to try (Optuna TPE).")] = 40,
     runs: Annotated[int, typer.Option(min=2, help="Runs per trial.")] = 200,
     seed: Annotated[int, typer.Option(help="Seed of the runs and of the search.")] = 0,
@@ -723,24 +726,25 @@ def calibrate(
     ] = None,
 ) -> None:
     """Fit the global mechanism parameters (never scenario facts or traits) to the
-    scenario's record; held-out milestones are scored only to report out-of-sample fit."""
+    scenarios' records, together; held-out milestones are scored only to report
+    out-of-sample fit."""
     import shlex
 
     from politburo.calibration import (
         FREE_PARAMETERS,
-        Scorer,
+        JointScorer,
         adoption_verdict,
         defaults,
         search,
         with_values,
     )
 
-    spec = _load(scenario)
+    specs = [_load(name) for name in (scenarios or ["ussr-1922"])]
     for path in (out_path, record):
         if path is not None and not path.parent.exists():
             raise _fail(f"{path}: folder {path.parent} does not exist")
     try:
-        scorer = Scorer(spec, runs, seed, workers)
+        scorer = JointScorer(specs, runs, seed, workers)
     except ValueError as error:
         raise _fail(str(error)) from None
     progress = _progress(quiet=False, rate=False)
@@ -766,7 +770,7 @@ def calibrate(
     chosen = min(history, key=lambda t: t["loss"])
     summary: dict[str, Any] = {
         "command": "politburo calibrate " + shlex.join(sys.argv[2:]),
-        "scenario": spec.id,
+        "scenario": ", ".join(spec.id for spec in specs),
         "runs": runs,
         "seed": seed,
         "trials": trials,
@@ -780,7 +784,8 @@ def calibrate(
     summary["adopt"] = adoption_verdict(start, chosen)
     if record is not None:
         record.write_text(json.dumps({**summary, "history": history}, indent=1) + "\n")
-    table = Table(title=f"Calibration of {spec.id}: {trials} trials of {runs} runs")
+    names = ", ".join(spec.id for spec in specs)
+    table = Table(title=f"Calibration of {names}: {trials} trials of {runs} runs")
     table.add_column("parameter")
     table.add_column("before", justify="right")
     table.add_column("after", justify="right")
@@ -788,13 +793,15 @@ def calibrate(
         table.add_row(name, f"{summary['defaults']['values'][name]:.3g}", f"{value:.3g}")
     out.print(table)
     for label, key in (("before", "defaults"), ("after", "best")):
-        s = summary[key]["scores"]
-        out.print(
-            f"{label}: loss {summary[key]['loss']:.3f}, P(winner) {s['p_historical_winner']:.3f}, "
-            f"Brier {s['brier']:.3f}, order {_fmt(s['order_share'])}, "
-            f"milestone error {_fmt(s['median_milestone_error_months'], '.1f')} mo "
-            f"(held out {_fmt(s['held_out_median_milestone_error_months'], '.1f')})"
-        )
+        scores = summary[key]["scores"]
+        out.print(f"{label}: loss {summary[key]['loss']:.3f}")
+        for name, s in scores.get("scenarios", {"": scores}).items():
+            out.print(
+                f"  {name + ': ' if name else ''}P(winner) {s['p_historical_winner']:.3f}, "
+                f"Brier {s['brier']:.3f}, order {_fmt(s['order_share'])}, "
+                f"milestone error {_fmt(s['median_milestone_error_months'], '.1f')} mo "
+                f"(held out {_fmt(s['held_out_median_milestone_error_months'], '.1f')})"
+            )
     out.print(f"parameters written to {out_path}; use them with --params {out_path}")
     verdict = summary["adopt"]
     colour = "green" if verdict["adopt"] else "yellow"
