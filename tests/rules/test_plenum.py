@@ -26,10 +26,13 @@ def _owned(bench: Bench, owners: list[int]) -> None:
 
 def _rival_bench(make_bench: MakeBench, world: World, pretext: float) -> tuple[Bench, int, int]:
     """Every committee seat is the secretary's; the tribune, a former bloc leader with
-    prestige 0.5, sits as a full member and holds the war ministry."""
+    prestige 0.5, sits as a full member and holds the war ministry. The costs are set
+    here (exclusion 1.5, inclusion 0.5), so the cases below test the rule, not the
+    calibrated defaults."""
     ids = idx(world)
     sec, tribune = ids["secretary"], ids["tribune"]
-    bench = make_bench(runs=4)
+    params = DEFAULT_PARAMETERS.model_copy(update={"exclusion_cost": 1.5, "inclusion_cost": 0.5})
+    bench = make_bench(runs=4, params=params)
     s = bench.state
     s.turn = 6
     war = office(world, "war_minister")
@@ -77,6 +80,21 @@ def test_a_rival_close_to_being_kept_is_demoted_to_candidate(
     # keep = 1.5 * 0.5 * (1 - 0.5) = 0.375: under 0.5, over half of it.
     assert np.all(bench.state.seat[:, tribune] == SEAT_CANDIDATE)
     assert bench.count("seat_demoted") == bench.runs
+
+
+def test_a_demoted_rival_still_not_kept_leaves_at_the_next_plenum(
+    make_bench: MakeBench, toy_world: World
+) -> None:
+    """Demotion is a step on the way out: the same rival, now a candidate, is dropped at
+    the next plenum if the case against him still stands (keep 0.375 < 0.5)."""
+    bench, tribune, _ = _rival_bench(make_bench, toy_world, pretext=0.5)
+    bench.each(hold_plenum)
+    assert np.all(bench.state.seat[:, tribune] == SEAT_CANDIDATE)
+    bench.state.turn += 3
+    bench.refresh()
+    bench.each(hold_plenum)
+    assert np.all(bench.state.seat[:, tribune] == SEAT_NONE)
+    assert bench.count("seat_lost") == bench.runs
 
 
 def test_without_a_committee_majority_every_sitting_member_stays(

@@ -16,7 +16,8 @@ slate can only fill vacancies: every sitting member stays.
 
 The slate ranks the eligible: the top ``full`` take full seats, the next ``candidate``
 candidate seats; a full member ranked among the candidates is demoted, one ranked out
-loses his seat. The incapacitated keep their seats; a leader who recanted stays off the
+loses his seat; a sitting candidate it would not keep is dropped (demotion is a step on the
+way out). The incapacitated keep their seats; a leader who recanted stays off the
 slate for new seats and offices for ``probation`` months, and one who lost his seat gets
 no new one for as long. Only rivals, leaders of (or
 men in) a bloc, are worth a case: one who never led a bloc (a head of state, a
@@ -159,7 +160,9 @@ def slate_values(k, r, t, leader, share, full, candidate):  # type: ignore[no-un
         if keep > p.inclusion_cost:
             full[j] = (3.0 if seat == SEAT_FULL else 1.0) + prestige + bonus
             candidate[j] = (3.0 if incumbent else 1.0) + prestige + bonus
-        elif incumbent and keep > 0.5 * p.inclusion_cost:
+        elif seat == SEAT_FULL and keep > 0.5 * p.inclusion_cost:
+            # A full member who comes close is demoted; a candidate the slate would not
+            # keep is dropped: demotion is a step on the way out, not a resting place.
             candidate[j] = 3.0 + keep
 
 

@@ -3,6 +3,10 @@
 These are *global* parameters of the rules, not facts about a regime. Changing one to
 make a single scenario come out "right" is a defect; calibration is a separate,
 re-runnable procedure that writes a parameters file (see ``Parameters.from_file``).
+The free parameters of :data:`politburo.calibration.FREE_PARAMETERS` hold the values of
+the joint calibration of 2 December 2026 (ussr-1922 with ussr-1953),
+adopted by its rule (lower fitted loss, no scenario's held-out error worse) and rounded
+to three significant figures: see ``docs/calibration.md``.
 """
 
 from __future__ import annotations
@@ -20,10 +24,10 @@ class HeuristicWeights(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    pass_score: float = Field(0.15, ge=0, description="Score of doing nothing.")
+    pass_score: float = Field(0.269, ge=0, description="Score of doing nothing.")
     appoint: float = Field(0.9, ge=0, description="Appetite for placing clients in regions.")
     recruit: float = Field(0.3, ge=0, description="Appetite for local recruitment.")
-    alliance: float = Field(1.0, ge=0, description="Appetite for alliances against a threat.")
+    alliance: float = Field(1.5, ge=0, description="Appetite for alliances against a threat.")
     alliance_fear: float = Field(2.0, ge=0, description="Extra appetite per unit of fear.")
     alliance_partial: float = Field(
         0.3, ge=0, description="Appetite for allying within one's camp without fear of its enemy."
@@ -70,7 +74,7 @@ class HeuristicWeights(BaseModel):
     outsider_value: float = Field(
         0.3, ge=0, le=1, description="Worth of winning a leader without a seat."
     )
-    recant: float = Field(1.5, ge=0, description="Appetite for recanting when beaten.")
+    recant: float = Field(1.6, ge=0, description="Appetite for recanting when beaten.")
 
 
 class Parameters(BaseModel):
@@ -85,7 +89,7 @@ class Parameters(BaseModel):
     # --- decisions ----------------------------------------------------------------------
     actions_per_month: int = Field(2, ge=1, le=6, description="Action budget of a leader.")
     decision_noise: float = Field(
-        0.25,
+        0.318,
         ge=0,
         description="Scale of random taste added to action scores (bounded rationality).",
     )
@@ -95,7 +99,7 @@ class Parameters(BaseModel):
 
     # --- appointment --------------------------------------------------------------------
     appointment_success: float = Field(
-        0.6,
+        0.702,
         ge=0,
         le=1,
         description="Chance an appointment with full power and organization replaces a secretary.",
@@ -136,10 +140,12 @@ class Parameters(BaseModel):
     )
 
     # --- votes --------------------------------------------------------------------------
-    vote_loyalty_weight: float = Field(2.0, ge=0, description="Pull of a patron's instruction.")
+    vote_loyalty_weight: float = Field(2.08, ge=0, description="Pull of a patron's instruction.")
     vote_policy_weight: float = Field(1.0, ge=0, description="Pull of policy agreement.")
-    vote_prestige_weight: float = Field(1.2, ge=0, description="Pull of a target's prestige.")
-    vote_fear_weight: float = Field(3.0, ge=0, description="Pull toward the side seen as stronger.")
+    vote_prestige_weight: float = Field(2.49, ge=0, description="Pull of a target's prestige.")
+    vote_fear_weight: float = Field(
+        4.44, ge=0, description="Pull toward the side seen as stronger."
+    )
     vote_stigma_weight: float = Field(0.8, ge=0, description="Push against a stigmatised target.")
     vote_pretext_weight: float = Field(
         0.8, ge=0, description="Push against a target caught in factional activity."
@@ -168,7 +174,7 @@ class Parameters(BaseModel):
         1.5, ge=0, description="Reluctance to punish a comrade: a push against any discipline."
     )
     defection_rate: float = Field(
-        0.2, ge=0, le=1, description="Scale of a client's chance to vote against his patron."
+        0.136, ge=0, le=1, description="Scale of a client's chance to vote against his patron."
     )
 
     # --- congress (circular flow) -------------------------------------------------------
@@ -192,7 +198,7 @@ class Parameters(BaseModel):
 
     # --- information ---------------------------------------------------------------------
     vote_revelation: float = Field(
-        0.3,
+        0.319,
         ge=0,
         le=1,
         description="Share of what the public does not know of a bloc's real power that one "
@@ -221,7 +227,7 @@ class Parameters(BaseModel):
     )
     pretext_decay: float = Field(0.05, ge=0, le=1, description="Monthly decay of a pretext.")
     faction_visibility: float = Field(
-        0.05, ge=0, le=1, description="Monthly evidence an organized faction leaves under a ban."
+        0.141, ge=0, le=1, description="Monthly evidence an organized faction leaves under a ban."
     )
 
     # --- legitimacy ----------------------------------------------------------------------
@@ -229,10 +235,10 @@ class Parameters(BaseModel):
         0.02, ge=0, le=1, description="Monthly pull of prestige back toward its starting level."
     )
     attack_effect: float = Field(
-        0.05, ge=0, description="Prestige an attack removes at full oratory."
+        0.00652, ge=0, description="Prestige an attack removes at full oratory."
     )
     attack_backlash: float = Field(
-        0.04, ge=0, description="Prestige an arrogant attacker loses among members."
+        0.0531, ge=0, description="Prestige an arrogant attacker loses among members."
     )
     line_defence_gain: float = Field(0.02, ge=0, description="Prestige from defending the line.")
     line_criticism_cost: float = Field(
@@ -277,7 +283,7 @@ class Parameters(BaseModel):
     )
     alliance_noise: float = Field(0.5, ge=0, description="Noise in accepting an alliance.")
     threat_switch: float = Field(
-        1.25,
+        1.6,
         ge=1,
         description="How much more feared than the common threat another contender must be "
         "before the front turns against him.",
@@ -308,10 +314,9 @@ class Parameters(BaseModel):
 
     # --- discipline ----------------------------------------------------------------------
     discipline_cooldown: int = Field(
-        3,
+        5,
         ge=0,
-        description="Months before the next rung may be moved against the same target "
-        "(a plenum cycle: central committees of this kind met about quarterly).",
+        description="Months before the next rung may be moved against the same target.",
     )
     censure_pretext: float = Field(
         0.1, ge=0, le=1, description="Evidence a censure adds against its target."
@@ -360,7 +365,7 @@ class Parameters(BaseModel):
         "congress): central committees of this kind met about quarterly.",
     )
     exclusion_cost: float = Field(
-        1.5,
+        0.504,
         ge=0,
         description="What leaving an outsider off the leadership slate costs the majority, per "
         "unit of his prestige and following (before his pretext and its margin discount it).",
