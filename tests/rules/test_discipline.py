@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from politburo.kernel import decide, discipline
+from politburo.kernel import decide, discipline, votes
 from politburo.kernel.plenum import hold_plenum
 from politburo.model.actions import Verb
 from politburo.model.events import KIND_CODE
@@ -305,3 +305,39 @@ def test_a_mover_remembers_a_defeat_until_the_next_plenum(
     assert np.all(_discipline_score(bench, sec, tribune) == 0)
     s.last_plenum[:] = 8  # a plenum has met since
     np.testing.assert_array_equal(_discipline_score(bench, sec, tribune), before)
+
+
+def test_beyond_a_censure_the_case_must_be_made(make_bench: MakeBench, toy_world: World) -> None:
+    """A censured rival of stature is not moved against further while the majority would
+    keep him on its slate (``plenum.keep_value`` above ``inclusion_cost``); evidence of
+    factionalism makes the case. Costs set here (exclusion 1.5, inclusion 0.5) so the
+    rule, not the calibrated defaults, is tested: prestige 0.9 without pretext keeps him
+    (1.5 × 0.9 = 1.35); with pretext 1 and the whole committee (margin 1) he is not kept
+    (0). A censure, the first rung, needs no case."""
+    params = NO_DEFECTION.model_copy(update={"exclusion_cost": 1.5, "inclusion_cost": 0.5})
+    bench = make_bench(runs=3, params=params)
+    ids = idx(toy_world)
+    sec, tribune = ids["secretary"], ids["tribune"]
+    s = bench.state
+    s.turn = 9
+    s.led_bloc[:, tribune] = True
+    s.prestige[:, tribune] = 0.9
+    _committee_owned(bench, [sec] * 15)
+    # First rung: a censure is scored without a case.
+    assert np.all(_next_rung(bench, tribune) == rung_of(toy_world, "censure"))
+    assert np.all(_discipline_score(bench, sec, tribune) > 0)
+    # Censured: the next rung removes him, and the case is not made.
+    s.rung[:, tribune] = rung_of(toy_world, "censure")
+    s.last_discipline[:, tribune] = 0
+    bench.refresh()
+    rung = int(_next_rung(bench, tribune)[0])
+    assert rung > rung_of(toy_world, "censure")
+    # The vote itself is in hand (the committee is his): only the case is missing.
+    w = bench.k.w
+    forecast = bench.each(votes.forecast, w.rung_role[rung], w.rung_joint[rung], sec, tribune)
+    assert min(forecast) > 0.9
+    assert np.all(_discipline_score(bench, sec, tribune) == 0)
+    # Evidence of factionalism makes it.
+    s.pretext[:, tribune] = 1.0
+    bench.refresh()
+    assert np.all(_discipline_score(bench, sec, tribune) > 0)
