@@ -127,7 +127,7 @@ def test_check_invalid_file_exits_2_with_location(tmp_path: Path) -> None:
 def test_check_missing_file_exits_2() -> None:
     result = runner.invoke(app, ["check", "/nonexistent/scenario.yaml"])
     assert result.exit_code == 2
-    assert "cannot read file" in result.stderr
+    assert "no such file or built-in scenario" in result.stderr
 
 
 def test_run_unknown_scenario_exits_2() -> None:
@@ -197,3 +197,12 @@ def test_parameters_file_is_used_and_checked(tmp_path: Path) -> None:
     result = runner.invoke(app, ["run", "toy-3", "--params", str(bad)])
     assert result.exit_code == 2
     assert "discipline_cooldwn" in result.stderr
+
+
+def test_check_takes_a_built_in_name_like_every_other_command() -> None:
+    result = runner.invoke(app, ["check", "ussr-1953"])
+    assert result.exit_code == 0, result.output
+    assert "ussr-1953" in result.stdout
+    missing = runner.invoke(app, ["check", "no-such-scenario"])
+    assert missing.exit_code == 2
+    assert "built-ins are" in missing.output

@@ -26,7 +26,7 @@ from rich.text import Text
 
 from politburo.model.params import DEFAULT_PARAMETERS, Parameters
 from politburo.model.switches import MECHANISMS, UnknownMechanismError, enabled_mechanisms
-from politburo.scenario import ScenarioError, builtin_names, load_scenario, load_scenario_file
+from politburo.scenario import ScenarioError, builtin_names, load_scenario
 from politburo.scenario.schema import Scenario
 
 app = typer.Typer(
@@ -172,11 +172,13 @@ def scenarios() -> None:
 
 @app.command()
 def check(
-    path: Annotated[Path, typer.Argument(help="Scenario YAML file to validate.")],
+    path: Annotated[
+        str, typer.Argument(help="Scenario YAML file to validate (or a built-in scenario id).")
+    ],
 ) -> None:
     """Validate a scenario file: exit 0 if valid, 2 with file:line:column errors if not."""
     try:
-        spec = load_scenario_file(path)
+        spec = load_scenario(path)
     except ScenarioError as error:
         for problem in error.problems:
             print(str(problem), file=sys.stderr)
