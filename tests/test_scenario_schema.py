@@ -470,3 +470,24 @@ def test_ussr_no_removal_is_scheduled(ussr: Scenario) -> None:
         event.id for event in ussr.events for eff in event.effects if eff.effect == "motion"
     ]
     assert scripted == []
+
+
+def test_a_rehabilitation_event_parses_and_names_its_leader(toy_text: str) -> None:
+    """The ``rehabilitate`` effect: a leader id, checked like every other reference."""
+    event = """  - id: thaw
+    name: A thaw
+    kind: rehabilitation
+    date: 1951-06
+    effects:
+      - {effect: rehabilitate, leader: tribune}
+    source: shared/seeds/000_ff0f80d5a52c10e2.txt
+    status: estimate
+    method: invented
+"""
+    text = toy_text.replace("events:\n", "events:\n" + event, 1)
+    scenario = parse_scenario(text, FILE)
+    effects = [e for ev in scenario.events if ev.id == "thaw" for e in ev.effects]
+    assert [e.effect for e in effects] == ["rehabilitate"]
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(text.replace("leader: tribune}", "leader: nobody}"), FILE)
+    assert any("nobody" in p.message for p in caught.value.problems)

@@ -341,3 +341,35 @@ def test_beyond_a_censure_the_case_must_be_made(make_bench: MakeBench, toy_world
     s.pretext[:, tribune] = 1.0
     bench.refresh()
     assert np.all(_discipline_score(bench, sec, tribune) > 0)
+
+
+def test_a_rehabilitation_brings_a_purged_leader_back(
+    make_bench: MakeBench, toy_world: World
+) -> None:
+    """Exiled, then rehabilitated: readmitted, back from exile, his own man, the charges
+    withdrawn, but with no seat or office. A leader never purged, or dead, is left as he
+    is."""
+    bench = make_bench(runs=3, params=NO_DEFECTION)
+    ids = idx(toy_world)
+    sec, tribune, editor = ids["secretary"], ids["tribune"], ids["editor"]
+    s = bench.state
+    # Purged by hand: expelled and exiled after every rung, with a pretext, and once the
+    # secretary's client.
+    s.seat[:, tribune] = SEAT_NONE
+    s.in_party[:, tribune] = False
+    s.exiled[:, tribune] = True
+    s.pretext[:, tribune] = 0.8
+    s.rung[:, tribune] = rung_of(toy_world, "exile")
+    s.patron[:, tribune] = sec
+    s.loyalty[:, tribune] = 0.3
+    s.alive[2, tribune] = False  # in run 2 he has died in exile
+    bench.refresh()
+    bench.each(discipline.rehabilitate, tribune)
+    assert s.in_party[:2, tribune].all() and not s.exiled[:2, tribune].any()
+    assert np.all(s.patron[:2, tribune] == tribune)
+    assert np.all(s.pretext[:2, tribune] == 0) and np.all(s.rung[:2, tribune] == -1)
+    assert np.all(s.seat[:2, tribune] == SEAT_NONE)
+    assert s.exiled[2, tribune] and not s.in_party[2, tribune]  # the dead stay purged
+    assert bench.count("rehabilitated") == 2
+    bench.each(discipline.rehabilitate, editor)  # never purged: nothing happens
+    assert bench.count("rehabilitated") == 2

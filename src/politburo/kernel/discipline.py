@@ -110,6 +110,24 @@ def _apply(k, r, t, effect, rung, target, office):  # type: ignore[no-untyped-de
 
 
 @njit(cache=True)
+def rehabilitate(k, r, t, leader):  # type: ignore[no-untyped-def]
+    """A scheduled rehabilitation: a living leader who was expelled or exiled is
+    readmitted and brought back from exile; the charges are withdrawn (pretext 0, no rung
+    passed against him). He returns as his own man, without seat or office."""
+    s = k.s
+    if not s.alive[r, leader] or (s.in_party[r, leader] and not s.exiled[r, leader]):
+        return
+    s.in_party[r, leader] = True
+    s.exiled[r, leader] = False
+    s.patron[r, leader] = leader
+    s.loyalty[r, leader] = 1.0
+    s.pretext[r, leader] = 0.0
+    s.rung[r, leader] = -1
+    record(k, r, t, Event.REHABILITATED, actor=leader)
+    refresh(k, r, t)
+
+
+@njit(cache=True)
 def main_office_of(k, r, leader):  # type: ignore[no-untyped-def]
     """The most powerful office ``leader`` holds (-1 if none)."""
     return main_office(k, r, leader)

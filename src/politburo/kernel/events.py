@@ -65,6 +65,7 @@ class Event(IntEnum):
     PLENUM = 42
     SEAT_DEMOTED = 43
     COMMON_THREAT = 44
+    REHABILITATED = 45
 
 
 assert tuple(e.name.lower() for e in Event) == EVENT_KINDS

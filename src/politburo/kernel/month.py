@@ -73,6 +73,8 @@ def fire_events(k, r, t):  # type: ignore[no-untyped-def]
                 record(k, r, t, Event.DIED, leader)
                 refresh(k, r, t)
                 offices.leave_posts(k, r, t, leader)
+        elif kind == Effect.REHABILITATE:
+            discipline.rehabilitate(k, r, t, leader)
         elif kind == Effect.PRESTIGE:
             legitimacy.prestige_event(k, r, t, leader, fx.value[e])
         elif kind == Effect.FUNERAL:

@@ -28,6 +28,7 @@ class Effect(IntEnum):
     CONGRESS = 10
     CONFERENCE = 11
     MOTION = 12
+    REHABILITATE = 13
 
 
 EffectTable = record(

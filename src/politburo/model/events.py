@@ -60,6 +60,7 @@ EVENT_KINDS: tuple[str, ...] = (
     "plenum",  # actor = leader of the committee's largest coalition; yes/no = its seats/the rest
     "seat_demoted",  # actor went from a full to a candidate seat at a plenum
     "common_threat",  # actor became the common threat a front forms against; value = fear
+    "rehabilitated",  # actor, purged, was readmitted by a scheduled rehabilitation
 )
 KIND_CODE = {name: i for i, name in enumerate(EVENT_KINDS)}
 

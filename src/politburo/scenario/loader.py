@@ -146,6 +146,7 @@ _UNION_TAGS = {
     "incapacitate",
     "recover",
     "death",
+    "rehabilitate",
     "prestige",
     "funeral",
     "congress",

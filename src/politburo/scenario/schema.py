@@ -348,6 +348,15 @@ class Death(_Effect):
     leader: Ident
 
 
+class Rehabilitate(_Effect):
+    """A purged leader is brought back: readmitted, his exile ended, the charges against
+    him withdrawn (no pretext, no rung passed). He gets no seat or office: those a
+    plenum or a congress may give him again."""
+
+    effect: Literal["rehabilitate"]
+    leader: Ident
+
+
 class PrestigeShift(_Effect):
     effect: Literal["prestige"]
     leader: Ident
@@ -426,6 +435,7 @@ Effect = Annotated[
     Incapacitate
     | Recover
     | Death
+    | Rehabilitate
     | PrestigeShift
     | Funeral
     | Congress
