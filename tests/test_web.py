@@ -16,6 +16,7 @@ pytest.importorskip("httpx")
 
 from fastapi.testclient import TestClient
 
+from politburo.scenario import builtin_names
 from politburo.web import create_app, schemas
 from politburo.web.play import Match, state_from_bytes, state_to_bytes
 
@@ -408,3 +409,19 @@ def test_odds_still_served_after_the_app_was_shut_down(data: Path) -> None:
     client = TestClient(app)  # no lifespan at all
     response = client.post(f"/api/games/{game_id}/advance", json={"months": 240}, headers=headers)
     assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize("scenario", builtin_names())
+def test_every_built_in_scenario_plays_a_few_months(client: TestClient, scenario: str) -> None:
+    """A class may pick any shipped case: a game of each starts, takes a legal action
+    and advances three months without a server error."""
+    info = {s["id"]: s for s in client.get("/api/scenarios").json()}[scenario]
+    leader = next(x["id"] for x in info["leaders"])
+    game_id, headers, created = new_game(client, scenario=scenario, leader=leader)
+    chosen = first_choices(created["game"], 1)
+    acted = client.post(f"/api/games/{game_id}/actions", json={"actions": chosen}, headers=headers)
+    assert acted.status_code == 200, acted.text
+    for _ in range(3):
+        answer = client.post(f"/api/games/{game_id}/advance", json={}, headers=headers)
+        assert answer.status_code == 200, answer.text
+    assert client.get(f"/api/games/{game_id}", headers=headers).json()["turn"] == 3
