@@ -1,8 +1,8 @@
 """Alliances, per run: coalitions that form against the main threat and break when it
 is gone; winning over clients; client loyalty.
 
-It reproduces the batched NumPy ``model/alliances.py`` it replaced (deleted): the same
-arithmetic in the same order, the same random numbers, the same events.
+First ported from the batched NumPy ``model/alliances.py`` (deleted, issue #10); the
+coalition rule over sets of leaders (:func:`form_camps`) came after (issue #11).
 """
 
 from __future__ import annotations

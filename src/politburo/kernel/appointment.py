@@ -3,7 +3,7 @@ secretaries, whose loyalty then firms up. A machine whose leader sits in the lea
 resists unless its leader is the appointer's ally (Leningrad fell to the Secretariat only
 after the 14th Congress; Moscow changed hands with the triumvirs' consent).
 
-It reproduces the batched NumPy ``model/appointment.py`` it replaced (deleted).
+First ported from the batched NumPy ``model/appointment.py`` (deleted, issue #10).
 """
 
 from __future__ import annotations

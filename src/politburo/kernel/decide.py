@@ -178,9 +178,8 @@ def _has_clients(k, r, j):  # type: ignore[no-untyped-def]
 
 @njit(cache=True)
 def legal(k, r, t, verb, actor, target):  # type: ignore[no-untyped-def]
-    """Whether ``actor`` may take (``verb``, ``target``) in run r at month t: one entry of
-    the NumPy engine's ``legal_targets`` (target ignored for verbs with no
-    target)."""
+    """Whether ``actor`` may take (``verb``, ``target``) in run r at month t (target
+    ignored for verbs with no target)."""
     s, d, w, p = k.s, k.d, k.w, k.p
     i, j = actor, target
     if not d.can_act[r, i]:
@@ -388,14 +387,13 @@ def _next_rungs(effects, rung_now, alive, in_party, exiled, seat, has_office, ou
 def best_actions(k, r, t, best, best_target, table):  # type: ignore[no-untyped-def]
     """Every leader's best legal score of every verb, before the taste noise, and its
     target, into ``best`` and ``best_target`` (L, 16): -inf and 0 where nothing is legal
-    (the masked ``max`` and ``argmax`` of the NumPy heuristic's ``decide``).
-    ``table`` (L, 16, targets), if not empty, receives every legal score; it must come
-    filled with -inf.
+    (the first maximum; NaN wins, as in NumPy's ``max`` and ``argmax``). ``table``
+    (L, 16, targets), if not empty, receives every legal score; it must come filled with
+    -inf.
 
-    the NumPy heuristic's ``score_actions`` followed by the masked ``max`` and
-    ``argmax`` of ``decide``, scoring legal candidates only. The run's rows are bound to
-    local views and the parameters to local numbers once (attribute loads from the
-    kernel's records in the inner loops cost more than the arithmetic)."""
+    Only legal candidates are scored. The run's rows are bound to local views and the
+    parameters to local numbers once (attribute loads from the kernel's records in the
+    inner loops cost more than the arithmetic)."""
     s, d, w, p, on = k.s, k.d, k.w, k.p, k.on
     L = s.patron.shape[1]
     G = s.members.shape[1]

@@ -1,7 +1,7 @@
 """Faction ban, per run: organized factions, their pull on members (cut by the ban), and
 the evidence they leave while the ban is in force.
 
-It reproduces the batched NumPy ``model/faction_ban.py`` it replaced (deleted).
+First ported from the batched NumPy ``model/faction_ban.py`` (deleted, issue #10).
 """
 
 from __future__ import annotations

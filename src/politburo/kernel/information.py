@@ -1,7 +1,7 @@
 """Information, per run: office holders with information detect organized factions and
 gather compromising material, which decays.
 
-It reproduces the batched NumPy ``model/information.py`` it replaced (deleted).
+First ported from the batched NumPy ``model/information.py`` (deleted, issue #10).
 """
 
 from __future__ import annotations

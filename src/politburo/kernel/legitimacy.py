@@ -1,7 +1,7 @@
 """Legitimacy, per run: prestige moved by polemics, by defending or attacking the line,
 by appeals, funerals and documents; its slow drift back.
 
-It reproduces the batched NumPy ``model/legitimacy.py`` it replaced (deleted).
+First ported from the batched NumPy ``model/legitimacy.py`` (deleted, issue #10).
 """
 
 from __future__ import annotations

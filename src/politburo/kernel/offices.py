@@ -1,7 +1,7 @@
 """Offices and seats change hands, per run: vacating, electing to a vacancy, leaving the
 game (the committee's elections are in :mod:`politburo.kernel.plenum`).
 
-It reproduces the batched NumPy ``model/offices.py`` it replaced (deleted), shared by
+First ported from the batched NumPy ``model/offices.py`` (deleted, issue #10), shared by
 the mechanisms that remove people (discipline, death) and by the congress. A vacancy is
 filled by the body that elects to it: the coalition with most votes there nominates, and
 prefers its own clients (spreading its bloc) over its leader. Dominant blocs and

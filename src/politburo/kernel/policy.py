@@ -1,7 +1,7 @@
 """Policy, per run: leaders shift positions, propose moving the line (voted in the
 leadership), and crises push the line and reward those on the vindicated side.
 
-It reproduces the batched NumPy ``model/policy.py`` it replaced (deleted).
+First ported from the batched NumPy ``model/policy.py`` (deleted, issue #10).
 """
 
 from __future__ import annotations

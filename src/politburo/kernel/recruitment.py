@@ -1,7 +1,7 @@
 """Recruitment, per run: drives and local recruitment add intake members, a share of
 whom owe their cards to the recruiting machine and the region's secretary.
 
-It reproduces the batched NumPy ``model/recruitment.py`` it replaced (deleted). Sums are
+First ported from the batched NumPy ``model/recruitment.py`` (deleted, issue #10). Sums are
 taken in NumPy's order: pairwise along a contiguous row (regions, cohorts, blocs).
 """
 

@@ -1,6 +1,6 @@
 """Bodies and votes, per run: each body votes by its own members' loyalties.
 
-It reproduces the batched NumPy ``model/votes.py`` it replaced (deleted). A voter weighs
+First ported from the batched NumPy ``model/votes.py`` (deleted, issue #10). A voter weighs
 patron loyalty (his bloc's instruction), policy distance, the target's prestige and
 stigma, fear of the side that looks stronger, and any pretext of factionalism. Leaders
 vote in person; committee and control seats follow their bloc leader unless they desert
