@@ -13,6 +13,7 @@ from numba import njit
 from politburo.kernel.derive import (
     SEAT_NONE,
     distances,
+    fear_of,
     forget_relations,
     leverage,
     perceived,
@@ -81,11 +82,12 @@ def _contender(k, r, t, j):  # type: ignore[no-untyped-def]
 
 @njit(cache=True)
 def _fear(k, r, i, j, seen_by, dist):  # type: ignore[no-untyped-def]
-    """How much i fears j, alliances aside: j's power as i perceives it plus his visible
-    stature, weighted up by their policy distance (the threat of :func:`threats`)."""
+    """How much i fears j, alliances aside (:func:`~politburo.kernel.derive.fear_of`, the
+    threat of :func:`~politburo.kernel.derive.threats` without the ally discount)."""
     p = k.p
-    potential = seen_by[i, j] + p.threat_stature_weight * k.d.seen[r, j]
-    return potential * (1.0 + p.threat_policy_weight * dist[i, j])
+    return fear_of(
+        seen_by[i, j], k.d.seen[r, j], dist[i, j], p.threat_stature_weight, p.threat_policy_weight
+    )
 
 
 @njit(cache=True)

@@ -29,6 +29,7 @@ from politburo.kernel.derive import (
 )
 from politburo.kernel.layout import Mechanism, Power, RungEffect, Trait
 from politburo.kernel.numeric import pairwise_sum
+from politburo.kernel.offices import on_probation
 from politburo.kernel.plenum import keep_value
 from politburo.kernel.rng import element, stream_base
 from politburo.kernel.votes import forecast
@@ -194,8 +195,7 @@ def legal(k, r, t, verb, actor, target):  # type: ignore[no-untyped-def]
         if not (principal and s.rung[r, i] >= 1):
             return False
         # Once a probation: no second recantation before it is over.
-        since = s.penitent_since[r, i]
-        if since >= 0 and t - since < p.probation:
+        if on_probation(k, r, t, i):
             return False
         if not (s.real_power[r, i] < p.recant_threshold and not s.exiled[r, i]):
             return False
@@ -229,8 +229,7 @@ def legal(k, r, t, verb, actor, target):  # type: ignore[no-untyped-def]
             return False
         holds = s.seat[r, j] != SEAT_NONE or holds_office(k, r, j)
         # A penitent on probation is nobody's client.
-        since = s.penitent_since[r, j]
-        if since >= 0 and t - since < p.probation:
+        if on_probation(k, r, t, j):
             return False
         return d.present[r, j] and not _has_clients(k, r, j) and holds and w.actor[j]
     if verb == _APPOINT:
@@ -408,8 +407,6 @@ def best_actions(k, r, t, best, best_target, table):  # type: ignore[no-untyped-
     patron = s.patron[r]
     ally = s.ally[r]
     camp = s.camp[r]
-    penitent_since = s.penitent_since[r]
-    probation = p.probation
     seat = s.seat[r]
     rung_now = s.rung[r]
     alive = s.alive[r]
@@ -532,7 +529,7 @@ def best_actions(k, r, t, best, best_target, table):  # type: ignore[no-untyped-
     for j in range(L):
         holds = seat[j] != SEAT_NONE or has_office[j]
         # A penitent on probation is nobody's client.
-        penitent = penitent_since[j] >= 0 and t - penitent_since[j] < probation
+        penitent = on_probation(k, r, t, j)
         win_ok[j] = present[j] and not has_clients[j] and holds and actor[j] and not penitent
         if principal_r[j]:
             n_principal += 1
@@ -585,7 +582,7 @@ def best_actions(k, r, t, best, best_target, table):  # type: ignore[no-untyped-
         if on_discipline:
             weak = real_power[i] < recant_threshold
             # Once a probation: no second recantation before it is over.
-            free = not (penitent_since[i] >= 0 and t - penitent_since[i] < probation)
+            free = not on_probation(k, r, t, i)
             may = principal and rung_now[i] >= 1 and not exiled[i] and n_principal > 1
             if may and weak and free:
                 beaten = float(rung_now[i] + 1) / float(max(K, 1))
@@ -820,7 +817,7 @@ def best_actions(k, r, t, best, best_target, table):  # type: ignore[no-untyped-
                 # Beyond a censure the case must be made: the mover's coalition would
                 # leave the target off its slate (the cost of exclusion of the plenum).
                 case = rung_effect[q] == _CENSURE or (
-                    keep_value(k, r, my_patron, comm_share[i], j) <= inclusion_cost
+                    keep_value(k, r, comm_share[i], j) <= inclusion_cost
                 )
                 # The vote is forecast with the vote model itself (its noise at expected
                 # values), misjudged without information; only where it would count.

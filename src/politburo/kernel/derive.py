@@ -297,8 +297,10 @@ def reveal(k, r, j):  # type: ignore[no-untyped-def]
         return
     bloc = k.s.patron[r, j]
     k.s.revealed[r, bloc] += k.p.vote_revelation * (1.0 - k.s.revealed[r, bloc])
-    k.d.perceived_ok[r] = False
-    k.d.threat_ok[r] = False
+    if k.on[Mechanism.PERCEPTION]:
+        # Without perception everyone sees real power: nothing derived has changed.
+        k.d.perceived_ok[r] = False
+        k.d.threat_ok[r] = False
 
 
 @njit(cache=True)
@@ -339,6 +341,14 @@ def threats(k, r):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
+def fear_of(seen_by_ij, seen_j, dist_ij, stature_weight, policy_weight):  # type: ignore[no-untyped-def]
+    """How much i fears j, alliances aside: j's power as i perceives it plus
+    ``stature_weight`` times his visible stature, weighted up by their policy distance."""
+    potential = seen_by_ij + stature_weight * seen_j
+    return potential * (1.0 + policy_weight * dist_ij)
+
+
+@njit(cache=True)
 def _threats(  # type: ignore[no-untyped-def]
     principal,
     led_bloc,
@@ -357,8 +367,7 @@ def _threats(  # type: ignore[no-untyped-def]
     for i in range(L):
         for j in range(L):
             if principal[j] and led_bloc[j] and patron[i] != patron[j]:
-                potential = seen_by[i, j] + stature_weight * seen[j]
-                score = potential * (1.0 + policy_weight * dist[i, j])
+                score = fear_of(seen_by[i, j], seen[j], dist[i, j], stature_weight, policy_weight)
                 if ally[i, j]:
                     score = score * discount
                 out[i, j] = score

@@ -90,7 +90,7 @@ def majority(k, r):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def keep_value(k, r, leader, share, j):  # type: ignore[no-untyped-def]
+def keep_value(k, r, share, j):  # type: ignore[no-untyped-def]
     """What leaving outsider j off the slate of ``leader``'s coalition (holding
     ``share`` of the committee) would cost it: ``exclusion_cost`` times his prestige and
     following, less what the case against him (his pretext) takes off, as far as the
@@ -156,7 +156,7 @@ def slate_values(k, r, t, leader, share, full, candidate):  # type: ignore[no-un
             full[j] = 2.0 + prestige + bonus
             candidate[j] = full[j]
             continue
-        keep = keep_value(k, r, leader, share, j)
+        keep = keep_value(k, r, share, j)
         if keep > p.inclusion_cost:
             full[j] = (3.0 if seat == SEAT_FULL else 1.0) + prestige + bonus
             candidate[j] = (3.0 if incumbent else 1.0) + prestige + bonus
@@ -242,7 +242,7 @@ def elect_offices(k, r, t, leader, share):  # type: ignore[no-untyped-def]
         holder = s.office_holder[r, o]
         if holder < 0 or not can_drop or coal[holder] or not k.d.present[r, holder]:
             continue
-        if keep_value(k, r, leader, share, holder) <= p.inclusion_cost:
+        if keep_value(k, r, share, holder) <= p.inclusion_cost:
             vacate_office(k, r, t, o)
     for o in range(O):
         # Vacancies the leadership, secretariat or control body could not fill when

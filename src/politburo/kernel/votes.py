@@ -201,6 +201,25 @@ def merit_support(k, r, mover, target, policy, gain_line):  # type: ignore[no-un
 
 
 @njit(cache=True)
+def _sides(k, r, mover, target):  # type: ignore[no-untyped-def]
+    """How strong the mover's and the target's sides look (seen power; 0 for a side
+    nobody takes): a committed seat deserts the side that looks weaker."""
+    d = k.d
+    yes_side = d.seen[r, max(mover, 0)] if mover >= 0 else 0.0
+    no_side = d.seen[r, max(target, 0)] if target >= 0 else 0.0
+    return yes_side, no_side
+
+
+@njit(cache=True)
+def _sits_jointly(role, joint, other):  # type: ignore[no-untyped-def]
+    """Whether the seats of body ``other`` vote with the body ``role`` on a motion whose
+    rung sits jointly with ``joint`` (only the committee and the control body do)."""
+    if not joint[other] or other == role:
+        return False
+    return other == Role.COMMITTEE or other == Role.CONTROL
+
+
+@njit(cache=True)
 def _seat_vote(k, r, t, control, mover, target, leader_yes, policy, gain_line, stream):  # type: ignore[no-untyped-def]
     """Yes and no votes of a body of seats (the control body if ``control``, else the
     committee): committed seats follow their bloc leader unless they desert a side that
@@ -213,10 +232,7 @@ def _seat_vote(k, r, t, control, mover, target, leader_yes, policy, gain_line, s
     noise_base = stream_base(s.keys[r], t, stream, salt)
     votes = k.on[Mechanism.BODIES_AND_VOTES]
     if votes:
-        m = max(mover, 0)
-        tt = max(target, 0)
-        yes_side = d.seen[r, m] if mover >= 0 else 0.0
-        no_side = d.seen[r, tt] if target >= 0 else 0.0
+        yes_side, no_side = _sides(k, r, mover, target)
         draw_base = stream_base(s.keys[r], t, _DEFECTION, salt + stream)
     else:
         yes_side = 0.0
@@ -294,9 +310,7 @@ def tally(k, r, t, role, joint, mover, target, quota, policy, gain, gain_line): 
             _VOTE_SEATS,
         )
     for other in range(joint.shape[0]):
-        if not joint[other] or other == role:
-            continue
-        if other != Role.COMMITTEE and other != Role.CONTROL:
+        if not _sits_jointly(role, joint, other):
             continue
         # A joint sitting: the other body's members vote by their own loyalties too.
         more_yes, more_no = _seat_vote(
@@ -335,10 +349,7 @@ def _seat_forecast(k, r, control, mover, target, lead_yes):  # type: ignore[no-u
     body = s.control if control else s.committee
     merit = _chance(merit_support(k, r, mover, target, False, 0.0), p.seat_vote_noise)
     votes_on = k.on[Mechanism.BODIES_AND_VOTES]
-    m = max(mover, 0)
-    tt = max(target, 0)
-    yes_side = d.seen[r, m] if mover >= 0 else 0.0
-    no_side = d.seen[r, tt] if target >= 0 else 0.0
+    yes_side, no_side = _sides(k, r, mover, target)
     desert_yes = p.defection_rate if yes_side < no_side else 0.0
     desert_no = p.defection_rate if no_side < yes_side else 0.0
     yes = 0.0
@@ -385,9 +396,7 @@ def forecast(k, r, t, role, joint, mover, target):  # type: ignore[no-untyped-de
     else:
         yes, n = _seat_forecast(k, r, role == Role.CONTROL, mover, target, lead_yes)
     for other in range(joint.shape[0]):
-        if not joint[other] or other == role:
-            continue
-        if other != Role.COMMITTEE and other != Role.CONTROL:
+        if not _sits_jointly(role, joint, other):
             continue
         more_yes, more_n = _seat_forecast(k, r, other == Role.CONTROL, mover, target, lead_yes)
         yes += more_yes
