@@ -51,6 +51,17 @@ def _committee(bench: Bench, seats: dict[int, int]) -> None:
         s.committee[:, q : q + n] = leader
         q += n
     s.seat[:] = 2
+    bench.refresh()
+
+
+def _camps_drawn(make_bench: MakeBench, world: World) -> Bench:
+    """The tribune feared most (real power 0.7), the committee split 5 / 6 / 4 among
+    secretary, tribune and editor, every leader a full member; the camps drawn once."""
+    bench = _alliance_bench(make_bench, world, [0.2, 0.7, 0.1])
+    ids = idx(world)
+    _committee(bench, {ids["secretary"]: 5, ids["tribune"]: 6, ids["editor"]: 4})
+    bench.each(alliances.form_camps)
+    return bench
 
 
 def test_the_front_forms_against_the_most_feared_contender(
@@ -61,10 +72,7 @@ def test_the_front_forms_against_the_most_feared_contender(
     threat, Riker's minimal winning coalition), and the event names him once."""
     ids = idx(toy_world)
     sec, tribune, editor = ids["secretary"], ids["tribune"], ids["editor"]
-    bench = _alliance_bench(make_bench, toy_world, [0.2, 0.7, 0.1])
-    _committee(bench, {sec: 5, tribune: 6, editor: 4})
-    bench.refresh()
-    bench.each(alliances.form_camps)
+    bench = _camps_drawn(make_bench, toy_world)
     s = bench.state
     assert np.all(s.common_threat == tribune)
     assert np.all(s.camp[:, sec] == 1) and np.all(s.camp[:, editor] == 1)
@@ -108,10 +116,7 @@ def test_an_offer_from_ones_own_camp_is_accepted_and_from_outside_refused(
 ) -> None:
     ids = idx(toy_world)
     sec, tribune, editor = ids["secretary"], ids["tribune"], ids["editor"]
-    bench = _alliance_bench(make_bench, toy_world, [0.2, 0.7, 0.1])
-    _committee(bench, {sec: 5, tribune: 6, editor: 4})
-    bench.refresh()
-    bench.each(alliances.form_camps)
+    bench = _camps_drawn(make_bench, toy_world)
     bench.each(alliances.propose_alliance, tribune, editor)  # the threat courts the front
     s = bench.state
     assert not s.ally.any()
@@ -129,11 +134,8 @@ def test_the_front_breaks_when_its_common_threat_is_gone(
     it, the other is the front against him, and their alliance (the old front) ends."""
     ids = idx(toy_world)
     sec, tribune, editor = ids["secretary"], ids["tribune"], ids["editor"]
-    bench = _alliance_bench(make_bench, toy_world, [0.2, 0.7, 0.1])
-    _committee(bench, {sec: 5, tribune: 6, editor: 4})
+    bench = _camps_drawn(make_bench, toy_world)
     s = bench.state
-    bench.refresh()
-    bench.each(alliances.form_camps)
     s.ally[:, sec, editor] = s.ally[:, editor, sec] = True
     s.seat[:, tribune] = 0
     bench.refresh()
