@@ -556,7 +556,8 @@ class Leader(mesa.Agent):
                 (3.0 if seat == SEAT_FULL else 1.0) + self.prestige + bonus,
                 (3.0 if incumbent else 1.0) + self.prestige + bonus,
             )
-        if incumbent and keep > 0.5 * p.inclusion_cost:
+        if seat == SEAT_FULL and keep > 0.5 * p.inclusion_cost:
+            # demoted; a candidate the slate would not keep is dropped
             return off, 3.0 + keep
         return off, off
 
