@@ -43,6 +43,9 @@ FREE_PARAMETERS: tuple[FreeParameter, ...] = (
     FreeParameter("attack_effect", 0.0, 0.1, why="what polemics cost their target"),
     FreeParameter("faction_visibility", 0.0, 0.2, why="how fast factional work becomes a pretext"),
     FreeParameter("threat_switch", 1.0, 2.5, why="how readily a front turns on a new threat"),
+    FreeParameter(
+        "threat_policy_weight", 0.0, 4.0, why="camps: how far a rival's programme makes him feared"
+    ),
     FreeParameter("heuristic.alliance", 0.5, 3.0, why="appetite for alliances against a threat"),
     FreeParameter("exclusion_cost", 0.5, 4.0, why="plenums: cost of excluding a man of stature"),
     FreeParameter("vote_revelation", 0.0, 0.8, why="perception: what one public vote reveals"),

@@ -43,9 +43,10 @@ def _alliance_bench(
 
 def _committee(bench: Bench, seats: dict[int, int]) -> None:
     """Give each bloc leader that many committee seats (the rest of the committee's
-    seats uncommitted) and every leader a full seat in the leadership."""
+    seats in use uncommitted; the unused stay unused) and every leader a full seat in the
+    leadership."""
     s = bench.state
-    s.committee[:] = -1  # NO_PATRON: uncommitted
+    s.committee[s.committee != -2] = -1  # NO_PATRON: uncommitted
     q = 0
     for leader, n in seats.items():
         s.committee[:, q : q + n] = leader

@@ -162,11 +162,17 @@ def _congress_with_secretaries(
     patron: int,
     loyalty: float,
     ablate: tuple[str, ...] = (),
+    vacant: bool = True,
 ) -> Bench:
+    """A congress after every regional secretary was made ``patron``'s man at
+    ``loyalty``; ``vacant``: every committee seat vacated before it, so the congress
+    elects them all (sitting members would be re-elected)."""
     bench = make_bench(runs=60, seed=3, ablate=ablate)
     bench.state.turn = world.turn_of("1951-01")
     bench.state.secretary_patron[:] = patron
     bench.state.secretary_loyalty[:] = loyalty
+    if vacant:
+        bench.state.committee[:] = EMPTY_SEAT
     bench.refresh()
     _hold_congress(bench, "1951-01")
     return bench
@@ -188,6 +194,59 @@ def test_loyal_delegations_elect_a_loyal_committee(
     assert loyal_share.mean() > 0.5
     assert np.mean(loyal_share >= free_share) > 0.9
     assert loyal.count("committee_elected") == 60
+
+
+def test_the_blocs_sitting_members_are_re_elected(make_bench: MakeBench, toy_world: World) -> None:
+    """Nobody stands in a camp yet: every bloc's sitting members keep their seats (3 each
+    for the three leaders), while the 6 uncommitted seats are elected anew by
+    delegations loyal to the tribune, who gains most of them."""
+    ids = idx(toy_world)
+    bench = _congress_with_secretaries(make_bench, toy_world, ids["tribune"], 1.0, vacant=False)
+    committee = bench.state.committee[:, :15]
+    for name in ("secretary", "editor"):
+        assert np.all((committee == ids[name]).sum(axis=1) >= 3)
+    tribune = (committee == ids["tribune"]).sum(axis=1)
+    assert np.all(tribune >= 3)
+    assert tribune.mean() > 5.5
+
+
+@pytest.mark.parametrize("delegates_for", ["secretary", "tribune"])
+def test_the_drafters_delegates_strike_the_opposite_camp(
+    make_bench: MakeBench, toy_world: World, delegates_for: str
+) -> None:
+    """The secretary drafts the slate (he holds the agenda) against the tribune, the
+    common threat; the editor stands in neither camp. With the delegations loyal to the
+    secretary his delegates strike the tribune's 3 seats (drawn again with the 6
+    uncommitted, they mostly go to the secretary) and keep the editor's; with the
+    delegations loyal to the tribune the drafter has no majority to strike: every bloc
+    keeps its seats, and the tribune gains most of the uncommitted."""
+    ids = idx(toy_world)
+    sec, tribune, editor = ids["secretary"], ids["tribune"], ids["editor"]
+    bench = make_bench(runs=60, seed=3)
+    s = bench.state
+    s.turn = toy_world.turn_of("1951-01")
+    s.secretary_patron[:] = ids[delegates_for]
+    s.secretary_loyalty[:] = 1.0
+    s.camp[:, sec] = 1
+    s.camp[:, tribune] = 2
+    s.common_threat[:] = tribune
+    bench.refresh()
+    assert bench.each(congress.drafter) == [sec] * bench.runs
+    for r in range(bench.runs):
+        shares = congress.delegations(bench.k, r, bench.t)
+        congress.elect_committee(bench.k, r, bench.t, shares)
+    committee = s.committee[:, :15]
+    # Kept (seats drawn again may add to them).
+    assert np.all((committee == editor).sum(axis=1) >= 3)
+    tribune_seats = (committee == tribune).sum(axis=1)
+    if delegates_for == "secretary":
+        assert tribune_seats.mean() < 1.5
+        assert np.all((committee == sec).sum(axis=1) >= 3)
+        assert (committee == sec).sum(axis=1).mean() > 7.5
+    else:
+        assert np.all(tribune_seats >= 3)
+        assert np.all((committee == sec).sum(axis=1) >= 3)
+        assert tribune_seats.mean() > 5.5
 
 
 def test_without_congress_elections_the_committee_is_unchanged(

@@ -12,13 +12,13 @@ from numba import njit
 
 from politburo.kernel.derive import (
     SEAT_NONE,
+    commands,
     distances,
     fear_of,
     forget_relations,
     leverage,
     perceived,
     policy_distance,
-    seats_in_use,
 )
 from politburo.kernel.events import Event, record
 from politburo.kernel.layout import Mechanism, Trait
@@ -92,21 +92,16 @@ def _fear(k, r, i, j, seen_by, dist):  # type: ignore[no-untyped-def]
 
 @njit(cache=True)
 def _commands(k, r, members):  # type: ignore[no-untyped-def]
-    """Whether the blocs flagged in ``members`` together hold a majority of the
-    committee's committed seats (the uncommitted split evenly, as in real power) and of
-    the full leadership seats."""
+    """Whether the blocs flagged in ``members`` together command the committee and the
+    leadership (:func:`~politburo.kernel.derive.commands`)."""
     d = k.d
-    committed = 0
     comm = 0
     lead = 0
-    full = 0
     for j in range(members.shape[0]):
-        committed += d.comm_votes[r, j]
-        full += d.lead_votes[r, j]
         if members[j]:
             comm += d.comm_votes[r, j]
             lead += d.lead_votes[r, j]
-    return 2 * comm > committed and 2 * lead > full
+    return commands(k, r, comm, lead)
 
 
 @njit(cache=True)
@@ -118,13 +113,17 @@ def form_camps(k, r, t):  # type: ignore[no-untyped-def]
       threat, Walt 1987). It stays the threat until he is gone (no longer a contender in
       the leadership, or on probation) or another is feared ``threat_switch`` times more:
       a coalition breaks when its common threat is gone.
-    - The front against him: contenders first, then other bloc leaders, each in order of
-      how much he fears the threat, taken until they command the committee and the
-      leadership; then, latest first, every member the front can win without is left out
-      (a minimal winning coalition, Riker 1962). A front that cannot win takes everyone:
-      it can still block (the qualified majorities of expulsion).
-    - The threatened: the threat and every contender left out of the front whose main
-      fear is one of its members.
+    - The front against him: among the bloc leaders who fear him more than anyone else,
+      contenders first, then the others, each in order of how much he fears the threat,
+      taken until they command the committee and the leadership; then, latest first,
+      every member the front can win without is left out (a minimal winning coalition,
+      Riker 1962). A front that cannot win takes all who fear him most: it can still
+      block (the qualified majorities of expulsion).
+    - The threatened: the threat and every bloc leader left out of the front whose main
+      fear is one of its members (the enemy of his enemy).
+    - The next threat: the contender feared most after the threat. A member of the front
+      who is the next threat holds back from removing the threat unless he could rule
+      alone (:func:`~politburo.kernel.derive.restrains`).
     Leaders ally within their camp (:func:`propose_alliance`); when the threat changes,
     alliances across the new camps end. Returns whether an alliance ended."""
     s, d, p = k.s, k.d, k.p
@@ -150,13 +149,30 @@ def form_camps(k, r, t):  # type: ignore[no-untyped-def]
     if old >= 0 and _contender(k, r, t, old) and feared[old] * p.threat_switch >= feared[best]:
         threat = old
     s.common_threat[r] = threat
+    # Who would be feared most once the threat is gone (see derive.restrains).
+    after = -1
+    for j in range(L):
+        if j != threat and _contender(k, r, t, j) and (after < 0 or feared[j] > feared[after]):
+            after = j
+    s.next_threat[r] = after
     if threat != old and threat >= 0:
         record(k, r, t, Event.COMMON_THREAT, threat, value=feared[threat])
     for i in range(L):
         camp[i] = 0
     if threat < 0:
         return False
-    # The front, by fear of the threat: contenders, then the others with votes.
+    # Each bloc leader's main fear: the contender he fears most.
+    main_fear = np.full(L, -1, dtype=np.int64)
+    for i in range(L):
+        top_fear = 0.0
+        for j in range(L):
+            if j != i and _contender(k, r, t, j):
+                f = _fear(k, r, i, j, seen_by, dist)
+                if main_fear[i] < 0 or f > top_fear:
+                    main_fear[i] = j
+                    top_fear = f
+    # The front, by fear of the threat: contenders, then the others with votes, among
+    # those who fear the threat most.
     eligible = np.zeros(L, dtype=np.bool_)
     fear = np.zeros(L)
     for i in range(L):
@@ -179,7 +195,8 @@ def form_camps(k, r, t):  # type: ignore[no-untyped-def]
             for i in range(L):
                 in_tier = s.led_bloc[r, i] if tier == 0 else not s.led_bloc[r, i]
                 fitter = pick < 0 or fear[i] > fear[pick]
-                if eligible[i] and in_tier and not members[i] and fitter:
+                fears_threat = main_fear[i] == threat
+                if eligible[i] and fears_threat and in_tier and not members[i] and fitter:
                     pick = i
             if pick < 0 or _commands(k, r, members):
                 break
@@ -194,21 +211,12 @@ def form_camps(k, r, t):  # type: ignore[no-untyped-def]
     for i in range(L):
         if members[i]:
             camp[i] = 1
-    # The threatened: the threat and the contenders outside the front who fear one of
+    # The threatened: the threat and the bloc leaders outside the front who fear one of
     # its members most.
     camp[threat] = 2
     for i in range(L):
-        if not (eligible[i] and s.led_bloc[r, i] and not members[i]):
-            continue
-        top = -1
-        top_fear = 0.0
-        for j in range(L):
-            if j != i and _contender(k, r, t, j):
-                f = _fear(k, r, i, j, seen_by, dist)
-                if f > top_fear:
-                    top = j
-                    top_fear = f
-        if top >= 0 and members[top]:
+        top = main_fear[i]
+        if eligible[i] and not members[i] and top >= 0 and members[top]:
             camp[i] = 2
     # The old front breaks when its common threat is gone; a member the front can now
     # do without keeps his alliances until the size principle sheds him.
@@ -293,15 +301,10 @@ def _coalition_votes(k, r, a, without):  # type: ignore[no-untyped-def]
 
 @njit(cache=True)
 def _winning(k, r, a, without):  # type: ignore[no-untyped-def]
-    """Whether bloc leader ``a`` and his allies (leaving out ``without``'s bloc) command a
-    majority of the committee's seats in use and of the full leadership seats."""
-    s, d = k.s, k.d
-    in_use = seats_in_use(k, r)
-    full = 0
-    for j in range(s.patron.shape[1]):
-        full += d.lead_votes[r, j]
+    """Whether bloc leader ``a`` and his allies (leaving out ``without``'s bloc) command
+    the committee and the leadership (:func:`~politburo.kernel.derive.commands`)."""
     comm, lead = _coalition_votes(k, r, a, without)
-    return 2 * comm > in_use and 2 * lead > full
+    return commands(k, r, comm, lead)
 
 
 @njit(cache=True)

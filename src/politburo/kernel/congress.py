@@ -20,6 +20,7 @@ from numba import njit
 from politburo.kernel.derive import (
     coalition,
     dominant_bloc,
+    opposed,
     policy_distance,
     refresh,
     reveal,
@@ -231,10 +232,17 @@ def report_vote(k, r, t, shares, delegates, kind):  # type: ignore[no-untyped-de
 
 
 @njit(cache=True)
-def _elect_seats(k, r, t, seats, size, prob, salt):  # type: ignore[no-untyped-def]
-    """Draw every seat's patron from ``prob`` (L + 1; last entry: uncommitted) into the
-    run's seat row ``seats`` (in place); seats from ``size`` on close."""
+def _elect_seats(k, r, t, seats, size, prob, salt, drafter_bloc, strike):  # type: ignore[no-untyped-def]
+    """Elect the run's seat row ``seats`` (in place) for a body of ``size`` seats; seats
+    from ``size`` on close. A sitting member of a present bloc leader's following is
+    re-elected (his bloc's delegates name him again), unless ``strike`` and his bloc
+    stands in the camp opposite ``drafter_bloc``'s
+    (:func:`~politburo.kernel.derive.opposed`): the drafter's delegates strike his name.
+    Every other seat (new, uncommitted, of a bloc whose leader is gone, struck) is drawn
+    from ``prob`` (L + 1; last entry: uncommitted): the delegations choose anew."""
     L = prob.shape[0] - 1
+    patron = k.s.patron[r]
+    present = k.d.present[r]
     cumulative = np.empty(L + 1)
     acc = 0.0
     for j in range(L + 1):
@@ -244,6 +252,10 @@ def _elect_seats(k, r, t, seats, size, prob, salt):  # type: ignore[no-untyped-d
     for q in range(seats.shape[0]):
         if q >= size:
             seats[q] = EMPTY_SEAT
+            continue
+        sitting = seats[q]
+        struck = strike and opposed(k, r, drafter_bloc, sitting)
+        if sitting >= 0 and present[patron[sitting]] and not struck:
             continue
         draw = element(base, q)
         choice = 0
@@ -267,7 +279,10 @@ def _resize(seats, size):  # type: ignore[no-untyped-def]
 
 @njit(cache=True)
 def elect_committee(k, r, t, shares):  # type: ignore[no-untyped-def]
-    """The congress elects the committee (and the control body) from the drafter's slate."""
+    """The congress elects the committee (and the control body) from the drafter's slate:
+    the blocs' sitting members are re-elected unless the drafter's delegates, a
+    majority, strike the opposite camp's names; every other seat goes by the
+    delegations' shares, the drafter's coalition weighted up by ``slate_bonus``."""
     s, d, p, w = k.s, k.d, k.p, k.w
     L = s.patron.shape[1]
     turn = min(t, w.months - 1)
@@ -286,9 +301,15 @@ def elect_committee(k, r, t, shares):  # type: ignore[no-untyped-def]
     prob = np.empty(L + 1)
     for j in range(L + 1):
         prob[j] = weight[j] / total
-    _elect_seats(k, r, t, s.committee[r], size, prob, 0)
+    # The drafter's delegates strike the opposite camp's names if they are a majority.
+    backing = 0.0
+    for j in range(L):
+        if coal[j]:
+            backing += shares[j]
+    strike = backing > 0.5
+    _elect_seats(k, r, t, s.committee[r], size, prob, 0, line_holder, strike)
     if s.control.shape[1] > 0:
-        _elect_seats(k, r, t, s.control[r], control_size, prob, 1)
+        _elect_seats(k, r, t, s.control[r], control_size, prob, 1, line_holder, strike)
     refresh(k, r, t)
     largest = 0
     for j in range(1, L):

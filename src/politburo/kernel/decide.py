@@ -24,6 +24,7 @@ from politburo.kernel.derive import (
     distances,
     perceived,
     policy_distance,
+    restrains,
     secretary_bloc,
     threats,
 )
@@ -819,11 +820,15 @@ def best_actions(k, r, t, best, best_target, table):  # type: ignore[no-untyped-
                 case = rung_effect[q] == _CENSURE or (
                     keep_value(k, r, comm_share[i], j) <= inclusion_cost
                 )
+                # Removing him from the leadership or the party: not by the man who
+                # would be the next threat (derive.restrains).
+                grave = rung_effect[q] >= _REMOVE_SEAT
+                case = case and not (grave and restrains(k, r, i, j))
                 # The vote is forecast with the vote model itself (its noise at expected
                 # values), misjudged without information; only where it would count.
                 in_hand = False
                 if hostile and ambitious > 0 and case and not remembered:
-                    expected = forecast(k, r, t, rung_role[q], rung_joint[q], i, j)
+                    expected = forecast(k, r, t, rung_role[q], rung_joint[q], i, j, grave)
                     noise = element(noise_base, i * L + j) - 0.5
                     in_hand = expected + misjudge * noise > rung_quota[q] + margin
                 x = front * (1.0 + evidence) * one(in_hand)

@@ -416,6 +416,48 @@ def seats_in_use(k, r):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
+def commands(k, r, comm, lead):  # type: ignore[no-untyped-def]
+    """Whether ``comm`` committee seats and ``lead`` full leadership seats are a majority
+    of the committee's seats in use and of the full leadership seats: what a coalition
+    needs to carry the committee's votes and the leadership's (one definition for the
+    front, the size principle and the plenum)."""
+    full = 0
+    lead_votes = k.d.lead_votes[r]
+    for j in range(lead_votes.shape[0]):
+        full += lead_votes[j]
+    return 2 * comm > seats_in_use(k, r) and 2 * lead > full
+
+
+@njit(cache=True)
+def restrains(k, r, j, target):  # type: ignore[no-untyped-def]
+    """Whether bloc leader j holds back from removing ``target`` from the leadership or
+    the party: ``target`` is the common threat, j is in the front against him and is the
+    contender the others would fear most once he is gone, and j's own bloc could not
+    rule alone. A member of a ruling coalition does not help eliminate a rival whose
+    elimination would make him the next target (self-enforcing coalitions, Acemoglu,
+    Egorov & Sonin 2008). Camps are drawn at each plenum (``alliances.form_camps``)."""
+    s, d = k.s, k.d
+    if j < 0 or target < 0 or not k.on[Mechanism.ALLIANCES]:
+        return False
+    if target != s.common_threat[r] or j != s.next_threat[r] or s.camp[r, j] != 1:
+        return False
+    return not commands(k, r, d.comm_votes[r, j], d.lead_votes[r, j])
+
+
+@njit(cache=True)
+def opposed(k, r, a, b):  # type: ignore[no-untyped-def]
+    """Whether the blocs of a and b stand in opposite camps (the front against the common
+    threat and the threatened); without coalitions over sets of leaders (``alliances``
+    off) every other bloc is opposed."""
+    s = k.s
+    if not k.on[Mechanism.ALLIANCES]:
+        return s.patron[r, a] != s.patron[r, b]
+    x = s.camp[r, s.patron[r, a]]
+    y = s.camp[r, s.patron[r, b]]
+    return x != 0 and y != 0 and x != y
+
+
+@njit(cache=True)
 def dominant_bloc(k, r, role):  # type: ignore[no-untyped-def]
     """The bloc leader whose coalition commands most votes in a body (``role``:
     leadership, committee or control; other roles count as the committee)."""

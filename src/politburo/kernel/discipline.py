@@ -50,6 +50,7 @@ def move_discipline(k, r, t, mover, target, office, rung):  # type: ignore[no-un
         False,
         np.zeros(0),
         0.0,
+        w.rung_effect[rung] >= RungEffect.REMOVE_SEAT,
     )
     s.last_discipline[r, target] = t
     # The roll call shows how the mover's and the target's followers vote.

@@ -5,12 +5,15 @@ no longer needs an ally drops him (:func:`~politburo.kernel.alliances.shed_surpl
 
 A plenum follows every congress and meets every ``plenum_interval`` months between
 them. The coalition commanding most committee seats drafts the slate. Its own members
-come first; an outsider who leads (or follows) a rival bloc stays on the slate only while
-leaving him off would cost more than the seat he takes: ``exclusion_cost`` times his
+come first; an outsider who leads (or follows) a bloc of the opposite camp (the front
+against the common threat, or the threatened: ``alliances.form_camps``) stays on the slate
+only while leaving him off would cost more than the seat he takes: ``exclusion_cost`` times his
 prestige and following, less what the evidence against him (pretext) takes off as far
 as the majority's margin lets it carry the case, against ``inclusion_cost`` (Svolik
 2012 on the cost of excluding allies; the collective leadership of 1924-25 and the
-demotions by omission of 1926). A
+demotions by omission of 1926). Outsiders of neither camp keep their seats on their
+stature, and the common threat keeps his while a member the coalition cannot win without
+would be the next threat (:func:`~politburo.kernel.derive.restrains`). A
 sitting holder is preferred by ``incumbency_bonus``. Without a committee majority the
 slate can only fill vacancies: every sitting member stays.
 
@@ -40,7 +43,9 @@ from politburo.kernel.derive import (
     SEAT_NONE,
     coalition,
     dominant_bloc,
+    opposed,
     refresh,
+    restrains,
     seats_in_use,
 )
 from politburo.kernel.events import Event, record
@@ -106,6 +111,25 @@ def keep_value(k, r, share, j):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
+def _shielded(k, r, j, coal):  # type: ignore[no-untyped-def]
+    """Whether the slate of the coalition flagged in ``coal`` (L,) cannot drop or demote
+    j: one of its bloc leaders restrains (:func:`~politburo.kernel.derive.restrains`)
+    and without his bloc's seats the rest hold no majority of the committee."""
+    d = k.d
+    L = coal.shape[0]
+    votes = 0
+    for m in range(L):
+        if coal[m]:
+            votes += d.comm_votes[r, m]
+    in_use = seats_in_use(k, r)
+    for m in range(L):
+        needed = 2 * (votes - d.comm_votes[r, m]) <= in_use
+        if coal[m] and d.principal[r, m] and needed and restrains(k, r, m, j):
+            return True
+    return False
+
+
+@njit(cache=True)
 def slate_values(k, r, t, leader, share, full, candidate):  # type: ignore[no-untyped-def]
     """Each leader's place on the slate of ``leader``'s coalition for a full seat and,
     failing that, a candidate seat, into ``full`` and ``candidate`` (L,); -inf: not on
@@ -157,7 +181,7 @@ def slate_values(k, r, t, leader, share, full, candidate):  # type: ignore[no-un
             candidate[j] = full[j]
             continue
         keep = keep_value(k, r, share, j)
-        if keep > p.inclusion_cost:
+        if keep > p.inclusion_cost or not opposed(k, r, leader, j) or _shielded(k, r, j, coal):
             full[j] = (3.0 if seat == SEAT_FULL else 1.0) + prestige + bonus
             candidate[j] = (3.0 if incumbent else 1.0) + prestige + bonus
         elif seat == SEAT_FULL and keep > 0.5 * p.inclusion_cost:
@@ -242,7 +266,7 @@ def elect_offices(k, r, t, leader, share):  # type: ignore[no-untyped-def]
         holder = s.office_holder[r, o]
         if holder < 0 or not can_drop or coal[holder] or not k.d.present[r, holder]:
             continue
-        if keep_value(k, r, share, holder) <= p.inclusion_cost:
+        if opposed(k, r, leader, holder) and keep_value(k, r, share, holder) <= p.inclusion_cost:
             vacate_office(k, r, t, o)
     for o in range(O):
         # Vacancies the leadership, secretariat or control body could not fill when

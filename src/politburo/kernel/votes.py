@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from politburo.kernel.derive import SEAT_FULL, insight, policy_distance
+from politburo.kernel.derive import SEAT_FULL, insight, policy_distance, restrains
 from politburo.kernel.layout import Mechanism, Role, Trait
 from politburo.kernel.rng import element, stream_base
 from politburo.model.rng import Stream
@@ -84,9 +84,11 @@ def distance_between(position, a, b, salience):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def leader_support(k, r, t, mover, target, policy, gain, out, noisy=True):  # type: ignore[no-untyped-def]
+def leader_support(k, r, t, mover, target, policy, gain, out, noisy=True, grave=False):  # type: ignore[no-untyped-def]
     """How much each leader favours a motion by ``mover`` against ``target``, into
     ``out`` (L,); without ``noisy``, the part every forecaster can know (no vote noise).
+    On a ``grave`` motion (removal from the leadership or the party) a bloc whose leader
+    restrains (:func:`~politburo.kernel.derive.restrains`) votes no.
 
     ``mover`` or ``target`` may be -1 (a motion put by the plenum; a policy motion with no
     target). For a policy motion (``policy``) ``gain`` (L,) replaces the policy term."""
@@ -170,6 +172,10 @@ def leader_support(k, r, t, mover, target, policy, gain, out, noisy=True):  # ty
         out[j] += case
         if noisy:
             out[j] += p.vote_noise * _logistic(element(base, j))
+    if grave and has_target:
+        for j in range(L):
+            if restrains(k, r, patron[j], target):
+                out[j] = -np.inf
     if has_mover:
         out[mover] = np.inf
     if has_target:
@@ -274,16 +280,17 @@ def _seat_vote(k, r, t, control, mover, target, leader_yes, policy, gain_line, s
 
 
 @njit(cache=True)
-def tally(k, r, t, role, joint, mover, target, quota, policy, gain, gain_line):  # type: ignore[no-untyped-def]
+def tally(k, r, t, role, joint, mover, target, quota, policy, gain, gain_line, grave=False):  # type: ignore[no-untyped-def]
     """Vote a motion in the body with ``role`` (jointly with the roles flagged in
-    ``joint``, (5,) bool): ``(yes, no, passed)``.
+    ``joint``, (5,) bool): ``(yes, no, passed)``. ``grave``: the motion would remove its
+    target from the leadership or the party (see :func:`leader_support`).
 
     ``policy`` marks a policy motion: ``gain`` (L,) then replaces the policy term of the
     leaders and ``gain_line`` that of uncommitted seats."""
     s, d = k.s, k.d
     L = s.patron.shape[1]
     support = np.empty(L)
-    leader_support(k, r, t, mover, target, policy, gain, support)
+    leader_support(k, r, t, mover, target, policy, gain, support, True, grave)
     leader_yes = np.empty(L, dtype=np.bool_)
     for j in range(L):
         leader_yes[j] = support[j] > 0
@@ -370,14 +377,15 @@ def _seat_forecast(k, r, control, mover, target, lead_yes):  # type: ignore[no-u
 
 
 @njit(cache=True)
-def forecast(k, r, t, role, joint, mover, target):  # type: ignore[no-untyped-def]
+def forecast(k, r, t, role, joint, mover, target, grave=False):  # type: ignore[no-untyped-def]
     """The expected yes share of a disciplinary motion by ``mover`` against ``target``
-    in the body with ``role`` (jointly with ``joint``): :func:`tally`'s vote model with
-    its noise at expected values — what a mover who knows the body can forecast."""
+    in the body with ``role`` (jointly with ``joint``; ``grave`` as in :func:`tally`):
+    :func:`tally`'s vote model with its noise at expected values — what a mover who
+    knows the body can forecast."""
     s, d, p = k.s, k.d, k.p
     L = s.patron.shape[1]
     support = np.empty(L)
-    leader_support(k, r, t, mover, target, False, np.zeros(0), support, False)
+    leader_support(k, r, t, mover, target, False, np.zeros(0), support, False, grave)
     lead_yes = np.empty(L)
     for j in range(L):
         if support[j] == np.inf:

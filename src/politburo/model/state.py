@@ -65,6 +65,7 @@ class State:
     led_bloc: NDArray[np.bool_]  # (R, L) has led a bloc (clients, allies or a faction)
     camp: NDArray[np.int8]  # (R, L) 0 none, 1 the front against the common threat, 2 its target's
     common_threat: NDArray[np.int64]  # (R,) the contender the front is against, -1 none
+    next_threat: NDArray[np.int64]  # (R,) the contender feared most after him, -1 none
     last_plenum: NDArray[np.int64]  # (R,) turn of the last committee plenum
     # outcome records
     winner: NDArray[np.int64]  # (R,) consolidating leader, -1 none yet
@@ -157,6 +158,7 @@ def initial_state(world: World, seed: int, runs: NDArray[np.int64] | int) -> Sta
         led_bloc=np.zeros((R, L), dtype=bool),
         camp=np.zeros((R, L), dtype=np.int8),
         common_threat=np.full(R, -1, dtype=np.int64),
+        next_threat=np.full(R, -1, dtype=np.int64),
         last_plenum=np.zeros(R, dtype=np.int64),
         winner=np.full(R, -1, dtype=np.int64),
         consolidated=np.full(R, -1, dtype=np.int64),
