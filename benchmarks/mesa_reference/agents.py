@@ -148,6 +148,15 @@ class Leader(mesa.Agent):
         since = self.seat_lost_at
         return since >= 0 and self.model.turn - since < self.model.params.probation
 
+    def re_elected(self, drafter: Leader, strike: bool) -> bool:
+        """Whether a congress re-elects him to the committee (or the control body) seat he
+        sits in: his bloc's delegates name him again while his bloc leader is present,
+        unless ``strike`` (the drafter's delegates are a majority) and his bloc stands
+        opposite the drafter's (with alliances ablated, every other bloc does): the
+        drafter's delegates strike his name."""
+        bloc = self.patron
+        return bloc.present and not (strike and bloc is not drafter.patron)
+
     def note_following(self, committee_votes: dict[Leader, int], at_start: bool) -> None:
         """A present principal with a following (present clients among the leaders,
         regional secretaries, or, ``at_start`` before the first month's decisions,

@@ -16,6 +16,7 @@ A month, in the engine's order (``politburo.kernel.month.step``):
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -721,24 +722,52 @@ class PolitburoModel(mesa.Model):
         f = self.facts
         turn = min(self.turn, f.months - 1)
         delegates = self.elect_delegates()
-        coalition = self.coalition_of(self.drafter())
+        drafter = self.drafter()
+        coalition = self.coalition_of(drafter)
         self.report_vote(delegates, coalition)
+        # The drafter's delegates strike the opposite camp's names if they are a majority.
+        backing = sum(d.bloc in coalition for d in delegates) / max(len(delegates), 1)
+        strike = backing > 0.5
         weights = [d.slate_weight(coalition) for d in delegates]
-        self.committee = [
-            d.bloc
-            for d in self.random.choices(delegates, weights, k=f.full_seats["committee"][turn])
-        ]
+
+        def draw(n: int) -> list[Leader | None]:
+            return [d.bloc for d in self.random.choices(delegates, weights, k=n)]
+
+        self.committee = self.elect_seats(
+            self.committee, f.full_seats["committee"][turn], drafter, strike, draw
+        )
         if "control" in f.full_seats:
-            self.control = [
-                d.bloc
-                for d in self.random.choices(delegates, weights, k=f.full_seats["control"][turn])
-            ]
+            self.control = self.elect_seats(
+                self.control, f.full_seats["control"][turn], drafter, strike, draw
+            )
         for delegate in delegates:
             delegate.remove()
         for office, role in enumerate(f.office_elected_by):
             if role == "congress":
                 self.fill_office_now(office)
         self.hold_plenum()
+
+    @staticmethod
+    def elect_seats(
+        seats: list[Leader | None],
+        size: int,
+        drafter: Leader,
+        strike: bool,
+        draw: Callable[[int], list[Leader | None]],
+    ) -> list[Leader | None]:
+        """A body of ``size`` seats elected by a congress from its sitting ``seats`` (in
+        seat order; seats from ``size`` on close): a sitting member is re-elected
+        (:meth:`Leader.re_elected`: his bloc leader present and his name not struck);
+        every other seat (new, uncommitted, of a bloc whose leader is gone, struck) goes
+        to the bloc of a delegate drawn on the slate, ``draw(n)`` drawing the ``n`` open
+        seats' blocs at once, in seat order."""
+        elected = [seats[q] if q < len(seats) else None for q in range(size)]
+        open_seats = [
+            q for q, x in enumerate(elected) if x is None or not x.re_elected(drafter, strike)
+        ]
+        for q, bloc in zip(open_seats, draw(len(open_seats)), strict=True):
+            elected[q] = bloc
+        return elected
 
     def hold_conference(self) -> None:
         """A conference debates the line (a report vote) and elects nothing."""

@@ -13,11 +13,15 @@ state (a copy of it bound to the kernel), the engine's ``appointment.local_stren
 ``hold_plenum`` are compared with the Mesa model's: each machine's strength, who is a
 contender, whether and who consolidates, and every leadership seat, office holder and
 seat-loss record after the plenum (none of these draws a random number, so they must
-agree exactly). As the core subset's runs seldom give a plenum a rival to drop or
-demote, or a leader a probation, the same comparisons (the heuristic's too) are made
-again on a perturbed copy of each state (:func:`perturb`: random seats, discipline
-rungs, clients and their loyalty, committee, offices, secretaries, prestige, pretexts,
-real power, probations and seat losses). Prints the mismatches (none expected).
+agree exactly). The engine's committee elections at a congress
+(``congress.elect_committee``) are compared with the Mesa model's
+(:meth:`PolitburoModel.elect_seats`) on delegations that make the draw of the open
+seats certain (:func:`check_congress`). As the core subset's runs seldom give a plenum
+a rival to drop or demote, or a leader a probation, the same comparisons (the
+heuristic's too) are made again on a perturbed copy of each state (:func:`perturb`:
+random seats, discipline rungs, clients and their loyalty, committee, offices,
+secretaries, prestige, pretexts, real power, probations and seat losses). Prints the
+mismatches (none expected).
 
     python -m benchmarks.mesa_reference.verify [--runs 20]
 
@@ -28,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 from collections import Counter
+from collections.abc import Callable
 from copy import deepcopy
 
 import numpy as np
@@ -46,6 +51,7 @@ from benchmarks.mesa_reference.facts import Facts, Rung, facts_of
 from benchmarks.mesa_reference.model import PolitburoModel
 from politburo.kernel.appointment import local_strength
 from politburo.kernel.bind import bind
+from politburo.kernel.congress import elect_committee
 from politburo.kernel.decide import next_rung
 from politburo.kernel.month import check_consolidation
 from politburo.kernel.plenum import hold_plenum, mark_bloc_leaders
@@ -289,6 +295,71 @@ def check_rules(
     return mismatches, activity
 
 
+def _certain(bloc: Leader | None) -> Callable[[int], list[Leader | None]]:
+    """A draw of ``n`` seats that all go to ``bloc``."""
+    return lambda n: [bloc] * n
+
+
+def check_congress(
+    view: View, state: State, models: list[PolitburoModel]
+) -> tuple[Counter[str], Counter[str]]:
+    """Mismatches between the engine's committee elections at a congress
+    (``congress.elect_committee``) and the Mesa model's (:meth:`PolitburoModel.drafter`
+    and :meth:`PolitburoModel.elect_seats`, for the committee and the control body),
+    each machine on ``state`` at the view's month (the engine on a copy bound to the
+    kernel); and how many runs the re-election rule had something to do in (on the
+    engine's side: a sitting member not re-elected because his bloc leader is gone, one
+    struck, new seats). The seats the delegates fill anew are drawn at random, by each
+    machine its own way (the engine from its delegations' shares, the Mesa model from its
+    delegates), so each machine is given delegations that make the draw certain: all
+    uncommitted (no strike; an open seat goes uncommitted), then all of the drafter's
+    bloc (a majority that strikes; an open seat goes to the drafter's bloc). Every seat
+    must then agree: which seats the congress re-elects, strikes, fills and closes."""
+    mismatches: Counter[str] = Counter()
+    activity: Counter[str] = Counter()
+    t = view.turn
+    L = state.patron.shape[1]
+    elected: dict[str, State] = {}
+    for probe in ("uncommitted", "drafter's"):
+        copy = deepcopy(state)
+        k = bind(view.world, view.params, view.on, copy)
+        for r, model in enumerate(models):
+            drafter = model.drafter()
+            shares = np.zeros(L + 1)
+            shares[L if probe == "uncommitted" else drafter.index] = 1.0
+            elect_committee(k, r, t, shares)
+            strike = probe != "uncommitted"
+            draw = _certain(None if probe == "uncommitted" else drafter)
+            turn = min(t, model.facts.months - 1)
+            for body, seats, row in (
+                ("committee", model.committee, copy.committee[r]),
+                ("control", model.control, copy.control[r]),
+            ):
+                size = model.facts.full_seats[body][turn] if row.shape[0] else 0
+                mine = [
+                    -1 if x is None else x.index
+                    for x in model.elect_seats(seats, size, drafter, strike, draw)
+                ]
+                mine += [EMPTY_SEAT] * (row.shape[0] - len(mine))
+                if mine != row.tolist():
+                    mismatches[f"congress {body} ({probe} delegates)"] += 1
+        elected[probe] = copy
+    for r in range(len(models)):
+        for body in ("committee", "control"):
+            old = getattr(state, body)[r]
+            kept = getattr(elected["uncommitted"], body)[r]
+            struck = getattr(elected["drafter's"], body)[r]
+            sitting = old >= 0
+            activity[f"congress {body}: bloc leader gone"] += bool((sitting & (kept < 0)).any())
+            activity[f"congress {body}: struck"] += bool(
+                (sitting & (kept == old) & (struck != old)).any()
+            )
+            activity[f"congress {body}: new seats"] += bool(
+                ((old == EMPTY_SEAT) & (kept >= -1)).any()
+            )
+    return mismatches, activity
+
+
 def check_heuristic(
     view: View, models: list[PolitburoModel]
 ) -> tuple[Counter[str], Counter[str], int]:
@@ -408,6 +479,9 @@ def verify(runs: int = 20, seed: int = 0) -> tuple[Counter[str], Counter[str], i
         found, n = check_forecasts(view, models)
         mismatches.update(found)
         forecasts += n
+        found, done = check_congress(view, view.state, models)
+        mismatches.update(found)
+        activity.update(done)
         plan = view.heuristic_plan()
         found, done = check_rules(view, view.state, models)
         mismatches.update(found)
@@ -426,6 +500,9 @@ def verify(runs: int = 20, seed: int = 0) -> tuple[Counter[str], Counter[str], i
         found, n = check_forecasts(other_view, others)
         mismatches.update({f"perturbed {kind}": n for kind, n in found.items()})
         forecasts += n
+        found, done = check_congress(view, perturbed, others)
+        mismatches.update({f"perturbed {kind}": n for kind, n in found.items()})
+        activity.update({f"perturbed {kind}": n for kind, n in done.items()})
         others = [model_from_state(perturbed, r, facts, params) for r in range(len(models))]
         found, done = check_rules(view, perturbed, others)
         mismatches.update({f"perturbed {kind}": n for kind, n in found.items()})
@@ -453,7 +530,7 @@ def main() -> None:
     mismatches, activity, compared, forecasts, rules = verify(args.runs, args.seed)
     print(
         f"{compared} heuristic comparisons, {forecasts} forecasts, {rules} comparisons of "
-        "local strength, bloc leaders, consolidation and plenum, "
+        "local strength, bloc leaders, consolidation, plenum and congress, "
         f"mismatches: {dict(mismatches) or 'none'}"
     )
     done = dict(sorted(activity.items()))
