@@ -491,3 +491,24 @@ def test_a_rehabilitation_event_parses_and_names_its_leader(toy_text: str) -> No
     with pytest.raises(ScenarioError) as caught:
         parse_scenario(text.replace("leader: tribune}", "leader: nobody}"), FILE)
     assert any("nobody" in p.message for p in caught.value.problems)
+
+
+def test_a_direct_rung_needs_backing(toy_text: str) -> None:
+    """A rung moved without climbing the ladder is force: it must name its backing."""
+    text = mutate(
+        toy_text,
+        "  - {id: censure, name: censure, effect: censure, body: committee,",
+        "  - {id: censure, name: censure, effect: censure, body: committee, direct: true,",
+    )
+    problem = only_problem(text, "discipline[0]")
+    assert problem.line == line_of(text, "direct: true")
+    assert "direct" in problem.message and "requires_backing" in problem.message
+
+
+def test_a_direct_rung_with_backing_is_accepted(toy_text: str) -> None:
+    text = mutate(
+        toy_text, "requires_backing: [police],", "requires_backing: [police], direct: true,"
+    )
+    scenario = parse_scenario(text, FILE)
+    assert [r.direct for r in scenario.discipline] == [False, False, False, False, True]
+    assert compile_world(scenario).ladder[-1].direct

@@ -46,6 +46,9 @@ FREE_PARAMETERS: tuple[FreeParameter, ...] = (
     FreeParameter(
         "threat_policy_weight", 0.0, 4.0, why="camps: how far a rival's programme makes him feared"
     ),
+    FreeParameter(
+        "threat_force_weight", 0.0, 3.0, why="how far command of police or army makes him feared"
+    ),
     FreeParameter("heuristic.alliance", 0.5, 3.0, why="appetite for alliances against a threat"),
     FreeParameter("exclusion_cost", 0.5, 4.0, why="plenums: cost of excluding a man of stature"),
     FreeParameter("vote_revelation", 0.0, 0.8, why="perception: what one public vote reveals"),

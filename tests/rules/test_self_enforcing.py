@@ -38,12 +38,15 @@ def _seats(bench: Bench, owners: dict[int, int]) -> None:
 
 
 def _policy_camps(make_bench: MakeBench, world: World, secretary_seats: int) -> Bench:
-    """Fear made mostly of policy (``threat_policy_weight`` 20): the secretary stands at
-    -1 on every issue, the tribune and the editor at +1. The tribune has most real power,
+    """Fear made mostly of policy (``threat_policy_weight`` 20, no weight on force): the
+    secretary stands at -1 on every issue, the tribune and the editor at +1. The tribune
+    has most real power,
     so he is feared most in sum; the secretary fears him most, but the editor, who shares
     his positions, fears the secretary most."""
     ids = idx(world)
-    params = DEFAULT_PARAMETERS.model_copy(update={"threat_policy_weight": 20.0})
+    params = DEFAULT_PARAMETERS.model_copy(
+        update={"threat_policy_weight": 20.0, "threat_force_weight": 0.0}
+    )
     bench = make_bench(runs=12, seed=3, params=params)
     s = bench.state
     s.office_holder[:, office(world, "police_chief")] = ids["editor"]

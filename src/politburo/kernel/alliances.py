@@ -15,6 +15,7 @@ from politburo.kernel.derive import (
     commands,
     distances,
     fear_of,
+    force_of,
     forget_relations,
     leverage,
     perceived,
@@ -86,7 +87,13 @@ def _fear(k, r, i, j, seen_by, dist):  # type: ignore[no-untyped-def]
     threat of :func:`~politburo.kernel.derive.threats` without the ally discount)."""
     p = k.p
     return fear_of(
-        seen_by[i, j], k.d.seen[r, j], dist[i, j], p.threat_stature_weight, p.threat_policy_weight
+        seen_by[i, j],
+        k.d.seen[r, j],
+        dist[i, j],
+        p.threat_stature_weight,
+        p.threat_policy_weight,
+        force_of(k, r, j),
+        p.threat_force_weight,
     )
 
 

@@ -131,20 +131,58 @@ def _first_rung(  # type: ignore[no-untyped-def]
     if not alive:
         return -1
     for q in range(effects.shape[0]):
-        if not rung_now < q:
-            continue
-        effect = effects[q]
-        if effect in (_CENSURE, _EXPEL):
-            ok = in_party
-        elif effect == _REMOVE_OFFICE:
-            ok = in_party and has_office
-        elif effect == _REMOVE_SEAT:
-            ok = in_party and has_seat
-        else:  # exile
-            ok = not exiled
-        if ok:
+        if rung_now < q and _applies(effects[q], in_party, exiled, has_seat, has_office):
             return q
     return -1
+
+
+@njit(cache=True)
+def _applies(effect, in_party, exiled, has_seat, has_office):  # type: ignore[no-untyped-def]
+    """Whether a rung with ``effect`` can be moved against a living leader in this
+    situation."""
+    if effect in (_CENSURE, _EXPEL):
+        return in_party
+    if effect == _REMOVE_OFFICE:
+        return in_party and has_office
+    if effect == _REMOVE_SEAT:
+        return in_party and has_seat
+    return not exiled  # exile
+
+
+@njit(cache=True)
+def direct_rung(k, r, mover, j):  # type: ignore[no-untyped-def]
+    """The gravest direct rung (``direct`` in the scenario's ladder) above leader j's
+    current rung that applies to him and whose backing ``mover``'s coalition holds: some
+    of its backing offices held within the coalition, none outside it. -1 if none (the
+    ladder is climbed one rung at a time). Force can skip the procedure: an arrest with
+    the army's backing needs no expulsion first."""
+    s, w = k.s, k.w
+    if mover < 0 or not s.alive[r, j]:
+        return -1
+    coal = coalition(k, r)
+    holders = s.office_holder[r]
+    in_party = s.in_party[r, j]
+    exiled = s.exiled[r, j]
+    has_seat = s.seat[r, j] != SEAT_NONE
+    has_office = holds_office(k, r, j)
+    best = -1
+    for q in range(w.rung_effect.shape[0]):
+        if not w.rung_direct[q] or q <= s.rung[r, j]:
+            continue
+        if not _applies(w.rung_effect[q], in_party, exiled, has_seat, has_office):
+            continue
+        held = False
+        outside = False
+        for o in range(holders.shape[0]):
+            holder = holders[o]
+            if w.backing_offices[q, o] and holder >= 0:
+                if coal[mover, holder]:
+                    held = True
+                else:
+                    outside = True
+        if held and not outside:
+            best = q
+    return best
 
 
 @njit(cache=True)
@@ -254,7 +292,9 @@ def legal(k, r, t, verb, actor, target):  # type: ignore[no-untyped-def]
     if verb == _MOVE_DISCIPLINE:
         if not (principal and s.seat[r, i] == SEAT_FULL and i != j):
             return False
-        rung = next_rung(k, r, j)
+        rung = direct_rung(k, r, i, j)
+        if rung < 0:
+            rung = next_rung(k, r, j)
         cooled = (t - s.last_discipline[r, j]) >= p.discipline_cooldown
         if not (rung >= 0 and cooled and s.alive[r, j] and not s.incapacitated[r, j]):
             return False
@@ -808,7 +848,13 @@ def best_actions(k, r, t, best, best_target, table):  # type: ignore[no-untyped-
                 backed_by_rung[q] = _backed(backing_offices, holders, coal, i, q)
             for j in range(L):
                 q = rung[j]
-                if not (target_ok[j] and i != j and not coal[i, j] and backed_by_rung[q]):
+                if not (target_ok[j] and i != j and not coal[i, j]):
+                    continue
+                # With the backing a direct rung needs, force skips the ladder.
+                direct = direct_rung(k, r, i, j)
+                if direct >= 0:
+                    q = direct
+                if not backed_by_rung[q]:
                     continue
                 is_threat = has_threat and j == mine_threat
                 hostile = is_threat or rung_now[j] >= 0

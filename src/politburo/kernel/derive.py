@@ -317,8 +317,9 @@ def allied_with(k, r, leader, j):  # type: ignore[no-untyped-def]
 @njit(cache=True)
 def threats(k, r):  # type: ignore[no-untyped-def]
     """(L, L) view: how much leader i fears leader j: perceived power plus stature,
-    weighted up by policy distance and down for allies; zero for oneself, one's bloc,
-    absent leaders and leaders who never led a bloc (no rivals)."""
+    weighted up by policy distance and the force he commands and down for allies; zero
+    for oneself, one's bloc, absent leaders and leaders who never led a bloc (no
+    rivals)."""
     d, p = k.d, k.p
     if not d.threat_ok[r]:
         dist = distances(k, r)
@@ -331,8 +332,10 @@ def threats(k, r):  # type: ignore[no-untyped-def]
             dist,
             seen_by,
             d.seen[r],
+            d.powers[r],
             p.threat_stature_weight,
             p.threat_policy_weight,
+            p.threat_force_weight,
             p.ally_threat_discount,
             d.threat[r],
         )
@@ -341,11 +344,21 @@ def threats(k, r):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def fear_of(seen_by_ij, seen_j, dist_ij, stature_weight, policy_weight):  # type: ignore[no-untyped-def]
+def fear_of(seen_by_ij, seen_j, dist_ij, stature_weight, policy_weight, force_j, force_weight):  # type: ignore[no-untyped-def]
     """How much i fears j, alliances aside: j's power as i perceives it plus
-    ``stature_weight`` times his visible stature, weighted up by their policy distance."""
+    ``stature_weight`` times his visible stature, weighted up by their policy distance and
+    by the force j commands (``force_j``: the police and army powers of the offices he
+    holds, :func:`force_of`) — the man who holds the police or the army can arrest his
+    rivals, and is feared for it (Svolik 2012 on the repressive apparatus as a threat to
+    the ruling coalition)."""
     potential = seen_by_ij + stature_weight * seen_j
-    return potential * (1.0 + policy_weight * dist_ij)
+    return potential * (1.0 + policy_weight * dist_ij) * (1.0 + force_weight * force_j)
+
+
+@njit(cache=True)
+def force_of(k, r, j):  # type: ignore[no-untyped-def]
+    """The force leader j commands: the police and army powers of the offices he holds."""
+    return k.d.powers[r, j, Power.POLICE] + k.d.powers[r, j, Power.ARMY]
 
 
 @njit(cache=True)
@@ -357,8 +370,10 @@ def _threats(  # type: ignore[no-untyped-def]
     dist,
     seen_by,
     seen,
+    powers,
     stature_weight,
     policy_weight,
+    force_weight,
     discount,
     out,
 ):
@@ -367,7 +382,16 @@ def _threats(  # type: ignore[no-untyped-def]
     for i in range(L):
         for j in range(L):
             if principal[j] and led_bloc[j] and patron[i] != patron[j]:
-                score = fear_of(seen_by[i, j], seen[j], dist[i, j], stature_weight, policy_weight)
+                force = powers[j, Power.POLICE] + powers[j, Power.ARMY]
+                score = fear_of(
+                    seen_by[i, j],
+                    seen[j],
+                    dist[i, j],
+                    stature_weight,
+                    policy_weight,
+                    force,
+                    force_weight,
+                )
                 if ally[i, j]:
                     score = score * discount
                 out[i, j] = score

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from politburo.kernel.decide import next_rung
+from politburo.kernel.decide import direct_rung, next_rung
 from politburo.kernel.derive import refresh, reveal
 from politburo.kernel.events import Event, record
 from politburo.kernel.layout import Mechanism, RungEffect
@@ -30,10 +30,14 @@ from politburo.kernel.votes import tally
 def move_discipline(k, r, t, mover, target, office, rung):  # type: ignore[no-untyped-def]
     """Put a rung against ``target`` to the vote (mover -1: put by the plenum).
 
-    ``rung`` -1 means the next rung; otherwise it names the rung (a scheduled motion:
+    ``rung`` -1 means the gravest direct rung the mover has the backing for
+    (:func:`~politburo.kernel.decide.direct_rung`), else the next rung; otherwise it
+    names the rung (a scheduled motion:
     "the Testament is read and acted on" puts the removal from office to the vote
     whatever came before). ``office`` -1: the target's main office, else that office."""
     s, p, w = k.s, k.p, k.w
+    if rung < 0:
+        rung = direct_rung(k, r, mover, target)
     if rung < 0:
         rung = next_rung(k, r, target)
         if rung < 0:

@@ -185,6 +185,7 @@ WorldArrays = record(
         "rung_role",  # (K,) int64 Role of the deciding body
         "rung_joint",  # (K, 5) bool joint sitting with each role
         "rung_quota",  # (K,)
+        "rung_direct",  # (K,) bool may be moved without the rungs below it, with its backing
         "rung_backing",  # (K, P) bool power kinds whose holders must back the mover
         "backing_offices",  # (K, O) bool offices whose holder must be on the mover's side
     ],
@@ -293,6 +294,7 @@ def pack_world(world: World, params: Parameters, on: frozenset[str]) -> Any:
         rung_role=rung_role,
         rung_joint=rung_joint,
         rung_quota=np.array([r.quota for r in world.ladder], dtype=np.float64),
+        rung_direct=np.array([r.direct for r in world.ladder], dtype=np.bool_),
         rung_backing=rung_backing,
         backing_offices=backing_offices,
     )

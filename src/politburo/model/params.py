@@ -272,6 +272,12 @@ class Parameters(BaseModel):
     threat_policy_weight: float = Field(
         0.8, ge=0, description="How much policy distance adds to fear of a rival."
     )
+    threat_force_weight: float = Field(
+        1.0,
+        ge=0,
+        description="How much the force a rival commands (police and army powers of his "
+        "offices) adds to fear of him.",
+    )
     ally_threat_discount: float = Field(
         0.5, ge=0, le=1, description="Factor on the fear of a rival who is an ally."
     )

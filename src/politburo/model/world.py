@@ -33,6 +33,7 @@ class CompiledRung:
     joint_roles: tuple[str, ...]
     quota: float
     backing: tuple[int, ...]  # power indices whose holders must side with the mover
+    direct: bool = False  # may be moved without the rungs below it, with its backing
 
 
 @dataclass(frozen=True)
@@ -259,6 +260,7 @@ def compile_world(scenario: Scenario) -> World:
             joint_roles=tuple(role_of[b] for b in r.joint_with),
             quota=r.quota,
             backing=tuple(POWER[p] for p in r.requires_backing),
+            direct=r.direct,
         )
         for r in s.discipline
     )

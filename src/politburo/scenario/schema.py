@@ -324,6 +324,22 @@ class Rung(Provenance):
         default_factory=list,
         description="Powers whose office holders must side with the mover (e.g. police).",
     )
+    direct: bool = Field(
+        False,
+        description="May be moved without climbing the rungs below it, by a mover whose "
+        "coalition holds its backing (an arrest with the army's backing). Needs "
+        "requires_backing.",
+    )
+
+    @model_validator(mode="after")
+    def _direct_needs_backing(self) -> Rung:
+        if self.direct and not self.requires_backing:
+            raise ValueError(
+                f"rung '{self.id}' is direct but requires no backing: a rung moved without "
+                "climbing the ladder is force, not procedure; add requires_backing "
+                "(e.g. [army]) or drop direct"
+            )
+        return self
 
 
 # --- event effects -------------------------------------------------------------------
