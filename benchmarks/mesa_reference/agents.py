@@ -183,6 +183,12 @@ class Leader(mesa.Agent):
             if holder is self
         )
 
+    @property
+    def force(self) -> float:
+        """The force he commands: the police and army powers of the offices he holds (the
+        man who holds the police or the army can arrest his rivals, and is feared for it)."""
+        return self.power("police") + self.power("army")
+
     def lev(self, value: float) -> float:
         """Scale factor from a 0-1 quality: (1 - leverage) + leverage * value."""
         leverage = self.model.params.trait_leverage

@@ -58,7 +58,14 @@ class Facts:
 
 
 def facts_from_world(world: World) -> Facts:
-    """Convert a compiled world to :class:`Facts`."""
+    """Convert a compiled world to :class:`Facts`.
+
+    Direct rungs (moved with their backing without the rungs below it, commit 46e68a5's
+    ``decide.direct_rung``) are not ported: ussr-1922's ladder has none, and a world with
+    one is refused rather than run with the ladder climbed a rung at a time."""
+    direct = [r.effect for r in world.ladder if r.direct]
+    if direct:
+        raise NotImplementedError(f"direct rungs are not ported to the Mesa model: {direct}")
     power_names = {index: name for name, index in POWER.items()}
     return Facts(
         leader_ids=world.leader_ids,

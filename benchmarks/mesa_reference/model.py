@@ -289,17 +289,20 @@ class PolitburoModel(mesa.Model):
         self.leaders.do("note_following", self.committee_votes(self.committee), at_start)
 
     def main_threat(self, bloc: Leader) -> Leader | None:
-        """The rival bloc leader a bloc fears most (real power plus visible stature);
-        only a present principal who leads or led a bloc is anyone's rival."""
+        """The rival bloc leader a bloc fears most (real power plus visible stature,
+        weighted up by the force he commands); only a present principal who leads or led
+        a bloc is anyone's rival."""
         if bloc in self.survey.threat:
             return self.survey.threat[bloc]
-        weight = self.params.threat_stature_weight
+        p = self.params
         best: Leader | None = None
         best_score = 0.0
         for rival in self.leader_list:
             if not (rival.principal and rival.led_bloc) or rival.patron is bloc.patron:
                 continue
-            score = rival.real_power + weight * self.survey.seen[rival]
+            # policy is ablated: no distance weighs the fear up
+            potential = rival.real_power + p.threat_stature_weight * self.survey.seen[rival]
+            score = potential * (1.0 + p.threat_force_weight * rival.force)
             if score > best_score:
                 best, best_score = rival, score
         self.survey.threat[bloc] = best
