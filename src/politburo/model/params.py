@@ -24,10 +24,10 @@ class HeuristicWeights(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    pass_score: float = Field(0.269, ge=0, description="Score of doing nothing.")
+    pass_score: float = Field(0.0688, ge=0, description="Score of doing nothing.")
     appoint: float = Field(0.9, ge=0, description="Appetite for placing clients in regions.")
     recruit: float = Field(0.3, ge=0, description="Appetite for local recruitment.")
-    alliance: float = Field(1.5, ge=0, description="Appetite for alliances against a threat.")
+    alliance: float = Field(1.0, ge=0, description="Appetite for alliances against a threat.")
     alliance_fear: float = Field(2.0, ge=0, description="Extra appetite per unit of fear.")
     alliance_partial: float = Field(
         0.3, ge=0, description="Appetite for allying within one's camp without fear of its enemy."
@@ -74,7 +74,7 @@ class HeuristicWeights(BaseModel):
     outsider_value: float = Field(
         0.3, ge=0, le=1, description="Worth of winning a leader without a seat."
     )
-    recant: float = Field(1.6, ge=0, description="Appetite for recanting when beaten.")
+    recant: float = Field(2.41, ge=0, description="Appetite for recanting when beaten.")
 
 
 class Parameters(BaseModel):
@@ -89,7 +89,7 @@ class Parameters(BaseModel):
     # --- decisions ----------------------------------------------------------------------
     actions_per_month: int = Field(2, ge=1, le=6, description="Action budget of a leader.")
     decision_noise: float = Field(
-        0.318,
+        0.0872,
         ge=0,
         description="Scale of random taste added to action scores (bounded rationality).",
     )
@@ -99,7 +99,7 @@ class Parameters(BaseModel):
 
     # --- appointment --------------------------------------------------------------------
     appointment_success: float = Field(
-        0.702,
+        0.827,
         ge=0,
         le=1,
         description="Chance an appointment with full power and organization replaces a secretary.",
@@ -140,11 +140,11 @@ class Parameters(BaseModel):
     )
 
     # --- votes --------------------------------------------------------------------------
-    vote_loyalty_weight: float = Field(2.08, ge=0, description="Pull of a patron's instruction.")
+    vote_loyalty_weight: float = Field(3.41, ge=0, description="Pull of a patron's instruction.")
     vote_policy_weight: float = Field(1.0, ge=0, description="Pull of policy agreement.")
-    vote_prestige_weight: float = Field(2.49, ge=0, description="Pull of a target's prestige.")
+    vote_prestige_weight: float = Field(2.48, ge=0, description="Pull of a target's prestige.")
     vote_fear_weight: float = Field(
-        4.44, ge=0, description="Pull toward the side seen as stronger."
+        1.74, ge=0, description="Pull toward the side seen as stronger."
     )
     vote_stigma_weight: float = Field(0.8, ge=0, description="Push against a stigmatised target.")
     vote_pretext_weight: float = Field(
@@ -174,7 +174,7 @@ class Parameters(BaseModel):
         1.5, ge=0, description="Reluctance to punish a comrade: a push against any discipline."
     )
     defection_rate: float = Field(
-        0.136, ge=0, le=1, description="Scale of a client's chance to vote against his patron."
+        0.0529, ge=0, le=1, description="Scale of a client's chance to vote against his patron."
     )
 
     # --- congress (circular flow) -------------------------------------------------------
@@ -198,7 +198,7 @@ class Parameters(BaseModel):
 
     # --- information ---------------------------------------------------------------------
     vote_revelation: float = Field(
-        0.319,
+        0.217,
         ge=0,
         le=1,
         description="Share of what the public does not know of a bloc's real power that one "
@@ -227,7 +227,7 @@ class Parameters(BaseModel):
     )
     pretext_decay: float = Field(0.05, ge=0, le=1, description="Monthly decay of a pretext.")
     faction_visibility: float = Field(
-        0.141, ge=0, le=1, description="Monthly evidence an organized faction leaves under a ban."
+        0.105, ge=0, le=1, description="Monthly evidence an organized faction leaves under a ban."
     )
 
     # --- legitimacy ----------------------------------------------------------------------
@@ -235,10 +235,10 @@ class Parameters(BaseModel):
         0.02, ge=0, le=1, description="Monthly pull of prestige back toward its starting level."
     )
     attack_effect: float = Field(
-        0.00652, ge=0, description="Prestige an attack removes at full oratory."
+        0.0405, ge=0, description="Prestige an attack removes at full oratory."
     )
     attack_backlash: float = Field(
-        0.0531, ge=0, description="Prestige an arrogant attacker loses among members."
+        0.0667, ge=0, description="Prestige an arrogant attacker loses among members."
     )
     line_defence_gain: float = Field(0.02, ge=0, description="Prestige from defending the line.")
     line_criticism_cost: float = Field(
@@ -270,10 +270,10 @@ class Parameters(BaseModel):
         0.5, ge=0, description="Weight of a rival's visible stature in how much he is feared."
     )
     threat_policy_weight: float = Field(
-        0.8, ge=0, description="How much policy distance adds to fear of a rival."
+        2.14, ge=0, description="How much policy distance adds to fear of a rival."
     )
     threat_force_weight: float = Field(
-        1.0,
+        1.39,
         ge=0,
         description="How much the force a rival commands (police and army powers of his "
         "offices) adds to fear of him.",
@@ -289,7 +289,7 @@ class Parameters(BaseModel):
     )
     alliance_noise: float = Field(0.5, ge=0, description="Noise in accepting an alliance.")
     threat_switch: float = Field(
-        1.6,
+        1.91,
         ge=1,
         description="How much more feared than the common threat another contender must be "
         "before the front turns against him.",
@@ -320,7 +320,7 @@ class Parameters(BaseModel):
 
     # --- discipline ----------------------------------------------------------------------
     discipline_cooldown: int = Field(
-        5,
+        8,
         ge=0,
         description="Months before the next rung may be moved against the same target.",
     )
@@ -371,7 +371,7 @@ class Parameters(BaseModel):
         "congress): central committees of this kind met about quarterly.",
     )
     exclusion_cost: float = Field(
-        0.504,
+        0.549,
         ge=0,
         description="What leaving an outsider off the leadership slate costs the majority, per "
         "unit of his prestige and following (before his pretext and its margin discount it).",
