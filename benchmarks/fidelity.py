@@ -31,7 +31,7 @@ def measure(scenario: str, runs: int, seed: int) -> dict[str, Any]:
     cpu = time.process_time() - started
     cols = batch.log.arrays()
     kind, run, turn = cols["kind"], cols["run"], cols["turn"]
-    actor, target = cols["actor"], cols["target"]
+    actor, target, obj = cols["actor"], cols["target"], cols["obj"]
     ids = world.leader_ids
     state = batch.state
     out: dict[str, Any] = {"scenario": scenario, "runs": runs, "seed": seed, "cpu_s": cpu}
@@ -54,6 +54,12 @@ def measure(scenario: str, runs: int, seed: int) -> dict[str, Any]:
     out["seat_losses_per_run"] = int(lost.sum()) / runs
     out["seat_losses_at_plenums_share"] = at_plenum / max(int(lost.sum()), 1)
     out["demotions_per_run"] = int(of("seat_demoted").sum()) / runs
+    held_back = of("restrained")
+    out["restraints_per_run"] = {
+        "slate": int((held_back & (obj == 0)).sum()) / runs,
+        "motion": int((held_back & (obj == 1)).sum()) / runs,
+    }
+    out["runs_with_restraint"] = len(set(run[held_back].tolist())) / runs
     off = of("office_lost")
     died = {
         (int(a), int(b), int(c))

@@ -195,15 +195,21 @@ def test_the_slate_keeps_the_threat_while_the_next_threats_seats_are_needed(
     ids = idx(toy_world)
     sec, tribune = ids["secretary"], ids["tribune"]
 
-    def seat_after(owners: dict[str, int], next_threat: str | None) -> np.ndarray:
+    def seat_after(owners: dict[str, int], next_threat: str | None) -> tuple[np.ndarray, int]:
+        """The tribune's seat after the plenum, and how many runs logged the restraint."""
         bench = _restraint_bench(make_bench, toy_world, owners, next_threat)
         share = (owners["secretary"] + owners["editor"]) / 15
         bench.each(elect_leadership, sec, share)
-        return bench.state.seat[:, tribune].copy()
+        held = bench.events_of("restrained")
+        assert np.all(held["actor"] == ids["editor"]) and np.all(held["target"] == tribune)
+        return bench.state.seat[:, tribune].copy(), len(held["actor"])
 
-    assert np.all(seat_after({"secretary": 6, "editor": 6, "tribune": 3}, "editor") == SEAT_FULL)
-    assert np.all(seat_after({"secretary": 6, "editor": 6, "tribune": 3}, None) != SEAT_FULL)
-    assert np.all(seat_after({"secretary": 9, "editor": 3, "tribune": 3}, "editor") != SEAT_FULL)
+    seats, held = seat_after({"secretary": 6, "editor": 6, "tribune": 3}, "editor")
+    assert np.all(seats == SEAT_FULL) and held == 6
+    seats, held = seat_after({"secretary": 6, "editor": 6, "tribune": 3}, None)
+    assert np.all(seats != SEAT_FULL) and held == 0
+    seats, held = seat_after({"secretary": 9, "editor": 3, "tribune": 3}, "editor")
+    assert np.all(seats != SEAT_FULL) and held == 0
 
 
 def test_a_leader_of_neither_camp_keeps_his_seat_on_his_stature(

@@ -148,6 +148,9 @@ def describe_event(world: World, e: dict[str, Any]) -> str:
         "seat_demoted": f"{actor} is demoted to a candidate seat in the {lead}.",
         "common_threat": f"{actor} is now the man the others fear most: a front forms against him.",
         "rehabilitated": f"{actor} is rehabilitated and readmitted to the party.",
+        "restrained": (
+            f"{actor}, who would be the next target, holds back from removing {target}."
+        ),
         "expelled": f"{actor} is expelled from the party.",
         "exiled": f"{actor} is sent into exile.",
         "congress_opened": f"The congress opens with {int(e.get('value', 0))} voting delegates.",

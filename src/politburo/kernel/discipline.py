@@ -12,7 +12,7 @@ import numpy as np
 from numba import njit
 
 from politburo.kernel.decide import direct_rung, next_rung
-from politburo.kernel.derive import refresh, reveal
+from politburo.kernel.derive import refresh, restrains, reveal
 from politburo.kernel.events import Event, record
 from politburo.kernel.layout import Mechanism, RungEffect
 from politburo.kernel.offices import (
@@ -57,6 +57,9 @@ def move_discipline(k, r, t, mover, target, office, rung):  # type: ignore[no-un
         w.rung_effect[rung] >= RungEffect.REMOVE_SEAT,
     )
     s.last_discipline[r, target] = t
+    holder = s.next_threat[r]
+    if w.rung_effect[rung] >= RungEffect.REMOVE_SEAT and restrains(k, r, holder, target):
+        record(k, r, t, Event.RESTRAINED, actor=holder, target=target, obj=1)
     # The roll call shows how the mover's and the target's followers vote.
     reveal(k, r, mover)
     reveal(k, r, target)

@@ -66,6 +66,7 @@ class Event(IntEnum):
     SEAT_DEMOTED = 43
     COMMON_THREAT = 44
     REHABILITATED = 45
+    RESTRAINED = 46
 
 
 assert tuple(e.name.lower() for e in Event) == EVENT_KINDS

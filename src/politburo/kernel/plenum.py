@@ -111,10 +111,11 @@ def keep_value(k, r, share, j):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def _shielded(k, r, j, coal):  # type: ignore[no-untyped-def]
-    """Whether the slate of the coalition flagged in ``coal`` (L,) cannot drop or demote
-    j: one of its bloc leaders restrains (:func:`~politburo.kernel.derive.restrains`)
-    and without his bloc's seats the rest hold no majority of the committee."""
+def _shield(k, r, j, coal):  # type: ignore[no-untyped-def]
+    """Who keeps the slate of the coalition flagged in ``coal`` (L,) from dropping or
+    demoting j: one of its bloc leaders who restrains
+    (:func:`~politburo.kernel.derive.restrains`) and without whose bloc's seats the rest
+    hold no majority of the committee; -1 if nobody."""
     d = k.d
     L = coal.shape[0]
     votes = 0
@@ -125,8 +126,8 @@ def _shielded(k, r, j, coal):  # type: ignore[no-untyped-def]
     for m in range(L):
         needed = 2 * (votes - d.comm_votes[r, m]) <= in_use
         if coal[m] and d.principal[r, m] and needed and restrains(k, r, m, j):
-            return True
-    return False
+            return m
+    return -1
 
 
 @njit(cache=True)
@@ -181,7 +182,13 @@ def slate_values(k, r, t, leader, share, full, candidate):  # type: ignore[no-un
             candidate[j] = full[j]
             continue
         keep = keep_value(k, r, share, j)
-        if keep > p.inclusion_cost or not opposed(k, r, leader, j) or _shielded(k, r, j, coal):
+        kept = keep > p.inclusion_cost or not opposed(k, r, leader, j)
+        if not kept:
+            shield = _shield(k, r, j, coal)
+            if shield >= 0:
+                kept = True
+                record(k, r, t, Event.RESTRAINED, actor=shield, target=j, obj=0)
+        if kept:
             full[j] = (3.0 if seat == SEAT_FULL else 1.0) + prestige + bonus
             candidate[j] = (3.0 if incumbent else 1.0) + prestige + bonus
         elif seat == SEAT_FULL and keep > 0.5 * p.inclusion_cost:

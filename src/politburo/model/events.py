@@ -61,6 +61,8 @@ EVENT_KINDS: tuple[str, ...] = (
     "seat_demoted",  # actor went from a full to a candidate seat at a plenum
     "common_threat",  # actor became the common threat a front forms against; value = fear
     "rehabilitated",  # actor, purged, was readmitted by a scheduled rehabilitation
+    "restrained",  # actor, the next threat, held back from removing target, the common threat:
+    #   obj 0 the plenum's slate kept him, 1 actor's bloc voted against a grave motion
 )
 KIND_CODE = {name: i for i, name in enumerate(EVENT_KINDS)}
 
