@@ -140,26 +140,35 @@ def form_camps(k, r, t):  # type: ignore[no-untyped-def]
         return False
     seen_by = perceived(k, r)
     dist = distances(k, r)
+    # How much each leader fears each contender (fears[i, j], once per plenum).
+    contender = np.zeros(L, dtype=np.bool_)
+    fears = np.zeros((L, L))
+    for j in range(L):
+        contender[j] = _contender(k, r, t, j)
+        if contender[j]:
+            for i in range(L):
+                if i != j:
+                    fears[i, j] = _fear(k, r, i, j, seen_by, dist)
     # The sum of fears of each contender, among the bloc leaders who can act.
     feared = np.zeros(L)
     best = -1
     for j in range(L):
-        if not _contender(k, r, t, j):
+        if not contender[j]:
             continue
         for i in range(L):
             if i != j and d.principal[r, i] and d.can_act[r, i]:
-                feared[j] += _fear(k, r, i, j, seen_by, dist)
+                feared[j] += fears[i, j]
         if best < 0 or feared[j] > feared[best]:
             best = j
     old = s.common_threat[r]
     threat = best
-    if old >= 0 and _contender(k, r, t, old) and feared[old] * p.threat_switch >= feared[best]:
+    if old >= 0 and contender[old] and feared[old] * p.threat_switch >= feared[best]:
         threat = old
     s.common_threat[r] = threat
     # Who would be feared most once the threat is gone (see derive.restrains).
     after = -1
     for j in range(L):
-        if j != threat and _contender(k, r, t, j) and (after < 0 or feared[j] > feared[after]):
+        if j != threat and contender[j] and (after < 0 or feared[j] > feared[after]):
             after = j
     s.next_threat[r] = after
     if threat != old and threat >= 0:
@@ -173,11 +182,9 @@ def form_camps(k, r, t):  # type: ignore[no-untyped-def]
     for i in range(L):
         top_fear = 0.0
         for j in range(L):
-            if j != i and _contender(k, r, t, j):
-                f = _fear(k, r, i, j, seen_by, dist)
-                if main_fear[i] < 0 or f > top_fear:
-                    main_fear[i] = j
-                    top_fear = f
+            if j != i and contender[j] and (main_fear[i] < 0 or fears[i, j] > top_fear):
+                main_fear[i] = j
+                top_fear = fears[i, j]
     # The front, by fear of the threat: contenders, then the others with votes, among
     # those who fear the threat most.
     eligible = np.zeros(L, dtype=np.bool_)
@@ -192,7 +199,7 @@ def form_camps(k, r, t):  # type: ignore[no-untyped-def]
             and not on_probation(k, r, t, i)
         )
         if eligible[i]:
-            fear[i] = _fear(k, r, i, threat, seen_by, dist)
+            fear[i] = fears[i, threat]
     members = np.zeros(L, dtype=np.bool_)
     order = np.empty(L, dtype=np.int64)
     n = 0

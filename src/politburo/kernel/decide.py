@@ -156,20 +156,25 @@ def direct_rung(k, r, mover, j):  # type: ignore[no-untyped-def]
     of its backing offices held within the coalition, none outside it. -1 if none (the
     ladder is climbed one rung at a time). Force can skip the procedure: an arrest with
     the army's backing needs no expulsion first."""
-    s, w = k.s, k.w
-    if mover < 0 or not s.alive[r, j]:
+    if mover < 0:
         return -1
+    backed = np.zeros(k.w.rung_effect.shape[0], dtype=np.bool_)
+    direct_backing(k, r, mover, backed)
+    return gravest_direct(k, r, j, backed)
+
+
+@njit(cache=True)
+def direct_backing(k, r, mover, out):  # type: ignore[no-untyped-def]
+    """Into ``out`` (K,): the direct rungs whose backing ``mover``'s coalition holds (some
+    backing office held within it, none outside); whether any is. Depends on the mover
+    alone, so a mover weighing many targets computes it once."""
+    s, w = k.s, k.w
     coal = coalition(k, r)
     holders = s.office_holder[r]
-    in_party = s.in_party[r, j]
-    exiled = s.exiled[r, j]
-    has_seat = s.seat[r, j] != SEAT_NONE
-    has_office = holds_office(k, r, j)
-    best = -1
+    found = False
     for q in range(w.rung_effect.shape[0]):
-        if not w.rung_direct[q] or q <= s.rung[r, j]:
-            continue
-        if not _applies(w.rung_effect[q], in_party, exiled, has_seat, has_office):
+        out[q] = False
+        if not w.rung_direct[q]:
             continue
         held = False
         outside = False
@@ -180,7 +185,26 @@ def direct_rung(k, r, mover, j):  # type: ignore[no-untyped-def]
                     held = True
                 else:
                     outside = True
-        if held and not outside:
+        out[q] = held and not outside
+        found = found or out[q]
+    return found
+
+
+@njit(cache=True)
+def gravest_direct(k, r, j, backed):  # type: ignore[no-untyped-def]
+    """The gravest rung flagged in ``backed`` (:func:`direct_backing`) above leader j's
+    current rung that applies to him; -1 if none."""
+    s, w = k.s, k.w
+    if not s.alive[r, j]:
+        return -1
+    in_party = s.in_party[r, j]
+    exiled = s.exiled[r, j]
+    has_seat = s.seat[r, j] != SEAT_NONE
+    has_office = holds_office(k, r, j)
+    best = -1
+    for q in range(w.rung_effect.shape[0]):
+        above = backed[q] and q > s.rung[r, j]
+        if above and _applies(w.rung_effect[q], in_party, exiled, has_seat, has_office):
             best = q
     return best
 
@@ -590,6 +614,7 @@ def best_actions(k, r, t, best, best_target, table):  # type: ignore[no-untyped-
             sec[g] = patron[holder] if holder >= 0 else -1
     scratch = np.empty(n_issues)
     backed_by_rung = np.empty(K, dtype=np.bool_)
+    direct_by_rung = np.empty(K, dtype=np.bool_)
     noise_base = stream_base(s.keys[r], t, _MISJUDGEMENT, 0)
     has_table = table.shape[0] > 0
 
@@ -843,17 +868,20 @@ def best_actions(k, r, t, best, best_target, table):  # type: ignore[no-untyped-
             margin = h_caution * (1.0 - cun)
             front = h_discipline * (amb * lev_cun)
             ambitious = one(amb >= ambition_threshold)
-            # Whether i's coalition holds every held backing office of each rung.
+            # Whether i's coalition holds every held backing office of each rung, and
+            # which direct rungs it has the force for.
             for q in range(K):
                 backed_by_rung[q] = _backed(backing_offices, holders, coal, i, q)
+            forceful = direct_backing(k, r, i, direct_by_rung)
             for j in range(L):
                 q = rung[j]
                 if not (target_ok[j] and i != j and not coal[i, j]):
                     continue
                 # With the backing a direct rung needs, force skips the ladder.
-                direct = direct_rung(k, r, i, j)
-                if direct >= 0:
-                    q = direct
+                if forceful:
+                    direct = gravest_direct(k, r, j, direct_by_rung)
+                    if direct >= 0:
+                        q = direct
                 if not backed_by_rung[q]:
                     continue
                 is_threat = has_threat and j == mine_threat

@@ -358,7 +358,13 @@ def fear_of(seen_by_ij, seen_j, dist_ij, stature_weight, policy_weight, force_j,
 @njit(cache=True)
 def force_of(k, r, j):  # type: ignore[no-untyped-def]
     """The force leader j commands: the police and army powers of the offices he holds."""
-    return k.d.powers[r, j, Power.POLICE] + k.d.powers[r, j, Power.ARMY]
+    return _force(k.d.powers[r], j)
+
+
+@njit(cache=True)
+def _force(powers, j):  # type: ignore[no-untyped-def]
+    """:func:`force_of` from the run's (L, P) powers."""
+    return powers[j, Power.POLICE] + powers[j, Power.ARMY]
 
 
 @njit(cache=True)
@@ -382,14 +388,13 @@ def _threats(  # type: ignore[no-untyped-def]
     for i in range(L):
         for j in range(L):
             if principal[j] and led_bloc[j] and patron[i] != patron[j]:
-                force = powers[j, Power.POLICE] + powers[j, Power.ARMY]
                 score = fear_of(
                     seen_by[i, j],
                     seen[j],
                     dist[i, j],
                     stature_weight,
                     policy_weight,
-                    force,
+                    _force(powers, j),
                     force_weight,
                 )
                 if ally[i, j]:

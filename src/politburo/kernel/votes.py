@@ -172,9 +172,11 @@ def leader_support(k, r, t, mover, target, policy, gain, out, noisy=True, grave=
         out[j] += case
         if noisy:
             out[j] += p.vote_noise * _logistic(element(base, j))
-    if grave and has_target:
+    if grave and has_target and restrains(k, r, s.next_threat[r], target):
+        # Only the next threat restrains; his whole bloc votes with him.
+        holder = s.next_threat[r]
         for j in range(L):
-            if restrains(k, r, patron[j], target):
+            if patron[j] == holder:
                 out[j] = -np.inf
     if has_mover:
         out[mover] = np.inf
