@@ -91,6 +91,7 @@ def measure(scenario: str, runs: int, seed: int) -> dict[str, Any]:
     yes, no = cols["yes"][motions], cols["no"][motions]
     failed = of("motion_failed")[motions]
     weak = failed & (yes < 0.25 * np.maximum(yes + no, 1))
+    out["secretary_defections_per_run"] = int(of("secretary_defected").sum()) / runs
     out["motions_per_run"] = int(motions.sum()) / runs
     out["motions_failed_share"] = float(failed.mean()) if motions.any() else 0.0
     out["motions_failed_under_quarter_share"] = float(weak.mean()) if motions.any() else 0.0

@@ -675,18 +675,26 @@ class RegionalSecretary(mesa.Agent):
             if not intake:
                 self.members[c] *= growth
 
-    def firm_up(self) -> None:
-        """A secretary grows into his post: loyalty to his patron firms up."""
+    def firm_up(self, winner: Leader | None) -> None:
+        """A secretary grows into his post while his patron's side holds: loyalty firms
+        up. If another bloc, ``winner``, commands the committee, it ebbs instead, and at
+        none he answers to the winner."""
+        p = self.model.params
         if self.patron is None:
             self.loyalty = 0.0
+        elif winner is None or self.bloc is winner.patron:
+            self.loyalty = min(1.0, self.loyalty + p.secretary_loyalty_growth)
         else:
-            self.loyalty = min(1.0, self.loyalty + self.model.params.secretary_loyalty_growth)
+            self.loyalty = max(0.0, self.loyalty - p.secretary_desertion)
+            if self.loyalty <= 0.0:
+                self.patron = winner
+                self.loyalty = p.appointee_loyalty
 
     def strength_against(self, appointer: Leader) -> float:
         """How firmly his machine holds the region against ``appointer``: his loyalty
         times his bloc leader's protection (1 with a full leadership seat, 0.5 with a
-        candidate seat or committee seats of his bloc's, 0 otherwise). A bloc in the
-        appointer's coalition consents (0), as does a machine whose leader is gone."""
+        candidate seat or committee seats of his bloc's, 0 otherwise). Only the appointer's
+        own bloc's machine, or one whose leader is gone, gives way (0)."""
         bloc = self.bloc
         if bloc is None or not bloc.present or bloc.patron is appointer.patron:
             return 0.0

@@ -213,7 +213,7 @@ class PolitburoModel(mesa.Model):
         self.run_drives()
         self.secretaries.do("grow")
         self.leaders.do("drift_loyalty")
-        self.secretaries.do("firm_up")
+        self.secretaries.do("firm_up", self.commanding_bloc())
         self.leaders.do("fade_evidence")
 
     def run_drives(self) -> None:
@@ -344,6 +344,14 @@ class PolitburoModel(mesa.Model):
 
     def offices_held(self, leader: Leader) -> int:
         return sum(1 for h in self.office_holder if h is leader)
+
+    def commanding_bloc(self) -> Leader | None:
+        """The dominant bloc of the committee if it holds a majority of the seats in use
+        (no alliances in the core subset: a coalition is one bloc)."""
+        leader = self.dominant_bloc("committee")
+        votes = self.bloc_votes("committee")
+        seats = sum(v for b, v in votes.items() if b.patron is leader.patron)
+        return leader if 2 * seats > len(self.committee) else None
 
     def dominant_bloc(self, role: str) -> Leader:
         """The principal whose bloc commands most votes in a body."""

@@ -35,6 +35,9 @@ FREE_PARAMETERS: tuple[FreeParameter, ...] = (
     FreeParameter("vote_fear_weight", 0.5, 5.0, why="bandwagoning toward the stronger side"),
     FreeParameter("appointment_success", 0.2, 0.9, why="how fast the apparatus is captured"),
     FreeParameter("defection_rate", 0.0, 0.5, why="how reliable clients are"),
+    FreeParameter(
+        "secretary_desertion", 0.0, 0.2, why="how fast a beaten patron's secretaries desert"
+    ),
     FreeParameter("discipline_cooldown", 1, 8, integer=True, why="months between rungs"),
     FreeParameter("decision_noise", 0.05, 0.5, why="bounded rationality of leaders"),
     FreeParameter("heuristic.recant", 0.5, 3.0, why="readiness of the beaten to submit"),

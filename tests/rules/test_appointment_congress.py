@@ -9,7 +9,7 @@ import pytest
 
 from politburo.kernel import appointment, congress, recruitment
 from politburo.model.events import KIND_CODE
-from politburo.model.params import DEFAULT_PARAMETERS
+from politburo.model.params import DEFAULT_PARAMETERS, Parameters
 from politburo.model.state import EMPTY_SEAT, NO_PATRON
 from politburo.model.world import POWER, World
 from politburo.scenario import Scenario
@@ -86,20 +86,107 @@ def _entrenched_bench(make_bench: MakeBench, world: World, allied: bool) -> Benc
     return bench
 
 
-def test_an_entrenched_machine_resists_appointment_unless_its_leader_consents(
+def test_an_entrenched_machine_resists_appointment_even_by_an_ally(
     make_bench: MakeBench, toy_world: World
 ) -> None:
-    sec = idx(toy_world)["secretary"]
+    sec, tribune = idx(toy_world)["secretary"], idx(toy_world)["tribune"]
     # A try by the Secretary succeeds with ~0.57; against a machine of loyalty 1 whose
     # leader holds a full seat, (1 - entrenchment 0.9) of that, ~0.057 (sd over 400
-    # runs ~0.012). With the machine's leader as an ally it consents: ~0.57 (sd ~0.025).
-    resisting = _entrenched_bench(make_bench, toy_world, allied=False)
-    resisting.each(appointment.appoint, sec, 3)
-    taken = (resisting.state.secretary_patron[:, 3] == sec).mean()
-    assert 0.01 < taken < 0.12
-    consenting = _entrenched_bench(make_bench, toy_world, allied=True)
-    consenting.each(appointment.appoint, sec, 3)
-    assert (consenting.state.secretary_patron[:, 3] == sec).mean() > 0.45
+    # runs ~0.012). An alliance does not hand over the ally's own machine: the same.
+    for allied in (False, True):
+        bench = _entrenched_bench(make_bench, toy_world, allied=allied)
+        bench.each(appointment.appoint, sec, 3)
+        taken = (bench.state.secretary_patron[:, 3] == sec).mean()
+        assert 0.01 < taken < 0.12, (allied, taken)
+    # A machine whose leader is gone gives way: ~0.57 (sd ~0.025).
+    orphaned = _entrenched_bench(make_bench, toy_world, allied=False)
+    orphaned.state.alive[:, tribune] = False
+    orphaned.refresh()
+    orphaned.each(appointment.appoint, sec, 3)
+    assert (orphaned.state.secretary_patron[:, 3] == sec).mean() > 0.45
+
+
+# --- a secretary's loyalty follows who can remove him -----------------------------------
+
+
+def _beaten_machine(
+    make_bench: MakeBench,
+    world: World,
+    params: Parameters = DEFAULT_PARAMETERS,
+    ablate: tuple[str, ...] = (),
+    commanding: bool = True,
+) -> Bench:
+    """Region 3's secretary answers to the tribune at loyalty 0.3; the Secretary's bloc
+    holds every committee seat in use (``commanding``), or as many as the tribune's."""
+    ids = idx(world)
+    sec, tribune = ids["secretary"], ids["tribune"]
+    bench = make_bench(runs=4, params=params, ablate=ablate)
+    s = bench.state
+    s.ally[:] = False
+    s.secretary_patron[:, 3] = tribune
+    s.secretary_loyalty[:, 3] = 0.3
+    in_use = np.flatnonzero(s.committee[0] != EMPTY_SEAT)
+    s.committee[:, in_use] = sec
+    if not commanding:  # half each to the two rivals, an odd seat to nobody's man
+        half = len(in_use) // 2
+        s.committee[:, in_use[:half]] = tribune
+        s.committee[:, in_use[2 * half :]] = NO_PATRON
+    bench.refresh()
+    return bench
+
+
+def _drift(bench: Bench, months: int) -> None:
+    start = bench.t
+    for m in range(months):
+        bench.state.turn = start + m
+        bench.each(appointment.drift_secretaries)
+
+
+def test_a_beaten_patrons_secretaries_desert_to_the_winner(
+    make_bench: MakeBench, toy_world: World
+) -> None:
+    ids = idx(toy_world)
+    sec, tribune = ids["secretary"], ids["tribune"]
+    rate = DEFAULT_PARAMETERS.secretary_desertion
+    assert rate > 0
+    bench = _beaten_machine(make_bench, toy_world)
+    _drift(bench, 1)
+    # One month: loyalty falls by the desertion rate (deterministic), nobody defects yet.
+    np.testing.assert_allclose(bench.state.secretary_loyalty[:, 3], 0.3 - rate)
+    assert bench.count("secretary_defected") == 0
+    _drift(bench, int(np.ceil(0.3 / rate)))
+    # At none, the secretary answers to the coalition that commands the committee.
+    assert np.all(bench.state.secretary_patron[:, 3] == sec)
+    np.testing.assert_allclose(
+        bench.state.secretary_loyalty[:, 3], DEFAULT_PARAMETERS.appointee_loyalty, atol=0.2
+    )
+    defected = bench.events_of("secretary_defected")
+    assert len(defected["run"]) == bench.runs
+    assert np.all(defected["actor"] == sec) and np.all(defected["target"] == tribune)
+    assert np.all(defected["obj"] == 3)
+
+
+@pytest.mark.parametrize(
+    "variant", ["no desertion", "no appointment mechanism", "no commanding coalition"]
+)
+def test_a_secretary_stays_loyal_unless_his_patrons_side_is_beaten(
+    make_bench: MakeBench, toy_world: World, variant: str
+) -> None:
+    tribune = idx(toy_world)["tribune"]
+    bench = _beaten_machine(
+        make_bench,
+        toy_world,
+        params=Parameters(secretary_desertion=0.0)
+        if variant == "no desertion"
+        else DEFAULT_PARAMETERS,
+        ablate=("appointment",) if variant == "no appointment mechanism" else (),
+        commanding=variant != "no commanding coalition",
+    )
+    _drift(bench, 20)
+    assert np.all(bench.state.secretary_patron[:, 3] == tribune)
+    assert bench.count("secretary_defected") == 0
+    if variant != "no desertion":  # loyalty grows while his side holds
+        assert np.all(bench.state.secretary_loyalty[:, 3] > 0.3)
 
 
 def test_appointment_without_appointment_power_never_succeeds(

@@ -43,7 +43,10 @@ def event_records(world: World, events: Iterable[dict[str, Any]]) -> list[dict[s
         obj = e["obj"]
         if kind in ("office_filled", "office_lost") and obj >= 0:
             record["office"] = w.office_ids[obj]
-        elif kind in ("appointed", "appointment_failed", "recruited") and obj >= 0:
+        elif (
+            kind in ("appointed", "appointment_failed", "recruited", "secretary_defected")
+            and obj >= 0
+        ):
             record["region"] = w.region_ids[obj]
         elif (
             kind in ("position_shifted", "policy_adopted", "policy_rejected", "crisis") and obj >= 0
@@ -148,6 +151,8 @@ def describe_event(world: World, e: dict[str, Any]) -> str:
         "seat_demoted": f"{actor} is demoted to a candidate seat in the {lead}.",
         "common_threat": f"{actor} is now the man the others fear most: a front forms against him.",
         "rehabilitated": f"{actor} is rehabilitated and readmitted to the party.",
+        "secretary_defected": f"The secretary of {region} deserts {target}'s beaten bloc "
+        f"for {actor}'s.",
         "restrained": (
             f"{actor}, who would be the next target, holds back from removing {target}."
         ),

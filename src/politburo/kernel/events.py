@@ -67,6 +67,7 @@ class Event(IntEnum):
     COMMON_THREAT = 44
     REHABILITATED = 45
     RESTRAINED = 46
+    SECRETARY_DEFECTED = 47
 
 
 assert tuple(e.name.lower() for e in Event) == EVENT_KINDS

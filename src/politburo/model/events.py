@@ -63,6 +63,7 @@ EVENT_KINDS: tuple[str, ...] = (
     "rehabilitated",  # actor, purged, was readmitted by a scheduled rehabilitation
     "restrained",  # actor, the next threat, held back from removing target, the common threat:
     #   obj 0 the plenum's slate kept him, 1 actor's bloc voted against a grave motion
+    "secretary_defected",  # the secretary of region obj left target's beaten bloc for actor's
 )
 KIND_CODE = {name: i for i, name in enumerate(EVENT_KINDS)}
 

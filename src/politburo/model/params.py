@@ -115,6 +115,13 @@ class Parameters(BaseModel):
     secretary_loyalty_growth: float = Field(
         0.01, ge=0, le=1, description="Monthly growth of a secretary's loyalty to his patron."
     )
+    secretary_desertion: float = Field(
+        0.05,
+        ge=0,
+        le=1,
+        description="Monthly loss of a secretary's loyalty while another coalition, not his "
+        "patron's, commands the committee; at none he answers to that coalition.",
+    )
     secretary_influence: float = Field(
         0.6, ge=0, le=1, description="Share of a delegation a fully loyal secretary shapes."
     )
