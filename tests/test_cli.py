@@ -206,3 +206,96 @@ def test_check_takes_a_built_in_name_like_every_other_command() -> None:
     missing = runner.invoke(app, ["check", "no-such-scenario"])
     assert missing.exit_code == 2
     assert "built-ins are" in missing.output
+
+
+# --- inputs the command line cannot hold are refused before any work --------------------
+
+
+def _refused(args: list[str], hint: str) -> None:
+    """Exit 2, no traceback, and a message that names ``hint``."""
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, (args, result.exit_code, result.output)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    assert hint in result.output, result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "hint"),
+    [
+        (["experiment", "toy-3", "--seed", str(2**63), "--runs", "2"], "--seed"),
+        (["run", "toy-3", "--seed", str(2**70)], "--seed"),
+        (["run", "toy-3", "--seed", "-1"], "--seed"),
+        (["experiment", "toy-3", "--runs", str(10**12)], "--runs"),
+        (["experiment", "toy-3", "--runs", "2", "--intervention", "+"], "names no intervention"),
+        (["run", "toy-3", "--plot", "power.txt"], ".png"),
+    ],
+)
+def test_out_of_range_options_are_refused(args: list[str], hint: str, tmp_path: Path) -> None:
+    _refused(
+        [*args, *(["--store", str(tmp_path / "s.duckdb")] if args[0] == "experiment" else [])], hint
+    )
+
+
+def test_a_non_finite_parameter_is_refused(tmp_path: Path) -> None:
+    params = tmp_path / "p.json"
+    params.write_text('{"exclusion_cost": Infinity}')
+    _refused(["run", "toy-3", "--params", str(params)], "finite")
+
+
+def test_a_store_that_is_not_duckdb_is_refused_without_the_network(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as con:
+        con.execute("CREATE TABLE x (a)")
+    _refused(["experiment", "toy-3", "--runs", "2", "--store", str(path)], "SQLite")
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    _refused(["experiment", "toy-3", "--runs", "2", "--store", str(folder)], "folder")
+
+
+def test_output_paths_are_checked_before_the_work(tmp_path: Path) -> None:
+    folder = tmp_path / "exists"
+    folder.mkdir()
+    missing = tmp_path / "missing" / "x.png"
+    # Each of these would otherwise fail only after minutes of computation.
+    _refused(["calibrate", "toy-3", "--trials", "1", "--runs", "2", "--out", str(folder)], "folder")
+    _refused(
+        ["explain", "toy-3", "--leader", "secretary", "--plot", str(missing)], "does not exist"
+    )
+    listing = tmp_path / "list.json"
+    listing.write_text("[1, 2]")
+    _refused(
+        ["report", "toy-3", "--validation", str(listing), "--out", str(tmp_path / "r")],
+        "validate --json",
+    )
+
+
+def test_export_writes_to_any_folder_name_and_refuses_a_file(tmp_path: Path) -> None:
+    store = tmp_path / "e.duckdb"
+    ran = runner.invoke(app, ["experiment", "toy-3", "--runs", "2", "--store", str(store)])
+    assert ran.exit_code == 0, ran.output
+    quoted = tmp_path / "it's"  # a path is never pasted into SQL
+    result = runner.invoke(app, ["export", str(store), "--out", str(quoted)])
+    assert result.exit_code == 0, result.output
+    assert (quoted / "runs.parquet").stat().st_size > 0
+    a_file = tmp_path / "afile"
+    a_file.write_text("")
+    _refused(["export", str(store), "--out", str(a_file)], "not a folder")
+
+
+def test_a_ray_address_that_does_not_answer_fails_in_seconds(tmp_path: Path) -> None:
+    import socket
+    import time
+
+    with socket.socket() as free:  # a port nothing listens on
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    started = time.monotonic()
+    args = ["experiment", "toy-3", "--runs", "2", "--backend", "ray"]
+    _refused(
+        [*args, "--address", f"127.0.0.1:{port}", "--store", str(tmp_path / "s.duckdb")],
+        "no Ray cluster",
+    )
+    assert time.monotonic() - started < 15

@@ -557,3 +557,17 @@ def test_a_store_file_has_small_row_groups_and_any_name(tmp_path: Path) -> None:
         con.close()
     assert groups is not None and groups[0] <= store_module.ROW_GROUP_SIZE
     assert len(_rows(store)) == 100005
+
+
+def test_the_python_api_refuses_what_the_cli_refuses() -> None:
+    from politburo.experiment import experiment as run_experiment_api
+    from politburo.scenario.interventions import InterventionError
+
+    with pytest.raises(ValueError, match="seed"):
+        simulate("toy-3", seed=2**64, runs=1)  # would alias seed 0's streams
+    with pytest.raises(ValueError, match="seed"):
+        run_experiment_api("toy-3", runs=2, seed=-1)
+    with pytest.raises(InterventionError, match="names no intervention"):
+        run_experiment_api("toy-3", runs=2, interventions=["+"])
+    with pytest.raises(ValueError, match="--runs"):
+        run_experiment_api("toy-3", runs=10**12)

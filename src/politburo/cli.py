@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -25,6 +26,7 @@ from rich.table import Table
 from rich.text import Text
 
 from politburo.model.params import DEFAULT_PARAMETERS, Parameters
+from politburo.model.rng import MAX_RUNS, SEED_LIMIT
 from politburo.model.switches import MECHANISMS, UnknownMechanismError, enabled_mechanisms
 from politburo.scenario import ScenarioError, builtin_names, load_scenario
 from politburo.scenario.schema import Scenario
@@ -69,6 +71,24 @@ def _load(name: str) -> Scenario:
         raise typer.Exit(2) from None
 
 
+def _output_file(path: Path, option: str, suffixes: tuple[str, ...] = ()) -> None:
+    """Refuse, before any work, an output file that could not be written at the end."""
+    if suffixes and path.suffix.lower() not in suffixes:
+        raise _fail(f"{option} {path}: use a file name ending in {', '.join(suffixes)}")
+    if path.is_dir():
+        raise _fail(f"{option} {path}: is a folder; give a file name")
+    folder = path.parent
+    if not folder.is_dir():
+        raise _fail(f"{option} {path}: folder {folder} does not exist")
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise _fail(f"{option} {path}: not writable")
+
+
+#: what each of `report`'s input files must hold: a key the command that writes it puts
+#: at the top of its --json output
+_REPORT_INPUTS = {"validation": "scores", "attribution": "contributions", "experiment": "arms"}
+
+
 def _params(path: Path | None) -> Parameters:
     if path is None:
         return DEFAULT_PARAMETERS
@@ -88,7 +108,9 @@ def _mechanisms(ablate: list[str]) -> None:
 @app.command()
 def run(
     scenario: Annotated[str, typer.Argument(help="Built-in scenario id or a scenario file.")],
-    seed: Annotated[int, typer.Option(help="Random seed (the run is reproducible).")] = 0,
+    seed: Annotated[
+        int, typer.Option(min=0, max=SEED_LIMIT - 1, help="Random seed (the run is reproducible).")
+    ] = 0,
     json_out: Annotated[
         bool, typer.Option("--json", help="Print events and outcome as JSON.")
     ] = False,
@@ -114,6 +136,8 @@ def run(
     from politburo.simulation import simulate
 
     _mechanisms(ablate)
+    if plot is not None:
+        _output_file(plot, "--plot", (".png", ".svg", ".pdf"))
     spec = _load(scenario)
     world = compile_world(spec)
     parameters = _params(params)
@@ -124,8 +148,6 @@ def run(
     if plot is not None:
         from politburo.analysis.plots import plot_power
 
-        if plot.suffix.lower() not in (".png", ".svg", ".pdf"):
-            raise _fail(f"--plot {plot}: use a .png, .svg or .pdf file name")
         plot_power(world, result.power[:, 0, :], plot, records)
     if json_out:
         payload = {
@@ -203,7 +225,7 @@ def schema() -> None:
 def play(
     scenario: Annotated[str, typer.Argument(help="Built-in scenario id or a scenario file.")],
     as_: Annotated[str, typer.Option("--as", help="The leader you play (an id).")],
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    seed: Annotated[int, typer.Option(min=0, max=SEED_LIMIT - 1, help="Random seed.")] = 0,
 ) -> None:
     """Play one leader in the terminal; the others are run by the AI."""
     from politburo.agents.human import legal_choices, observation
@@ -352,8 +374,10 @@ class _RunsPerSecond(ProgressColumn):
 @app.command()
 def experiment(
     scenario: Annotated[str, typer.Argument(help="Built-in scenario id or a scenario file.")],
-    runs: Annotated[int, typer.Option(help="Runs per arm (run indices 0..N-1).")] = 1000,
-    seed: Annotated[int, typer.Option(help="Experiment seed.")] = 0,
+    runs: Annotated[
+        int, typer.Option(min=1, max=MAX_RUNS, help="Runs per arm (run indices 0..N-1).")
+    ] = 1000,
+    seed: Annotated[int, typer.Option(min=0, max=SEED_LIMIT - 1, help="Experiment seed.")] = 0,
     intervention: Annotated[
         list[str],
         typer.Option(help="Add an arm with this counterfactual (repeatable; a+b: both at once)."),
@@ -387,12 +411,9 @@ def experiment(
     from politburo.experiment import Design, build_arms
     from politburo.scenario.interventions import (
         InterventionError,
-        apply_interventions,
         load_intervention_file,
     )
 
-    if runs < 1:
-        raise _fail(f"--runs must be at least 1 (got {runs})")
     _mechanisms(ablate)
     spec = _load(scenario)
     extra = []
@@ -404,15 +425,10 @@ def experiment(
                 print(str(problem), file=sys.stderr)
             raise typer.Exit(2) from None
     try:
-        for name in dict.fromkeys(intervention):
-            # Each arm is checked now: unknown names and contradictory combinations
-            # ("a+b") are refused before any run starts.
-            apply_interventions(spec, [part for part in name.split("+") if part], extra)
-    except InterventionError as error:
-        raise _fail(str(error)) from None
-    try:
+        # The design refuses unknown names and contradictory combinations ("a+b") now,
+        # before any run starts.
         design = Design(spec, build_arms(intervention, ablate), seed, _params(params), tuple(extra))
-    except UnknownMechanismError as error:
+    except (InterventionError, UnknownMechanismError) as error:
         raise _fail(str(error)) from None
     result = _run_design(
         design,
@@ -438,8 +454,10 @@ def validate(
     scenario: Annotated[
         str, typer.Argument(help="Built-in scenario id or a scenario file.")
     ] = "ussr-1922",
-    runs: Annotated[int, typer.Option(help="Runs per arm (run indices 0..N-1).")] = 1000,
-    seed: Annotated[int, typer.Option(help="Experiment seed.")] = 0,
+    runs: Annotated[
+        int, typer.Option(min=1, max=MAX_RUNS, help="Runs per arm (run indices 0..N-1).")
+    ] = 1000,
+    seed: Annotated[int, typer.Option(min=0, max=SEED_LIMIT - 1, help="Experiment seed.")] = 0,
     held_out: Annotated[
         list[str], typer.Option(help="Score this milestone apart (repeatable), by name.")
     ] = [],  # noqa: B006
@@ -603,8 +621,10 @@ def explain(
         str, typer.Argument(help="Built-in scenario id or a scenario file.")
     ] = "ussr-1922",
     leader: Annotated[str, typer.Option(help="Whose consolidation to explain.")] = "stalin",
-    runs: Annotated[int, typer.Option(help="Paired runs per configuration.")] = 100,
-    seed: Annotated[int, typer.Option(help="Seed.")] = 0,
+    runs: Annotated[
+        int, typer.Option(min=1, max=MAX_RUNS, help="Paired runs per configuration.")
+    ] = 100,
+    seed: Annotated[int, typer.Option(min=0, max=SEED_LIMIT - 1, help="Seed.")] = 0,
     permutations: Annotated[
         int, typer.Option(min=4, help="Sampled orders of the mechanisms (above 10 of them).")
     ] = 10,
@@ -626,6 +646,8 @@ def explain(
 
     if runs < 2:
         raise _fail(f"--runs must be at least 2 (got {runs})")
+    if plot is not None:
+        _output_file(plot, "--plot", (".png", ".svg", ".pdf"))
     spec = _load(scenario)
     if leader not in {x.id for x in spec.leaders}:
         names = ", ".join(x.id for x in spec.leaders)
@@ -717,8 +739,10 @@ def calibrate(
         ),
     ] = None,
     trials: Annotated[int, typer.Option(min=1, help="Parameter sets to try (Optuna TPE).")] = 40,
-    runs: Annotated[int, typer.Option(min=2, help="Runs per trial.")] = 200,
-    seed: Annotated[int, typer.Option(help="Seed of the runs and of the search.")] = 0,
+    runs: Annotated[int, typer.Option(min=2, max=MAX_RUNS, help="Runs per trial.")] = 200,
+    seed: Annotated[
+        int, typer.Option(min=0, max=SEED_LIMIT - 1, help="Seed of the runs and of the search.")
+    ] = 0,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
     out_path: Annotated[
         Path, typer.Option("--out", help="Parameters file to write (JSON).")
@@ -742,9 +766,9 @@ def calibrate(
     )
 
     specs = [_load(name) for name in (scenarios or ["ussr-1922"])]
-    for path in (out_path, record):
-        if path is not None and not path.parent.exists():
-            raise _fail(f"{path}: folder {path.parent} does not exist")
+    _output_file(out_path, "--out")
+    if record is not None:
+        _output_file(record, "--record")
     try:
         scorer = JointScorer(specs, runs, seed, workers)
     except ValueError as error:
@@ -819,8 +843,8 @@ def report(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for index.html and figures.")] = (
         Path("report")
     ),
-    runs: Annotated[int, typer.Option(min=1, help="Runs of the baseline.")] = 200,
-    seed: Annotated[int, typer.Option(help="Seed.")] = 0,
+    runs: Annotated[int, typer.Option(min=1, max=MAX_RUNS, help="Runs of the baseline.")] = 200,
+    seed: Annotated[int, typer.Option(min=0, max=SEED_LIMIT - 1, help="Seed.")] = 0,
     validation: Annotated[
         Path | None,
         typer.Option(help="`politburo validate --json` output to use (else scored here)."),
@@ -841,6 +865,10 @@ def report(
 
     from politburo.analysis.report import write_report
 
+    if out_dir.exists() and not out_dir.is_dir():
+        raise _fail(f"--out {out_dir}: exists and is not a folder; --out takes a folder")
+    if not out_dir.parent.is_dir():
+        raise _fail(f"--out {out_dir}: folder {out_dir.parent} does not exist")
     spec = _load(scenario)
     mechanism_params = _params(params)
     inputs: dict[str, Any] = {}
@@ -861,6 +889,12 @@ def report(
                 f"give the output of `politburo {name if name != 'attribution' else 'explain'}"
                 " --json`"
             ) from None
+        if not isinstance(inputs[name], dict) or _REPORT_INPUTS[name] not in inputs[name]:
+            command = {"validation": "validate", "attribution": "explain"}.get(name, name)
+            raise _fail(
+                f"{path}: --{name} holds no {_REPORT_INPUTS[name]!r}; give the output of "
+                f"`politburo {command} --json`"
+            )
     if "validation" not in inputs and spec.history is not None and runs >= 2:
         from politburo.validate import validation_design, validation_report
 
@@ -870,8 +904,6 @@ def report(
             design, runs, Path(":memory:"), quiet=False, label="scoring", observe=True
         )
         inputs["validation"] = validation_report(spec, result.outcomes)
-    if not out_dir.parent.exists():
-        raise _fail(f"{out_dir}: folder {out_dir.parent} does not exist")
     with err.status("writing the report…") as status:
         index = write_report(
             scenario,

@@ -12,9 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from politburo.model.params import Parameters
+from politburo.model.rng import check_seed
 from politburo.model.switches import enabled_mechanisms
 from politburo.model.world import World, compile_world
-from politburo.scenario.interventions import apply_interventions
+from politburo.scenario.interventions import InterventionError, apply_interventions
 from politburo.scenario.schema import Intervention, Scenario
 
 ENGINE_VERSION = "2"  # bump when a change to the rules makes stored results incomparable
@@ -45,6 +46,13 @@ class Design:
     params: Parameters
     extra_interventions: tuple[Intervention, ...] = ()
     worlds: dict[str, World] = field(default_factory=dict, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        # Refused before any run: a seed out of range, and an arm whose interventions are
+        # unknown or contradict one another ("a+b").
+        check_seed(self.seed)
+        for arm in self.arms:
+            apply_interventions(self.scenario, arm.interventions, self.extra_interventions)
 
     def world(self, arm: Arm) -> World:
         """The compiled world of an arm (interventions applied)."""
@@ -90,6 +98,8 @@ def build_arms(interventions: Sequence[str], ablations: Sequence[str]) -> tuple[
     for name in dict.fromkeys(interventions):
         # "a+b" is one arm with both interventions applied together.
         parts = tuple(part for part in name.split("+") if part)
+        if not parts:
+            raise InterventionError(f"--intervention {name!r}: names no intervention")
         arms.append(Arm(name, interventions=parts))
     for name in dict.fromkeys(ablations):
         arms.append(Arm(f"ablate:{name}", ablate=(name,)))

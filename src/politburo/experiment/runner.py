@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from politburo.analysis.summary import summary_of
 from politburo.experiment.arms import Arm, Design
 from politburo.experiment.store import Store
 from politburo.model.params import Parameters
+from politburo.model.rng import MAX_RUNS
 from politburo.model.world import World
 from politburo.simulation import (
     BatchResult,
@@ -40,6 +42,10 @@ ChunkResult = tuple[
     list[dict[str, Any]],
     tuple[NDArray[np.int64], list[str], NDArray[np.float32]] | None,
 ]
+
+
+#: seconds to wait for a Ray cluster's address to answer before giving up
+RAY_CONNECT_TIMEOUT = 5.0
 
 
 def simulate_chunk(
@@ -300,8 +306,8 @@ def run_experiment(
     again."""
     if observe and branch_at is not None:
         raise ValueError("observed runs cannot branch: drop --branch-at")
-    if runs < 1:
-        raise ValueError("--runs must be at least 1")
+    if not 1 <= runs <= MAX_RUNS:
+        raise ValueError(f"--runs {runs}: must be from 1 to {MAX_RUNS:,}")
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}; choose one of: {', '.join(BACKENDS)}")
     worlds = {arm.name: design.world(arm) for arm in design.arms}
@@ -480,6 +486,7 @@ def _execute_ray(jobs: Iterable[Job], workers: int | None, address: str | None) 
         if address is None:
             options.update(num_cpus=workers or 2, _node_ip_address="127.0.0.1")
         else:
+            _check_reachable(address)
             options["address"] = address
         try:
             ray.init(**options)
@@ -512,6 +519,24 @@ def _execute_ray(jobs: Iterable[Job], workers: int | None, address: str | None) 
     finally:
         if started:
             ray.shutdown()
+
+
+def _check_reachable(address: str) -> None:
+    """ValueError within :data:`RAY_CONNECT_TIMEOUT` seconds if nothing answers at the
+    Ray address ``host:port`` (``ray.init`` would retry for minutes); ``auto`` and
+    ``ray://`` addresses are left to Ray."""
+    if address == "auto" or "://" in address:
+        return
+    host, sep, port = address.rpartition(":")
+    if not sep or not port.isdigit():
+        raise ValueError(f"--address {address!r}: expected host:port of a Ray cluster")
+    try:
+        with socket.create_connection((host, int(port)), timeout=RAY_CONNECT_TIMEOUT):
+            pass
+    except OSError as error:
+        raise ValueError(
+            f"--address {address}: no Ray cluster answers there ({error.strerror or error})"
+        ) from None
 
 
 def _call(function: Callable[..., Any], *args: Any) -> Any:

@@ -10,6 +10,7 @@ the same command again computes only the missing runs.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -93,7 +94,14 @@ class StoreError(Exception):
 STORE_CONFIG: dict[str, str | bool | int | float | list[str]] = {
     "memory_limit": "64MB",
     "threads": "1",
+    # A store needs no extension: never fetch one from the network (a SQLite file given
+    # as a store would make DuckDB try to download its SQLite reader).
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
 }
+
+#: what a DuckDB database file holds at bytes 8..11
+DUCKDB_MAGIC = b"DUCK"
 
 
 #: DuckDB's memory limit while a summary reads every run of the store: blocks read from
@@ -113,6 +121,22 @@ SCAN_MEMORY_LIMIT = "32MB"
 ROW_GROUP_SIZE = 8_192
 
 
+def _check_store_file(path: Path) -> None:
+    """StoreError unless ``path`` is absent, empty or a DuckDB database file."""
+    if str(path) == ":memory:" or not path.exists():
+        return
+    if path.is_dir():
+        raise StoreError(f"{path}: is a folder; --store takes a DuckDB file")
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(12)
+    except OSError as error:
+        raise StoreError(f"{path}: cannot read the store: {error.strerror}") from None
+    if header and header[8:12] != DUCKDB_MAGIC:
+        kind = "a SQLite file" if header.startswith(b"SQLite") else "not a DuckDB file"
+        raise StoreError(f"{path}: {kind}, not a politburo store; give a new --store file")
+
+
 class Store:
     """A DuckDB file holding experiments."""
 
@@ -121,6 +145,7 @@ class Store:
         try:
             if self.path.parent and not self.path.parent.exists():
                 raise StoreError(f"{self.path}: folder {self.path.parent} does not exist")
+            _check_store_file(self.path)
             # A bounded buffer pool: a million-run experiment must not grow the process.
             if str(self.path) == ":memory:":
                 self.con = duckdb.connect(":memory:", config=STORE_CONFIG)
@@ -144,7 +169,8 @@ class Store:
             raise StoreError(f"{self.path}: cannot open the store: {error.strerror}") from None
         try:
             self.con.execute(_TABLES)
-            row = self.con.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+            rows = self.con.execute("SELECT value FROM meta WHERE key = 'schema'").fetchall()
+            row = rows[0] if rows else None
             if row is None:
                 self.con.execute("INSERT INTO meta VALUES ('schema', ?)", [SCHEMA_VERSION])
             elif row[0] != SCHEMA_VERSION:
@@ -439,10 +465,18 @@ class Store:
     def export_parquet(self, out: str | Path) -> list[Path]:
         """Write every table to ``out/<table>.parquet``."""
         folder = Path(out)
-        folder.mkdir(parents=True, exist_ok=True)
+        if folder.exists() and not folder.is_dir():
+            raise StoreError(f"{folder}: exists and is not a folder; --out takes a folder")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(f"{folder}: cannot create the folder: {error.strerror}") from None
+        if not os.access(folder, os.W_OK):
+            raise StoreError(f"{folder}: the folder is not writable")
         written = []
         for table in ("experiments", "arms", "runs", "events", "power"):
             target = folder / f"{table}.parquet"
-            self.con.execute(f"COPY {table} TO '{target}' (FORMAT PARQUET)")
+            # The relation API: a path never becomes SQL text.
+            self.con.table(table).write_parquet(str(target))
             written.append(target)
         return written

@@ -22,7 +22,7 @@ class HeuristicWeights(BaseModel):
     action, before his traits and situation scale it. An action is taken when its score
     beats ``pass_score``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     pass_score: float = Field(0.0688, ge=0, description="Score of doing nothing.")
     appoint: float = Field(0.9, ge=0, description="Appetite for placing clients in regions.")
@@ -80,7 +80,7 @@ class HeuristicWeights(BaseModel):
 class Parameters(BaseModel):
     """Every mechanism constant, with its default and what it does."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     heuristic: HeuristicWeights = Field(
         default_factory=HeuristicWeights, description="Weights of the heuristic decision policy."

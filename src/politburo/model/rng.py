@@ -53,8 +53,29 @@ def _mix(x: NDArray[np.uint64]) -> NDArray[np.uint64]:
     return x ^ (x >> _S31)
 
 
+#: seeds are 0 .. SEED_LIMIT - 1: a store keeps them as a signed 64-bit integer, and a
+#: larger one would alias a smaller one's random streams
+SEED_LIMIT = 2**63
+
+
+#: runs per arm an experiment may ask for (run indices 0 .. MAX_RUNS - 1): the store
+#: tracks which are done in a bitmap of this many entries per arm (10 MB), and 10^7
+#: paired runs already bound a share's standard error to 0.0002
+MAX_RUNS = 10_000_000
+
+
+def check_seed(seed: int) -> int:
+    """``seed`` if it is a usable experiment seed, else ValueError saying the range."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise ValueError(f"seed {seed!r}: must be an integer")
+    if not 0 <= int(seed) < SEED_LIMIT:
+        raise ValueError(f"seed {seed}: must be from 0 to {SEED_LIMIT - 1}")
+    return int(seed)
+
+
 def run_keys(seed: int, runs: NDArray[np.int64]) -> NDArray[np.uint64]:
     """One 64-bit key per run, from the experiment seed and the run index."""
+    seed = check_seed(seed)
     with np.errstate(over="ignore"):
         base = _mix(np.asarray([seed & 0xFFFFFFFFFFFFFFFF], dtype=np.uint64) + GOLDEN)
         return _mix(base ^ _mix(runs.astype(np.uint64) * GOLDEN + GOLDEN))
