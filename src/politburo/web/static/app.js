@@ -517,7 +517,7 @@ function endScreen(game, headers) {
     h("p", { class: "small" }, "Loading the summary…"));
   const load = async () => {
     let data;
-    try { data = await api("GET", `/api/games/${game.id}/summary`, undefined, headers); }
+    try { data = await api("GET", game.summary_url || `/api/games/${game.id}/summary`, undefined, headers); }
     catch (error) { showError(panel, error); return; }
     clear(panel);
     panel.append(h("h2", {}, "The outcome"), h("p", { class: "verdict", id: "verdict" }, data.verdict),
@@ -556,7 +556,7 @@ function renderOdds(box, data, game, headers) {
     if (o.status !== "failed") {
       setTimeout(async () => {
         try {
-          const again = await api("GET", `/api/games/${game.id}/summary`, undefined, headers);
+          const again = await api("GET", game.summary_url || `/api/games/${game.id}/summary`, undefined, headers);
           renderOdds(box, again, game, headers);
         } catch (error) { showError(box, error); }
       }, 2000);
@@ -593,6 +593,8 @@ async function route() {
     else if ((m = path.match(/^\/game\/([A-Za-z0-9_-]+)$/))) await gamePage(m[1]);
     else if (path === "/class") await newClassPage();
     else if ((m = path.match(/^\/class\/([A-Za-z0-9]+)$/))) await classPage(m[1]);
+    else if ((m = path.match(/^\/class\/([A-Za-z0-9]+)\/debrief$/))) await debriefPage(m[1]);
+    else if ((m = path.match(/^\/class\/([A-Za-z0-9]+)\/game\/([A-Za-z0-9_-]+)$/))) await studentGamePage(m[1], m[2]);
     else clear(main).append(h("p", {}, "No such page."));
   } catch (error) {
     clear(main).append(h("section", { class: "panel" }, h("h1", {}, "Something went wrong"),
