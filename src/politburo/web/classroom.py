@@ -29,6 +29,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.security import APIKeyHeader
 from pydantic import BaseModel, Field
 
+from politburo.analysis.summary import wilson_interval
 from politburo.analysis.validation import contenders
 from politburo.model.world import World
 from politburo.scenario import builtin_names
@@ -161,6 +162,7 @@ class LessonOut(BaseModel):
     full: bool = Field(description="Whether the lesson runs the whole calendar.")
     start: str
     end: str = Field(description="The lesson's last month.")
+    calendar_end: str = Field(description="The scenario's last month.")
     leaders: Literal["choose", "balance"]
     pool: list[str]
     roster: list[Assignment]
@@ -313,6 +315,7 @@ def lesson_out(world: World, lesson: Lesson) -> dict[str, Any]:
         "full": months == world.months,
         "start": world.month_label(0),
         "end": world.month_label(months - 1),
+        "calendar_end": world.month_label(world.months - 1),
         "leaders": lesson.leaders,
         "pool": list(lesson.pool or []),
         "roster": [a.model_dump() for a in lesson.roster],
@@ -576,9 +579,13 @@ class ClassService:
         won = sum(r.winner == target for r in his)
         target_name = None if target is None else self._name(w, target)
         if target_name is not None:
-            headline = f"{stopped} of {len(rivals)} finished games stopped {target_name}"
+            parts = []
+            if rivals or not his:
+                parts.append(f"{stopped} of {len(rivals)} finished games stopped {target_name}")
             if his:
-                headline += f"; playing {target_name}, {won} of {len(his)} consolidated power"
+                playing_him = "playing" if parts else "Playing"
+                parts.append(f"{playing_him} {target_name}, {won} of {len(his)} consolidated power")
+            headline = "; ".join(parts)
         else:
             headline = f"{len(finished)} finished games"
         headline += f"; {playing} still playing."
@@ -649,7 +656,7 @@ class ClassService:
         odds = self.games.odds.get(room["scenario"])
         ai = {x["leader"]: x for x in odds.get("winners", [])} if odds["status"] == "ready" else {}
         won = Counter(g.row.winner for g in finished)
-        strongest = Counter(g.strongest(w) for g in games)
+        strongest = Counter(g.strongest(w) for g in finished)
         leaders: list[str | None] = list(
             dict.fromkeys(
                 [target] + [x for x, _ in won.most_common()] + [x for x in ai if x is not None]
@@ -662,6 +669,9 @@ class ClassService:
             if leader is None and not won[None] and None not in ai:
                 continue
             share = ai.get(leader)
+            if share is None and ai:  # the odds are in and he never won an AI-only game
+                low, high = wilson_interval(0, int(odds["runs"]))
+                share = {"share": 0.0, "low": low, "high": high}
             outcomes.append(
                 {
                     "leader": leader,
@@ -823,8 +833,8 @@ class ClassService:
             threat = next((p for p in g.turning_points() if p["kind"] == "common_threat"), None)
             if threat is not None:
                 prompts.append(
-                    f"In {g.row.player_name}'s game, {threat['text']} ({threat['month']}) "
-                    "What gave him away?"
+                    f"In {g.row.player_name}'s game ({threat['month']}): "
+                    f"\u201c{threat['text']}\u201d What gave him away?"
                 )
                 break
         if not prompts:

@@ -236,7 +236,7 @@ async function debriefPage(code) {
   document.body.classList.add("projector");
   const l = d.lesson;
   const oddsNote = d.odds.status === "ready"
-    ? `AI-only: ${d.odds.runs} games with the AI in every seat over the whole calendar (${l.start}–…)` +
+    ? `AI-only: ${d.odds.runs} games with the AI in every seat over the whole calendar (${l.start} to ${l.calendar_end})` +
       (d.odds.median_month ? `; median month of consolidation ${d.odds.median_month}.` : ".")
     : `The AI-only odds are being computed (${d.odds.done || 0} of ${d.odds.runs})…`;
   clear(main).append(
