@@ -185,10 +185,15 @@ def test_lesson_length_and_difficulty_are_the_teacher_s(client: TestClient) -> N
         json={"player_name": "Cy", "leader": "tribune", "difficulty": "heuristic"},
     )
     assert refused.status_code == 422
-    cy = join(client, code, "Cy", leader="tribune")
+    cy = join(client, code, "Cy", leader="tribune", seed=1)
     assert cy["game"]["months"] == 3 and cy["game"]["difficulty"] == "lookahead"
     end = play_to_end(client, cy)
     assert end["over"] and end["turn"] == 3 and end["status"] == "over"
+    assert end["outcome"]["winner"] is None and end["outcome"]["lesson_ended"]
+    summary = client.get(
+        f"/api/games/{cy['id']}/summary", headers={"X-Player-Token": cy["token"]}
+    ).json()
+    assert summary["verdict"].startswith("No one consolidated power by 1950-03, when the lesson")
     history = client.get(
         f"/api/games/{cy['id']}/history", headers={"X-Player-Token": cy["token"]}
     ).json()

@@ -461,6 +461,8 @@ def _verdict(match: Match, outcome: dict[str, Any], timeline: dict[str, Any]) ->
     winner = outcome["winner"]
     if winner == me_id:
         first = f"You won: {me_name} consolidated power in {outcome['month']}."
+    elif winner is None and outcome["lesson_ended"]:
+        first = outcome["summary"][0]
     elif winner is None:
         first = "No one consolidated power: the game ends in a collective leadership."
     else:

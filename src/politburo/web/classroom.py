@@ -35,7 +35,7 @@ from politburo.model.world import World
 from politburo.scenario import builtin_names
 from politburo.web import schemas
 from politburo.web.app import (
-    GAME_ID,
+    GameId,
     GameService,
     _created,
     _scenario_info,
@@ -93,7 +93,6 @@ teacher_header = APIKeyHeader(
 
 Teacher = Annotated[str | None, Depends(teacher_header)]
 Code = Annotated[str, CODE]
-GameId = Annotated[str, GAME_ID]
 LeaderRef = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 StudentName = Annotated[str, Field(min_length=1, max_length=60)]
 

@@ -453,6 +453,13 @@ class Match:
             {key: a[key] for key in ("members", "formed", "ended")} for a in alliance_record(events)
         ]
         result["summary"] = outcome_summary(w, result)
+        # A lesson cut short: the calendar did not run out, the lesson did.
+        result["lesson_ended"] = result["winner"] is None and self.months < w.months
+        if result["lesson_ended"]:
+            result["summary"][0] = (
+                f"No one consolidated power by {w.month_label(self.months - 1)}, when the "
+                "lesson ended: the struggle was still open."
+            )
         winner = result["winner"]
         result["winner_name"] = None if winner is None else w.leader_names[w.leader(winner)]
         return result
