@@ -20,7 +20,7 @@ import threading
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
@@ -350,6 +350,7 @@ class Played:
         real = self.records[-1]["real"]
         return world.leader_ids[max(range(len(real)), key=lambda i: real[i])]
 
+    @cached_property
     def turning_points(self) -> list[dict[str, Any]]:
         """The months that changed the game for the student: his falls and promotions,
         the votes on his motions or against him, his alliances; graver ones first, then
@@ -717,7 +718,7 @@ class ClassService:
                 "outcome": self._board_row(w, g.row)["state"],
                 "fate": g.fate(),
                 "strongest_at_end": self._name(w, g.strongest(w)),
-                "turning_points": g.turning_points(),
+                "turning_points": g.turning_points,
             }
             for g in games
         ]
@@ -806,7 +807,7 @@ class ClassService:
         for g in games:
             against = [
                 p
-                for p in g.turning_points()
+                for p in g.turning_points
                 if p["kind"] in ("motion_passed", "conference_vote") and p["for_you"] is False
             ]
             if against:
@@ -816,7 +817,7 @@ class ClassService:
                 )
                 break
         refused = [
-            (g, p) for g in games for p in g.turning_points() if p["kind"] == "alliance_refused"
+            (g, p) for g in games for p in g.turning_points if p["kind"] == "alliance_refused"
         ]
         if refused:
             g, p = refused[0]
@@ -829,7 +830,7 @@ class ClassService:
         if gap is not None:
             prompts.append(gap)
         for g in games:
-            threat = next((p for p in g.turning_points() if p["kind"] == "common_threat"), None)
+            threat = next((p for p in g.turning_points if p["kind"] == "common_threat"), None)
             if threat is not None:
                 prompts.append(
                     f"In {g.row.player_name}'s game ({threat['month']}): "
@@ -884,7 +885,7 @@ class ClassService:
                     g.fate(),
                     f"{g.records[-1]['real'][me]:.4f}",
                     self._name(w, g.strongest(w)),
-                    len(g.turning_points()),
+                    len(g.turning_points),
                     datetime.fromtimestamp(g.row.updated, UTC).strftime("%Y-%m-%d %H:%M"),
                 )
             )
