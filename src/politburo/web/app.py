@@ -52,11 +52,7 @@ CACHE_SIZE = 512
 #: AI-only runs behind the end screen's odds
 ODDS_RUNS = 1000
 
-CLASS_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud in class
-CLASS_CODE_LENGTH = 6
-
 GAME_ID = PathParam(pattern=r"^[A-Za-z0-9_-]{16,64}$", description="The game's id.")
-CODE = PathParam(pattern=r"^[A-Za-z0-9]{4,12}$", description="The class code.")
 
 player_header = APIKeyHeader(
     name="X-Player-Token",
@@ -64,17 +60,8 @@ player_header = APIKeyHeader(
     auto_error=False,
     description="The token a game was created with.",
 )
-teacher_header = APIKeyHeader(
-    name="X-Teacher-Token",
-    scheme_name="TeacherToken",
-    auto_error=False,
-    description="The token a class was created with.",
-)
-
 Token = Annotated[str | None, Depends(player_header)]
-Teacher = Annotated[str | None, Depends(teacher_header)]
 GameId = Annotated[str, GAME_ID]
-Code = Annotated[str, CODE]
 
 STATIC = resources.files("politburo.web") / "static"
 
@@ -164,7 +151,8 @@ class Loaded:
 
 
 class GameService:
-    """Games and classes: creation, access checks, playing, saving, summaries."""
+    """Games: creation, access checks, playing, saving, summaries (classes:
+    :class:`politburo.web.classroom.ClassService`)."""
 
     def __init__(self, store: Store, odds: OddsService) -> None:
         self.store = store
@@ -186,8 +174,9 @@ class GameService:
         with lock:
             yield
 
-    def load(self, game_id: str, token: str | None) -> Loaded:
-        """The game, if the token is its player's; 404 or 403 otherwise."""
+    def load(self, game_id: str, token: str | None, authorized: bool = False) -> Loaded:
+        """The game, if the token is its player's (or the caller checked access:
+        ``authorized``); 404 or 403 otherwise."""
         with self._cache_lock:
             loaded = self._cache.get(game_id)
             if loaded is not None:
@@ -196,7 +185,7 @@ class GameService:
             row = self.store.game(game_id)
             if row is None:
                 raise HTTPException(404, "no game with this id")
-            if not token_matches(token, row.token_hash):
+            if not authorized and not token_matches(token, row.token_hash):
                 raise HTTPException(403, "this game belongs to another player (wrong token)")
             try:
                 match = Match.restore(
@@ -206,6 +195,7 @@ class GameService:
                     row.seed,
                     row.state,
                     self.store.records(game_id),
+                    row.end_turn,
                 )
             except OutdatedGame as error:
                 raise HTTPException(410, f"this game was {error}; start a new one") from error
@@ -215,7 +205,7 @@ class GameService:
                 while len(self._cache) > CACHE_SIZE:
                     old, _ = self._cache.popitem(last=False)
                     self._locks.pop(old, None)
-        if not token_matches(token, loaded.row.token_hash):
+        if not authorized and not token_matches(token, loaded.row.token_hash):
             raise HTTPException(403, "this game belongs to another player (wrong token)")
         return loaded
 
@@ -233,6 +223,7 @@ class GameService:
         seed: int | None,
         player_name: str | None,
         class_code: str | None,
+        end: int | None = None,
     ) -> tuple[str, str, Loaded]:
         if scenario not in builtin_names():
             raise HTTPException(
@@ -248,7 +239,7 @@ class GameService:
             )
         if seed is None:
             seed = secrets.randbelow(2**31)
-        match = Match.new(scenario, leader, difficulty, seed)
+        match = Match.new(scenario, leader, difficulty, seed, end)
         game_id = secrets.token_urlsafe(16)
         token = secrets.token_urlsafe(24)
         self.store.create_game(
@@ -263,6 +254,7 @@ class GameService:
             state=state_to_bytes(match.state),
             start_record=match.records[0],
             status=match.status(),
+            end_turn=end,
         )
         row = self.store.game(game_id)
         assert row is not None
@@ -352,7 +344,7 @@ class GameService:
             "player_name": row.player_name,
             "class_code": row.class_code,
             "turn": match.turn,
-            "months": w.months,
+            "months": match.months,
             "month": match.month,
             "over": match.over,
             "status": match.status(),
@@ -415,79 +407,15 @@ class GameService:
             "odds": odds,
         }
 
-    # --- classes -------------------------------------------------------------------------
 
-    def create_class(self, name: str, scenario: str) -> tuple[str, str]:
-        if scenario not in builtin_names():
-            raise HTTPException(
-                422, f"unknown scenario {scenario!r}; choose one of: {', '.join(builtin_names())}"
-            )
-        token = secrets.token_urlsafe(24)
-        for _ in range(20):
-            code = "".join(secrets.choice(CLASS_ALPHABET) for _ in range(CLASS_CODE_LENGTH))
-            if self.store.create_class(code, token, name, scenario):
-                return code, token
-        raise HTTPException(503, "could not find a free class code; try again")
+def index_page() -> HTMLResponse:
+    """The one HTML page: the script routes by path (start, game, class)."""
+    return HTMLResponse((STATIC / "index.html").read_text(encoding="utf-8"))
 
-    def classroom(self, code: str) -> dict[str, Any]:
-        found = self.store.classroom(code.upper())
-        if found is None:
-            raise HTTPException(404, "no class with this code")
-        return found
 
-    def dashboard(self, code: str, token: str | None) -> dict[str, Any]:
-        room = self.classroom(code)
-        if not token_matches(token, room["token_hash"]):
-            raise HTTPException(403, "only the teacher who created the class sees its games")
-        w = world_for(room["scenario"])
-        history = w.scenario.history
-        target = history.winner if history is not None else None
-        games = []
-        winners: dict[str, int] = {}
-        finished = stopped = 0
-        for row in self.store.class_games(room["code"]):
-            winner_name = None if row.winner is None else w.leader_names[w.leader(row.winner)]
-            games.append(
-                {
-                    "player_name": row.player_name,
-                    "leader": row.leader,
-                    "leader_name": w.leader_names[w.leader(row.leader)],
-                    "difficulty": row.difficulty,
-                    "turn": row.turn,
-                    "month": w.month_label(min(row.turn, w.months - 1)),
-                    "over": row.over,
-                    "status": row.status,
-                    "winner": row.winner,
-                    "winner_name": winner_name,
-                    "consolidated": row.consolidated,
-                }
-            )
-            if row.over:
-                finished += 1
-                label = winner_name or "no one"
-                winners[label] = winners.get(label, 0) + 1
-                if target is not None and row.winner != target:
-                    stopped += 1
-        playing = len(games) - finished
-        if target is not None:
-            target_name = w.leader_names[w.leader(target)]
-            headline = f"{stopped} of {finished} finished games stopped {target_name}"
-        else:
-            target_name = None
-            headline = f"{finished} finished games"
-        headline += f"; {playing} still playing."
-        return {
-            "code": room["code"],
-            "name": room["name"],
-            "scenario": room["scenario"],
-            "games": games,
-            "finished": finished,
-            "playing": playing,
-            "winners": winners,
-            "historical_winner": target_name,
-            "stopped": stopped if target is not None else None,
-            "headline": headline,
-        }
+def problem(description: str) -> dict[str, Any]:
+    """An error answer for the OpenAPI document."""
+    return {"description": description, "model": schemas.Problem}
 
 
 def fast(payload: dict[str, Any]) -> Response:
@@ -533,6 +461,8 @@ def _verdict(match: Match, outcome: dict[str, Any], timeline: dict[str, Any]) ->
     winner = outcome["winner"]
     if winner == me_id:
         first = f"You won: {me_name} consolidated power in {outcome['month']}."
+    elif winner is None and outcome["lesson_ended"]:
+        first = outcome["summary"][0]
     elif winner is None:
         first = "No one consolidated power: the game ends in a collective leadership."
     else:
@@ -551,6 +481,9 @@ def _verdict(match: Match, outcome: dict[str, Any], timeline: dict[str, Any]) ->
 
 def create_app(data: Path, odds_runs: int = ODDS_RUNS) -> FastAPI:
     """The web app, keeping its games in the SQLite file ``data``."""
+    from politburo.web.classroom import ClassService
+    from politburo.web.classroom import router as classroom_router
+
     store = Store(Path(data))
     odds = OddsService(store, odds_runs)
     service = GameService(store, odds)
@@ -572,6 +505,7 @@ def create_app(data: Path, odds_runs: int = ODDS_RUNS) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.service = service
+    app.state.classes = classes = ClassService(service)
     app.state.store = store
     app.add_middleware(BodyLimit, limit=MAX_BODY)
 
@@ -590,9 +524,6 @@ def create_app(data: Path, odds_runs: int = ODDS_RUNS) -> FastAPI:
 
     def game_of(game_id: str, token: str | None) -> Loaded:
         return service.load(game_id, token)
-
-    def problem(description: str) -> dict[str, Any]:
-        return {"description": description, "model": schemas.Problem}
 
     malformed = problem("Malformed request, unknown scenario or leader, or illegal action")
     unreadable = problem("The body is not JSON text")
@@ -631,19 +562,13 @@ def create_app(data: Path, odds_runs: int = ODDS_RUNS) -> FastAPI:
     def create_game(body: schemas.NewGame, request: Request) -> dict[str, Any]:
         """Start a game. The answer carries the player token: keep it (the page keeps it
         in the game link's fragment and the browser's storage)."""
-        code = None
         if body.class_code is not None:
-            room = service.classroom(body.class_code)
-            code = room["code"]
-            if room["scenario"] != body.scenario:
-                raise HTTPException(
-                    422, f"class {code} plays {room['scenario']}, not {body.scenario}"
-                )
+            return classes.join_from_new_game(body, request)
         return _created(
             service,
             request,
             *service.create(
-                body.scenario, body.leader, body.difficulty, body.seed, body.player_name, code
+                body.scenario, body.leader, body.difficulty, body.seed, body.player_name, None
             ),
         )
 
@@ -729,94 +654,9 @@ def create_app(data: Path, odds_runs: int = ODDS_RUNS) -> FastAPI:
         from AI-only runs (computed in the background: poll until ready)."""
         return service.summary(game_of(game_id, token))
 
-    @app.post(
-        "/api/classes",
-        response_model=schemas.ClassCreated,
-        status_code=201,
-        tags=["classes"],
-        responses={400: unreadable, 413: errors[413], 422: malformed},
-    )
-    def create_class(body: schemas.NewClass, request: Request) -> dict[str, Any]:
-        """Create a class: students join with its code; the teacher token opens the
-        dashboard."""
-        code, token = service.create_class(body.name, body.scenario)
-        base = str(request.base_url).rstrip("/")
-        return {
-            "code": code,
-            "teacher_token": token,
-            "name": body.name,
-            "scenario": body.scenario,
-            "url": f"{base}/class/{code}#teacher={token}",
-            "join_url": f"{base}/class/{code}",
-        }
-
-    @app.get(
-        "/api/classes/{code}",
-        response_model=schemas.ClassInfo,
-        tags=["classes"],
-        responses={404: problem("No such class"), 422: malformed},
-    )
-    def class_info(code: Code) -> dict[str, Any]:
-        """What a student needs to join: the class's scenario and its leaders."""
-        room = service.classroom(code)
-        info = _scenario_info(room["scenario"])
-        return {
-            "code": room["code"],
-            "name": room["name"],
-            "scenario": room["scenario"],
-            "scenario_name": info["name"],
-            "leaders": info["leaders"],
-            "difficulties": DIFFICULTIES,
-        }
-
-    @app.post(
-        "/api/classes/{code}/join",
-        response_model=schemas.GameCreated,
-        status_code=201,
-        tags=["classes"],
-        responses={
-            400: unreadable,
-            404: problem("No such class"),
-            413: errors[413],
-            422: malformed,
-        },
-    )
-    def join_class(code: Code, body: schemas.JoinClass, request: Request) -> dict[str, Any]:
-        """Start a game in a class (the class fixes the scenario)."""
-        room = service.classroom(code)
-        return _created(
-            service,
-            request,
-            *service.create(
-                room["scenario"],
-                body.leader,
-                body.difficulty,
-                body.seed,
-                body.player_name,
-                room["code"],
-            ),
-        )
-
-    @app.get(
-        "/api/classes/{code}/dashboard",
-        response_model=schemas.Dashboard,
-        tags=["classes"],
-        responses={
-            403: problem("Wrong or missing teacher token"),
-            404: problem("No such class"),
-            422: malformed,
-        },
-    )
-    def dashboard(code: Code, token: Teacher) -> dict[str, Any]:
-        """Every game of the class: month, status, outcome, and the class at a glance."""
-        return service.dashboard(code, token)
-
     # --- pages -----------------------------------------------------------------------
 
-    index = STATIC / "index.html"
-
-    def page() -> HTMLResponse:
-        return HTMLResponse(index.read_text(encoding="utf-8"))
+    page = index_page
 
     @app.get("/", include_in_schema=False)
     def start_page() -> HTMLResponse:
@@ -826,18 +666,11 @@ def create_app(data: Path, odds_runs: int = ODDS_RUNS) -> FastAPI:
     def game_page(game_id: GameId) -> HTMLResponse:
         return page()
 
-    @app.get("/class", include_in_schema=False)
-    def class_new_page() -> HTMLResponse:
-        return page()
-
-    @app.get("/class/{code}", include_in_schema=False)
-    def class_page(code: Code) -> HTMLResponse:
-        return page()
-
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> FileResponse:
         return FileResponse(str(STATIC / "favicon.svg"), media_type="image/svg+xml")
 
+    app.include_router(classroom_router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     return app
 

@@ -175,14 +175,17 @@ class Match:
     seed: int
     sim: Simulation
     records: list[dict[str, Any]]  # records[0] is the start, records[t + 1] month t
+    end: int | None = None  # a lesson's length in months (None: the whole calendar)
 
     @classmethod
-    def new(cls, scenario: str, leader: str, difficulty: str, seed: int) -> Match:
-        """A fresh game at the calendar start."""
+    def new(
+        cls, scenario: str, leader: str, difficulty: str, seed: int, end: int | None = None
+    ) -> Match:
+        """A fresh game at the calendar start (``end``: months until it stops)."""
         world = world_for(scenario)
         me = world.leader(leader)
         sim = Simulation.start(world, seed, [0], DEFAULT_PARAMETERS)
-        match = cls(world, scenario, me, difficulty, seed, sim, [])
+        match = cls(world, scenario, me, difficulty, seed, sim, [], end)
         match.records.append(match._record(None, [], []))
         return match
 
@@ -195,11 +198,12 @@ class Match:
         seed: int,
         state: bytes,
         records: list[dict[str, Any]],
+        end: int | None = None,
     ) -> Match:
         """A saved game, exactly as it was after its last month."""
         world = world_for(scenario)
         sim = Simulation(world, state_from_bytes(state), DEFAULT_PARAMETERS)
-        return cls(world, scenario, world.leader(leader), difficulty, seed, sim, records)
+        return cls(world, scenario, world.leader(leader), difficulty, seed, sim, records, end)
 
     # --- where the game stands ---------------------------------------------------------
 
@@ -217,8 +221,13 @@ class Match:
         return int(self.state.turn)
 
     @property
+    def months(self) -> int:
+        """How many months the game lasts: the calendar, or a lesson's length."""
+        return self.world.months if self.end is None else min(self.end, self.world.months)
+
+    @property
     def over(self) -> bool:
-        return self.turn >= self.world.months or bool(self.state.winner[0] >= 0)
+        return self.turn >= self.months or bool(self.state.winner[0] >= 0)
 
     @property
     def month(self) -> str:
@@ -342,7 +351,7 @@ class Match:
         out = []
         for ahead in range(UPCOMING_MONTHS + 1):
             turn = self.turn + ahead
-            if turn >= w.months:
+            if turn >= self.months:
                 break
             for effect in w.effects[turn]:
                 if effect.event in seen:
@@ -444,6 +453,13 @@ class Match:
             {key: a[key] for key in ("members", "formed", "ended")} for a in alliance_record(events)
         ]
         result["summary"] = outcome_summary(w, result)
+        # A lesson cut short: the calendar did not run out, the lesson did.
+        result["lesson_ended"] = result["winner"] is None and self.months < w.months
+        if result["lesson_ended"]:
+            result["summary"][0] = (
+                f"No one consolidated power by {w.month_label(self.months - 1)}, when the "
+                "lesson ended: the struggle was still open."
+            )
         winner = result["winner"]
         result["winner_name"] = None if winner is None else w.leader_names[w.leader(winner)]
         return result

@@ -68,22 +68,6 @@ class NewGame(Strict):
     class_code: str | None = ClassCode
 
 
-class JoinClass(Strict):
-    """Join a class: your name and leader (the class fixes the scenario)."""
-
-    player_name: str = Field(min_length=1, max_length=60)
-    leader: str = LeaderId
-    difficulty: Difficulty = "heuristic"
-    seed: int | None = Seed
-
-
-class NewClass(Strict):
-    """Create a class: a name and the scenario every student plays."""
-
-    name: str = Field(min_length=1, max_length=80)
-    scenario: str = ScenarioId
-
-
 class ActionIn(Strict):
     """One action: a verb and its target (a leader or region id, ``issue+`` / ``issue-``,
     or null for verbs without a target). The game view lists the legal ones."""
@@ -307,51 +291,6 @@ class Summary(BaseModel):
     timeline: Timeline
     turning_points: list[TurningPoint]
     odds: Odds
-
-
-class ClassCreated(BaseModel):
-    code: str
-    teacher_token: str = Field(description="Send as X-Teacher-Token; shown once.")
-    name: str
-    scenario: str
-    url: str = Field(description="The teacher's dashboard; the token travels in the fragment.")
-    join_url: str = Field(description="Give this to the students.")
-
-
-class ClassInfo(BaseModel):
-    code: str
-    name: str
-    scenario: str
-    scenario_name: str
-    leaders: list[LeaderInfo]
-    difficulties: dict[str, str]
-
-
-class ClassGame(BaseModel):
-    player_name: str | None
-    leader: str
-    leader_name: str
-    difficulty: str
-    turn: int
-    month: str
-    over: bool
-    status: str
-    winner: str | None
-    winner_name: str | None
-    consolidated: str | None
-
-
-class Dashboard(BaseModel):
-    code: str
-    name: str
-    scenario: str
-    games: list[ClassGame]
-    finished: int
-    playing: int
-    winners: dict[str, int]
-    historical_winner: str | None
-    stopped: int | None = Field(description="Finished games the historical winner did not win.")
-    headline: str
 
 
 class Health(BaseModel):

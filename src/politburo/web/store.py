@@ -41,7 +41,8 @@ CREATE TABLE IF NOT EXISTS games (
     consolidated TEXT,
     status TEXT NOT NULL,
     pending TEXT NOT NULL DEFAULT '[]',
-    state BLOB NOT NULL
+    state BLOB NOT NULL,
+    end_turn INTEGER
 );
 CREATE INDEX IF NOT EXISTS games_by_class ON games (class_code);
 CREATE TABLE IF NOT EXISTS months (
@@ -55,7 +56,8 @@ CREATE TABLE IF NOT EXISTS classes (
     token_hash TEXT NOT NULL,
     name TEXT NOT NULL,
     scenario TEXT NOT NULL,
-    created REAL NOT NULL
+    created REAL NOT NULL,
+    lesson TEXT NOT NULL DEFAULT '{}'
 );
 CREATE TABLE IF NOT EXISTS odds (
     scenario TEXT NOT NULL,
@@ -66,6 +68,12 @@ CREATE TABLE IF NOT EXISTS odds (
     PRIMARY KEY (scenario, runs, seed)
 );
 """
+
+#: columns added since the first schema: (table, column, declaration), added to older files
+ADDED_COLUMNS = (
+    ("games", "end_turn", "INTEGER"),
+    ("classes", "lesson", "TEXT NOT NULL DEFAULT '{}'"),
+)
 
 
 def token_hash(token: str) -> str:
@@ -106,6 +114,7 @@ class GameRow:
     state: bytes
     created: float
     updated: float
+    end_turn: int | None = None  # the lesson's length in months (None: the whole calendar)
 
 
 class Store:
@@ -123,6 +132,10 @@ class Store:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.executescript(SCHEMA)
+        for table, column, declaration in ADDED_COLUMNS:
+            present = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
+            if column not in present:
+                self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
         self._db.execute(
             "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),)
         )
@@ -162,14 +175,15 @@ class Store:
         state: bytes,
         start_record: dict[str, Any],
         status: str,
+        end_turn: int | None = None,
     ) -> None:
         now = time.time()
         with self._transaction() as db:
             db.execute(
                 "INSERT INTO games (id, token_hash, scenario, leader, difficulty, seed,"
                 " class_code, player_name, created, updated, turn, over, winner, consolidated,"
-                " status, pending, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, NULL, NULL,"
-                " ?, '[]', ?)",
+                " status, pending, state, end_turn) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0,"
+                " NULL, NULL, ?, '[]', ?, ?)",
                 (
                     game_id,
                     token_hash(token),
@@ -183,6 +197,7 @@ class Store:
                     now,
                     status,
                     state,
+                    end_turn,
                 ),
             )
             db.execute(
@@ -194,7 +209,7 @@ class Store:
         rows = self._query(
             "SELECT id, token_hash, scenario, leader, difficulty, seed, class_code,"
             " player_name, turn, over, winner, consolidated, status, pending, state, created,"
-            " updated FROM games WHERE id = ?",
+            " updated, end_turn FROM games WHERE id = ?",
             (game_id,),
         )
         if not rows:
@@ -218,6 +233,7 @@ class Store:
             state=bytes(r[14]),
             created=float(r[15]),
             updated=float(r[16]),
+            end_turn=None if r[17] is None else int(r[17]),
         )
 
     def records(self, game_id: str) -> list[dict[str, Any]]:
@@ -276,19 +292,38 @@ class Store:
         ids = self._query("SELECT id FROM games WHERE class_code = ? ORDER BY created", (code,))
         return [g for (game_id,) in ids if (g := self.game(game_id)) is not None]
 
+    def set_token(self, game_id: str, token: str) -> None:
+        """Give a game a new player token (a student resuming a class seat elsewhere)."""
+        with self._transaction() as db:
+            db.execute("UPDATE games SET token_hash = ? WHERE id = ?", (token_hash(token), game_id))
+
     def count_games(self) -> int:
         return int(self._query("SELECT COUNT(*) FROM games")[0][0])
 
     # --- classes -------------------------------------------------------------------------
 
-    def create_class(self, code: str, token: str, name: str, scenario: str) -> bool:
-        """Create a class; False if the code is taken."""
+    def create_class(
+        self,
+        code: str,
+        token: str,
+        name: str,
+        scenario: str,
+        lesson: dict[str, Any] | None = None,
+    ) -> bool:
+        """Create a class (``lesson``: its settings); False if the code is taken."""
         try:
             with self._transaction() as db:
                 db.execute(
-                    "INSERT INTO classes (code, token_hash, name, scenario, created)"
-                    " VALUES (?, ?, ?, ?, ?)",
-                    (code, token_hash(token), name, scenario, time.time()),
+                    "INSERT INTO classes (code, token_hash, name, scenario, created, lesson)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (
+                        code,
+                        token_hash(token),
+                        name,
+                        scenario,
+                        time.time(),
+                        json.dumps(lesson or {}),
+                    ),
                 )
         except sqlite3.IntegrityError:
             return False
@@ -296,18 +331,19 @@ class Store:
 
     def classroom(self, code: str) -> dict[str, Any] | None:
         rows = self._query(
-            "SELECT code, token_hash, name, scenario, created FROM classes WHERE code = ?",
+            "SELECT code, token_hash, name, scenario, created, lesson FROM classes WHERE code = ?",
             (code,),
         )
         if not rows:
             return None
-        code_, hashed, name, scenario, created = rows[0]
+        code_, hashed, name, scenario, created, lesson = rows[0]
         return {
             "code": code_,
             "token_hash": hashed,
             "name": name,
             "scenario": scenario,
             "created": created,
+            "lesson": json.loads(lesson),
         }
 
     # --- odds ----------------------------------------------------------------------------
