@@ -45,12 +45,17 @@ def wait_until_up(base: str, seconds: float = 30.0) -> None:
     raise RuntimeError(f"the server at {base} did not come up")
 
 
-def start_server(data: Path, port: int, odds_runs: int = 10) -> subprocess.Popen[bytes]:
+def start_server(
+    data: Path, port: int, odds_runs: int = 10, limits: bool = True
+) -> subprocess.Popen[bytes]:
+    """``politburo.web.serve`` in a process of its own; ``limits`` false turns the rate
+    limits and the AI budget off (``POLITBURO_LIMITS_ENABLED``)."""
     code = (
         "from politburo.web import serve; "
         f"serve(host='127.0.0.1', port={port}, data={str(data)!r}, odds_runs={odds_runs})"
     )
-    return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL)
+    env = {**os.environ, "POLITBURO_LIMITS_ENABLED": "true" if limits else "false"}
+    return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL, env=env)
 
 
 def run(max_examples: int, seed: int, checks: str, max_time: int) -> dict[str, Any]:
@@ -58,7 +63,8 @@ def run(max_examples: int, seed: int, checks: str, max_time: int) -> dict[str, A
         folder = Path(tmp)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        server = start_server(folder / "games.sqlite", port)
+        # the limits off: the fuzzer exercises the API itself, not the rate limiter
+        server = start_server(folder / "games.sqlite", port, limits=False)
         try:
             wait_until_up(base)
             game = httpx.post(

@@ -3,9 +3,14 @@ worlds (``tests/rules/conftest.py`` binds batches to the kernel for the rule tes
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 
 import pytest
+
+# The web server's rate limits and AI budget are for people, not test loops: off unless a
+# test passes its own ``Limits`` (tests/test_web_limits.py does, for each limit).
+os.environ.setdefault("POLITBURO_LIMITS_ENABLED", "false")
 
 from politburo.model.world import World, compile_world
 from politburo.scenario import Scenario, load_scenario

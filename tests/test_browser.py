@@ -159,7 +159,7 @@ def test_end_screen(server: str, browser: Any) -> None:
     headers = {"X-Player-Token": created["token"]}
     done = httpx.post(
         f"{server}/api/games/{created['id']}/advance",
-        json={"months": 240},
+        json={"months": 240, "turn": 0},
         headers=headers,
         timeout=60,
     )

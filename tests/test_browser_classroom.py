@@ -70,7 +70,7 @@ def test_a_short_lesson_with_two_students(server: str, browser: Any) -> None:  #
     game_id, token = tokens["Ann"]
     ended = httpx.post(
         f"{server}/api/games/{game_id}/advance",
-        json={"months": LESSON_MONTHS},
+        json={"months": LESSON_MONTHS, "turn": 3},  # she played three months above
         headers={"X-Player-Token": token},
         timeout=120,
     ).json()["game"]

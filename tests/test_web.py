@@ -74,7 +74,9 @@ def test_create_view_act_advance_history(client: TestClient) -> None:
     assert {n["id"] for n in game["graph"]["nodes"]} == {"secretary", "tribune", "editor"}
 
     chosen = first_choices(game, 2)
-    acted = client.post(f"/api/games/{game_id}/actions", json={"actions": chosen}, headers=headers)
+    acted = client.post(
+        f"/api/games/{game_id}/actions", json={"actions": chosen, "turn": 0}, headers=headers
+    )
     assert acted.status_code == 200, acted.text
     assert [(a["verb"], a["target"]) for a in acted.json()["pending"]] == [
         (a["verb"], a["target"]) for a in chosen
@@ -105,7 +107,7 @@ def test_create_view_act_advance_history(client: TestClient) -> None:
 
 def test_votes_come_with_their_counts(client: TestClient) -> None:
     game_id, headers, _ = new_game(client, leader="secretary", seed=2)
-    client.post(f"/api/games/{game_id}/advance", json={"months": 240}, headers=headers)
+    client.post(f"/api/games/{game_id}/advance", json={"months": 240, "turn": 0}, headers=headers)
     months = client.get(f"/api/games/{game_id}/history", headers=headers).json()["months"]
     votes = [e for m in months for e in m["events"] if e["vote"]]
     assert votes, "a 48-month toy game holds congresses and motions"
@@ -117,11 +119,15 @@ def test_the_end_screen(client: TestClient) -> None:
     game_id, headers, _ = new_game(client, leader="secretary", seed=1)
     early = client.get(f"/api/games/{game_id}/summary", headers=headers)
     assert early.status_code == 409
-    result = client.post(f"/api/games/{game_id}/advance", json={"months": 240}, headers=headers)
+    result = client.post(
+        f"/api/games/{game_id}/advance", json={"months": 240, "turn": 0}, headers=headers
+    )
     game = result.json()["game"]
     assert game["over"] and game["outcome"] is not None and game["choices"] == []
     assert all(s["real"] is not None for s in game["chart"]["series"])  # revealed at the end
-    again = client.post(f"/api/games/{game_id}/advance", json={}, headers=headers)
+    again = client.post(
+        f"/api/games/{game_id}/advance", json={"turn": game["turn"]}, headers=headers
+    )
     assert again.status_code == 409
     deadline = time.monotonic() + 60
     while True:
@@ -142,7 +148,9 @@ def test_the_end_screen(client: TestClient) -> None:
 
 def test_lookahead_difficulty_plays(client: TestClient) -> None:
     game_id, headers, _ = new_game(client, difficulty="lookahead", leader="editor")
-    answer = client.post(f"/api/games/{game_id}/advance", json={"months": 2}, headers=headers)
+    answer = client.post(
+        f"/api/games/{game_id}/advance", json={"months": 2, "turn": 0}, headers=headers
+    )
     assert answer.status_code == 200 and answer.json()["game"]["turn"] == 2
 
 
@@ -174,7 +182,7 @@ def test_client_errors_are_4xx_never_500(client: TestClient) -> None:
     assert client.get(f"{url}/history").status_code == 403
     _, other_headers, _ = new_game(client)
     assert client.get(url, headers=other_headers).status_code == 403
-    assert client.post(f"{url}/advance", json={}, headers=other_headers).status_code == 403
+    assert client.post(f"{url}/advance", json={"turn": 0}, headers=other_headers).status_code == 403
     assert client.get("/api/games/" + "A" * 22, headers=headers).status_code == 404
     assert client.get("/api/games/short", headers=headers).status_code == 422
     assert client.get("/api/games/bad$id$" + "x" * 20, headers=headers).status_code in (404, 422)
@@ -191,7 +199,8 @@ def test_client_errors_are_4xx_never_500(client: TestClient) -> None:
     ]
     for actions in cases:
         for path in ("actions", "advance"):
-            answer = client.post(f"{url}/{path}", json={"actions": actions}, headers=headers)
+            body = {"actions": actions, "turn": 0}
+            answer = client.post(f"{url}/{path}", json=body, headers=headers)
             assert answer.status_code == 422, (path, actions, answer.text)
     # malformed bodies
     for raw in (b"{not json", b"\xff\xfe\x00", b"[]", b'{"actions": {}}', b'"text"'):
@@ -236,7 +245,7 @@ def test_games_survive_a_restart(data: Path) -> None:
             ]
         first.post(
             f"/api/games/{game_id}/actions",
-            json={"actions": first_choices(game, 1)},
+            json={"actions": first_choices(game, 1), "turn": 3},
             headers=headers,
         )
         before = first.get(f"/api/games/{game_id}", headers=headers).json()
@@ -340,7 +349,9 @@ def test_odds_still_served_after_the_app_was_shut_down(data: Path) -> None:
     with TestClient(app) as c:  # a second lifespan on the same app
         pass
     client = TestClient(app)  # no lifespan at all
-    response = client.post(f"/api/games/{game_id}/advance", json={"months": 240}, headers=headers)
+    response = client.post(
+        f"/api/games/{game_id}/advance", json={"months": 240, "turn": 0}, headers=headers
+    )
     assert response.status_code == 200, response.text
 
 
@@ -352,9 +363,11 @@ def test_every_built_in_scenario_plays_a_few_months(client: TestClient, scenario
     leader = next(x["id"] for x in info["leaders"])
     game_id, headers, created = new_game(client, scenario=scenario, leader=leader)
     chosen = first_choices(created["game"], 1)
-    acted = client.post(f"/api/games/{game_id}/actions", json={"actions": chosen}, headers=headers)
+    acted = client.post(
+        f"/api/games/{game_id}/actions", json={"actions": chosen, "turn": 0}, headers=headers
+    )
     assert acted.status_code == 200, acted.text
-    for _ in range(3):
-        answer = client.post(f"/api/games/{game_id}/advance", json={}, headers=headers)
+    for turn in range(3):
+        answer = client.post(f"/api/games/{game_id}/advance", json={"turn": turn}, headers=headers)
         assert answer.status_code == 200, answer.text
     assert client.get(f"/api/games/{game_id}", headers=headers).json()["turn"] == 3

@@ -932,12 +932,17 @@ def serve(
     ] = None,
 ) -> None:
     """Play in the browser: a game per student, a classroom view for the teacher."""
-    from politburo.web import serve as run_server
+    from pydantic import ValidationError
 
-    if not data.parent.exists():
-        raise _fail(f"{data}: folder {data.parent} does not exist")
+    from politburo.web import serve as run_server
+    from politburo.web.store import StoreUnavailable
+
     try:
         run_server(host=host, port=port, data=data, odds_runs=odds_runs)
+    except StoreUnavailable as error:
+        raise _fail(str(error)) from None
+    except ValidationError as error:  # a POLITBURO_LIMITS_* variable
+        raise _fail(f"limits: {error.errors()[0]['loc']}: {error.errors()[0]['msg']}") from None
     except OSError as error:
         raise _fail(f"cannot serve on {host}:{port}: {error.strerror or error}") from None
 

@@ -28,7 +28,9 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from politburo.scenario import builtin_names
+from politburo.web import limits as server_limits
 from politburo.web import schemas
+from politburo.web.limits import EngineBudget, Limits
 from politburo.web.odds import OddsService
 from politburo.web.play import (
     DIFFICULTIES,
@@ -41,7 +43,7 @@ from politburo.web.play import (
     verb_id,
     world_for,
 )
-from politburo.web.store import GameRow, SaveConflict, Store, token_matches
+from politburo.web.store import GameRow, SaveConflict, Store, StoreUnavailable, token_matches
 
 #: largest request body accepted (bytes); the biggest legal one is well under 2 KiB
 MAX_BODY = 16 * 1024
@@ -154,15 +156,18 @@ class GameService:
     """Games: creation, access checks, playing, saving, summaries (classes:
     :class:`politburo.web.classroom.ClassService`)."""
 
-    def __init__(self, store: Store, odds: OddsService) -> None:
+    def __init__(
+        self, store: Store, odds: OddsService, limits: Limits, budget: EngineBudget
+    ) -> None:
         self.store = store
         self.odds = odds
+        self.limits = limits
+        # One month is simulated at a time (players' clicks before fast-forwards), instead
+        # of every waiting request slowing the others down by sharing the interpreter.
+        self.budget = budget
         self._cache: OrderedDict[str, Loaded] = OrderedDict()
         self._cache_lock = threading.Lock()
         self._locks: dict[str, threading.Lock] = {}
-        # One month is simulated at a time: first come, first served, instead of every
-        # waiting request slowing the others down by sharing the interpreter.
-        self._engine = threading.Lock()
 
     # --- access --------------------------------------------------------------------------
 
@@ -263,8 +268,9 @@ class GameService:
             self._cache[game_id] = loaded
         return game_id, token, loaded
 
-    def choose(self, loaded: Loaded, actions: list[schemas.ActionIn]) -> None:
-        """Check and remember this month's actions."""
+    def choose(self, loaded: Loaded, actions: list[schemas.ActionIn], turn: int) -> None:
+        """Check and remember this month's actions (409 if the game is not at ``turn``)."""
+        at_turn(loaded, turn)
         pairs = [(a.verb, a.target) for a in actions]
         loaded.match.parse_actions(pairs)
         pending = [{"verb": v, "target": t} for v, t in pairs]
@@ -276,12 +282,18 @@ class GameService:
         loaded.row = _replace_row(loaded.row, pending=pending)
 
     def advance(
-        self, loaded: Loaded, actions: list[schemas.ActionIn] | None, months: int
+        self, loaded: Loaded, actions: list[schemas.ActionIn] | None, months: int, turn: int
     ) -> dict[str, Any]:
-        """Play ``months`` months (the first with the player's actions), saving each."""
+        """Play ``months`` months (the first with the player's actions), saving each;
+        at most the cap of the game's difficulty, and only if the game is at ``turn``."""
         match = loaded.match
         if match.over:
             raise HTTPException(409, "the game is over")
+        at_turn(loaded, turn)
+        months = min(months, self.limits.months_cap(loaded.row.difficulty))
+        ai = self.limits.heavy(loaded.row.difficulty)
+        if ai:
+            self.budget.admit_ai()
         if actions is None:
             pairs = [(a["verb"], a["target"]) for a in loaded.row.pending]
         else:
@@ -293,7 +305,9 @@ class GameService:
                 break
             before = match.turn
             try:
-                with self._engine:
+                if ai:
+                    self.budget.wait_for_ai(background=k > 0)
+                with self.budget.month(click=k == 0), self.budget.charged(ai):
                     record = match.advance(chosen if k == 0 else [])
                 self.store.save_month(
                     loaded.row.id,
@@ -428,6 +442,16 @@ def fast(payload: dict[str, Any]) -> Response:
     )
 
 
+def at_turn(loaded: Loaded, turn: int) -> None:
+    """409 unless the game is at ``turn``: a repeated or late request plays nothing."""
+    if turn != loaded.match.turn:
+        raise HTTPException(
+            409,
+            f"this request is for turn {turn}, but the game is at turn {loaded.match.turn}"
+            f" ({loaded.match.month}); reload",
+        )
+
+
 def _replace_row(row: GameRow, **changes: Any) -> GameRow:
     return replace(row, **changes)
 
@@ -479,19 +503,25 @@ def _verdict(match: Match, outcome: dict[str, Any], timeline: dict[str, Any]) ->
     return first + second
 
 
-def create_app(data: Path, odds_runs: int = ODDS_RUNS) -> FastAPI:
-    """The web app, keeping its games in the SQLite file ``data``."""
+def create_app(data: Path, odds_runs: int = ODDS_RUNS, limits: Limits | None = None) -> FastAPI:
+    """The web app, keeping its games in the SQLite file ``data``, under ``limits``
+    (default: :class:`Limits` from the environment). Raises
+    :class:`~politburo.web.store.StoreUnavailable` if the file cannot be used."""
     from politburo.web.classroom import ClassService
     from politburo.web.classroom import router as classroom_router
 
+    limits = limits if limits is not None else Limits()
+    budget = EngineBudget(limits)
     store = Store(Path(data))
-    odds = OddsService(store, odds_runs)
-    service = GameService(store, odds)
+    odds = OddsService(store, odds_runs, budget=budget)
+    service = GameService(store, odds, limits, budget)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
+        # Stop the odds between two chunks, then fold the WAL into the data file.
         odds.shutdown()
+        store.close()
 
     app = FastAPI(
         title="politburo",
@@ -503,11 +533,20 @@ def create_app(data: Path, odds_runs: int = ODDS_RUNS) -> FastAPI:
             "class's teacher sends `X-Teacher-Token`. Bodies are limited to 16 KiB."
         ),
         lifespan=lifespan,
+        responses={
+            429: {
+                "model": schemas.Problem,
+                "description": "Too many requests, or the AI is busy: wait Retry-After seconds",
+            }
+        },
+        docs_url=None,  # served below from the package: the page's policy allows no CDN
+        redoc_url=None,
     )
     app.state.service = service
     app.state.classes = classes = ClassService(service)
     app.state.store = store
     app.add_middleware(BodyLimit, limit=MAX_BODY)
+    server_limits.install(app, limits)
 
     @app.middleware("http")
     async def security_headers(
@@ -537,10 +576,18 @@ def create_app(data: Path, odds_runs: int = ODDS_RUNS) -> FastAPI:
 
     # --- API -------------------------------------------------------------------------
 
-    @app.get("/api/health", response_model=schemas.Health, tags=["server"])
-    def health() -> dict[str, Any]:
-        """Whether the server is up, and how many games it keeps."""
-        return {"status": "ok", "games": store.count_games()}
+    @app.get(
+        "/api/health",
+        response_model=schemas.Health,
+        tags=["server"],
+        responses={503: problem("The data file is gone or cannot be written")},
+    )
+    def health() -> Any:
+        """Whether the server is up and its data file usable, and how many games it keeps."""
+        try:
+            return {"status": "ok", "games": store.check()}
+        except StoreUnavailable as error:
+            return JSONResponse({"detail": str(error)}, status_code=503)
 
     @app.get("/api/scenarios", response_model=list[schemas.ScenarioInfo], tags=["games"])
     def scenarios() -> list[dict[str, Any]]:
@@ -591,7 +638,7 @@ def create_app(data: Path, odds_runs: int = ODDS_RUNS) -> FastAPI:
         saved, and played by the next ``/advance`` that names no actions."""
         with service.locked(game_id):
             loaded = game_of(game_id, token)
-            service.choose(loaded, body.actions)
+            service.choose(loaded, body.actions, body.turn)
             return {
                 "id": game_id,
                 "turn": loaded.match.turn,
@@ -609,19 +656,12 @@ def create_app(data: Path, odds_runs: int = ODDS_RUNS) -> FastAPI:
             409: problem("The game is over, or not at the given turn"),
         },
     )
-    def advance(
-        game_id: GameId, token: Token, body: schemas.AdvanceRequest | None = None
-    ) -> Response:
+    def advance(game_id: GameId, token: Token, body: schemas.AdvanceRequest) -> Response:
         """Play the month ("next month"): your actions, the AI's, the votes and meetings.
         Saved before the answer is sent."""
-        body = body or schemas.AdvanceRequest()
         with service.locked(game_id):
             loaded = game_of(game_id, token)
-            if body.turn is not None and body.turn != loaded.match.turn:
-                raise HTTPException(
-                    409, f"the game is at turn {loaded.match.turn}, not {body.turn}; reload"
-                )
-            record = service.advance(loaded, body.actions, body.months)
+            record = service.advance(loaded, body.actions, body.months, body.turn)
             return fast(
                 {
                     "report": service.record_out(loaded.match, record),
@@ -665,6 +705,10 @@ def create_app(data: Path, odds_runs: int = ODDS_RUNS) -> FastAPI:
     @app.get("/game/{game_id}", include_in_schema=False)
     def game_page(game_id: GameId) -> HTMLResponse:
         return page()
+
+    @app.get("/docs", include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        return HTMLResponse((STATIC / "docs.html").read_text(encoding="utf-8"))
 
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> FileResponse:

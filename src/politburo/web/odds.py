@@ -1,18 +1,21 @@
 """Odds for the end screen: who wins when the AI plays every leader from the same start.
 
 Computed once per scenario in a background thread, in small chunks (so the games being
-played keep their share of the processor), then kept in the store for good.
+played keep their share of the processor, within the server's budget for AI work), then
+kept in the store for good. Shutting down stops the computation between two chunks.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import Counter
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from politburo.analysis.summary import wilson_interval
 from politburo.simulation import simulate
+from politburo.web.limits import EngineBudget
 from politburo.web.play import world_for
 from politburo.web.store import Store
 
@@ -20,16 +23,26 @@ from politburo.web.store import Store
 CHUNK = 25
 
 
+class Stopped(Exception):
+    """The server is shutting down: the computation stops between two chunks."""
+
+
 def ai_only_odds(
-    scenario: str, runs: int, seed: int, done: list[int] | None = None
+    scenario: str,
+    runs: int,
+    seed: int,
+    done: list[int] | None = None,
+    pace: Callable[[], AbstractContextManager[Any]] = nullcontext,
 ) -> dict[str, Any]:
-    """Winner shares (with 95% Wilson intervals) over ``runs`` AI-only runs."""
+    """Winner shares (with 95% Wilson intervals) over ``runs`` AI-only runs; each chunk
+    runs inside ``pace()`` (which may wait for the budget, or raise :class:`Stopped`)."""
     world = world_for(scenario)
     winners: Counter[str | None] = Counter()
     months: list[str] = []
     for start in range(0, runs, CHUNK):
         indices = range(start, min(runs, start + CHUNK))
-        result = simulate(world, seed=seed, runs=indices, record_events=False)
+        with pace():
+            result = simulate(world, seed=seed, runs=indices, record_events=False)
         for position in range(len(indices)):
             outcome = result.outcome(position)
             winners[outcome["winner"]] += 1
@@ -64,14 +77,17 @@ def ai_only_odds(
 class OddsService:
     """Background computation and cache of :func:`ai_only_odds` per scenario."""
 
-    def __init__(self, store: Store, runs: int, seed: int = 0) -> None:
+    def __init__(
+        self, store: Store, runs: int, seed: int = 0, budget: EngineBudget | None = None
+    ) -> None:
         self.store = store
         self.runs = runs
         self.seed = seed
+        self.budget = budget
         self._lock = threading.Lock()
-        self._running: dict[str, tuple[Future[None], list[int]]] = {}
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="odds")
-        self._closed = False
+        # scenario -> (thread, runs done so far, failed)
+        self._running: dict[str, tuple[threading.Thread, list[int], threading.Event]] = {}
+        self._stop = threading.Event()
 
     def get(self, scenario: str, start: bool = True) -> dict[str, Any]:
         """``{"status": "ready", ...odds}`` or ``{"status": "computing", "done", "runs"}``
@@ -82,29 +98,57 @@ class OddsService:
         with self._lock:
             running = self._running.get(scenario)
             if running is None and start:
-                progress = [0]
-                if self._closed:  # serving on after a shutdown (an app used without lifespan)
-                    self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="odds")
-                    self._closed = False
-                future = self._executor.submit(self._compute, scenario, progress)
-                running = (future, progress)
+                # Serving on after a shutdown (an app used without its lifespan) restarts.
+                self._stop.clear()
+                progress, failed = [0], threading.Event()
+                # A daemon thread: the interpreter does not wait for it at exit.
+                thread = threading.Thread(
+                    target=self._compute,
+                    args=(scenario, progress, failed),
+                    name=f"odds-{scenario}",
+                    daemon=True,
+                )
+                running = (thread, progress, failed)
                 self._running[scenario] = running
+                thread.start()
         if running is None:
             return {"status": "not_started", "done": 0, "runs": self.runs}
-        future, progress = running
-        if future.done() and future.exception() is not None:
+        _, progress, failed = running
+        if failed.is_set():
             with self._lock:
                 self._running.pop(scenario, None)
             return {"status": "failed", "done": progress[0], "runs": self.runs}
         return {"status": "computing", "done": progress[0], "runs": self.runs}
 
-    def _compute(self, scenario: str, progress: list[int]) -> None:
-        result = ai_only_odds(scenario, self.runs, self.seed, progress)
-        self.store.save_odds(scenario, self.runs, self.seed, result)
-        with self._lock:
-            self._running.pop(scenario, None)
+    def _pace(self) -> AbstractContextManager[Any]:
+        """Each chunk: stop if shutting down, wait for the AI budget, charge the chunk."""
+        if self._stop.is_set():
+            raise Stopped
+        if self.budget is None:
+            return nullcontext()
+        self.budget.wait_for_ai(background=True, stop=self._stop)
+        if self._stop.is_set():
+            raise Stopped
+        return self.budget.charged()
 
-    def shutdown(self) -> None:
+    def _compute(self, scenario: str, progress: list[int], failed: threading.Event) -> None:
+        try:
+            result = ai_only_odds(scenario, self.runs, self.seed, progress, self._pace)
+            self.store.save_odds(scenario, self.runs, self.seed, result)
+        except Stopped:
+            pass
+        except Exception:
+            failed.set()
+            raise
+        finally:
+            if not failed.is_set():
+                with self._lock:
+                    self._running.pop(scenario, None)
+
+    def shutdown(self, timeout: float = 2.0) -> None:
+        """Stop the computations between two chunks (waiting at most ``timeout`` s)."""
+        self._stop.set()
         with self._lock:
-            self._closed = True
-            self._executor.shutdown(wait=False, cancel_futures=True)
+            threads = [thread for thread, _, _ in self._running.values()]
+        for thread in threads:
+            thread.join(timeout)

@@ -76,19 +76,28 @@ class ActionIn(Strict):
     target: str | None = Field(default=None, max_length=64)
 
 
+Turn = Field(
+    ge=0,
+    le=10_000,
+    description="The game's current turn (its `turn`): a repeated or late request gets 409.",
+)
+
+
 class ActRequest(Strict):
-    """Choose this month's actions (replacing any chosen before)."""
+    """Choose this month's actions (replacing any chosen before) for the month ``turn``."""
 
     actions: list[ActionIn] = Field(max_length=MAX_ACTIONS)
+    turn: int = Turn
 
 
 class AdvanceRequest(Strict):
     """Play the month. ``actions`` if given replace those chosen with ``/actions``;
-    ``turn`` if given must be the game's current turn (a guard against double clicks);
-    ``months`` > 1 plays on, passing, for that many months (or to the end)."""
+    ``turn`` must be the game's current turn (a double click or a late request gets
+    409 and plays nothing); ``months`` > 1 plays on, passing, for that many months (or to
+    the end), at most the server's cap (120, or 12 with the look-ahead AI, by default)."""
 
     actions: list[ActionIn] | None = Field(default=None, max_length=MAX_ACTIONS)
-    turn: int | None = Field(default=None, ge=0, le=10_000)
+    turn: int = Turn
     months: int = Field(default=1, ge=1, le=240)
 
 

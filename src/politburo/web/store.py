@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -89,6 +90,11 @@ def token_matches(token: str | None, stored: str) -> bool:
     return hmac.compare_digest(token_hash(token), stored)
 
 
+class StoreUnavailable(RuntimeError):
+    """The data file cannot be used (missing folder, not writable, gone, not SQLite): the
+    message says which file and what to fix."""
+
+
 class SaveConflict(RuntimeError):
     """The game moved on since it was loaded (another request saved a month first)."""
 
@@ -121,43 +127,103 @@ class Store:
     """The SQLite file behind the web app. Safe to share between threads."""
 
     def __init__(self, path: Path) -> None:
+        """Open (or create) the data file; :class:`StoreUnavailable` if it cannot be
+        written: its folder is missing (a mistyped or unmounted path is not created), it
+        is a folder or not SQLite, or it or its folder is read-only."""
         self.path = Path(path)
-        if self.path.parent and not self.path.parent.exists():
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not self.path.parent.is_dir():
+            raise StoreUnavailable(f"{self.path}: folder {self.path.parent} does not exist")
+        if self.path.is_dir():
+            raise StoreUnavailable(f"{self.path} is a folder; give a file name for the data")
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(
+        self._closed = False
+        try:
+            self._db = self._connect()
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.executescript(SCHEMA)
+            for table, column, declaration in ADDED_COLUMNS:
+                present = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
+                if column not in present:
+                    self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+            self._db.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)",
+                (str(SCHEMA_VERSION),),
+            )
+            # A write that changes nothing: fails now, not at the first month, if the file
+            # can be read but not written.
+            self._db.execute("UPDATE meta SET value = value WHERE key = 'schema'")
+        except sqlite3.Error as error:
+            raise StoreUnavailable(
+                f"{self.path}: cannot use the data file ({error}); it and its folder must be "
+                "a writable SQLite file and folder"
+            ) from None
+        self._identity = self._file_identity()
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(
             str(self.path), check_same_thread=False, isolation_level=None, timeout=30.0
         )
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("PRAGMA foreign_keys=ON")
-        self._db.executescript(SCHEMA)
-        for table, column, declaration in ADDED_COLUMNS:
-            present = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
-            if column not in present:
-                self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
-        self._db.execute(
-            "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),)
-        )
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA foreign_keys=ON")
+        return db
+
+    def _open(self) -> sqlite3.Connection:
+        """The connection (reopened if the app serves on after :meth:`close`). Call with
+        the lock held."""
+        if self._closed:
+            self._db = self._connect()
+            self._closed = False
+        return self._db
+
+    def _file_identity(self) -> tuple[int, int]:
+        stat = os.stat(self.path)
+        return stat.st_dev, stat.st_ino
+
+    def check(self) -> int:
+        """The number of games, after checking that the data file is still the one
+        opened and writable; :class:`StoreUnavailable` otherwise."""
+        try:
+            identity = self._file_identity()
+        except FileNotFoundError:
+            raise StoreUnavailable(
+                f"the data file {self.path} is gone: games saved now are lost at restart"
+            ) from None
+        if identity != self._identity:
+            raise StoreUnavailable(f"the data file {self.path} was replaced by another file")
+        if not (os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK)):
+            raise StoreUnavailable(f"the data file {self.path} or its folder is read-only")
+        try:
+            return self.count_games()
+        except sqlite3.Error as error:
+            raise StoreUnavailable(f"the data file {self.path} cannot be read: {error}") from None
 
     def close(self) -> None:
+        """Fold the write-ahead log into the data file (so the file alone is a complete
+        copy) and close it. Safe to call twice; a later query opens it again."""
         with self._lock:
-            self._db.close()
+            if self._closed:
+                return
+            self._closed = True
+            try:
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                self._db.close()
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
+            db = self._open()
+            db.execute("BEGIN IMMEDIATE")
             try:
-                yield self._db
+                yield db
             except BaseException:
-                self._db.execute("ROLLBACK")
+                db.execute("ROLLBACK")
                 raise
-            self._db.execute("COMMIT")
+            db.execute("COMMIT")
 
     def _query(self, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
-            return list(self._db.execute(sql, args).fetchall())
+            return list(self._open().execute(sql, args).fetchall())
 
     # --- games ---------------------------------------------------------------------------
 
