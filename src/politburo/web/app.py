@@ -27,8 +27,9 @@ from fastapi.security import APIKeyHeader
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from politburo.model.params import DEFAULT_PARAMETERS
 from politburo.scenario import builtin_names
-from politburo.web import schemas
+from politburo.web import lesson, schemas
 from politburo.web.odds import OddsService
 from politburo.web.play import (
     DIFFICULTIES,
@@ -348,7 +349,7 @@ class GameService:
             "leader_name": w.leader_names[me],
             "sketch": w.scenario.leaders[me].sketch,
             "difficulty": row.difficulty,
-            "seed": row.seed,
+            "seed": row.seed if match.over else None,
             "player_name": row.player_name,
             "class_code": row.class_code,
             "turn": match.turn,
@@ -359,17 +360,7 @@ class GameService:
             "budget": match.budget,
             "situation": match.situation(),
             "upcoming": match.upcoming(),
-            "choices": [
-                {
-                    "verb": verb_id(c.verb),
-                    "target": target_id(w, c.verb, c.target) if c.target >= 0 else None,
-                    "text": c.text,
-                    "hint": c.hint,
-                    "verb_text": c.verb_text,
-                    "target_text": c.target_text,
-                }
-                for c in match.choices()
-            ],
+            "choices": lesson.choices_out(match),
             "pending": [
                 {"verb": a["verb"], "target": a["target"], "text": _pending_text(match, a)}
                 for a in row.pending
@@ -378,14 +369,18 @@ class GameService:
             if len(match.records) > 1
             else None,
             "chart": match.chart(),
+            "featured": lesson.featured(match),
+            "terms": lesson.glossary(w),
             "graph": match.graph(),
             "outcome": match.outcome() if match.over else None,
         }
 
     @staticmethod
     def record_out(match: Match, record: dict[str, Any]) -> dict[str, Any]:
-        """A month record as the player may see it: real power only once it is over."""
-        return {**record, "real": record["real"] if match.over else None}
+        """A month record as the player may see it, his own moves first (see
+        :func:`lesson.month_report`): real power only once it is over."""
+        report = lesson.month_report(match.world, match.me, record)
+        return {**report, "real": record["real"] if match.over else None}
 
     def summary(self, loaded: Loaded) -> dict[str, Any]:
         match = loaded.match
@@ -412,6 +407,7 @@ class GameService:
             "verdict": _verdict(match, outcome, timeline),
             "timeline": timeline,
             "turning_points": match.turning_points(),
+            "reveal": lesson.reveal(match),
             "odds": odds,
         }
 
@@ -856,6 +852,9 @@ def _scenario_info(name: str) -> dict[str, Any]:
         "leaders": leader_summaries(w),
         "historical_winner": None if winner is None else w.leader_names[w.leader(winner)],
         "difficulties": DIFFICULTIES,
+        "goal": lesson.goal(w),
+        "rules": lesson.rules(w, DEFAULT_PARAMETERS.actions_per_month),
+        "glossary": lesson.glossary(w),
     }
 
 
