@@ -189,3 +189,43 @@ def test_chart_features_office_holders_and_the_player(match: Match) -> None:
     assert w.leader_ids[match.me] in featured
     holders = {w.leader_ids[int(h)] for h in s.office_holder[0] if h >= 0}
     assert holders <= featured
+
+
+def test_alliance_forecasts_match_what_happens() -> None:
+    """The hint's chance is the rule's: offers it gives no chance are always refused, and
+    offers it rates near-certain are mostly accepted (other moves of the same month can
+    still change the answer)."""
+    w = world_for(SCENARIO)
+    kept = [i for i in range(w.n_leaders) if w.actor[i]]
+    kept = [i for i in kept if i not in lesson.scheduled_exits(w, range(w.months))]
+    players = sorted(kept, key=lambda i: -float(w.prestige0[i]))[:3]
+    outcomes: dict[str, list[bool]] = {"none": [], "sure": []}
+    for seed in range(3):
+        for player in players:
+            game = Match.new(SCENARIO, w.leader_ids[player], "heuristic", seed)
+            for _ in range(24):
+                if game.over or game.status() != "playing":
+                    break
+                view = game.view
+                offers = [c for c in game.choices() if c.verb == Verb.PROPOSE_ALLIANCE]
+                if not offers:
+                    game.advance([])
+                    continue
+                rated = [
+                    (view.forecast(game.me, c.verb, c.target).chance or 0.0, c) for c in offers
+                ]
+                chance, best = max(rated, key=lambda x: x[0])
+                record = game.advance([(int(best.verb), best.target)])
+                accepted = any(
+                    e["kind"] == "alliance_formed"
+                    and e["actor"] == w.leader_ids[game.me]
+                    and e["target"] == w.leader_ids[best.target]
+                    for e in record["events"]
+                )
+                if chance == 0.0:
+                    outcomes["none"].append(accepted)
+                elif chance >= 0.9:
+                    outcomes["sure"].append(accepted)
+    assert len(outcomes["none"]) >= 10 and len(outcomes["sure"]) >= 10, outcomes
+    assert not any(outcomes["none"])
+    assert sum(outcomes["sure"]) / len(outcomes["sure"]) >= 0.7
