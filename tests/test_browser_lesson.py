@@ -26,6 +26,7 @@ axe_api = pytest.importorskip(
 
 SCENARIO = "ussr-1922"
 PHONE_SHOT = Path("/tmp/politburo-lesson-390.png")
+PHONE_START = Path("/tmp/politburo-lesson-390-start.png")
 
 
 def default_leader(server: str) -> dict[str, Any]:
@@ -194,6 +195,8 @@ def test_phone_width_and_accessibility(server: str, browser: Any) -> None:
     page.set_default_timeout(30_000)
     page.goto(f"{server}/")
     page.wait_for_selector("#goal")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(PHONE_START), full_page=True)
     assert serious(page) == []
     start_as_default(page, server)
     page.locator('select[data-verb="propose_alliance"]').select_option(index=1)

@@ -297,12 +297,13 @@ function renderGame(game, headers) {
   const left = h("div", { class: "col" });
   const right = h("div", { class: "col" });
   main.append(h("div", { class: "grid" }, left, right));
+  // First what became of last month's moves, then this month's choices.
+  if (game.last_month) left.append(reportPanel(game.last_month, game));
   if (!game.over) {
     left.append(actionsPanel(game, headers));
     left.append(situationPanel(game));
     left.append(upcomingPanel(game));
   }
-  if (game.last_month) left.append(reportPanel(game.last_month, game));
   right.append(chartPanel(game));
   right.append(graphPanel(game));
   right.append(powerTable(game));
