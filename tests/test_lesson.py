@@ -127,7 +127,11 @@ def test_month_report_puts_the_players_moves_first() -> None:
             _event("attacked", b, me_id),
         ],
     }
-    report = lesson.month_report(w, me, record)
+    record["seen"] = [0.1] * w.n_leaders
+    before = {"seen": [0.2] * w.n_leaders}
+    assert lesson.month_report(w, me, record)["your_power"] is None
+    report = lesson.month_report(w, me, record, before)
+    assert report["your_power"] == {"before": 0.2, "after": 0.1}
     moves = report["your_moves"]
     assert [m["success"] for m in moves] == [False, False, None]
     assert moves[0]["result"] == f"alliance_refused {a}" and moves[0]["expected"] == "likely"

@@ -379,7 +379,9 @@ class GameService:
     def record_out(match: Match, record: dict[str, Any]) -> dict[str, Any]:
         """A month record as the player may see it, his own moves first (see
         :func:`lesson.month_report`): real power only once it is over."""
-        report = lesson.month_report(match.world, match.me, record)
+        turn = record["turn"]
+        before = match.records[turn] if 0 <= turn < len(match.records) else None
+        report = lesson.month_report(match.world, match.me, record, before)
         return {**report, "real": record["real"] if match.over else None}
 
     def summary(self, loaded: Loaded) -> dict[str, Any]:

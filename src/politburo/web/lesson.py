@@ -275,10 +275,13 @@ def _why(world: World, event: dict[str, Any]) -> str:
     return ""
 
 
-def month_report(world: World, me: int, record: dict[str, Any]) -> dict[str, Any]:
+def month_report(
+    world: World, me: int, record: dict[str, Any], before: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """A month's record, ordered for the player: ``your_moves`` (each of his actions with
     what became of it, the votes and why), ``about_you`` (others' moves on him), then the
-    rest of the events (``events``, as before)."""
+    rest of the events (``events``, as before); ``your_power``: his power as he saw it
+    before the month (the record ``before``) and after."""
     me_id = world.leader_ids[me]
     events = record["events"]
     used: set[int] = set()
@@ -319,6 +322,9 @@ def month_report(world: World, me: int, record: dict[str, Any]) -> dict[str, Any
     about = [k for k, e in enumerate(events) if k not in used and e["target"] == me_id]
     return {
         **record,
+        "your_power": None
+        if before is None
+        else {"before": before["seen"][me], "after": record["seen"][me]},
         "your_moves": moves,
         "about_you": [events[k]["text"] for k in about],
         "events": [e for k, e in enumerate(events) if k not in used and k not in about],

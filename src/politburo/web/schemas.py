@@ -148,6 +148,11 @@ class ActionOut(BaseModel):
     expected: str = Field(default="", description="The model's forecast when it was chosen.")
 
 
+class PowerChange(BaseModel):
+    before: float
+    after: float
+
+
 class MoveResult(BaseModel):
     """What became of one of the player's moves."""
 
@@ -187,6 +192,7 @@ class MonthRecord(BaseModel):
     turn: int = Field(description="-1 for the start")
     month: str
     actions: list[ActionOut]
+    your_power: PowerChange | None = Field(description="Your power as you saw it, then and now.")
     your_moves: list[MoveResult] = Field(description="Your moves and what became of them.")
     about_you: list[str] = Field(description="Others' moves on you.")
     events: list[EventOut] = Field(description="Everything else you could know of.")

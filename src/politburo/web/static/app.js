@@ -460,7 +460,9 @@ const OUTCOME = { true: ["✔", "succeeded", "ok"], false: ["✘", "failed", "ba
  * expected when he chose it; then others' moves on him. */
 function yourMoves(record, heading) {
   const moves = record.your_moves || [];
+  const power = record.your_power;
   return [
+    power ? h("p", { class: "small your-power" }, `Your power as you see it: ${pct(power.before)} → ${pct(power.after)}.`) : null,
     moves.length ? h("ul", { class: "your-moves" }, moves.map((m) => {
       const [mark, word, cls] = OUTCOME[String(m.success)];
       return h("li", { class: `move ${cls}` },
