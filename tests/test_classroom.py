@@ -327,7 +327,10 @@ def test_debrief_and_the_teacher_s_view_of_an_end_screen(client: TestClient) -> 
         record = client.get(
             f"/api/games/{game['id']}/history", headers={"X-Player-Token": game["token"]}
         ).json()
+        # a month's report lists the player's moves and others' moves on him first
         mine = {e["text"] for m in record["months"] for e in m["events"] if e["mine"]}
+        mine |= {t for m in record["months"] for t in m.get("about_you", [])}
+        mine |= {x["result"] for m in record["months"] for x in m.get("your_moves", [])}
         consolidated = {
             e["text"] for m in record["months"] for e in m["events"] if e["kind"] == "consolidated"
         }

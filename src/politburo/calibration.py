@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from politburo.errors import InputError
 from politburo.model.params import DEFAULT_PARAMETERS, Parameters
 
 
@@ -75,7 +76,7 @@ def with_values(params: Parameters, values: dict[str, float]) -> Parameters:
         for part in parts[:-1]:
             node = node[part]
         if parts[-1] not in node:
-            raise ValueError(f"unknown parameter {name!r}")
+            raise InputError(f"unknown parameter {name!r}")
         node[parts[-1]] = round(value) if spec is not None and spec.integer else value
     return Parameters.model_validate(data)
 
@@ -165,7 +166,7 @@ class Scorer:
         from politburo.model.world import compile_world
 
         if scenario.history is None:
-            raise ValueError(f"scenario {scenario.id!r} has no history: section to fit")
+            raise InputError(f"scenario {scenario.id!r} has no history: section to fit")
         self.scenario = scenario
         self.world = compile_world(scenario)
         # one pool for the whole search, not one per trial
@@ -206,10 +207,10 @@ class JointScorer:
 
     def __init__(self, scenarios: Sequence[Any], runs: int, seed: int, workers: int = 1) -> None:
         if not scenarios:
-            raise ValueError("no scenario to fit")
+            raise InputError("no scenario to fit")
         ids = [spec.id for spec in scenarios]
         if len(set(ids)) != len(ids):
-            raise ValueError(f"a scenario is named twice: {', '.join(ids)}")
+            raise InputError(f"a scenario is named twice: {', '.join(ids)}")
         first = Scorer(scenarios[0], runs, seed, workers)
         self.scorers = [first] + [
             Scorer(spec, runs, seed, workers, evaluator=first.evaluator) for spec in scenarios[1:]

@@ -25,6 +25,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+from politburo.errors import UserError
 from politburo.model.params import DEFAULT_PARAMETERS, Parameters
 from politburo.model.rng import MAX_RUNS, SEED_LIMIT
 from politburo.model.switches import MECHANISMS, UnknownMechanismError, enabled_mechanisms
@@ -94,7 +95,7 @@ def _params(path: Path | None) -> Parameters:
         return DEFAULT_PARAMETERS
     try:
         return Parameters.from_file(path)
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError) as error:  # pydantic's ValidationError is a ValueError
         raise _fail(f"{path}: cannot use parameters file: {error}") from None
 
 
@@ -500,7 +501,7 @@ def validate(
     )
     try:
         report = validation_report(spec, result.outcomes, held_out)
-    except ValueError as error:
+    except UserError as error:
         raise _fail(str(error)) from None
     report = {"scenario": spec.id, "runs": runs, "seed": seed, **report}
     if json_out:
@@ -680,7 +681,7 @@ def explain(
 
         try:
             plot_attribution(result, plot)
-        except ValueError as error:
+        except UserError as error:
             raise _fail(str(error)) from None
     if json_out:
         sys.stdout.write(json.dumps(result, indent=1) + "\n")
@@ -771,7 +772,7 @@ def calibrate(
         _output_file(record, "--record")
     try:
         scorer = JointScorer(specs, runs, seed, workers)
-    except ValueError as error:
+    except UserError as error:
         raise _fail(str(error)) from None
     progress = _progress(quiet=False, rate=False)
     best_loss = [float("inf")]
@@ -972,7 +973,7 @@ def _run_design(
     observe: bool = False,
 ) -> Any:
     """Run an experiment design with a progress bar; bad input and Ctrl-C exit cleanly."""
-    from politburo.experiment import StoreError, run_experiment
+    from politburo.experiment import run_experiment
 
     progress = _progress(quiet, rate=True)
     description = label or f"{design.scenario.id}: {len(design.arms)} arm(s)"
@@ -993,9 +994,7 @@ def _run_design(
                 address=address,
                 observe=observe,
             )
-    except StoreError as error:
-        raise _fail(str(error)) from None
-    except ValueError as error:
+    except UserError as error:  # the store, the backend, the branch month, the runs
         raise _fail(str(error)) from None
     except KeyboardInterrupt:
         err.print(

@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from politburo.analysis.attribution import MemoisedValue, shapley
+from politburo.errors import InputError
 from politburo.experiment.runner import one_thread_per_worker
 from politburo.model.params import DEFAULT_PARAMETERS, Parameters
 from politburo.model.switches import MECHANISMS
@@ -53,7 +54,7 @@ class Evaluator:
 
     def __init__(self, seed: int, runs: int, workers: int = 1, chunk: int = 250) -> None:
         if runs < 2:
-            raise ValueError("--runs must be at least 2 (intervals need paired runs)")
+            raise InputError("--runs must be at least 2 (intervals need paired runs)")
         self.seed, self.runs, self.workers = seed, runs, workers
         self.chunk = max(1, min(chunk, -(-runs // max(workers, 1))))
         self.pool: ProcessPoolExecutor | None = None
@@ -100,7 +101,7 @@ class Evaluator:
 
 def leader_index(world: World, leader: str) -> int:
     if leader not in world.leader_ids:
-        raise ValueError(
+        raise InputError(
             f"unknown leader {leader!r}; expected one of: {', '.join(world.leader_ids)}"
         )
     return world.leader_ids.index(leader)

@@ -12,6 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from politburo.analysis.narrative import alliance_record, event_records
+from politburo.errors import InputError
 from politburo.kernel.view import Policy, View, heuristic
 from politburo.model.actions import Plan
 from politburo.model.events import ALWAYS_KEPT, EventLog
@@ -224,7 +225,7 @@ def simulate(
     return BatchResult(world, seed, state, log, power, on)
 
 
-class BranchError(ValueError):
+class BranchError(InputError):
     """An arm cannot branch from a month its changes precede."""
 
 

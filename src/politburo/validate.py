@@ -22,6 +22,7 @@ from politburo.analysis.validation import (
     split_milestones,
     validation_scores,
 )
+from politburo.errors import InputError
 from politburo.experiment import Design, build_arms
 from politburo.model.params import DEFAULT_PARAMETERS, Parameters
 from politburo.scenario import Scenario
@@ -30,7 +31,7 @@ from politburo.scenario.schema import DirectionalCheck, month_index
 Outcome = dict[str, Any]
 
 
-class NoHistoryError(ValueError):
+class NoHistoryError(InputError):
     """The scenario has no ``history:`` section to validate against."""
 
 
@@ -121,7 +122,7 @@ def validation_report(
     unknown = sorted(set(held_out) - {m.name for m in everything})
     if unknown:
         names = ", ".join(m.name for m in everything)
-        raise ValueError(f"unknown milestone(s) {', '.join(unknown)}; expected one of: {names}")
+        raise InputError(f"unknown milestone(s) {', '.join(unknown)}; expected one of: {names}")
     fitted, kept_back = split_milestones(everything, held_out)
     scores = validation_scores(base, history, leaders, end_label, milestones=fitted).to_json()
     scores["facts"] = [row.to_json() for row in score_facts(history.facts, base, end_label)]

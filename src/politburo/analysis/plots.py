@@ -15,6 +15,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from numpy.typing import NDArray
 
+from politburo.errors import InputError
 from politburo.model.world import World
 
 _MARKED = {"congress_opened": "congress", "died": "death", "consolidated": "consolidation"}
@@ -109,7 +110,7 @@ def plot_attribution(result: dict[str, Any], path: str | Path) -> Path:
     out = Path(path)
     if out.suffix.lower() not in (".png", ".svg", ".pdf"):
         plt.close(fig)
-        raise ValueError(f"{out}: the chart must be .png, .svg or .pdf")
+        raise InputError(f"{out}: the chart must be .png, .svg or .pdf")
     fig.savefig(out)
     plt.close(fig)
     return out

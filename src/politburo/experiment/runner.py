@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 from politburo.analysis.facts import Trace, observe_run
 from politburo.analysis.narrative import event_records
 from politburo.analysis.summary import summary_of
+from politburo.errors import InputError
 from politburo.experiment.arms import Arm, Design
 from politburo.experiment.store import Store
 from politburo.model.params import Parameters
@@ -305,11 +306,11 @@ def run_experiment(
     ``history.facts`` (:func:`simulate_chunk`); runs stored earlier without that are run
     again."""
     if observe and branch_at is not None:
-        raise ValueError("observed runs cannot branch: drop --branch-at")
+        raise InputError("observed runs cannot branch: drop --branch-at")
     if not 1 <= runs <= MAX_RUNS:
-        raise ValueError(f"--runs {runs}: must be from 1 to {MAX_RUNS:,}")
+        raise InputError(f"--runs {runs}: must be from 1 to {MAX_RUNS:,}")
     if backend not in BACKENDS:
-        raise ValueError(f"unknown backend {backend!r}; choose one of: {', '.join(BACKENDS)}")
+        raise InputError(f"unknown backend {backend!r}; choose one of: {', '.join(BACKENDS)}")
     worlds = {arm.name: design.world(arm) for arm in design.arms}
     branch_turn = _branch_turn(worlds["baseline"], branch_at)
     if branch_turn is not None:
@@ -373,9 +374,9 @@ def _branch_turn(world: World, branch_at: str | None) -> int | None:
     try:
         turn = world.turn_of(branch_at)
     except ValueError:
-        raise ValueError(f"--branch-at {branch_at!r}: expected a month YYYY-MM") from None
+        raise InputError(f"--branch-at {branch_at!r}: expected a month YYYY-MM") from None
     if not 0 < turn < world.months:
-        raise ValueError(
+        raise InputError(
             f"--branch-at {branch_at} is outside the calendar "
             f"{world.month_label(1)} to {world.month_label(world.months - 1)}"
         )
@@ -479,7 +480,7 @@ def _execute_ray(jobs: Iterable[Job], workers: int | None, address: str | None) 
     try:
         import ray
     except ImportError:
-        raise ValueError("the ray backend needs Ray: pip install 'politburo[ray]'") from None
+        raise InputError("the ray backend needs Ray: pip install 'politburo[ray]'") from None
     started = False
     if not ray.is_initialized():
         options: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False}
@@ -491,7 +492,7 @@ def _execute_ray(jobs: Iterable[Job], workers: int | None, address: str | None) 
         try:
             ray.init(**options)
         except (ConnectionError, RuntimeError, ValueError) as error:
-            raise ValueError(f"cannot start or reach a Ray cluster: {error}") from None
+            raise InputError(f"cannot start or reach a Ray cluster: {error}") from None
         started = True
     try:
         task = ray.remote(_call)
@@ -529,12 +530,12 @@ def _check_reachable(address: str) -> None:
         return
     host, sep, port = address.rpartition(":")
     if not sep or not port.isdigit():
-        raise ValueError(f"--address {address!r}: expected host:port of a Ray cluster")
+        raise InputError(f"--address {address!r}: expected host:port of a Ray cluster")
     try:
         with socket.create_connection((host, int(port)), timeout=RAY_CONNECT_TIMEOUT):
             pass
     except OSError as error:
-        raise ValueError(
+        raise InputError(
             f"--address {address}: no Ray cluster answers there ({error.strerror or error})"
         ) from None
 

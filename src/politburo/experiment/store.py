@@ -21,6 +21,7 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
+from politburo.errors import UserError
 from politburo.experiment.arms import ENGINE_VERSION, Design
 
 SCHEMA_VERSION = "3"  # 2: runs.alliances; 3: runs.observed
@@ -83,7 +84,7 @@ CREATE TABLE IF NOT EXISTS power (
 PAGE = 5_000
 
 
-class StoreError(Exception):
+class StoreError(UserError):
     """A store that cannot be used as asked; the message says why and what to do."""
 
 

@@ -39,25 +39,17 @@ def propose_alliance(k, r, t, actor, target):  # type: ignore[no-untyped-def]
     arrogance and chance outweigh their common enemy; he refuses anyone outside his camp
     and an ally he does not need: one whose coalition already commands the committee and
     the leadership (the size principle, as :func:`shed_surplus_allies`)."""
-    s, p, w = k.s, k.p, k.w
-    camp = s.camp[r, s.patron[r, target]]
-    same_camp = camp != 0 and camp == s.camp[r, s.patron[r, actor]]
-    distance = 0.0
-    if k.on[Mechanism.POLICY]:
-        distance = policy_distance(s.position[r, actor], s.position[r, target], w.salience[target])
-    rigidity = w.traits[target, Trait.RIGIDITY]
-    arrogance = w.traits[actor, Trait.ARROGANCE]
+    s, p = k.s, k.p
     draw = uniform(s.keys[r], t, _ALLIANCE, 0, actor)
-    utility = (
-        p.alliance_common_enemy_bonus
-        - distance / max(p.alliance_policy_tolerance, 1e-9) * leverage(k, rigidity)
-        - p.alliance_arrogance_cost * arrogance
-        + (draw - 0.5) * p.alliance_noise
-    )
+    utility = alliance_appeal(k, r, actor, target) + (draw - 0.5) * p.alliance_noise
     # Two leaders may court each other in one month: the second offer finds them allied.
     if s.ally[r, actor, target]:
         return
-    if same_camp and utility > 0 and not _winning(k, r, s.patron[r, target], -1):
+    if (
+        _same_camp(k, r, actor, target)
+        and utility > 0
+        and not _winning(k, r, s.patron[r, target], -1)
+    ):
         s.ally[r, actor, target] = True
         s.ally[r, target, actor] = True
         s.ally_since[r, actor, target] = t
@@ -65,6 +57,44 @@ def propose_alliance(k, r, t, actor, target):  # type: ignore[no-untyped-def]
         record(k, r, t, Event.ALLIANCE_FORMED, actor, target)
     else:
         record(k, r, t, Event.ALLIANCE_REFUSED, actor, target)
+
+
+@njit(cache=True)
+def alliance_appeal(k, r, actor, target):  # type: ignore[no-untyped-def]
+    """How much ``target`` wants ``actor``'s alliance before chance: the common enemy,
+    less the policy gap (by his rigidity) and the proposer's arrogance."""
+    s, p, w = k.s, k.p, k.w
+    distance = 0.0
+    if k.on[Mechanism.POLICY]:
+        distance = policy_distance(s.position[r, actor], s.position[r, target], w.salience[target])
+    rigidity = w.traits[target, Trait.RIGIDITY]
+    arrogance = w.traits[actor, Trait.ARROGANCE]
+    return (
+        p.alliance_common_enemy_bonus
+        - distance / max(p.alliance_policy_tolerance, 1e-9) * leverage(k, rigidity)
+        - p.alliance_arrogance_cost * arrogance
+    )
+
+
+@njit(cache=True)
+def _same_camp(k, r, actor, target):  # type: ignore[no-untyped-def]
+    """Whether the two leaders' blocs stand in one camp (:func:`form_camps`)."""
+    s = k.s
+    camp = s.camp[r, s.patron[r, target]]
+    return camp != 0 and camp == s.camp[r, s.patron[r, actor]]
+
+
+@njit(cache=True)
+def alliance_chance(k, r, actor, target):  # type: ignore[no-untyped-def]
+    """The chance that ``target`` accepts an alliance ``actor`` offers now
+    (:func:`propose_alliance` with its uniform draw integrated out)."""
+    s, p = k.s, k.p
+    if not _same_camp(k, r, actor, target) or _winning(k, r, s.patron[r, target], -1):
+        return 0.0
+    appeal = alliance_appeal(k, r, actor, target)
+    if p.alliance_noise <= 0.0:
+        return 1.0 if appeal > 0 else 0.0
+    return clip(0.5 + appeal / p.alliance_noise, 0.0, 1.0)
 
 
 @njit(cache=True)
@@ -363,9 +393,10 @@ def shed_surplus_allies(k, r, t):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def win_over(k, r, t, actor, target):  # type: ignore[no-untyped-def]
-    """Try to make the target one's client: he comes if the actor looks stronger than
-    his present patron (or than himself), policy permitting."""
+def win_over_chance(k, r, actor, target):  # type: ignore[no-untyped-def]
+    """The chance that ``target`` becomes ``actor``'s client (:func:`win_over`): the pull
+    of the actor's seen power over his patron's, against his bond, ambition and the
+    policy gap."""
     s, w, p = k.s, k.w, k.p
     seen_by = perceived(k, r)
     current = s.patron[r, target]
@@ -379,13 +410,21 @@ def win_over(k, r, t, actor, target):  # type: ignore[no-untyped-def]
     resistance = (
         bond + w.traits[target, Trait.AMBITION] + distance * w.traits[target, Trait.RIGIDITY]
     ) / 3
-    chance = clip(
+    return clip(
         p.win_over_base
         + p.win_over_pull * pull * leverage(k, w.traits[actor, Trait.CUNNING])
         - p.win_over_resistance * resistance,
         0.0,
         p.win_over_cap,
     )
+
+
+@njit(cache=True)
+def win_over(k, r, t, actor, target):  # type: ignore[no-untyped-def]
+    """Try to make the target one's client: he comes if the actor looks stronger than
+    his present patron (or than himself), policy permitting."""
+    s, p = k.s, k.p
+    chance = win_over_chance(k, r, actor, target)
     draw = uniform(s.keys[r], t, _WIN_OVER, 0, actor)
     if draw < chance:
         s.patron[r, target] = s.patron[r, actor]

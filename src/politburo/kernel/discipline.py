@@ -23,7 +23,33 @@ from politburo.kernel.offices import (
     release_bloc,
     vacate_office,
 )
-from politburo.kernel.votes import tally
+from politburo.kernel.votes import forecast_votes, tally
+
+
+@njit(cache=True)
+def motion_rung(k, r, mover, target):  # type: ignore[no-untyped-def]
+    """The rung ``mover``'s motion against ``target`` puts to the vote: the gravest
+    direct rung he has the backing for, else the next rung; -1 if none applies."""
+    rung = direct_rung(k, r, mover, target)
+    if rung < 0:
+        rung = next_rung(k, r, target)
+    return rung
+
+
+@njit(cache=True)
+def motion_forecast(k, r, t, mover, target):  # type: ignore[no-untyped-def]
+    """(rung, expected yes votes, votes) of the motion ``mover`` would move against
+    ``target`` now (:func:`move_discipline`'s vote with its noise at expected values);
+    rung -1 and no votes if none applies."""
+    w = k.w
+    rung = motion_rung(k, r, mover, target)
+    if rung < 0:
+        return -1, 0.0, 0
+    grave = w.rung_effect[rung] >= RungEffect.REMOVE_SEAT
+    yes, n = forecast_votes(
+        k, r, t, w.rung_role[rung], w.rung_joint[rung], mover, target, grave, False, np.zeros(0)
+    )
+    return rung, yes, n
 
 
 @njit(cache=True)
@@ -37,9 +63,7 @@ def move_discipline(k, r, t, mover, target, office, rung):  # type: ignore[no-un
     whatever came before). ``office`` -1: the target's main office, else that office."""
     s, p, w = k.s, k.p, k.w
     if rung < 0:
-        rung = direct_rung(k, r, mover, target)
-    if rung < 0:
-        rung = next_rung(k, r, target)
+        rung = motion_rung(k, r, mover, target)
         if rung < 0:
             return
     yes, no, passed = tally(

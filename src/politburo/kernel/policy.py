@@ -13,7 +13,7 @@ from politburo.kernel.events import Event, record
 from politburo.kernel.layout import Mechanism, Role
 from politburo.kernel.npmath import clip, tanh
 from politburo.kernel.numeric import pairwise_sum
-from politburo.kernel.votes import tally
+from politburo.kernel.votes import forecast_votes, tally
 
 
 @njit(cache=True)
@@ -31,16 +31,10 @@ def shift_position(k, r, t, actor, target):  # type: ignore[no-untyped-def]
 @njit(cache=True)
 def propose_policy(k, r, t, actor, target):  # type: ignore[no-untyped-def]
     """Propose moving the line; the leadership votes by how the move suits each member."""
-    s, p, w = k.s, k.p, k.w
-    L = s.patron.shape[1]
+    s, p = k.s, k.p
     issue = target // 2
-    sign = 1.0 if target % 2 == 1 else -1.0
-    old = s.line[r, issue]
-    new = clip(old + sign * p.line_shift, -1.0, 1.0)
-    gain = np.empty(L)
-    for i in range(L):
-        pos = s.position[r, i, issue]
-        gain[i] = (abs(pos - old) - abs(pos - new)) * w.salience[i, issue] * p.policy_vote_scale
+    gain = np.empty(s.patron.shape[1])
+    new = policy_gain(k, r, target, gain)
     joint = np.zeros(5, dtype=np.bool_)
     yes, no, passed = tally(k, r, t, Role.LEADERSHIP, joint, actor, -1, 0.5, True, gain, 0.0)
     if passed:
@@ -52,6 +46,32 @@ def propose_policy(k, r, t, actor, target):  # type: ignore[no-untyped-def]
             s.prestige[r, actor] = max(
                 0.0, s.prestige[r, actor] - p.policy_defeat_share * p.defeat_cost
             )
+
+
+@njit(cache=True)
+def policy_gain(k, r, target, out):  # type: ignore[no-untyped-def]
+    """What moving the line (``target``: ``2 * issue + direction``) is worth to each
+    leader, into ``out`` (L,): how much nearer it brings the line to his position, by
+    his salience. Returns the line's new value on that issue."""
+    s, p, w = k.s, k.p, k.w
+    issue = target // 2
+    sign = 1.0 if target % 2 == 1 else -1.0
+    old = s.line[r, issue]
+    new = clip(old + sign * p.line_shift, -1.0, 1.0)
+    for i in range(s.patron.shape[1]):
+        pos = s.position[r, i, issue]
+        out[i] = (abs(pos - old) - abs(pos - new)) * w.salience[i, issue] * p.policy_vote_scale
+    return new
+
+
+@njit(cache=True)
+def policy_forecast(k, r, t, actor, target):  # type: ignore[no-untyped-def]
+    """(expected yes votes, votes) if ``actor`` proposed moving the line (``target`` as in
+    :func:`propose_policy`): the leadership's vote with its noise at expected values."""
+    gain = np.empty(k.s.patron.shape[1])
+    policy_gain(k, r, target, gain)
+    joint = np.zeros(5, dtype=np.bool_)
+    return forecast_votes(k, r, t, Role.LEADERSHIP, joint, actor, -1, False, True, gain)
 
 
 @njit(cache=True)

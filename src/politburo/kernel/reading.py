@@ -10,9 +10,18 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from politburo.kernel.alliances import alliance_chance, win_over_chance
 from politburo.kernel.decide import N_VERBS, best_actions, decide, legal, n_targets
 from politburo.kernel.derive import coalition, perceived, refresh, secretary_bloc
+from politburo.kernel.discipline import motion_forecast
 from politburo.kernel.month import begin_month, finish_month
+from politburo.kernel.policy import policy_forecast
+from politburo.model.actions import Verb
+
+_PROPOSE_ALLIANCE = int(Verb.PROPOSE_ALLIANCE)
+_WIN_OVER = int(Verb.WIN_OVER)
+_PROPOSE_POLICY = int(Verb.PROPOSE_POLICY)
+_MOVE_DISCIPLINE = int(Verb.MOVE_DISCIPLINE)
 
 
 @njit(cache=True, nogil=True)
@@ -78,3 +87,28 @@ def score_table(k, r, t, table):  # type: ignore[no-untyped-def]
     best = np.empty((L, N_VERBS))
     best_target = np.empty((L, N_VERBS), dtype=np.int64)
     best_actions(k, r, t, best, best_target, table)
+
+
+@njit(cache=True, nogil=True)
+def forecast_action(k, r, t, leader, verb, target, out):  # type: ignore[no-untyped-def]
+    """What the rules expect of ``leader``'s action (``verb``, ``target``) in run r at
+    month t, into ``out`` (4,): the chance it succeeds (-1 where it is not a matter of
+    chance: a vote or a sure effect), the expected yes votes and the votes of its vote
+    (0 and 0 if none), and the rung a disciplinary motion would put (-1 otherwise)."""
+    out[0] = -1.0
+    out[1] = 0.0
+    out[2] = 0.0
+    out[3] = -1.0
+    if verb == _PROPOSE_ALLIANCE:
+        out[0] = alliance_chance(k, r, leader, target)
+    elif verb == _WIN_OVER:
+        out[0] = win_over_chance(k, r, leader, target)
+    elif verb == _PROPOSE_POLICY:
+        yes, n = policy_forecast(k, r, t, leader, target)
+        out[1] = yes
+        out[2] = n
+    elif verb == _MOVE_DISCIPLINE:
+        rung, yes, n = motion_forecast(k, r, t, leader, target)
+        out[1] = yes
+        out[2] = n
+        out[3] = rung

@@ -26,6 +26,18 @@ from politburo.model.state import State
 from politburo.model.world import World
 
 
+@dataclass(frozen=True)
+class Forecast:
+    """What the rules expect of one action this month: ``chance`` that it succeeds (None
+    where success is not a matter of chance), and for a vote the expected yes ``yes`` of
+    ``votes`` votes (0 of 0 without a vote); ``rung`` the disciplinary rung moved, -1."""
+
+    chance: float | None
+    yes: float
+    votes: int
+    rung: int
+
+
 @dataclass
 class View:
     """Derived values of every run of a batch at one moment (shape letters as in
@@ -116,6 +128,21 @@ class View:
         plan = Plan.empty(self.state.n_runs, self.world.n_leaders, self.params.actions_per_month)
         decide_all(self.kernel, self.turn, plan.verb, plan.target)
         return plan
+
+    def forecast(self, leader: int, verb: Verb, target: int, run: int = 0) -> Forecast:
+        """What the rules expect if ``leader`` took (``verb``, ``target``) now, in batch
+        position ``run``: a chance of success or a vote's expected count (see
+        :func:`politburo.kernel.reading.forecast_action`)."""
+        from politburo.kernel.reading import forecast_action
+
+        out = np.empty(4)
+        forecast_action(self.kernel, run, self.turn, leader, int(verb), max(target, 0), out)
+        return Forecast(
+            chance=None if out[0] < 0 else float(out[0]),
+            yes=float(out[1]),
+            votes=int(out[2]),
+            rung=int(out[3]),
+        )
 
     @cached_property
     def rows(self) -> NDArray[np.int64]:

@@ -384,10 +384,20 @@ def forecast(k, r, t, role, joint, mover, target, grave=False):  # type: ignore[
     in the body with ``role`` (jointly with ``joint``; ``grave`` as in :func:`tally`):
     :func:`tally`'s vote model with its noise at expected values — what a mover who
     knows the body can forecast."""
+    yes, n = forecast_votes(k, r, t, role, joint, mover, target, grave, False, np.zeros(0))
+    return yes / max(n, 1)
+
+
+@njit(cache=True)
+def forecast_votes(k, r, t, role, joint, mover, target, grave, policy, gain):  # type: ignore[no-untyped-def]
+    """(expected yes votes, votes) of a motion by ``mover`` against ``target`` in the
+    body with ``role`` (jointly with ``joint``): :func:`forecast`'s count before it is a
+    share. A policy motion (``policy``, ``gain`` as in :func:`leader_support`) is voted
+    in the leadership alone."""
     s, d, p = k.s, k.d, k.p
     L = s.patron.shape[1]
     support = np.empty(L)
-    leader_support(k, r, t, mover, target, False, np.zeros(0), support, False, grave)
+    leader_support(k, r, t, mover, target, policy, gain, support, False, grave)
     lead_yes = np.empty(L)
     for j in range(L):
         if support[j] == np.inf:
@@ -411,4 +421,4 @@ def forecast(k, r, t, role, joint, mover, target, grave=False):  # type: ignore[
         more_yes, more_n = _seat_forecast(k, r, other == Role.CONTROL, mover, target, lead_yes)
         yes += more_yes
         n += more_n
-    return yes / max(n, 1)
+    return yes, n

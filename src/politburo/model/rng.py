@@ -19,6 +19,8 @@ from enum import IntEnum
 import numpy as np
 from numpy.typing import NDArray
 
+from politburo.errors import InputError
+
 #: the SplitMix64 constants, shared with the compiled streams (:mod:`politburo.kernel.rng`)
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 MIX1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -67,9 +69,9 @@ MAX_RUNS = 10_000_000
 def check_seed(seed: int) -> int:
     """``seed`` if it is a usable experiment seed, else ValueError saying the range."""
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise ValueError(f"seed {seed!r}: must be an integer")
+        raise InputError(f"seed {seed!r}: must be an integer")
     if not 0 <= int(seed) < SEED_LIMIT:
-        raise ValueError(f"seed {seed}: must be from 0 to {SEED_LIMIT - 1}")
+        raise InputError(f"seed {seed}: must be from 0 to {SEED_LIMIT - 1}")
     return int(seed)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 #: name -> what switching it off does
+from politburo.errors import InputError
+
 MECHANISMS: dict[str, str] = {
     "appointment": "the secretariat cannot replace regional secretaries with its clients",
     "bodies_and_votes": "members vote on merit (policy, prestige) and ignore their patrons",
@@ -21,7 +23,7 @@ MECHANISMS: dict[str, str] = {
 }
 
 
-class UnknownMechanismError(ValueError):
+class UnknownMechanismError(InputError):
     """An ablation names no mechanism."""
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from politburo.errors import InputError
 from politburo.scenario.loader import (
     ScenarioError,
     ScenarioProblem,
@@ -25,7 +26,7 @@ from politburo.scenario.references import check_references
 from politburo.scenario.schema import Intervention, Patch, Scenario
 
 
-class InterventionError(ValueError):
+class InterventionError(InputError):
     """An intervention that cannot be applied; the message says what to fix."""
 
 

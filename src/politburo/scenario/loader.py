@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from politburo.errors import UserError
 from politburo.scenario.references import check_references
 from politburo.scenario.schema import Scenario
 
@@ -36,7 +37,7 @@ class ScenarioProblem:
         return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
 
 
-class ScenarioError(Exception):
+class ScenarioError(UserError):
     """A scenario file that cannot be used; ``problems`` lists every reason."""
 
     def __init__(self, problems: list[ScenarioProblem]) -> None:

@@ -27,14 +27,15 @@ from fastapi.security import APIKeyHeader
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from politburo.errors import UserError
+from politburo.model.params import DEFAULT_PARAMETERS
 from politburo.scenario import builtin_names
+from politburo.web import lesson, schemas
 from politburo.web import limits as server_limits
-from politburo.web import schemas
 from politburo.web.limits import EngineBudget, Limits
 from politburo.web.odds import OddsService
 from politburo.web.play import (
     DIFFICULTIES,
-    IllegalAction,
     Match,
     OutdatedGame,
     leader_summaries,
@@ -354,7 +355,7 @@ class GameService:
             "leader_name": w.leader_names[me],
             "sketch": w.scenario.leaders[me].sketch,
             "difficulty": row.difficulty,
-            "seed": row.seed,
+            "seed": row.seed if match.over else None,
             "player_name": row.player_name,
             "class_code": row.class_code,
             "turn": match.turn,
@@ -365,17 +366,7 @@ class GameService:
             "budget": match.budget,
             "situation": match.situation(),
             "upcoming": match.upcoming(),
-            "choices": [
-                {
-                    "verb": verb_id(c.verb),
-                    "target": target_id(w, c.verb, c.target) if c.target >= 0 else None,
-                    "text": c.text,
-                    "hint": c.hint,
-                    "verb_text": c.verb_text,
-                    "target_text": c.target_text,
-                }
-                for c in match.choices()
-            ],
+            "choices": lesson.choices_out(match),
             "pending": [
                 {"verb": a["verb"], "target": a["target"], "text": _pending_text(match, a)}
                 for a in row.pending
@@ -384,14 +375,20 @@ class GameService:
             if len(match.records) > 1
             else None,
             "chart": match.chart(),
+            "featured": lesson.featured(match),
+            "terms": lesson.glossary(w),
             "graph": match.graph(),
             "outcome": match.outcome() if match.over else None,
         }
 
     @staticmethod
     def record_out(match: Match, record: dict[str, Any]) -> dict[str, Any]:
-        """A month record as the player may see it: real power only once it is over."""
-        return {**record, "real": record["real"] if match.over else None}
+        """A month record as the player may see it, his own moves first (see
+        :func:`lesson.month_report`): real power only once it is over."""
+        turn = record["turn"]
+        before = match.records[turn] if 0 <= turn < len(match.records) else None
+        report = lesson.month_report(match.world, match.me, record, before)
+        return {**report, "real": record["real"] if match.over else None}
 
     def summary(self, loaded: Loaded) -> dict[str, Any]:
         match = loaded.match
@@ -418,6 +415,7 @@ class GameService:
             "verdict": _verdict(match, outcome, timeline),
             "timeline": timeline,
             "turning_points": match.turning_points(),
+            "reveal": lesson.reveal(match),
             "odds": odds,
         }
 
@@ -557,8 +555,9 @@ def create_app(data: Path, odds_runs: int = ODDS_RUNS, limits: Limits | None = N
             response.headers.setdefault(key, value)
         return response
 
-    @app.exception_handler(IllegalAction)
-    async def illegal(_: Request, error: IllegalAction) -> JSONResponse:
+    @app.exception_handler(UserError)
+    async def user_error(_: Request, error: UserError) -> JSONResponse:
+        # An illegal action, a bad scenario or seed: the request's fault, never a 500.
         return JSONResponse({"detail": str(error)}, status_code=422)
 
     def game_of(game_id: str, token: str | None) -> Loaded:
@@ -733,6 +732,9 @@ def _scenario_info(name: str) -> dict[str, Any]:
         "leaders": leader_summaries(w),
         "historical_winner": None if winner is None else w.leader_names[w.leader(winner)],
         "difficulties": DIFFICULTIES,
+        "goal": lesson.goal(w),
+        "rules": lesson.rules(w, DEFAULT_PARAMETERS.actions_per_month),
+        "glossary": lesson.glossary(w),
     }
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from politburo.agents.human import Choice, legal_choices, observation
+from politburo.agents.human import HINTS, Choice, legal_choices, observation
 from politburo.agents.lookahead import LookaheadPolicy
 from politburo.analysis.narrative import (
     alliance_record,
@@ -25,6 +25,7 @@ from politburo.analysis.narrative import (
     event_records,
     outcome_summary,
 )
+from politburo.errors import InputError
 from politburo.kernel.view import Policy, View, heuristic
 from politburo.model.actions import TARGET_KIND, Verb, describe
 from politburo.model.events import EventLog
@@ -33,6 +34,7 @@ from politburo.model.state import State
 from politburo.model.world import SEAT_CANDIDATE, SEAT_FULL, World, compile_world
 from politburo.scenario import builtin_names, load_scenario
 from politburo.simulation import Simulation, run_outcome
+from politburo.web import lesson
 
 #: difficulty id -> what the start page says about it
 DIFFICULTIES: dict[str, str] = {
@@ -85,7 +87,7 @@ UPCOMING_MONTHS = 6
 TURNING_POINTS = 5
 
 
-class IllegalAction(ValueError):
+class IllegalAction(InputError):
     """An action the player may not take this month (the message says why)."""
 
 
@@ -143,7 +145,9 @@ def state_from_bytes(data: bytes) -> State:
 
 
 def leader_summaries(world: World) -> list[dict[str, Any]]:
-    """Every leader who acts, for the start page: id, name, sketch, offices at the start."""
+    """Every leader who acts, for the start page: id, name, sketch, offices at the start,
+    and whether the page offers him first (:func:`lesson.default_leader`)."""
+    first = lesson.default_leader(world)
     out = []
     for i, spec in enumerate(world.scenario.leaders):
         if not world.actor[i]:
@@ -159,6 +163,7 @@ def leader_summaries(world: World) -> list[dict[str, Any]]:
                 "sketch": spec.sketch,
                 "offices": offices,
                 "seat": seat,
+                "default": spec.id == first,
             }
         )
     return out
@@ -252,7 +257,8 @@ class Match:
         """The player's legal actions this month (none when he cannot act)."""
         if self.status() != "playing":
             return []
-        return legal_choices(self.view, self.me)
+        view = self.view
+        return [c for c in legal_choices(view, self.me) if lesson.can_be_target(view, c)]
 
     @property
     def budget(self) -> int:
@@ -298,19 +304,28 @@ class Match:
             raise IllegalAction("the game is over")
         world, sim = self.world, self.sim
         budget = self.budget
+        view = self.view
+        expected = [
+            lesson.hint(view, self.me, Choice(Verb(v), t, "", HINTS[Verb(v)])) for v, t in actions
+        ]
         sim.log = EventLog(enabled=True)
         sim.advance({self.me: actions[:budget]}, self.policy())
         events = event_records(world, sim.log.for_run(0))
         sim.log = EventLog(enabled=True)
-        record = self._record(self.turn - 1, actions, events)
+        record = self._record(self.turn - 1, actions, events, expected)
         self.records.append(record)
         return record
 
     def _record(
-        self, turn: int | None, actions: list[tuple[int, int]], events: list[dict[str, Any]]
+        self,
+        turn: int | None,
+        actions: list[tuple[int, int]],
+        events: list[dict[str, Any]],
+        expected: Sequence[str] = (),
     ) -> dict[str, Any]:
-        """What a month left: the player's actions, the events he could know, everyone's
-        power as he saw it, and real power (shown only once the game is over)."""
+        """What a month left: the player's actions (with what the model expected of each
+        when he chose it), the events he could know, everyone's power as he saw it, and
+        real power (shown only once the game is over)."""
         w, s = self.world, self.state
         me_id = w.leader_ids[self.me]
         told = []
@@ -334,8 +349,9 @@ class Match:
                     "verb": verb_id(Verb(v)),
                     "target": target_id(w, Verb(v), t) if t >= 0 else None,
                     "text": describe(w, Verb(v), max(t, 0)),
+                    "expected": expected[k] if k < len(expected) else "",
                 }
-                for v, t in actions
+                for k, (v, t) in enumerate(actions)
             ],
             "events": told,
             "seen": [round(float(x), 4) for x in self.view.perceived[0, self.me]],

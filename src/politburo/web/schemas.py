@@ -107,6 +107,7 @@ class LeaderInfo(BaseModel):
     sketch: str
     offices: list[str]
     seat: str
+    default: bool = Field(description="The leader offered first: a contender.")
 
 
 class ScenarioInfo(BaseModel):
@@ -119,13 +120,16 @@ class ScenarioInfo(BaseModel):
     leaders: list[LeaderInfo]
     historical_winner: str | None
     difficulties: dict[str, str]
+    goal: str = Field(description="How the game is won and how it ends.")
+    rules: list[str]
+    glossary: dict[str, str] = Field(description="Every term the pages use, explained.")
 
 
 class ChoiceOut(BaseModel):
     verb: VerbId
     target: str | None
     text: str
-    hint: str
+    hint: str = Field(description="The model's forecast for this target now, or what it does.")
     verb_text: str
     target_text: str
 
@@ -134,6 +138,24 @@ class ActionOut(BaseModel):
     verb: VerbId
     target: str | None
     text: str
+    expected: str = Field(default="", description="The model's forecast when it was chosen.")
+
+
+class PowerChange(BaseModel):
+    before: float
+    after: float
+
+
+class MoveResult(BaseModel):
+    """What became of one of the player's moves."""
+
+    action: str
+    result: str
+    success: bool | None = Field(description="Succeeded, failed, or neither (just done).")
+    why: str = Field(description="The vote and what it needed, where there was one.")
+    expected: str
+    yes: int | None = None
+    no: int | None = None
 
 
 class Pending(BaseModel):
@@ -163,7 +185,10 @@ class MonthRecord(BaseModel):
     turn: int = Field(description="-1 for the start")
     month: str
     actions: list[ActionOut]
-    events: list[EventOut]
+    your_power: PowerChange | None = Field(description="Your power as you saw it, then and now.")
+    your_moves: list[MoveResult] = Field(description="Your moves and what became of them.")
+    about_you: list[str] = Field(description="Others' moves on you.")
+    events: list[EventOut] = Field(description="Everything else you could know of.")
     seen: list[float] = Field(description="Every leader's power as your leader saw it.")
     real: list[float] | None = Field(description="Real power (only once the game is over).")
 
@@ -222,7 +247,7 @@ class GameView(BaseModel):
     leader_name: str
     sketch: str
     difficulty: Difficulty
-    seed: int
+    seed: int | None = Field(description="Revealed once the game is over.")
     player_name: str | None
     class_code: str | None
     turn: int
@@ -237,6 +262,8 @@ class GameView(BaseModel):
     pending: list[ActionOut]
     last_month: MonthRecord | None
     chart: Chart
+    featured: list[str] = Field(description="Leaders the chart shows by default.")
+    terms: dict[str, str] = Field(description="The glossary.")
     graph: Graph
     outcome: dict[str, Any] | None
 
@@ -289,6 +316,39 @@ class Timeline(BaseModel):
     has_history: bool
 
 
+class RevealSeries(BaseModel):
+    leader: str
+    name: str
+    me: bool
+    real: list[float]
+    seen: list[float]
+
+
+class Danger(BaseModel):
+    """The month the player could first have seen the danger."""
+
+    month: str
+    turn: int
+    leader: str
+    name: str
+    real: float
+    seen: float
+    your_real: float
+    your_seen: float
+    hidden: bool = Field(description="He looked weaker than you while really stronger.")
+
+
+class Reveal(BaseModel):
+    """Real against seen power over the whole game: you, every rival who was ever really
+    stronger than you, and the winner."""
+
+    labels: list[str]
+    series: list[RevealSeries]
+    danger: Danger | None
+    gap: str
+    explain: list[str]
+
+
 class Summary(BaseModel):
     """The end screen."""
 
@@ -299,6 +359,7 @@ class Summary(BaseModel):
     verdict: str
     timeline: Timeline
     turning_points: list[TurningPoint]
+    reveal: Reveal
     odds: Odds
 
 

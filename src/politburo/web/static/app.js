@@ -9,10 +9,11 @@
 "use strict";
 
 const main = document.getElementById("main");
+/* Kelly's colours of maximum contrast (white left out): one per leader. */
 const PALETTE = [
-  "#c0392b", "#2471a3", "#229954", "#d68910", "#7d3c98", "#17a589", "#ba4a00",
-  "#2e4053", "#a93226", "#1f618d", "#b7950b", "#6c3483", "#138d75", "#5d6d7e",
-  "#cb4335", "#2874a6", "#28b463", "#af601a", "#884ea0", "#148f77", "#566573",
+  "#222222", "#be0032", "#0067a5", "#008856", "#f38400", "#875692", "#a1caf1",
+  "#882d17", "#8db600", "#e68fac", "#604e97", "#f6a600", "#b3446c", "#2b3d26",
+  "#848482", "#f99379", "#654522", "#e25822", "#c2b280", "#dcd300", "#f3c300",
 ];
 
 /* ---------- small helpers ---------- */
@@ -26,7 +27,7 @@ function h(tag, attrs, ...children) {
     else if (key === "text") el.textContent = value;
     else el.setAttribute(key, value === true ? "" : String(value));
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;
     el.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
@@ -55,15 +56,62 @@ async function api(method, path, body, headers) {
     options.headers["Content-Type"] = "application/json";
     options.body = JSON.stringify(body);
   }
-  const response = await fetch(path, options);
+  let response;
+  try { response = await fetch(path, options); } catch {
+    throw new ApiError(0, "The server could not be reached. Check the connection and try again.");
+  }
   const text = await response.text();
-  const data = text ? JSON.parse(text) : null;
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch {
+    throw new ApiError(response.status, response.ok
+      ? "The server's answer could not be read. Reload the page and try again."
+      : `The server could not answer (error ${response.status}). Try again in a moment.`);
+  }
   if (!response.ok) {
     let detail = data && data.detail !== undefined ? data.detail : response.statusText;
-    if (Array.isArray(detail)) detail = detail.map((d) => d.msg || JSON.stringify(d)).join("; ");
+    if (Array.isArray(detail)) detail = detail.map((d) => d.msg || "a value is not valid").join("; ");
+    if (!detail) detail = `The request failed (error ${response.status}).`;
     throw new ApiError(response.status, detail);
   }
   return data;
+}
+
+/* ---------- glossary: terms explained on hover, focus, tap or click ---------- */
+
+let tipCount = 0;
+
+/* A term with its explanation: a button that shows a tooltip on hover and keyboard
+ * focus, and toggles it on tap or click; Escape closes it. */
+function term(label, key, terms) {
+  const text = terms && terms[key];
+  if (!text) return label;
+  const id = `tip-${++tipCount}`;
+  const wrap = h("span", { class: "term-wrap" });
+  const button = h("button", { type: "button", class: "term", "aria-describedby": id, "aria-expanded": "false" }, label);
+  const tip = h("span", { role: "tooltip", id, class: "tip" }, text);
+  const set = (open) => { wrap.classList.toggle("open", open); button.setAttribute("aria-expanded", String(open)); };
+  button.addEventListener("click", () => set(!wrap.classList.contains("open")));
+  button.addEventListener("keydown", (e) => { if (e.key === "Escape") set(false); });
+  button.addEventListener("blur", () => set(false));
+  wrap.append(button, tip);
+  return wrap;
+}
+
+function glossaryList(terms) {
+  return h("dl", { class: "glossary" }, Object.entries(terms).flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
+}
+
+function announce(text) {
+  const box = document.getElementById("announce");
+  if (box) { box.textContent = ""; setTimeout(() => { box.textContent = text; }, 50); }
+}
+
+function nameMap(game) {
+  return new Map(game.chart.series.map((s) => [s.leader, s.name]));
+}
+
+function colourMap(game) {
+  return new Map(game.chart.series.map((s, k) => [s.leader, PALETTE[k % PALETTE.length]]));
 }
 
 function fragment() {
@@ -79,6 +127,7 @@ function fragment() {
 function showError(where, error) {
   const box = h("p", { class: "error", role: "alert" }, String(error.message || error));
   where.prepend(box);
+  box.scrollIntoView({ block: "nearest" });
   setTimeout(() => box.remove(), 8000);
 }
 
@@ -109,7 +158,8 @@ function leaderPicker(leaders, name) {
     const id = `${name}-${leader.id}`;
     list.append(
       h("label", { class: "leader-card", for: id },
-        h("input", { type: "radio", name, id, value: leader.id, checked: k === 0 }),
+        h("input", { type: "radio", name, id, value: leader.id,
+          checked: leaders.some((l) => l.default) ? leader.default : k === 0 }),
         h("span", { class: "leader-name" }, leader.name),
         h("span", { class: "leader-offices small" },
           [leader.offices.join("; "), leader.seat].filter(Boolean).join(" · ") || "no office"),
@@ -145,11 +195,16 @@ async function startPage() {
   const select = h("select", { name: "scenario", id: "scenario" },
     scenarios.map((s) => h("option", { value: s.id, selected: s.id === "ussr-1922" }, s.name)));
   const about = h("p", { class: "small" });
+  const goalBox = h("section", { class: "goal", id: "goal", "aria-labelledby": "goal-title" });
   const leaderBox = h("div");
   const diffBox = h("div");
   const render = () => {
     const s = scenarios.find((x) => x.id === select.value);
-    about.textContent = `${s.start} to ${s.end} (${s.months} months). ${s.description}`;
+    about.textContent = `${s.start} to ${s.end} (${s.months} months). ${s.description.replace(/`/g, "")}`;
+    clear(goalBox).append(
+      h("h2", { id: "goal-title" }, "How you win"), h("p", {}, s.goal),
+      h("h3", {}, "How a month goes"), h("ul", {}, s.rules.map((r) => h("li", {}, r))),
+      h("details", { id: "glossary" }, h("summary", {}, "The terms of the game"), glossaryList(s.glossary)));
     clear(leaderBox).append(leaderPicker(s.leaders, "leader"));
     clear(diffBox).append(difficultyPicker(s.difficulties, "difficulty"));
   };
@@ -158,7 +213,7 @@ async function startPage() {
     h("h1", {}, "Who will succeed the founder?"),
     h("p", {}, "Play one leader; the AI plays the others. Each month choose your moves, then see " +
       "what everyone did. Your game is saved after every month."),
-    h("label", { for: "scenario" }, "Scenario "), select, about,
+    h("label", { for: "scenario" }, "Scenario "), select, about, goalBox,
     h("h2", {}, "Your leader"), leaderBox,
     h("h2", {}, "Difficulty"), diffBox,
     h("div", { class: "row" },
@@ -202,7 +257,7 @@ async function startPage() {
 
 /* ---------- the game page ---------- */
 
-const charts = { power: null, odds: null };
+const charts = { power: null, odds: null, reveal: null };
 let network = null;
 
 async function gamePage(id) {
@@ -242,12 +297,13 @@ function renderGame(game, headers) {
   const left = h("div", { class: "col" });
   const right = h("div", { class: "col" });
   main.append(h("div", { class: "grid" }, left, right));
+  // First what became of last month's moves, then this month's choices.
+  if (game.last_month) left.append(reportPanel(game.last_month, game));
   if (!game.over) {
     left.append(actionsPanel(game, headers));
     left.append(situationPanel(game));
     left.append(upcomingPanel(game));
   }
-  if (game.last_month) left.append(reportPanel(game.last_month, game));
   right.append(chartPanel(game));
   right.append(graphPanel(game));
   right.append(powerTable(game));
@@ -258,19 +314,22 @@ function renderGame(game, headers) {
 
 function situationPanel(game) {
   const s = game.situation;
+  const t = game.terms;
   const rows = [
     ["Offices", s.offices.join("; ") || "none"],
-    ["Seat", s.seat],
-    ["Prestige", s.prestige],
-    ["Patron", s.patron || "none — you lead a bloc"],
-    ["Clients", s.clients.join(", ") || "none"],
-    ["Allies", s.allies.join(", ") || "none"],
-    ["Loyal regional secretaries", `${s.loyal_secretaries} of ${s.regions}`],
-    ["Committee seats of your bloc", `${s.committee_seats} of ${s.committee_size}`],
-    ["Information", `${s.information}${s.factions_known.length ? ` — factions you know of: ${s.factions_known.join(", ")}` : ""}`],
+    [term("Seat", "seat", t), s.seat],
+    [term("Prestige", "prestige", t), `${s.prestige} of 1`],
+    [term("Patron", "patron", t), s.patron || "none — you lead a bloc"],
+    [term("Clients", "client", t), s.clients.join(", ") || "none"],
+    [term("Allies", "alliance", t), s.allies.join(", ") || "none"],
+    [term("Loyal regional secretaries", "apparatus", t), `${s.loyal_secretaries} of ${s.regions}`],
+    [term("Committee seats of your bloc", "committee seats", t), `${s.committee_seats} of ${s.committee_size}`],
+    [term("Information", "information", t), `${s.information} of 1${s.information === 0 ? " — you see only the others' stature, not their real power" : ""}` +
+      `${s.factions_known.length ? ` — factions you know of: ${s.factions_known.join(", ")}` : ""}`],
   ];
   return h("section", { class: "panel", id: "situation" }, h("h2", {}, "Your situation"),
-    h("table", { class: "kv" }, rows.map(([k, v]) => h("tr", {}, h("th", {}, k), h("td", {}, String(v))))));
+    h("div", { class: "scroll" }, h("table", { class: "kv" }, rows.map(([k, v]) => h("tr", {}, h("th", {}, k), h("td", {}, String(v)))))),
+    h("details", { class: "small", id: "game-glossary" }, h("summary", {}, "All the terms"), glossaryList(t)));
 }
 
 function upcomingPanel(game) {
@@ -320,16 +379,24 @@ function actionsPanel(game, headers) {
     const hasTarget = options[0].target !== null;
     let row;
     if (hasTarget) {
-      const sel = h("select", { "data-verb": verb, "aria-label": first.verb_text },
+      const hintBox = h("div", { class: "hint small", id: `hint-${verb}`, "aria-live": "polite" }, first.hint);
+      const sel = h("select", { "data-verb": verb, "aria-label": first.verb_text, "aria-describedby": `hint-${verb}` },
         h("option", { value: "" }, "—"),
         options.map((o) => h("option", { value: o.target, selected: pending.get(verb) === o.target }, o.text)));
+      const varied = new Set(options.map((o) => o.hint)).size > 1;
+      const showHint = () => {
+        const o = options.find((x) => x.target === sel.value);
+        hintBox.textContent = o ? o.hint : varied ? "Choose a target: what the model expects of it appears here." : first.hint;
+      };
+      showHint();
       controls.push({
         value: () => (sel.value ? { verb, target: sel.value } : null),
         limit: (full) => { sel.disabled = full && !sel.value; },
       });
-      sel.addEventListener("change", () => { update(); save(); });
-      row = h("div", { class: "choice" }, h("div", { class: "verb" }, first.verb_text), sel,
-        h("div", { class: "hint small" }, first.hint));
+      sel.addEventListener("change", () => { showHint(); update(); save(); });
+      row = h("div", { class: "choice" }, h("div", { class: "verb" }, first.verb_text), sel, hintBox,
+        varied ? h("details", { class: "forecasts small" }, h("summary", {}, "Every target"),
+          h("ul", {}, options.map((o) => h("li", {}, h("strong", {}, o.target_text), `: ${o.hint}`)))) : null);
     } else {
       const box = h("input", { type: "checkbox", "data-verb": verb, checked: pending.has(verb) });
       controls.push({
@@ -353,6 +420,12 @@ function actionsPanel(game, headers) {
         { actions: game.status === "playing" ? selected() : [], turn: game.turn, months }, headers);
       renderGame(result.game, headers);
       window.scrollTo(0, 0);
+      const first = result.report.your_moves[0];
+      announce(`Now ${result.game.over ? "the game is over" : result.game.month}. ` +
+        (first ? `Your move: ${first.result}` : "You made no move.") +
+        (result.report.about_you.length ? ` ${result.report.about_you.length} moves concerned you.` : ""));
+      const heading = document.querySelector("#report h2");
+      if (heading) heading.focus();
     } catch (error) {
       next.disabled = false; toEnd.disabled = false; next.textContent = "Next month ▸";
       showError(panel, error);
@@ -381,14 +454,36 @@ function eventList(events) {
     h("li", { class: e.mine ? "mine" : "" }, e.text)));
 }
 
+const OUTCOME = { true: ["✔", "succeeded", "ok"], false: ["✘", "failed", "bad"], null: ["•", "done", "done"] };
+
+/* Each of the player's moves: what became of it, the vote and why, and what the model
+ * expected when he chose it; then others' moves on him. */
+function yourMoves(record, heading) {
+  const moves = record.your_moves || [];
+  const power = record.your_power;
+  return [
+    power ? h("p", { class: "small your-power" }, `Your power as you see it: ${pct(power.before)} → ${pct(power.after)}.`) : null,
+    moves.length ? h("ul", { class: "your-moves" }, moves.map((m) => {
+      const [mark, word, cls] = OUTCOME[String(m.success)];
+      return h("li", { class: `move ${cls}` },
+        h("span", { class: "mark", "aria-hidden": "true" }, mark), " ",
+        h("strong", {}, `You ${m.action}: ${word}. `), m.result,
+        m.why ? h("span", { class: "why" }, ` ${m.why}`) : null,
+        m.expected ? h("span", { class: "small expected" }, ` The model expected: ${m.expected}.`) : null);
+    })) : h("p", { class: "small" }, "You made no move."),
+    record.about_you && record.about_you.length
+      ? [h(heading, {}, "Moves against you or about you"), h("ul", { class: "events" }, record.about_you.map((t) => h("li", {}, t)))]
+      : null,
+  ];
+}
+
 function reportPanel(record, game) {
   const votes = record.events.filter((e) => e.vote);
   const moves = record.events.filter((e) => !e.vote && !e.routine);
   const routine = record.events.filter((e) => !e.vote && e.routine);
   return h("section", { class: "panel", id: "report" },
-    h("h2", {}, `What happened in ${record.month}`),
-    record.actions.length ? h("p", {}, h("strong", {}, "You: "), record.actions.map((a) => a.text).join("; ") + ".")
-      : h("p", { class: "small" }, "You made no move."),
+    h("h2", { tabindex: "-1" }, `What happened in ${record.month}`),
+    h("h3", {}, "Your moves"), yourMoves(record, "h3"),
     votes.length ? [h("h3", {}, "Votes"), eventList(votes)] : null,
     moves.length ? [h("h3", {}, "Moves and events"), eventList(moves)] : h("p", { class: "small" }, "No major moves."),
     routine.length ? h("details", {}, h("summary", {}, `Routine: speeches, polemics, recruitment (${routine.length})`), eventList(routine)) : null,
@@ -396,14 +491,17 @@ function reportPanel(record, game) {
 }
 
 function powerTable(game) {
-  const leaders = game.situation.leaders.slice(0, 12);
+  const leaders = game.situation.leaders;
+  const names = nameMap(game);
+  const t = game.terms;
   return h("section", { class: "panel", id: "power-table" },
     h("h2", {}, game.over ? "Standing at the end (as your leader saw it)" : "Power as you see it"),
-    h("table", { class: "grid-table" },
-      h("tr", {}, ["leader", "power", "prestige", "seat", "patron"].map((c) => h("th", {}, c))),
+    h("div", { class: "scroll" }, h("table", { class: "grid-table" },
+      h("tr", {}, h("th", {}, "leader"), h("th", {}, term("power", "power", t)), h("th", {}, term("prestige", "prestige", t)),
+        h("th", {}, term("seat", "seat", t)), h("th", {}, term("patron", "patron", t))),
       leaders.map((l) => h("tr", { class: l.leader === game.leader ? "mine" : "" },
         h("td", {}, l.name), h("td", {}, pct(l.power)), h("td", {}, l.prestige),
-        h("td", {}, l.seat), h("td", {}, l.patron || "")))));
+        h("td", {}, l.seat), h("td", {}, l.patron ? names.get(l.patron) || l.patron : ""))))));
 }
 
 function chartPanel(game) {
@@ -420,20 +518,21 @@ function drawChart(game) {
   const canvas = document.getElementById("power-chart");
   if (!canvas || !window.Chart) return;
   const real = game.chart.real_shown;
-  const peak = (s) => Math.max(...(real ? s.real : s.seen));
-  const ranked = [...game.chart.series].sort((a, b) => peak(b) - peak(a));
-  const shown = new Set(ranked.slice(0, 7).map((s) => s.leader));
+  // Shown by default: the leaders the server marks as mattering (never a top-N cut that
+  // could drop the strongest rival); every other name can be switched on in the legend.
+  const shown = new Set(game.featured);
+  const labels = game.chart.labels.map((l, k, all) => (l === "start" && all.length > 1 ? `before ${all[1]}` : l));
   const datasets = [];
   game.chart.series.forEach((s, k) => {
     const color = PALETTE[k % PALETTE.length];
-    const base = { borderColor: color, backgroundColor: color, pointRadius: 0, tension: 0.15,
+    const base = { borderColor: color, backgroundColor: color, pointRadius: labels.length <= 3 ? 3 : 0, tension: 0.15,
       hidden: !(shown.has(s.leader) || s.me), borderWidth: s.me ? 4 : 2 };
     datasets.push({ ...base, label: s.name + (s.me ? " (you)" : ""), data: real ? s.real : s.seen });
     if (real && s.me) datasets.push({ ...base, label: `${s.name}: as you saw it`, data: s.seen, borderDash: [4, 4], borderWidth: 2 });
   });
   charts.power = new Chart(canvas, {
     type: "line",
-    data: { labels: game.chart.labels, datasets },
+    data: { labels, datasets },
     options: {
       animation: false, responsive: true, maintainAspectRatio: false,
       interaction: { mode: "index", intersect: false },
@@ -460,7 +559,7 @@ function drawNetwork(game) {
   if (network) { network.destroy(); network = null; }
   const box = document.getElementById("network");
   if (!box || !window.cytoscape) return;
-  const colorOf = new Map(game.chart.series.map((s, k) => [s.leader, PALETTE[k % PALETTE.length]]));
+  const colorOf = colourMap(game);
   const elements = [];
   for (const n of game.graph.nodes) {
     elements.push({ data: { id: n.id, label: n.name.split(" ").slice(-1)[0] + (n.me ? " (you)" : ""),
@@ -476,7 +575,9 @@ function drawNetwork(game) {
     elements,
     style: [
       { selector: "node", style: { "background-color": "data(color)", width: "data(size)", height: "data(size)",
-        label: "data(label)", "font-size": 11, "text-valign": "bottom", "text-margin-y": 3, color: "#222" } },
+        label: "data(label)", "font-size": 11, "text-valign": "bottom", "text-margin-y": 3, color: "#222",
+        "text-background-color": "#fdfcf9", "text-background-opacity": 0.85, "text-background-padding": 1,
+        "border-width": 1, "border-color": "#555" } },
       { selector: "node.client", style: { opacity: 0.85 } },
       { selector: "node.me", style: { "border-width": 4, "border-color": "#111" } },
       { selector: "node.ill", style: { "background-opacity": 0.4 } },
@@ -487,7 +588,7 @@ function drawNetwork(game) {
       { selector: "edge.broken", style: { "line-color": "#c0392b", "line-style": "dotted", width: 3 } },
     ],
     layout: { name: "concentric", concentric: (n) => n.data("power"), levelWidth: () => 0.04,
-      minNodeSpacing: 8, animate: false },
+      minNodeSpacing: 14, nodeDimensionsIncludeLabels: true, avoidOverlap: true, animate: false },
   });
   box.dataset.nodes = String(game.graph.nodes.length);
 }
@@ -501,8 +602,7 @@ function historyPanel(game, headers) {
     try {
       const data = await api("GET", `/api/games/${game.id}/history`, undefined, headers);
       clear(body).append(...data.months.filter((m) => m.turn >= 0).reverse().map((m) => h("div", { class: "month-block" },
-        h("h3", {}, m.month),
-        m.actions.length ? h("p", {}, h("strong", {}, "You: "), m.actions.map((a) => a.text).join("; ")) : null,
+        h("h3", {}, m.month), yourMoves(m, "h4"),
         eventList(m.events.filter((e) => !e.routine)))));
       body.dataset.loaded = "1";
     } catch (error) { showError(body, error); }
@@ -521,17 +621,18 @@ function endScreen(game, headers) {
     catch (error) { showError(panel, error); return; }
     clear(panel);
     panel.append(h("h2", {}, "The outcome"), h("p", { class: "verdict", id: "verdict" }, data.verdict),
-      h("ul", {}, data.outcome.summary.map((line) => h("li", {}, line))));
+      h("ul", {}, data.outcome.summary.map((line) => h("li", {}, line))), revealPanel(data.reveal, game));
     const t = data.timeline;
     panel.append(h("h3", {}, t.has_history ? "Your game beside history" : "Your game's record"),
       h("table", { class: "grid-table", id: "timeline" },
         h("tr", {}, h("th", {}, ""), t.has_history ? h("th", {}, "history") : null, h("th", {}, "your game")),
         t.rows.map((r) => h("tr", {}, h("td", {}, r.what), t.has_history ? h("td", {}, r.history || "—") : null,
           h("td", {}, r.game || "—")))));
+    const names = nameMap(game);
     if (t.historical_alliances.length) {
       panel.append(h("p", { class: "small" }, "Historical alliances: ",
         t.historical_alliances.map((a) => `${a.name} (${a.start}–${a.end || "…"})`).join("; "),
-        ". Yours: ", data.outcome.alliances.map((a) => `${a.members.join(" & ")} (${a.formed}–${a.ended || "end"})`).join("; ") || "none", "."));
+        ". Yours: ", data.outcome.alliances.map((a) => `${a.members.map((m) => names.get(m) || m).join(" & ")} (${a.formed}–${a.ended || "end"})`).join("; ") || "none", "."));
     }
     panel.append(h("h3", {}, "Turning points: the months your real power changed most"),
       h("ol", { id: "turning-points" }, data.turning_points.map((p) => h("li", {},
@@ -545,6 +646,64 @@ function endScreen(game, headers) {
   };
   load();
   return panel;
+}
+
+/* The reveal: real against seen power of the player and of every rival who was ever
+ * really stronger than he, with the month he could first have seen the danger. */
+function revealPanel(reveal, game) {
+  const box = h("section", { id: "reveal", "aria-labelledby": "reveal-title" },
+    h("h3", { id: "reveal-title" }, "What you saw, and what was real"),
+    h("p", { class: "gap", id: "reveal-gap" }, reveal.gap),
+    h("div", { class: "chart-wrap" }, h("canvas", { id: "reveal-chart", role: "img",
+      "aria-label": "real power (solid) against the power you saw (dashed), month by month" })),
+    h("p", { class: "small" }, "Solid: real power. Dashed: what you saw. ",
+      reveal.danger ? `The red line marks the month you could first have seen the danger (${reveal.danger.month === "start" ? "the start" : reveal.danger.month}).` : ""),
+    h("div", { id: "reveal-explain" }, reveal.explain.map((x) => h("p", {}, x))),
+    h("details", { class: "small" }, h("summary", {}, "The figures"),
+      h("div", { class: "scroll" }, h("table", { class: "grid-table" },
+        h("tr", {}, h("th", {}, "month"), reveal.series.map((s) => h("th", {}, `${s.name}: real / seen`))),
+        reveal.labels.map((label, k) => h("tr", {}, h("td", {}, label),
+          reveal.series.map((s) => h("td", {}, `${pct(s.real[k])} / ${pct(s.seen[k])}`))))))));
+  setTimeout(() => drawReveal(reveal, game), 0);
+  return box;
+}
+
+function drawReveal(reveal, game) {
+  const canvas = document.getElementById("reveal-chart");
+  if (!canvas || !window.Chart) return;
+  if (charts.reveal) charts.reveal.destroy();
+  const colours = colourMap(game);
+  const datasets = [];
+  for (const s of reveal.series) {
+    const color = colours.get(s.leader) || "#555";
+    const base = { borderColor: color, backgroundColor: color, pointRadius: reveal.labels.length <= 3 ? 3 : 0,
+      tension: 0.15, borderWidth: s.me ? 4 : 2 };
+    datasets.push({ ...base, label: `${s.name}${s.me ? " (you)" : ""}: real`, data: s.real });
+    datasets.push({ ...base, label: `${s.name}${s.me ? " (you): as you saw yourself" : ": as you saw him"}`, data: s.seen, borderDash: [5, 4], borderWidth: 2 });
+  }
+  const at = reveal.danger ? reveal.labels.indexOf(reveal.danger.month) : -1;
+  const dangerLine = { id: "danger", afterDatasetsDraw(chart) {
+    if (at < 0) return;
+    const x = chart.scales.x.getPixelForValue(at);
+    const { top, bottom } = chart.chartArea;
+    const ctx = chart.ctx;
+    ctx.save(); ctx.strokeStyle = "#be0032"; ctx.lineWidth = 2; ctx.setLineDash([2, 2]);
+    ctx.beginPath(); ctx.moveTo(x, top); ctx.lineTo(x, bottom); ctx.stroke();
+    ctx.fillStyle = "#be0032"; ctx.font = "12px system-ui, sans-serif";
+    ctx.fillText("danger", Math.min(x + 4, chart.chartArea.right - 44), top + 12); ctx.restore();
+  } };
+  charts.reveal = new Chart(canvas, {
+    type: "line",
+    data: { labels: reveal.labels, datasets },
+    plugins: [dangerLine],
+    options: {
+      animation: false, responsive: true, maintainAspectRatio: false,
+      interaction: { mode: "index", intersect: false },
+      scales: { y: { min: 0, ticks: { callback: (v) => pct(v) } }, x: { ticks: { maxTicksLimit: 10 } } },
+      plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } },
+        tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${pct(c.parsed.y)}` } } },
+    },
+  });
 }
 
 function renderOdds(box, data, game, headers) {
