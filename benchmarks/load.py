@@ -1,7 +1,7 @@
 """Load test of the web game: concurrent players on loopback, each playing months.
 
     python benchmarks/load.py [--games 50] [--months 24] [--scenario ussr-1922]
-        [--difficulty heuristic] [--think 2.0] [--json]
+        [--difficulty heuristic] [--think 2.0] [--abuser] [--no-limits] [--compare] [--json]
 
 Starts ``politburo.web.serve`` on a free loopback port with a fresh SQLite file (or uses
 ``--url http://127.0.0.1:PORT`` of a running one; only loopback addresses are accepted).
@@ -18,18 +18,31 @@ non-2xx answer or failed request), months played per second, and **lost saves**:
 the run the server is stopped and started again on the same file, and every game must
 come back at the month it reached, with every month's record. Exit status 1 if there
 were errors or lost saves.
+
+``--abuser`` adds one abusive client from another loopback address (127.0.0.2): four
+connections that, for as long as the players play, start look-ahead games without a token
+and ask each for 240 months at once, again as soon as an answer comes (a 429 included,
+after 50 ms). Its answers are counted by status. ``--no-limits`` starts the server with
+its rate limits and AI budget off (``POLITBURO_LIMITS_ENABLED=false``). ``--compare``
+runs four configurations one after another in one invocation, limits on and off, each
+without and with the abuser, and reports them side by side; ``--rounds N`` repeats the
+four N times, interleaved, so that a change in the machine's other load shows as spread
+rather than as a difference between configurations.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import itertools
 import json
 import random
 import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -40,6 +53,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fuzz_api import free_port, start_server, wait_until_up
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+#: where the abusive client sends from (another loopback address: another client)
+ABUSER_ADDRESS = "127.0.0.2"
+ABUSER_CONNECTIONS = 4
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -121,7 +138,9 @@ async def play(
             # choosing saves the choice, as the page does
             started = time.perf_counter()
             answer = await client.post(
-                f"/api/games/{player.game_id}/actions", json={"actions": actions}, headers=headers
+                f"/api/games/{player.game_id}/actions",
+                json={"actions": actions, "turn": game["turn"]},
+                headers=headers,
             )
             act_times.append(time.perf_counter() - started)
             if answer.status_code != 200:
@@ -155,6 +174,36 @@ def choose(game: dict[str, Any], rng: random.Random) -> list[dict[str, Any]]:
     ]
 
 
+async def abuse(base: str, scenario: str, leaders: list[str], statuses: Counter[int]) -> None:
+    """The abusive client: look-ahead games (each leader in turn) asked for 240 months at
+    once, without pause, on :data:`ABUSER_CONNECTIONS` connections, until cancelled."""
+    transport = httpx.AsyncHTTPTransport(local_address=ABUSER_ADDRESS)
+    async with httpx.AsyncClient(base_url=base, timeout=600.0, transport=transport) as client:
+
+        async def one_connection(number: int) -> None:
+            for k in itertools.count(number, ABUSER_CONNECTIONS):
+                leader = leaders[k % len(leaders)]
+                try:
+                    answer = await client.post(
+                        "/api/games",
+                        json={"scenario": scenario, "leader": leader, "difficulty": "lookahead"},
+                    )
+                    statuses[answer.status_code] += 1
+                    if answer.status_code == 201:
+                        created = answer.json()
+                        answer = await client.post(
+                            f"/api/games/{created['id']}/advance",
+                            json={"turn": 0, "months": 240},
+                            headers={"X-Player-Token": created["token"]},
+                        )
+                        statuses[answer.status_code] += 1
+                except httpx.HTTPError:
+                    statuses[0] += 1
+                await asyncio.sleep(0.05)
+
+        await asyncio.gather(*(one_connection(k) for k in range(ABUSER_CONNECTIONS)))
+
+
 async def check_saves(base: str, players: list[Player]) -> list[str]:
     """Games that did not come back at the month they reached, with every record."""
     lost = []
@@ -186,6 +235,7 @@ async def run_players(
     think: float,
     seed: int,
     leaders: list[str],
+    abuser: Counter[int] | None = None,
 ) -> tuple[list[Player], list[float], list[float], list[float], float]:
     rng = random.Random(seed)
     players = [
@@ -200,6 +250,9 @@ async def run_players(
         max_connections=games + 5,
         max_keepalive_connections=games + 5,
         keepalive_expiry=2.0,
+    )
+    abusing = (
+        asyncio.create_task(abuse(base, scenario, leaders, abuser)) if abuser is not None else None
     )
     async with httpx.AsyncClient(base_url=base, timeout=120.0, limits=limits) as client:
         started = time.perf_counter()
@@ -220,6 +273,10 @@ async def run_players(
             )
         )
         elapsed = time.perf_counter() - started
+    if abusing is not None:
+        abusing.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await abusing
     return players, advance_times, view_times, act_times, elapsed
 
 
@@ -231,9 +288,12 @@ def load_test(
     think: float = 2.0,
     seed: int = 0,
     url: str | None = None,
+    abuser: bool = False,
+    limits: bool = True,
 ) -> dict[str, Any]:
     """Play ``games`` games at once for ``months`` months each (see the module docstring)
     and return the figures as plain data (``errors`` and ``lost_saves`` are counts)."""
+    abuser_statuses: Counter[int] | None = Counter() if abuser else None
     if games < 1 or games > 500 or months < 1 or months > 200:
         raise ValueError("games must be 1..500 and months 1..200")
     with tempfile.TemporaryDirectory() as tmp:
@@ -247,14 +307,24 @@ def load_test(
         else:
             port = free_port()
             base = f"http://127.0.0.1:{port}"
-            server = start_server(data, port)
+            server = start_server(data, port, limits=limits)
         try:
-            wait_until_up(base)
+            wait_until_up(base, seconds=120)
             scenarios = httpx.get(f"{base}/api/scenarios").json()
             spec = next(s for s in scenarios if s["id"] == scenario)
             leaders = [x["id"] for x in spec["leaders"]]
             players, advance_times, view_times, act_times, elapsed = asyncio.run(
-                run_players(base, games, scenario, difficulty, months, think, seed, leaders)
+                run_players(
+                    base,
+                    games,
+                    scenario,
+                    difficulty,
+                    months,
+                    think,
+                    seed,
+                    leaders,
+                    abuser_statuses,
+                )
             )
             lost_before = asyncio.run(check_saves(base, players))
         finally:
@@ -266,9 +336,9 @@ def load_test(
         if server is not None:
             port = free_port()
             base = f"http://127.0.0.1:{port}"
-            server = start_server(data, port)
+            server = start_server(data, port, limits=limits)
             try:
-                wait_until_up(base)
+                wait_until_up(base, seconds=120)
                 lost_after = asyncio.run(check_saves(base, players))
                 restarted = True
             finally:
@@ -294,7 +364,54 @@ def load_test(
         "lost_saves": len(set(lost_before) | set(lost_after)),
         "lost_save_samples": (lost_before + lost_after)[:5],
         "checked_after_restart": restarted,
+        "limits": limits,
+        "abuser": None
+        if abuser_statuses is None
+        else {str(code): n for code, n in sorted(abuser_statuses.items())},
     }
+
+
+def print_run(result: dict[str, Any]) -> None:
+    restarted = result["checked_after_restart"]
+    print(
+        f"{result['games']} games x {result['months_each']} months of {result['scenario']} "
+        f"({result['difficulty']} AI, think {result['think_seconds']}s, limits "
+        f"{'on' if result['limits'] else 'off'}"
+        f"{', one abusive client' if result['abuser'] is not None else ''}): "
+        f"{result['months_played']} months in {result['wall_seconds']}s "
+        f"({result['months_per_second']}/s)"
+    )
+    a = result["next_month"]
+    print(
+        f"next month: p50 {a['p50_ms']} ms, p95 {a['p95_ms']} ms, p99 {a['p99_ms']} ms, "
+        f"max {a['max_ms']} ms"
+    )
+    c = result["choose_actions"]
+    print(f"choose:     p50 {c['p50_ms']} ms, p95 {c['p95_ms']} ms")
+    v = result["view_on_page_load"]
+    print(f"page load:  p50 {v['p50_ms']} ms, p95 {v['p95_ms']} ms")
+    if result["abuser"] is not None:
+        print(f"abuser's answers by status: {result['abuser']}")
+    print(
+        f"errors: {result['errors']}   lost saves: {result['lost_saves']}"
+        + ("  (checked after a restart)" if restarted else "")
+    )
+    for line in result["error_samples"] + result["lost_save_samples"]:
+        print("  ", line)
+
+
+def print_comparison(runs: list[dict[str, Any]]) -> None:
+    print("| limits | abusive client | next month p50 / p95 / p99 / max (ms) | months/s "
+          "| errors | lost saves | abuser's answers |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|")
+    for r in runs:
+        a = r["next_month"]
+        print(
+            f"| {'on' if r['limits'] else 'off'} | {'yes' if r['abuser'] is not None else 'no'} "
+            f"| {a['p50_ms']} / {a['p95_ms']} / {a['p99_ms']} / {a['max_ms']} "
+            f"| {r['months_per_second']} | {r['errors']} | {r['lost_saves']} "
+            f"| {r['abuser'] or ''} |"
+        )
 
 
 def main() -> None:
@@ -306,40 +423,48 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=2.0, help="mean think time, seconds")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--url", help="a running server on loopback (skips the restart check)")
+    parser.add_argument("--abuser", action="store_true", help="add one abusive client")
+    parser.add_argument("--no-limits", action="store_true", help="the server's limits off")
+    parser.add_argument(
+        "--compare", action="store_true", help="limits on and off, without and with the abuser"
+    )
+    parser.add_argument("--rounds", type=int, default=1, help="with --compare: repeats")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    try:
-        result = load_test(
-            args.games, args.months, args.scenario, args.difficulty, args.think, args.seed, args.url
-        )
-    except ValueError as error:
-        parser.error(str(error))
-    restarted = result["checked_after_restart"]
-    months_played = result["months_played"]
-    if args.json:
-        print(json.dumps(result, indent=2))
+    if args.compare:
+        four = [(True, False), (True, True), (False, False), (False, True)]
+        configurations = four * max(1, args.rounds)
     else:
-        a = result["next_month"]
-        print(
-            f"{args.games} games x {args.months} months of {args.scenario} "
-            f"({args.difficulty} AI, think {args.think}s): {months_played} months in "
-            f"{result['wall_seconds']}s ({result['months_per_second']}/s)"
-        )
-        print(
-            f"next month: p50 {a['p50_ms']} ms, p95 {a['p95_ms']} ms, p99 {a['p99_ms']} ms, "
-            f"max {a['max_ms']} ms"
-        )
-        c = result["choose_actions"]
-        print(f"choose:     p50 {c['p50_ms']} ms, p95 {c['p95_ms']} ms")
-        v = result["view_on_page_load"]
-        print(f"page load:  p50 {v['p50_ms']} ms, p95 {v['p95_ms']} ms")
-        print(
-            f"errors: {result['errors']}   lost saves: {result['lost_saves']}"
-            + ("  (checked after a restart)" if restarted else "")
-        )
-        for line in result["error_samples"] + result["lost_save_samples"]:
-            print("  ", line)
-    sys.exit(1 if result["errors"] or result["lost_saves"] else 0)
+        configurations = [(not args.no_limits, args.abuser)]
+    if args.url and (args.compare or args.no_limits):
+        parser.error("--compare and --no-limits start servers of their own: drop --url")
+    runs = []
+    for limits, abuser in configurations:
+        try:
+            runs.append(
+                load_test(
+                    args.games,
+                    args.months,
+                    args.scenario,
+                    args.difficulty,
+                    args.think,
+                    args.seed,
+                    args.url,
+                    abuser=abuser,
+                    limits=limits,
+                )
+            )
+        except ValueError as error:
+            parser.error(str(error))
+    if args.json:
+        print(json.dumps(runs if args.compare else runs[0], indent=2))
+    else:
+        for result in runs:
+            print_run(result)
+            print()
+        if args.compare:
+            print_comparison(runs)
+    sys.exit(1 if any(r["errors"] or r["lost_saves"] for r in runs) else 0)
 
 
 if __name__ == "__main__":

@@ -92,6 +92,21 @@ def test_an_address_over_its_rate_gets_429_but_its_games_play_on(tmp_path: Path)
         assert client.post(f"{url}/advance", json={"turn": 0}, headers=headers).status_code == 200
 
 
+def test_made_up_tokens_buy_no_fresh_budget(tmp_path: Path) -> None:
+    # guessing game ids or class codes with a new token each time counts against the address
+    with limited(tmp_path, per_token="100/minute", per_address="3/minute") as client:
+        for k in range(2):
+            guess = client.get("/api/games/" + "A" * 22, headers={"X-Player-Token": f"t{k}"})
+            assert guess.status_code == 404
+        board = client.get("/api/classes/ZZZZZZ/dashboard", headers={"X-Teacher-Token": "t"})
+        assert board.status_code == 404
+        guess = client.get("/api/games/" + "B" * 22, headers={"X-Player-Token": "another"})
+        assert_too_many(guess)
+        assert_too_many(
+            client.get("/api/classes/ZZZZZY/dashboard", headers={"X-Teacher-Token": "u"})
+        )
+
+
 def test_limits_off_lets_everything_through(tmp_path: Path) -> None:
     with limited(tmp_path, enabled=False, per_address="1/minute") as client:
         for _ in range(3):
@@ -403,3 +418,11 @@ def test_the_server_stops_promptly_while_the_odds_compute(tmp_path: Path, sig: i
     shutil.copy(data, copy)
     with sqlite3.connect(copy) as db:
         assert db.execute("SELECT COUNT(*) FROM games").fetchone() == (1,)
+
+
+def test_the_docs_list_every_limit_with_its_default() -> None:
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "web.md").read_text(encoding="utf-8")
+    for name, field in Limits.model_fields.items():
+        default = str(field.default).lower() if isinstance(field.default, bool) else field.default
+        row = f"| `POLITBURO_LIMITS_{name.upper()}` | `{default}` |"
+        assert row in docs, row

@@ -2,7 +2,8 @@
 
 - **Rate limits** per client: requests about one game (or one class's dashboard) count
   against that game's token; every other API request (starting a game, joining a class,
-  listing scenarios) against the client's address. Over a limit: ``429`` with
+  listing scenarios), and every request refused for a wrong token or an unknown id,
+  against the client's address. Over a limit: ``429`` with
   ``Retry-After`` and a JSON problem body.
 - **A budget for AI work**: the look-ahead AI's months and the background odds may use at
   most ``ai_share`` of the engine's time (a token bucket of engine seconds, refilled at
@@ -41,7 +42,7 @@ from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 #: API paths that are never rate limited (a monitor polls health)
 UNLIMITED = ("/api/health",)
@@ -65,9 +66,9 @@ class Limits(BaseSettings):
     #: months one advance request plays at most when the look-ahead AI plays
     max_months_lookahead: int = 12
     #: share of the engine's time the look-ahead AI and the odds may use together
-    ai_share: float = 0.6
+    ai_share: float = 0.25
     #: engine seconds of AI work that may run at once before the share applies
-    ai_burst_seconds: float = 6.0
+    ai_burst_seconds: float = 3.0
     #: longest wait for the AI budget before a request is answered 429
     ai_max_wait_seconds: float = 10.0
 
@@ -136,19 +137,27 @@ class RateLimit:
         if not self.enabled or not path.startswith("/api/") or path in UNLIMITED:
             await self.app(scope, receive, send)
             return
+        client = scope.get("client")
+        host = client[0] if client else "unknown"
         headers = dict(scope.get("headers", []))
         token = headers.get(b"x-player-token") or headers.get(b"x-teacher-token")
-        if token and path.startswith(TOKEN_SCOPED):
-            # Only a hash is kept in memory; a made-up token is refused (403) by the route.
+        scoped = bool(token) and path.startswith(TOKEN_SCOPED) and not path.endswith("/join")
+        failures = ("refused", host)
+        if scoped and token:
+            # Only a hash is kept in memory. Requests refused for a made-up token or an
+            # unknown id count against the address (below), so inventing tokens buys no
+            # fresh budget for guessing ids or class codes; students' own games do not.
             key = ("token", hashlib.sha256(token).hexdigest())
-            items, who = self.per_token, "this game"
+            checks = [(item, key, "this game") for item in self.per_token]
+            checks += [(item, failures, "this address") for item in self.per_address]
+            hits = checks[: len(self.per_token)]
         else:
-            client = scope.get("client")
-            key = ("address", client[0] if client else "unknown")
-            items, who = self.per_address, "this address"
-        for item in items:
-            if not self.limiter.test(item, *key):
-                reset, _ = self.limiter.get_window_stats(item, *key)
+            address = ("address", host)
+            checks = [(item, address, "this address") for item in self.per_address]
+            hits = checks
+        for item, who_key, who in checks:
+            if not self.limiter.test(item, *who_key):
+                reset, _ = self.limiter.get_window_stats(item, *who_key)
                 retry = max(1, math.ceil(reset - time.time()))
                 response = too_busy(
                     f"too many requests from {who} (limit {item}); try again in {retry} s",
@@ -156,9 +165,20 @@ class RateLimit:
                 )
                 await response(scope, receive, send)
                 return
-        for item in items:
-            self.limiter.hit(item, *key)
-        await self.app(scope, receive, send)
+        for item, who_key, _ in hits:
+            self.limiter.hit(item, *who_key)
+        status = 0
+
+        async def watching_send(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        await self.app(scope, receive, watching_send)
+        if scoped and status in (403, 404):
+            for item in self.per_address:
+                self.limiter.hit(item, *failures)
 
 
 class EngineBudget:

@@ -142,6 +142,9 @@ const store = {
   games() {
     try { return JSON.parse(localStorage.getItem("politburo:games") || "[]"); } catch { return []; }
   },
+  forgetAll() {
+    for (const key of Object.keys(localStorage)) if (key.startsWith("politburo:")) localStorage.removeItem(key);
+  },
   teacherToken(code) { return localStorage.getItem(`politburo:class:${code}`); },
   saveTeacher(code, token) { localStorage.setItem(`politburo:class:${code}`, token); },
 };
@@ -243,7 +246,16 @@ async function startPage() {
   const resume = h("section", { class: "panel" }, h("h2", {}, "Your games on this computer"),
     mine.length ? h("ul", {}, mine.map((g) => h("li", {},
       h("a", { href: `/game/${g.id}` }, g.label), h("span", { class: "small" }, ` started ${g.at}`))))
-      : h("p", { class: "small" }, "None yet. A game's link resumes it on any computer."));
+      : h("p", { class: "small" }, "None yet. A game's link resumes it on any computer."),
+    h("button", {
+      type: "button", id: "forget-computer",
+      onclick: () => {
+        if (!confirm("Forget every game and class on this computer? Keep their links to resume them.")) return;
+        store.forgetAll();
+        startPage();
+      },
+    }, "Forget this computer"),
+    h("p", { class: "small" }, "On a shared computer: the next person cannot open your games."));
   const join = h("form", { class: "panel", id: "join-form" },
     h("h2", {}, "In a class?"),
     h("label", {}, "Class code ", h("input", { id: "class-code", maxlength: 12, required: true, pattern: "[A-Za-z0-9]{4,12}" })),
@@ -262,18 +274,26 @@ let network = null;
 
 async function gamePage(id) {
   const frag = fragment();
-  if (frag.token) store.saveGame(id, frag.token, store.games().find((g) => g.id === id)?.label || id);
-  const token = frag.token || store.gameToken(id);
+  const remembered = store.gameToken(id);
+  let token = frag.token || remembered;
   if (!token) {
     clear(main).append(h("section", { class: "panel" }, h("h1", {}, "This link lacks its token"),
       h("p", {}, "Open the full game link (it ends in #token=…) on this computer once; after " +
         "that the browser remembers it.")));
     return;
   }
-  if (!frag.token) history.replaceState(null, "", `/game/${id}#token=${encodeURIComponent(token)}`);
-  const headers = { "X-Player-Token": token };
-  const game = await api("GET", `/api/games/${id}`, undefined, headers);
-  renderGame(game, headers);
+  let game;
+  try {
+    game = await api("GET", `/api/games/${id}`, undefined, { "X-Player-Token": token });
+  } catch (error) {
+    // A truncated or wrong link must not replace the token this computer remembers.
+    if (error.status !== 403 || !remembered || token === remembered) throw error;
+    token = remembered;
+    game = await api("GET", `/api/games/${id}`, undefined, { "X-Player-Token": token });
+  }
+  if (frag.token === token) store.saveGame(id, token, store.games().find((g) => g.id === id)?.label || game.leader_name);
+  if (frag.token !== token) history.replaceState(null, "", `/game/${id}#token=${encodeURIComponent(token)}`);
+  renderGame(game, { "X-Player-Token": token });
 }
 
 function renderGame(game, headers) {
@@ -369,9 +389,11 @@ function actionsPanel(game, headers) {
   let saveTimer = null;
   const save = () => {
     clearTimeout(saveTimer);
+    // The month travels with the choice: a save that lands after "Next month" is refused
+    // (409) instead of becoming next month's choice.
     saveTimer = setTimeout(() => {
-      api("POST", `/api/games/${game.id}/actions`, { actions: selected() }, headers)
-        .catch((error) => showError(panel, error));
+      api("POST", `/api/games/${game.id}/actions`, { actions: selected(), turn: game.turn }, headers)
+        .catch((error) => { if (error.status !== 409) showError(panel, error); });
     }, 250);
   };
   for (const [verb, options] of groups) {
@@ -413,6 +435,7 @@ function actionsPanel(game, headers) {
     game.status === "playing" ? `Next month ▸` : "Let the month pass ▸");
   const toEnd = h("button", { type: "button", id: "to-end" }, "Play on to the end ▸▸");
   const advance = async (months) => {
+    clearTimeout(saveTimer);  // the advance carries the choice itself
     next.disabled = true; toEnd.disabled = true;
     next.textContent = game.difficulty === "lookahead" ? "The AI is thinking…" : "Playing the month…";
     try {
