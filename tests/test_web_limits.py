@@ -411,6 +411,7 @@ def test_the_server_stops_promptly_while_the_odds_compute(tmp_path: Path, sig: i
             process.kill()
             process.wait()
     assert process.returncode in (0, -sig), process.stderr.read() if process.stderr else ""
+    print(f"stopped {took:.2f} s after signal {sig}")  # the figure in docs/web.md (pytest -s)
     assert took < 10, f"{took:.1f} s to stop"
     # the data file alone holds the game (the log was folded in on the way out)
     assert not Path(f"{data}-wal").exists() or Path(f"{data}-wal").stat().st_size == 0
