@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from fastapi.testclient import TestClient
 from politburo.analysis.validation import contenders
 from politburo.scenario import load_scenario
 from politburo.web import create_app
+from politburo.web import store as store_module
 from politburo.web.classroom import RESULT_COLUMNS
 
 ODDS_RUNS = 4
@@ -357,3 +359,29 @@ def test_teacher_pages_are_served(client: TestClient) -> None:
         assert page.status_code == 200 and "/static/classroom.js" in page.text
     for asset in ("classroom.js", "classroom.css"):
         assert client.get(f"/static/{asset}").status_code == 200
+
+
+def test_a_data_file_from_before_lessons_still_opens(tmp_path: Path) -> None:
+    """Files made before lessons existed get the new columns; their classes get the
+    default lesson (students choose, the whole calendar)."""
+    path = tmp_path / "old.sqlite"
+    old = sqlite3.connect(path)
+    old.executescript(
+        store_module.SCHEMA.replace(",\n    end_turn INTEGER", "").replace(
+            ",\n    lesson TEXT NOT NULL DEFAULT '{}'", ""
+        )
+    )
+    old.execute(
+        "INSERT INTO classes (code, token_hash, name, scenario, created) VALUES (?, ?, ?, ?, 0)",
+        ("OLDCLS", store_module.token_hash("t"), "old", "toy-3"),
+    )
+    old.commit()
+    old.close()
+    columns = sqlite3.connect(path).execute("PRAGMA table_info(classes)")
+    assert "lesson" not in {row[1] for row in columns}
+    with TestClient(create_app(path, odds_runs=ODDS_RUNS)) as client:
+        info = client.get("/api/classes/OLDCLS").json()
+        assert info["lesson"]["full"] and info["lesson"]["leaders"] == "choose"
+        assert len(info["leaders"]) == 3
+        game = join(client, "OLDCLS", "Ann", leader="tribune")
+        assert game["game"]["months"] == info["lesson"]["months"]

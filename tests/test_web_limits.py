@@ -411,6 +411,7 @@ def test_the_server_stops_promptly_while_the_odds_compute(tmp_path: Path, sig: i
             process.kill()
             process.wait()
     assert process.returncode in (0, -sig), process.stderr.read() if process.stderr else ""
+    print(f"stopped {took:.2f} s after signal {sig}")  # the figure in docs/web.md (pytest -s)
     assert took < 10, f"{took:.1f} s to stop"
     # the data file alone holds the game (the log was folded in on the way out)
     assert not Path(f"{data}-wal").exists() or Path(f"{data}-wal").stat().st_size == 0
@@ -426,3 +427,12 @@ def test_the_docs_list_every_limit_with_its_default() -> None:
         default = str(field.default).lower() if isinstance(field.default, bool) else field.default
         row = f"| `POLITBURO_LIMITS_{name.upper()}` | `{default}` |"
         assert row in docs, row
+
+
+def test_a_malformed_limit_gives_one_line_and_exit_2(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(SRC), "POLITBURO_LIMITS_PER_TOKEN": "often"}
+    command = [sys.executable, "-m", "politburo", "serve", "--data", str(tmp_path / "g.sqlite")]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert done.returncode == 2 and len(lines) == 1, done.stderr
+    assert "POLITBURO_LIMITS_PER_TOKEN" in lines[0]

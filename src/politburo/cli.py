@@ -943,7 +943,9 @@ def serve(
     except StoreUnavailable as error:
         raise _fail(str(error)) from None
     except ValidationError as error:  # a POLITBURO_LIMITS_* variable
-        raise _fail(f"limits: {error.errors()[0]['loc']}: {error.errors()[0]['msg']}") from None
+        first = error.errors()[0]
+        name = "POLITBURO_LIMITS_" + "_".join(str(part) for part in first["loc"]).upper()
+        raise _fail(f"{name}: {first['msg']}") from None
     except OSError as error:
         raise _fail(f"cannot serve on {host}:{port}: {error.strerror or error}") from None
 
