@@ -532,6 +532,7 @@ class Match:
         recorded = dict(history.eliminations) if history is not None else {}
         leaders = list(recorded) + [x for x in outcome["eliminations"] if x not in recorded]
         body = w.body_names.get("leadership", "leadership")
+        last = w.month_label(self.months - 1) if self.end is not None else "9999-12"
         for leader in leaders:
             past = recorded.get(leader)
             game = outcome["eliminations"].get(leader, {})
@@ -545,6 +546,8 @@ class Match:
                 now = game.get(key)
                 if then is None and now is None:
                     continue
+                if now is None and then is not None and str(then) > last:
+                    continue  # history's, after a short lesson ended: nothing to compare
                 rows.append({"what": f"{name(leader)} {label}", "history": then, "game": now})
         rows[1:] = sorted(rows[1:], key=lambda r: str(r["history"] or r["game"] or ""))
         alliances = []
