@@ -27,9 +27,9 @@ from numba import njit
 from politburo.kernel import decide, derive, month
 from politburo.kernel.bind import bind
 from politburo.kernel.run import advance, start
+from politburo.mechanisms import enabled_mechanisms
 from politburo.model.params import DEFAULT_PARAMETERS
 from politburo.model.state import initial_state
-from politburo.model.switches import enabled_mechanisms
 from politburo.simulation import world_of
 
 

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from politburo.env import PolitburoParallelEnv, parallel_env
+from politburo.agents.env import PolitburoParallelEnv, parallel_env
 
 Chooser = Callable[[PolitburoParallelEnv, str, dict[str, Any], np.random.Generator], int]
 

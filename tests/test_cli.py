@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from politburo.cli import app
-from politburo.model.switches import MECHANISMS
+from politburo.mechanisms import MECHANISMS
 from politburo.scenario import builtin_names
 
 runner = CliRunner()

@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import get_args
 
 from politburo.analysis import facts
+from politburo.mechanisms import MECHANISMS
 from politburo.model.params import parameter_table
-from politburo.model.switches import MECHANISMS
 from politburo.scenario.schema import QuantitativeFact
 
 DOCS = Path(__file__).parents[1] / "docs"

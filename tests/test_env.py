@@ -9,7 +9,7 @@ pytest.importorskip("pettingzoo")
 
 from pettingzoo.test import parallel_api_test
 
-from politburo.env import parallel_env
+from politburo.agents.env import parallel_env
 from politburo.model.actions import Verb
 
 

@@ -12,7 +12,13 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from politburo.calibration import (
+from politburo.cli import app
+from politburo.mechanisms import MECHANISMS
+from politburo.model.params import DEFAULT_PARAMETERS
+from politburo.scenario import load_scenario, load_scenario_file
+from politburo.scenario.schema import DirectionalCheck
+from politburo.simulation import simulate
+from politburo.studies.calibration import (
     FREE_PARAMETERS,
     defaults,
     get_value,
@@ -21,13 +27,7 @@ from politburo.calibration import (
     search,
     with_values,
 )
-from politburo.cli import app
-from politburo.model.params import DEFAULT_PARAMETERS
-from politburo.model.switches import MECHANISMS
-from politburo.scenario import load_scenario, load_scenario_file
-from politburo.scenario.schema import DirectionalCheck
-from politburo.simulation import simulate
-from politburo.validate import _months_seated, directional, targets
+from politburo.studies.validate import _months_seated, directional, targets
 
 runner = CliRunner()
 
@@ -341,7 +341,7 @@ def test_report_cli_writes_a_page_and_refuses_bad_inputs(
 
 
 def test_adoption_needs_a_better_fit_and_no_worse_held_out_error() -> None:
-    from politburo.calibration import adoption_verdict
+    from politburo.studies.calibration import adoption_verdict
 
     def trial(value: float, held: float | None) -> dict[str, Any]:
         return {"loss": value, "scores": {"held_out_median_milestone_error_months": held}}
@@ -356,7 +356,7 @@ def test_adoption_needs_a_better_fit_and_no_worse_held_out_error() -> None:
 def test_a_joint_record_averages_losses_and_guards_every_scenario() -> None:
     """Several scenarios fitted together: the loss is the mean of theirs, and a trial is
     adopted only if no scenario's held-out error worsens."""
-    from politburo.calibration import adoption_verdict
+    from politburo.studies.calibration import adoption_verdict
 
     perfect = {"brier": 0.0, "median_milestone_error_months": 0.0, "order_share": 0.5}
     off = {**perfect, "brier": 1.0}

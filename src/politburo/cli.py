@@ -26,9 +26,9 @@ from rich.table import Table
 from rich.text import Text
 
 from politburo.errors import UserError
+from politburo.mechanisms import MECHANISMS, UnknownMechanismError, enabled_mechanisms
 from politburo.model.params import DEFAULT_PARAMETERS, Parameters
 from politburo.model.rng import MAX_RUNS, SEED_LIMIT
-from politburo.model.switches import MECHANISMS, UnknownMechanismError, enabled_mechanisms
 from politburo.scenario import ScenarioError, builtin_names, load_scenario
 from politburo.scenario.schema import Scenario
 
@@ -231,6 +231,7 @@ def play(
     """Play one leader in the terminal; the others are run by the AI."""
     from politburo.agents.human import legal_choices, observation
     from politburo.analysis.narrative import describe_event, event_records, outcome_summary
+    from politburo.model.events import ROUTINE
     from politburo.model.world import compile_world
     from politburo.simulation import Game
 
@@ -266,8 +267,9 @@ def play(
         events = game.log.for_run(0)[seen_events:]
         seen_events += len(events)
         records = event_records(world, events)
-        visible = [
-            r for r in records if r["kind"] not in ("defended_line", "appealed", "recruited")
+        mine = world.leader_ids[me]
+        visible = [  # the routine folded away, as on the web, unless it concerns you
+            r for r in records if r["kind"] not in ROUTINE or mine in (r["actor"], r["target"])
         ]
         out.print(f"[bold]What happened in {view['month']}:[/]")
         for record in visible[:40]:
@@ -478,7 +480,7 @@ def validate(
 ) -> None:
     """Score the baseline against the scenario's historical record, beside the naive
     forecasts, and test the historiography's directional claims."""
-    from politburo.validate import NoHistoryError, validation_design, validation_report
+    from politburo.studies.validate import NoHistoryError, validation_design, validation_report
 
     if runs < 2:
         raise _fail(f"--runs must be at least 2 (got {runs})")
@@ -642,8 +644,8 @@ def explain(
 ) -> None:
     """Shapley attribution of a leader's chance to consolidate to the mechanisms and to the
     scenario's factors; optionally parameter sensitivity."""
-    from politburo.explain import explain as attribute
-    from politburo.explain import morris_sensitivity
+    from politburo.studies.explain import explain as attribute
+    from politburo.studies.explain import morris_sensitivity
 
     if runs < 2:
         raise _fail(f"--runs must be at least 2 (got {runs})")
@@ -757,7 +759,7 @@ def calibrate(
     out-of-sample fit."""
     import shlex
 
-    from politburo.calibration import (
+    from politburo.studies.calibration import (
         FREE_PARAMETERS,
         JointScorer,
         adoption_verdict,
@@ -897,7 +899,7 @@ def report(
                 f"`politburo {command} --json`"
             )
     if "validation" not in inputs and spec.history is not None and runs >= 2:
-        from politburo.validate import validation_design, validation_report
+        from politburo.studies.validate import validation_design, validation_report
 
         design = validation_design(spec, seed, mechanism_params)
         design = replace(design, arms=design.arms[:1])  # the baseline only

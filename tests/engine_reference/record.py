@@ -23,7 +23,7 @@ sys.path.insert(0, str(HERE))
 
 from fingerprint import batch_fingerprints, state_digest  # noqa: E402
 
-from politburo.model.switches import MECHANISMS  # noqa: E402
+from politburo.mechanisms import MECHANISMS  # noqa: E402
 from politburo.simulation import Game, simulate  # noqa: E402
 
 SCENARIOS = ("ussr-1922", "toy-3")

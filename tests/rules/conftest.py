@@ -8,9 +8,9 @@ from collections.abc import Callable, Iterable
 import numpy as np
 import pytest
 
+from politburo.mechanisms import enabled_mechanisms
 from politburo.model.params import DEFAULT_PARAMETERS, Parameters
 from politburo.model.state import initial_state
-from politburo.model.switches import enabled_mechanisms
 from politburo.model.world import World
 
 from .bench import CAPACITY, Bench

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from politburo.model.switches import MECHANISMS, UnknownMechanismError, enabled_mechanisms
+from politburo.mechanisms import MECHANISMS, UnknownMechanismError, enabled_mechanisms
 from politburo.scenario import Scenario
 from politburo.simulation import BatchResult, simulate
 

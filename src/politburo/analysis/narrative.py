@@ -7,24 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from politburo.model.events import ROUTINE
 from politburo.model.world import World
-
-#: Events too frequent to tell every month unless asked (``--verbose``).
-ROUTINE = frozenset(
-    {
-        "defended_line",
-        "appealed",
-        "recruited",
-        "attacked",
-        "gathered_material",
-        "appointment_failed",
-        "win_over_failed",
-        "alliance_refused",
-        "position_shifted",
-        "criticized_line",
-        "faction_detected",
-    }
-)
 
 
 def event_records(world: World, events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:

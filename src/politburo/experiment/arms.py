@@ -11,9 +11,9 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from politburo.mechanisms import enabled_mechanisms
 from politburo.model.params import Parameters
 from politburo.model.rng import check_seed
-from politburo.model.switches import enabled_mechanisms
 from politburo.model.world import World, compile_world
 from politburo.scenario.interventions import InterventionError, apply_interventions
 from politburo.scenario.schema import Intervention, Scenario

@@ -71,6 +71,24 @@ KIND_CODE = {name: i for i, name in enumerate(EVENT_KINDS)}
 #: alliances (see :func:`politburo.analysis.narrative.alliance_record`)
 ALWAYS_KEPT: frozenset[str] = frozenset({"alliance_formed", "alliance_broken", "alliance_ended"})
 
+#: Events too frequent to tell every month: the narrative leaves them out unless asked
+#: (``--verbose``), the game folds them away.
+ROUTINE: frozenset[str] = frozenset(
+    {
+        "defended_line",
+        "appealed",
+        "recruited",
+        "attacked",
+        "gathered_material",
+        "appointment_failed",
+        "win_over_failed",
+        "alliance_refused",
+        "position_shifted",
+        "criticized_line",
+        "faction_detected",
+    }
+)
+
 _FIELDS = ("run", "turn", "kind", "actor", "target", "obj", "yes", "no")
 
 

@@ -3,7 +3,7 @@
 These are *global* parameters of the rules, not facts about a regime. Changing one to
 make a single scenario come out "right" is a defect; calibration is a separate,
 re-runnable procedure that writes a parameters file (see ``Parameters.from_file``).
-The free parameters of :data:`politburo.calibration.FREE_PARAMETERS` hold the values of
+The free parameters of :data:`politburo.studies.calibration.FREE_PARAMETERS` hold the values of
 the joint calibration of 2 December 2026 (ussr-1922 with ussr-1953),
 adopted by its rule (lower fitted loss, no scenario's held-out error worse) and rounded
 to three significant figures: see ``docs/calibration.md``.

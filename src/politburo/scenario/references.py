@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
-from politburo.model.switches import MECHANISMS
+from politburo.mechanisms import MECHANISMS
 from politburo.scenario.schema import Scenario, month_index
 
 Path = tuple[str | int, ...]

@@ -28,7 +28,7 @@ from politburo.analysis.narrative import (
 from politburo.errors import InputError
 from politburo.kernel.view import Policy, View, heuristic
 from politburo.model.actions import TARGET_KIND, Verb, describe
-from politburo.model.events import EventLog
+from politburo.model.events import ROUTINE, EventLog
 from politburo.model.params import DEFAULT_PARAMETERS
 from politburo.model.state import State
 from politburo.model.world import SEAT_CANDIDATE, SEAT_FULL, World, compile_world
@@ -63,22 +63,6 @@ VOTES = frozenset(
     }
 )
 
-#: frequent small events, folded away by default on the page
-ROUTINE = frozenset(
-    {
-        "defended_line",
-        "appealed",
-        "recruited",
-        "attacked",
-        "appointment_failed",
-        "win_over_failed",
-        "alliance_refused",
-        "position_shifted",
-        "criticized_line",
-        "gathered_material",
-        "faction_detected",
-    }
-)
 
 #: how many months ahead the monthly view lists scheduled events
 UPCOMING_MONTHS = 6

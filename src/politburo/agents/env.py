@@ -1,6 +1,6 @@
 """The game for learning agents: a PettingZoo Parallel environment.
 
-    from politburo.env import parallel_env
+    from politburo.agents.env import parallel_env
     env = parallel_env("ussr-1922")                  # every leader who acts is an agent
     env = parallel_env("toy-3", agents=["tribune"])  # one agent; the rest play the heuristic
     observations, infos = env.reset(seed=0)
@@ -37,9 +37,9 @@ from numpy.typing import NDArray
 from pettingzoo import ParallelEnv  # type: ignore[import-untyped]
 
 from politburo.kernel.view import View
+from politburo.mechanisms import enabled_mechanisms
 from politburo.model.actions import TARGET_KIND, Verb, describe
 from politburo.model.params import DEFAULT_PARAMETERS, Parameters
-from politburo.model.switches import enabled_mechanisms
 from politburo.model.world import SEAT_CANDIDATE, SEAT_FULL, World
 from politburo.scenario import Scenario
 from politburo.simulation import Simulation, world_of

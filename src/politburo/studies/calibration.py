@@ -162,8 +162,8 @@ class Scorer:
         self, scenario: Any, runs: int, seed: int, workers: int = 1, evaluator: Any = None
     ) -> None:
         from politburo.analysis.validation import milestones_from_history, split_milestones
-        from politburo.explain import Evaluator
         from politburo.model.world import compile_world
+        from politburo.studies.evaluation import Evaluator
 
         if scenario.history is None:
             raise InputError(f"scenario {scenario.id!r} has no history: section to fit")

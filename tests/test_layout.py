@@ -1,0 +1,33 @@
+"""The house's architecture, checked: imports flow one way (import-linter's layers
+contract in pyproject.toml), and ``import politburo`` loads no engine, store or studies."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[1]
+
+
+def test_imports_flow_one_way() -> None:
+    linter = shutil.which("lint-imports")
+    if linter is None:
+        pytest.fail("lint-imports missing: pip install -e '.[test]'")
+    done = subprocess.run([linter], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert done.returncode == 0, done.stdout[-3000:]
+
+
+def test_import_politburo_is_cheap() -> None:
+    heavy = ["numba", "duckdb", "pyarrow", "scipy", "numpy", "matplotlib", "fastapi"]
+    code = (
+        "import json, sys; import politburo; "
+        f"print(json.dumps([m for m in {heavy!r} if m in sys.modules]))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == []
