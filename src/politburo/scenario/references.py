@@ -84,14 +84,12 @@ def _problems(s: Scenario) -> Iterator[Problem]:
             if month_index(body.sizes[j].from_) <= month_index(body.sizes[j - 1].from_):
                 yield ("bodies", i, "sizes", j, "from"), "sizes must be in date order"
         if body.composition is not None:
-            for name, seats in body.composition.seats.items():
+            for name in body.composition.seats:
                 if name != "uncommitted" and name not in leaders:
                     yield (
                         ("bodies", i, "composition", "seats", name),
                         _one_of("leader", name, leaders | {"uncommitted"}),
                     )
-                if seats < 0:
-                    yield ("bodies", i, "composition", "seats", name), "seats cannot be negative"
             total = sum(body.composition.seats.values())
             if total > body.sizes[0].full:
                 yield (
