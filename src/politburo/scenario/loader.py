@@ -182,12 +182,13 @@ def _compose_unique(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool
 
 
 def _refuse_tag(loader: _UniqueKeyLoader, node: yaml.Node) -> Any:
-    raise yaml.constructor.ConstructorError(
-        None,
-        None,
-        f"the tag {node.tag} is not used in scenarios; write plain values",
-        node.start_mark,
+    tag = "!!" + node.tag.removeprefix("tag:yaml.org,2002:")
+    what = (
+        "a merge key (<<) is not supported; write the keys out"
+        if tag == "!!merge"
+        else f"{tag} is not used in scenarios; write plain values"
     )
+    raise yaml.constructor.ConstructorError(None, None, what, node.start_mark)
 
 
 _UniqueKeyLoader.add_constructor(
@@ -195,7 +196,7 @@ _UniqueKeyLoader.add_constructor(
     _compose_unique,
 )
 _UniqueKeyLoader.add_constructor("tag:yaml.org,2002:timestamp", _UniqueKeyLoader.construct_yaml_str)
-for _tag in ("binary", "set", "omap", "pairs"):
+for _tag in ("binary", "set", "omap", "pairs", "merge"):
     _UniqueKeyLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse_tag)
 
 
@@ -362,6 +363,9 @@ def read_yaml(text: str, file: str) -> tuple[Any, dict[tuple[Any, ...], Location
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = error.problem or str(error)
+        if error.context and error.context_mark and error.problem_mark:
+            # e.g. "found duplicate anchor; first occurrence" (there), "second occurrence"
+            what = f"{error.context} at line {error.context_mark.line + 1}, {what}"
         if len(what) > 4 * ECHO_CHARACTERS:
             what = what[: 4 * ECHO_CHARACTERS] + "..."
         raise ScenarioError(
