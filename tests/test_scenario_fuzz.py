@@ -9,7 +9,7 @@ never any other exception — within a time bound; and that whatever it accepts 
 and runs its whole calendar (two runs) with finite state, and that each of its
 interventions applies or raises ``InterventionError``.
 
-In CI it tries ``FUZZ_EXAMPLES`` cases (default 120) with a fixed seed. A larger
+In CI it tries ``FUZZ_EXAMPLES`` cases (default 200) with a fixed seed. A larger
 campaign on demand, with another seed::
 
     POLITBURO_FUZZ_EXAMPLES=5000 POLITBURO_FUZZ_SEED=7 \\
@@ -53,7 +53,7 @@ from politburo.scenario.schema import MAX_MONTHS, MAX_SEATS, Intervention, Patch
 from politburo.simulation import simulate
 
 FILE = "fuzzed.yaml"
-FUZZ_EXAMPLES = int(os.environ.get("POLITBURO_FUZZ_EXAMPLES", "120"))
+FUZZ_EXAMPLES = int(os.environ.get("POLITBURO_FUZZ_EXAMPLES", "200"))
 FUZZ_SEED = os.environ.get("POLITBURO_FUZZ_SEED")
 #: Seconds a check may take (ussr-1922, the largest built-in, takes about 0.25 s).
 CHECK_SECONDS = 5.0
@@ -450,7 +450,7 @@ def test_an_integer_past_a_float_is_refused_not_crashed(toy_text: str) -> None:
 def test_an_integer_too_long_to_read_is_refused_at_its_line(toy_text: str) -> None:
     text = replaced(toy_text, "full: 100", "full: " + "9" * 5000)
     (problem,) = refused(text)
-    assert problem.startswith(line_column(text, "999")), problem
+    assert problem.startswith(line_column(text, "999")) and "5,000 characters" in problem
     assert len(problem) < 300
 
 
@@ -574,3 +574,21 @@ def test_the_scenario_guide_states_every_limit() -> None:
         # The value and the constant's name, in one cell of the table of limits.
         assert re.search(rf"\b{re.escape(f'{value:,}')}\b[^|\n]*`{name}`", guide), name
     assert schema.MAX_SEED == 2**63 - 1 and "2**63 - 1 (`MAX_SEED`" in guide
+
+
+def test_patrons_in_a_circle_are_refused(toy_text: str) -> None:
+    # Each the other's client: no bloc has a leader (the engine would run leaderless blocs).
+    text = replaced(
+        toy_text,
+        "  - id: secretary\n",
+        "  - id: secretary\n    patron: {leader: tribune, loyalty: 0.5, source: x}\n",
+    )
+    text = replaced(
+        text,
+        "  - id: tribune\n",
+        "  - id: tribune\n    patron: {leader: secretary, loyalty: 0.5, source: x}\n",
+    )
+    problems = refused(text)
+    assert len(problems) == 2 and all("patrons run in a circle" in p for p in problems)
+    line = text.count("\n", 0, text.index("tribune, loyalty")) + 1
+    assert problems[0].startswith(f"{FILE}:{line}:"), problems

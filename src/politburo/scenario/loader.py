@@ -158,11 +158,16 @@ class _UniqueKeyLoader(_BaseLoader):  # type: ignore[valid-type,misc]
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         try:
             return super().construct_object(node, deep=deep)
-        except (ValueError, OverflowError, TypeError) as error:
-            # A scalar whose tag says a kind it is not (``!!int x``, ``!!float 1e``).
-            raise yaml.constructor.ConstructorError(
-                None, None, f"cannot read this value: {error}", node.start_mark
-            ) from None
+        except (ValueError, OverflowError) as error:
+            # A scalar whose tag says a kind it is not (``!!int x``, ``!!float 1e``), or
+            # an integer of thousands of digits (Python refuses to convert it).
+            length = len(node.value) if isinstance(node, yaml.ScalarNode) else 0
+            what = (
+                f"cannot read {length:,} characters as a number (no limit is that long)"
+                if length > ECHO_CHARACTERS
+                else f"cannot read this value: {error}"
+            )
+            raise yaml.constructor.ConstructorError(None, None, what, node.start_mark) from None
 
 
 def _compose_unique(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
