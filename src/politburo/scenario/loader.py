@@ -295,7 +295,7 @@ def schema_problems(
 ) -> list[ScenarioProblem]:
     """Pydantic's errors as problems at the lines they concern; ``data`` is the document
     (below ``prefix``) that was validated."""
-    problems: list[ScenarioProblem] = []
+    found: dict[tuple[int, int, str], list[str]] = {}  # (line, column, path) -> messages
     for item in error.errors(include_url=False):
         loc = prefix + _in_file(tuple(item["loc"]), data)
         message = _EXPECTATIONS.get(item["type"], item["msg"])
@@ -312,11 +312,26 @@ def schema_problems(
             or item["type"].startswith(("greater", "less"))
         ):
             message = f"{item['msg']} (got {got})"
-        line, column = _locate(loc, positions)
-        problem = ScenarioProblem(file, line, column, _dotted(loc), message)
-        if problem not in problems:
-            problems.append(problem)
-    return problems
+        found.setdefault((*_locate(loc, positions), _dotted(loc)), []).append(message)
+    return [
+        ScenarioProblem(file, line, column, path, message)
+        for (line, column, path), messages in found.items()
+        for message in _alternatives(messages)
+    ]
+
+
+def _alternatives(messages: list[str]) -> list[str]:
+    """One message for the members of a union tried on one value ("Input should be a valid
+    string or a valid list (got 5)"); other messages as they are, each once."""
+    messages = list(dict.fromkeys(messages))
+    tried = "Input should be "
+    tails = [m.removeprefix(tried) for m in messages if m.startswith(tried) and " (got " in m]
+    endings = {tail[tail.rfind(" (got ") :] for tail in tails}
+    if len(tails) < 2 or len(endings) != 1:
+        return messages
+    (got,) = endings
+    joined = tried + " or ".join(tail.removesuffix(got) for tail in tails) + got
+    return [joined, *(m for m in messages if not (m.startswith(tried) and " (got " in m))]
 
 
 def _reader_problem(error: yaml.YAMLError, text: str, file: str) -> ScenarioProblem:
