@@ -595,3 +595,21 @@ def test_patrons_in_a_circle_are_refused(toy_text: str) -> None:
     assert len(problems) == 2 and all("patrons run in a circle" in p for p in problems)
     line = text.count("\n", 0, text.index("tribune, loyalty")) + 1
     assert problems[0].startswith(f"{FILE}:{line}:"), problems
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "expected"),
+    [
+        ("leaders/secretary/prestige/value", math.nan, "leaders[0].prestige.value: Input "),
+        ("events/recruitment/effects/0/members", -5, "events[0].effects[0].members: Input"),
+    ],
+)
+def test_an_intervention_that_breaks_the_schema_names_the_fact_as_written(
+    path: str, value: Any, expected: str
+) -> None:
+    from politburo.scenario import load_scenario
+
+    patch = Patch(op="set", path=path, value=value)
+    intervention = Intervention(id="broken", name="broken", source="x", patches=[patch])
+    with pytest.raises(InterventionError, match=re.escape(expected)):
+        apply_interventions(load_scenario("toy-3"), ["broken"], [intervention])

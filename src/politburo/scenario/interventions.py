@@ -17,7 +17,9 @@ from pydantic import TypeAdapter, ValidationError
 from politburo.scenario.loader import (
     ScenarioError,
     ScenarioProblem,
+    dotted,
     echo,
+    path_in_document,
     read_text_file,
     read_yaml,
     schema_problems,
@@ -167,13 +169,15 @@ def apply_interventions(
         patched = Scenario.model_validate(document)
     except ValidationError as error:
         first = error.errors(include_url=False)[0]
-        where = ".".join(str(part) for part in first["loc"])
+        where = dotted(path_in_document(tuple(first["loc"]), document))
         raise InterventionError(
             f"intervention {label} makes the scenario invalid at {where}: {first['msg']}"
+            + ("" if first["type"] == "missing" else f" (got {echo(first.get('input'))})")
         ) from None
     problems = check_references(patched)
     if problems:
         path, message = problems[0]
-        where = ".".join(str(part) for part in path)
-        raise InterventionError(f"intervention {label} breaks a reference at {where}: {message}")
+        raise InterventionError(
+            f"intervention {label} breaks a reference at {dotted(path)}: {message}"
+        )
     return patched

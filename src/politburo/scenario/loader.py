@@ -240,7 +240,8 @@ def _locate(path: tuple[Any, ...], positions: dict[tuple[Any, ...], Location]) -
     return (1, 1)
 
 
-def _dotted(path: tuple[Any, ...]) -> str:
+def dotted(path: tuple[Any, ...]) -> str:
+    """A path as messages write it: ``leaders[0].prestige.value``."""
     text = ""
     for part in path:
         if isinstance(part, int):
@@ -258,7 +259,7 @@ _EXPECTATIONS = {
 }
 
 
-def _in_file(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
+def path_in_document(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
     """The steps of a pydantic error location that exist in the document. Pydantic adds
     levels the file does not have (the member of a union tried, ``str`` or ``list[str]``;
     the tag of a tagged union, ``death``); they are left out, so the path is one a
@@ -297,7 +298,7 @@ def schema_problems(
     (below ``prefix``) that was validated."""
     found: dict[tuple[int, int, str], list[str]] = {}  # (line, column, path) -> messages
     for item in error.errors(include_url=False):
-        loc = prefix + _in_file(tuple(item["loc"]), data)
+        loc = prefix + path_in_document(tuple(item["loc"]), data)
         message = _EXPECTATIONS.get(item["type"], item["msg"])
         got = echo(item.get("input"))
         if item["type"] == "string_pattern_mismatch":
@@ -312,7 +313,7 @@ def schema_problems(
             or item["type"].startswith(("greater", "less"))
         ):
             message = f"{item['msg']} (got {got})"
-        found.setdefault((*_locate(loc, positions), _dotted(loc)), []).append(message)
+        found.setdefault((*_locate(loc, positions), dotted(loc)), []).append(message)
     return [
         ScenarioProblem(file, line, column, path, message)
         for (line, column, path), messages in found.items()
@@ -408,7 +409,7 @@ def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:
     except ValidationError as error:
         raise ScenarioError(schema_problems(error, file, positions, data)) from None
     problems = [
-        ScenarioProblem(file, *_locate(path, positions), _dotted(path), message)
+        ScenarioProblem(file, *_locate(path, positions), dotted(path), message)
         for path, message in check_references(scenario)
     ]
     if problems:
