@@ -49,7 +49,13 @@ from politburo.scenario.loader import (
     MAX_DEPTH,
     load_scenario_file,
 )
-from politburo.scenario.schema import MAX_MONTHS, MAX_SEATS, Intervention, Patch
+from politburo.scenario.schema import (
+    MAX_COMMITTEE_SEATS,
+    MAX_MONTHS,
+    MAX_SEATS,
+    Intervention,
+    Patch,
+)
 from politburo.simulation import simulate
 
 FILE = "fuzzed.yaml"
@@ -357,6 +363,11 @@ def replaced(text: str, old: str, new: str) -> str:
     return text.replace(old, new, 1)
 
 
+def at_line(text: str, needle: str) -> str:
+    """``file:line:`` of the first ``needle`` (a message's start, whatever its column)."""
+    return f"{FILE}:{text.count(chr(10), 0, text.index(needle)) + 1}:"
+
+
 def line_column(text: str, needle: str) -> str:
     index = text.index(needle)
     line = text.count("\n", 0, index) + 1
@@ -441,6 +452,13 @@ def test_a_body_too_large_for_the_engine_is_refused(toy_text: str, seats: int) -
     assert f"less than or equal to {MAX_SEATS}" in problem
 
 
+def test_a_committee_larger_than_the_engine_walks_is_refused(toy_text: str) -> None:
+    text = replaced(toy_text, "full: 15,", f"full: {MAX_COMMITTEE_SEATS + 1},")
+    (problem,) = refused(text)
+    assert problem.startswith(at_line(text, "  - id: committee")), problem
+    assert f"a committee body may have at most {MAX_COMMITTEE_SEATS:,}" in problem
+
+
 def test_an_integer_past_a_float_is_refused_not_crashed(toy_text: str) -> None:
     text = replaced(toy_text, "prestige: {value: 0.4", "prestige: {value: 1" + "0" * 400)
     (problem,) = refused(text)
@@ -521,8 +539,7 @@ def test_values_no_scenario_has_are_refused_at_their_line(
 ) -> None:
     text = replaced(toy_text, "date: 1950-06", f"date: {value}")
     (problem,) = refused(text)
-    line = text.count("\n", 0, text.index(value.strip())) + 1
-    assert problem.startswith(f"{FILE}:{line}:"), problem
+    assert problem.startswith(at_line(text, value.strip())), problem
     assert expected in problem, problem
 
 
@@ -562,6 +579,7 @@ def test_the_scenario_guide_states_every_limit() -> None:
     limits = {
         "MAX_MONTHS": schema.MAX_MONTHS,
         "MAX_SEATS": schema.MAX_SEATS,
+        "MAX_COMMITTEE_SEATS": schema.MAX_COMMITTEE_SEATS,
         "MAX_MEMBERS": schema.MAX_MEMBERS,
         "MAX_LEADERS": schema.MAX_LEADERS,
         "MAX_RUNGS": schema.MAX_RUNGS,
@@ -593,8 +611,7 @@ def test_patrons_in_a_circle_are_refused(toy_text: str) -> None:
     )
     problems = refused(text)
     assert len(problems) == 2 and all("patrons run in a circle" in p for p in problems)
-    line = text.count("\n", 0, text.index("tribune, loyalty")) + 1
-    assert problems[0].startswith(f"{FILE}:{line}:"), problems
+    assert problems[0].startswith(at_line(text, "tribune, loyalty")), problems
 
 
 @pytest.mark.parametrize(

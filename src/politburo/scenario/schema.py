@@ -36,6 +36,10 @@ MAX_MONTHS = 600
 #: congress on record (the CPC's, about 2,300 delegates). The engine keeps a seat array
 #: of this length in every run.
 MAX_SEATS = 10_000
+#: Full seats of the committee and the control body, whose seats the engine goes through
+#: for every leader every month: six times the largest on record (the CPSU's Central
+#: Committee of 1986, 307 full members).
+MAX_COMMITTEE_SEATS = 2_000
 #: Members of the party, in one region and cohort or in all: above any party on record
 #: (the CPC, about 100 million).
 MAX_MEMBERS = 1_000_000_000
@@ -249,6 +253,17 @@ class Body(Provenance):
     elected_by: Ident | None = None
     sizes: list[BodySize] = Field(min_length=1, max_length=MAX_ITEMS)
     composition: Composition | None = None
+
+    @model_validator(mode="after")
+    def _seats_the_engine_walks(self) -> Body:
+        if self.role in ("committee", "control"):
+            for k, size in enumerate(self.sizes):
+                if size.full > MAX_COMMITTEE_SEATS:
+                    raise ValueError(
+                        f"sizes[{k}].full is {size.full:,} seats; a {self.role} body may have "
+                        f"at most {MAX_COMMITTEE_SEATS:,}"
+                    )
+        return self
 
 
 class Office(Provenance):
