@@ -60,9 +60,17 @@ MAX_ID = 64
 #: signed 64-bit integer, so a larger one would silently run another seed.
 MAX_SEED = 2**63 - 1
 Seed = Annotated[int, Field(ge=0, le=MAX_SEED, description="A random seed, 0 to 2**63-1.")]
-Count = Annotated[int, Field(ge=0, le=MAX_MEMBERS)]
-Seats = Annotated[int, Field(ge=0, le=MAX_SEATS)]
-Months = Annotated[int, Field(ge=1, le=MAX_MONTHS)]
+Count = Annotated[
+    int,
+    Field(ge=0, le=MAX_MEMBERS, description=f"Members, 0 to {MAX_MEMBERS:,} (above any party)."),
+]
+Seats = Annotated[
+    int, Field(ge=0, le=MAX_SEATS, description=f"Seats, 0 to {MAX_SEATS:,} (above any congress).")
+]
+Months = Annotated[
+    int,
+    Field(ge=1, le=MAX_MONTHS, description=f"Months, 1 to {MAX_MONTHS} (the longest calendar)."),
+]
 
 Month = Annotated[str, Field(pattern=MONTH_PATTERN, description="A month, YYYY-MM.")]
 Ident = Annotated[
