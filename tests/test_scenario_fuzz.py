@@ -630,3 +630,14 @@ def test_an_intervention_that_breaks_the_schema_names_the_fact_as_written(
     intervention = Intervention(id="broken", name="broken", source="x", patches=[patch])
     with pytest.raises(InterventionError, match=re.escape(expected)):
         apply_interventions(load_scenario("toy-3"), ["broken"], [intervention])
+
+
+def test_an_error_inside_an_anchored_value_points_into_the_anchor(toy_text: str) -> None:
+    # The first issue is anchored and repeated at the end of the list; a wrong value inside
+    # the anchor is reported where it is written.
+    text = replaced(toy_text, "  - id: economy\n", "  - &issue\n    id: economy\n")
+    text = replaced(text, "    status_quo: -0.2\n", "    status_quo: 7\n")
+    text = replaced(text, "\ncohorts:\n", "  - *issue\n\ncohorts:\n")
+    problems = refused(text)
+    assert f"{line_column(text, 'status_quo: 7')} issues[0].status_quo" in "\n".join(problems)
+    assert any("issues[2].status_quo" in p for p in problems), problems

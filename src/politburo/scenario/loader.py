@@ -1,8 +1,10 @@
 """Load a scenario YAML file, reporting every problem as ``file:line:column: path: what``.
 
-YAML is parsed with PyYAML's safe loader. The node tree keeps each value's position, so
-schema errors (from pydantic) and reference errors (from :mod:`references`) point at the
-line to fix.
+YAML is parsed with PyYAML's safe loader, after a pass over its event stream that
+refuses, before any value is built, what no scenario is (keys that are lists, recursive
+or exploding aliases, deep nesting; see :func:`_scan` and the limits below). The node tree
+keeps each value's position, so schema errors (from pydantic) and reference errors (from
+:mod:`references`) point at the line to fix; values quoted in messages are cut short.
 """
 
 from __future__ import annotations
@@ -206,8 +208,8 @@ for _tag in ("binary", "set", "omap", "pairs", "merge"):
 
 
 def _positions(root: yaml.Node, key_of: Any, out: dict[tuple[Any, ...], Location]) -> None:
-    """Where each value is, by its path. A node reached again through an alias is not
-    walked again (its values are where its anchor wrote them)."""
+    """Where each value is, by its path, walked in document order. A node reached again
+    through an alias is not walked again: its values are where its anchor wrote them."""
     walked: set[int] = set()
     todo: list[tuple[yaml.Node, tuple[Any, ...]]] = [(root, ())]
     while todo:
@@ -216,6 +218,7 @@ def _positions(root: yaml.Node, key_of: Any, out: dict[tuple[Any, ...], Location
         if id(node) in walked:
             continue
         walked.add(id(node))
+        children: list[tuple[yaml.Node, tuple[Any, ...]]] = []
         if isinstance(node, yaml.MappingNode):
             for key_node, value_node in node.value:
                 key = key_of(key_node)
@@ -224,9 +227,10 @@ def _positions(root: yaml.Node, key_of: Any, out: dict[tuple[Any, ...], Location
                     key_node.start_mark.line + 1,
                     key_node.start_mark.column + 1,
                 )
-                todo.append((value_node, (*path, key)))
+                children.append((value_node, (*path, key)))
         elif isinstance(node, yaml.SequenceNode):
-            todo.extend((item, (*path, index)) for index, item in enumerate(node.value))
+            children = [(item, (*path, index)) for index, item in enumerate(node.value)]
+        todo.extend(reversed(children))  # the first child is walked first
 
 
 def _locate(path: tuple[Any, ...], positions: dict[tuple[Any, ...], Location]) -> Location:
