@@ -81,6 +81,15 @@ Ident = Annotated[
         description="Lower-case identifier: letters, digits, underscores.",
     ),
 ]
+InterventionId = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z][a-z0-9-]*$",
+        max_length=MAX_ID,
+        description="Lower-case words joined by hyphens.",
+    ),
+]
+
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 Signed = Annotated[float, Field(ge=-1.0, le=1.0)]
 SourceRef = str | list[str]
@@ -585,7 +594,7 @@ class DirectionalCheck(Provenance):
     the intervention should move a measure one way. Reported with sign and interval,
     never forced."""
 
-    intervention: str = Field(description="An intervention id of this scenario.")
+    intervention: InterventionId = Field(description="An intervention id of this scenario.")
     measure: Literal["p_winner", "politburo_months"] = Field(
         description="p_winner: the chance that the first of `leaders` consolidates; "
         "politburo_months: the months `leaders` keep their leadership seats, summed."
@@ -681,16 +690,6 @@ class History(Provenance):
     )
 
 
-InterventionId = Annotated[
-    str,
-    Field(
-        pattern=r"^[a-z][a-z0-9-]*$",
-        max_length=MAX_ID,
-        description="Lower-case words joined by hyphens.",
-    ),
-]
-
-
 class Patch(StrictModel):
     """One change to the scenario's facts.
 
@@ -736,8 +735,8 @@ class Factor(StrictModel):
     id: Ident
     name: str
     description: str | None = None
-    interventions: list[str] = Field(default_factory=list)
-    ablate: list[str] = Field(default_factory=list, description="Mechanism names.")
+    interventions: list[InterventionId] = Field(default_factory=list)
+    ablate: list[Ident] = Field(default_factory=list, description="Mechanism names.")
 
     @model_validator(mode="after")
     def _does_something(self) -> Factor:
