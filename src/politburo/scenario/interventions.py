@@ -18,6 +18,9 @@ from politburo.errors import InputError
 from politburo.scenario.loader import (
     ScenarioError,
     ScenarioProblem,
+    dotted,
+    echo,
+    path_in_document,
     read_text_file,
     read_yaml,
     schema_problems,
@@ -57,7 +60,7 @@ def load_intervention_file(path: str | Path) -> list[Intervention]:
     try:
         return TypeAdapter(list[Intervention]).validate_python(data)
     except ValidationError as error:
-        problems = schema_problems(error, str(path), positions, prefix)
+        problems = schema_problems(error, str(path), positions, data, prefix)
         raise ScenarioError(problems) from None
 
 
@@ -73,37 +76,34 @@ def _child(node: Any, step: str, where: str) -> tuple[Any, Any]:
         for position, item in enumerate(node):
             if isinstance(item, dict) and item.get("id") == step:
                 return node, position
-        if step.isdigit() and int(step) < len(node):
+        # A position is a short run of ASCII digits (int() of a long one is refused).
+        if step.isascii() and step.isdigit() and len(step) < 10 and int(step) < len(node):
             return node, int(step)
         ids = [item.get("id") for item in node if isinstance(item, dict) and "id" in item]
         known = f"; ids here: {', '.join(map(str, ids))}" if ids else ""
-        raise InterventionError(f"{where}: no item {step!r}{known}")
+        raise InterventionError(f"{where}: no item {echo(step)}{known}")
     raise InterventionError(f"{where}: cannot step into a {type(node).__name__}")
 
 
 def _apply_patch(document: dict[str, Any], patch: Patch, owner: str) -> None:
     steps = _steps(patch.path)
+    if not steps:
+        raise InterventionError(f"{owner}: path {echo(patch.path)} names no fact")
     node: Any = document
     for depth, step in enumerate(steps[:-1]):
         container, key = _child(node, step, f"{owner}: {'/'.join(steps[: depth + 1])}")
         if isinstance(container, dict) and key not in container:
-            raise InterventionError(f"{owner}: path {patch.path!r}: no {key!r} here")
+            raise InterventionError(f"{owner}: path {echo(patch.path)}: no {echo(key)} here")
         node = container[key]
-    last = steps[-1]
+    container, key = _child(node, steps[-1], f"{owner}: {echo(patch.path)}")
+    present = not isinstance(container, dict) or key in container
     if patch.op == "add":
-        container, key = _child(node, last, f"{owner}: {patch.path}")
-        target = container[key]
-        if not isinstance(target, list):
-            raise InterventionError(f"{owner}: 'add' needs a list at {patch.path!r}")
-        target.append(patch.value)
-        return
-    if isinstance(node, list):
-        container, key = _child(node, last, f"{owner}: {patch.path}")
-    else:
-        container, key = node, last
-    if patch.op == "remove":
-        if isinstance(container, dict) and key not in container:
-            raise InterventionError(f"{owner}: nothing to remove at {patch.path!r}")
+        if not present or not isinstance(container[key], list):
+            raise InterventionError(f"{owner}: 'add' needs a list at {echo(patch.path)}")
+        container[key].append(patch.value)
+    elif patch.op == "remove":
+        if not present:
+            raise InterventionError(f"{owner}: nothing to remove at {echo(patch.path)}")
         del container[key]
     else:
         container[key] = patch.value
@@ -170,13 +170,15 @@ def apply_interventions(
         patched = Scenario.model_validate(document)
     except ValidationError as error:
         first = error.errors(include_url=False)[0]
-        where = ".".join(str(part) for part in first["loc"])
+        where = dotted(path_in_document(tuple(first["loc"]), document))
         raise InterventionError(
             f"intervention {label} makes the scenario invalid at {where}: {first['msg']}"
+            + ("" if first["type"] == "missing" else f" (got {echo(first.get('input'))})")
         ) from None
     problems = check_references(patched)
     if problems:
         path, message = problems[0]
-        where = ".".join(str(part) for part in path)
-        raise InterventionError(f"intervention {label} breaks a reference at {where}: {message}")
+        raise InterventionError(
+            f"intervention {label} breaks a reference at {dotted(path)}: {message}"
+        )
     return patched

@@ -23,6 +23,18 @@ def _one_of(kind: str, name: str, known: set[str]) -> str:
     return f"unknown {kind} {name!r}; expected one of: {choices}"
 
 
+def _patron_ring(s: Scenario, start: str) -> list[str] | None:
+    """The circle of patrons ``start`` belongs to (following each one's patron), if any."""
+    patron = {x.id: x.patron.leader for x in s.leaders if x.patron is not None}
+    chain = [start]
+    while chain[-1] in patron and patron[chain[-1]] not in chain:
+        chain.append(patron[chain[-1]])
+    if chain[-1] not in patron:
+        return None
+    back = patron[chain[-1]]
+    return [*chain[chain.index(back) :], back] if back == start else None
+
+
 def _problems(s: Scenario) -> Iterator[Problem]:
     leaders = {leader.id for leader in s.leaders}
     offices = {office.id for office in s.offices}
@@ -84,14 +96,12 @@ def _problems(s: Scenario) -> Iterator[Problem]:
             if month_index(body.sizes[j].from_) <= month_index(body.sizes[j - 1].from_):
                 yield ("bodies", i, "sizes", j, "from"), "sizes must be in date order"
         if body.composition is not None:
-            for name, seats in body.composition.seats.items():
+            for name in body.composition.seats:
                 if name != "uncommitted" and name not in leaders:
                     yield (
                         ("bodies", i, "composition", "seats", name),
                         _one_of("leader", name, leaders | {"uncommitted"}),
                     )
-                if seats < 0:
-                    yield ("bodies", i, "composition", "seats", name), "seats cannot be negative"
             total = sum(body.composition.seats.values())
             if total > body.sizes[0].full:
                 yield (
@@ -122,6 +132,12 @@ def _problems(s: Scenario) -> Iterator[Problem]:
                 )
             elif leader.patron.leader == leader.id:
                 yield ("leaders", i, "patron", "leader"), "a leader cannot be his own patron"
+            elif (ring := _patron_ring(s, leader.id)) is not None:
+                yield (
+                    ("leaders", i, "patron", "leader"),
+                    f"patrons run in a circle ({' -> '.join(ring)}): a bloc needs a leader "
+                    "who is no one's client",
+                )
         for j, tenure in enumerate(leader.tenures):
             where = ("leaders", i, "tenures", j)
             if tenure.office is not None and tenure.office not in offices:

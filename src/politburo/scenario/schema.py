@@ -24,11 +24,72 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 
+# --- limits: what the engine can hold, each with its reason -----------------------------
+# A value past a limit is refused by `politburo check` (and every command that loads a
+# scenario) before any work. docs/scenarios.md lists them.
+
+#: Months in the calendar. A succession struggle takes years, not generations (the
+#: built-ins run 70 to 105 months); the engine's month counters are 16-bit (at most
+#: 32,767), and a run's time grows with its months.
+MAX_MONTHS = 600
+#: Seats of a body (full or candidate) and of a composition entry: above any party
+#: congress on record (the CPC's, about 2,300 delegates). The engine keeps a seat array
+#: of this length in every run.
+MAX_SEATS = 10_000
+#: Full seats of the committee and the control body, whose seats the engine goes through
+#: for every leader every month: six times the largest on record (the CPSU's Central
+#: Committee of 1986, 307 full members).
+MAX_COMMITTEE_SEATS = 2_000
+#: Members of the party, in one region and cohort or in all: above any party on record
+#: (the CPC, about 100 million).
+MAX_MEMBERS = 1_000_000_000
+#: Named leaders: five times the largest built-in (21). The engine keeps leader x leader
+#: arrays in every run and each leader weighs every rival every month.
+MAX_LEADERS = 100
+#: Rungs of the discipline ladder: a run's highest rung reached is an 8-bit counter.
+MAX_RUNGS = 100
+#: Items in any other list (regions, offices, events, effects, interventions...): ten
+#: times the largest built-in list (49 regions).
+MAX_ITEMS = 500
+#: Characters in one text value (a name, a note, a description): eight times the longest
+#: built-in (1,146).
+MAX_TEXT = 10_000
+#: Characters in an id.
+MAX_ID = 64
+#: A random seed: the engine mixes it as 64 bits and the experiment store keeps it as a
+#: signed 64-bit integer, so a larger one would silently run another seed.
+MAX_SEED = 2**63 - 1
+Seed = Annotated[int, Field(ge=0, le=MAX_SEED, description="A random seed, 0 to 2**63-1.")]
+Count = Annotated[
+    int,
+    Field(ge=0, le=MAX_MEMBERS, description=f"Members, 0 to {MAX_MEMBERS:,} (above any party)."),
+]
+Seats = Annotated[
+    int, Field(ge=0, le=MAX_SEATS, description=f"Seats, 0 to {MAX_SEATS:,} (above any congress).")
+]
+Months = Annotated[
+    int,
+    Field(ge=1, le=MAX_MONTHS, description=f"Months, 1 to {MAX_MONTHS} (the longest calendar)."),
+]
+
 Month = Annotated[str, Field(pattern=MONTH_PATTERN, description="A month, YYYY-MM.")]
 Ident = Annotated[
     str,
-    Field(pattern=ID_PATTERN, description="Lower-case identifier: letters, digits, underscores."),
+    Field(
+        pattern=ID_PATTERN,
+        max_length=MAX_ID,
+        description="Lower-case identifier: letters, digits, underscores.",
+    ),
 ]
+InterventionId = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z][a-z0-9-]*$",
+        max_length=MAX_ID,
+        description="Lower-case words joined by hyphens.",
+    ),
+]
+
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 Signed = Annotated[float, Field(ge=-1.0, le=1.0)]
 SourceRef = str | list[str]
@@ -78,9 +139,12 @@ TRAIT_NAMES: tuple[str, ...] = (
 
 
 class StrictModel(BaseModel):
-    """Base for every scenario model: unknown keys are errors."""
+    """Base for every scenario model: unknown keys are errors, numbers are finite, text
+    is at most :data:`MAX_TEXT` characters."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, allow_inf_nan=False, str_max_length=MAX_TEXT
+    )
 
 
 class Alternative(StrictModel):
@@ -129,6 +193,12 @@ class SourcedNumber(Provenance):
     value: float
 
 
+class Prestige(SourcedNumber):
+    """A leader's starting prestige, 0 to 1, with its source."""
+
+    value: Unit
+
+
 class Calendar(Provenance):
     """First and last month simulated; one turn is one month."""
 
@@ -137,8 +207,14 @@ class Calendar(Provenance):
 
     @model_validator(mode="after")
     def _ordered(self) -> Calendar:
-        if month_index(self.end) < month_index(self.start):
+        months = month_index(self.end) - month_index(self.start) + 1
+        if months < 1:
             raise ValueError(f"calendar end {self.end} is before start {self.start}")
+        if months > MAX_MONTHS:
+            raise ValueError(
+                f"the calendar runs {months:,} months; at most {MAX_MONTHS} (50 years) "
+                "can be simulated"
+            )
         return self
 
 
@@ -165,8 +241,8 @@ class BodySize(Provenance):
     """Seats of a body from a month on (until the next entry)."""
 
     from_: Month = Field(alias="from")
-    full: int = Field(ge=1)
-    candidates: int = Field(default=0, ge=0)
+    full: int = Field(ge=1, le=MAX_SEATS)
+    candidates: Seats = 0
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -174,7 +250,7 @@ class BodySize(Provenance):
 class Composition(Provenance):
     """Starting loyalties of a large body's seats: seats per patron; the rest uncommitted."""
 
-    seats: dict[Ident, int]
+    seats: dict[Ident, Seats]
 
 
 class Body(Provenance):
@@ -192,8 +268,19 @@ class Body(Provenance):
     name: str
     role: BodyRole
     elected_by: Ident | None = None
-    sizes: list[BodySize] = Field(min_length=1)
+    sizes: list[BodySize] = Field(min_length=1, max_length=MAX_ITEMS)
     composition: Composition | None = None
+
+    @model_validator(mode="after")
+    def _seats_the_engine_walks(self) -> Body:
+        if self.role in ("committee", "control"):
+            for k, size in enumerate(self.sizes):
+                if size.full > MAX_COMMITTEE_SEATS:
+                    raise ValueError(
+                        f"sizes[{k}].full is {size.full:,} seats; a {self.role} body may have "
+                        f"at most {MAX_COMMITTEE_SEATS:,}"
+                    )
+        return self
 
 
 class Office(Provenance):
@@ -271,7 +358,7 @@ class Leader(Provenance):
     sketch: str = Field(description="One line for a player choosing a leader.")
     actor: bool = Field(default=True, description="False: never chooses actions.")
     traits: Traits
-    prestige: SourcedNumber
+    prestige: Prestige
     stigma: list[Stigma] = Field(default_factory=list)
     positions: list[Position] = Field(default_factory=list)
     patron: Patronage | None = None
@@ -281,7 +368,7 @@ class Leader(Provenance):
 class Membership(Provenance):
     """Members of a regional organization at the start, by cohort."""
 
-    counts: dict[Ident, int]
+    counts: dict[Ident, Count]
 
 
 class Secretary(Provenance):
@@ -407,14 +494,14 @@ class Crisis(_Effect):
     issue: Ident
     pressure: Signed = Field(description="Direction the crisis pushes the line.")
     salience: Unit
-    months: int = Field(ge=1)
+    months: Months
 
 
 class RecruitmentDrive(_Effect):
     effect: Literal["recruitment_drive"]
     cohort: Ident
-    members: int = Field(ge=1)
-    months: int = Field(ge=1)
+    members: int = Field(ge=1, le=MAX_MEMBERS)
+    months: Months
 
 
 class Document(_Effect):
@@ -475,7 +562,7 @@ class Event(Provenance):
     kind: Ident
     date: Month
     description: str | None = None
-    effects: list[Effect] = Field(default_factory=list)
+    effects: list[Effect] = Field(default_factory=list, max_length=MAX_ITEMS)
 
 
 # --- the historical record ---------------------------------------------------------------
@@ -507,7 +594,7 @@ class DirectionalCheck(Provenance):
     the intervention should move a measure one way. Reported with sign and interval,
     never forced."""
 
-    intervention: str = Field(description="An intervention id of this scenario.")
+    intervention: InterventionId = Field(description="An intervention id of this scenario.")
     measure: Literal["p_winner", "politburo_months"] = Field(
         description="p_winner: the chance that the first of `leaders` consolidates; "
         "politburo_months: the months `leaders` keep their leadership seats, summed."
@@ -534,9 +621,9 @@ class VoteFact(_Fact):
     meeting: Literal["congress", "conference"]
     start: Month
     end: Month | None = None
-    line: int | None = Field(default=None, ge=0)
-    opposition: int | None = Field(default=None, ge=0)
-    delegates: int | None = Field(default=None, ge=1)
+    line: Seats | None = None
+    opposition: Seats | None = None
+    delegates: int | None = Field(default=None, ge=1, le=MAX_SEATS)
 
 
 class MembershipFact(_Fact):
@@ -544,7 +631,7 @@ class MembershipFact(_Fact):
 
     kind: Literal["membership"]
     month: Month
-    members: int = Field(ge=1)
+    members: int = Field(ge=1, le=MAX_MEMBERS)
 
 
 class SeatShareFact(_Fact):
@@ -554,8 +641,8 @@ class SeatShareFact(_Fact):
     kind: Literal["seat_share"]
     bloc: Ident
     month: Month
-    seats: int = Field(ge=0)
-    of: int = Field(ge=1)
+    seats: Seats
+    of: int = Field(ge=1, le=MAX_SEATS)
 
 
 class ExitsFact(_Fact):
@@ -566,10 +653,10 @@ class ExitsFact(_Fact):
     kind: Literal["exits"]
     start: Month
     end: Month
-    exits: int = Field(ge=0)
+    exits: Seats
     meeting: Ident | None = None
-    at_meeting: int | None = Field(default=None, ge=0)
-    not_reelected: int | None = Field(default=None, ge=0)
+    at_meeting: Seats | None = None
+    not_reelected: Seats | None = None
 
 
 class RegionFact(_Fact):
@@ -603,12 +690,6 @@ class History(Provenance):
     )
 
 
-InterventionId = Annotated[
-    str,
-    Field(pattern=r"^[a-z][a-z0-9-]*$", description="Lower-case words joined by hyphens."),
-]
-
-
 class Patch(StrictModel):
     """One change to the scenario's facts.
 
@@ -621,6 +702,15 @@ class Patch(StrictModel):
     op: Literal["set", "remove", "add"]
     path: str = Field(min_length=1)
     value: Any = None
+
+    @field_validator("path")
+    @classmethod
+    def _names_a_fact(cls, path: str) -> str:
+        if not [step for step in path.split("/") if step]:
+            raise ValueError(
+                "the path names no fact; give its steps, e.g. offices/general_secretary/powers"
+            )
+        return path
 
     @model_validator(mode="after")
     def _value_needed(self) -> Patch:
@@ -645,8 +735,8 @@ class Factor(StrictModel):
     id: Ident
     name: str
     description: str | None = None
-    interventions: list[str] = Field(default_factory=list)
-    ablate: list[str] = Field(default_factory=list, description="Mechanism names.")
+    interventions: list[InterventionId] = Field(default_factory=list)
+    ablate: list[Ident] = Field(default_factory=list, description="Mechanism names.")
 
     @model_validator(mode="after")
     def _does_something(self) -> Factor:
@@ -658,22 +748,22 @@ class Factor(StrictModel):
 class Scenario(StrictModel):
     """A succession struggle: the facts, each with its source."""
 
-    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")]
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$", max_length=MAX_ID)]
     name: str
     description: str
     sources: dict[str, str] = Field(
         default_factory=dict, description="Named sources referred to in notes."
     )
     calendar: Calendar
-    issues: list[PolicyIssue] = Field(min_length=1)
-    cohorts: list[Cohort] = Field(min_length=1)
-    bodies: list[Body] = Field(min_length=1)
-    offices: list[Office] = Field(default_factory=list)
-    leaders: list[Leader] = Field(min_length=2)
-    regions: list[Region] = Field(min_length=1)
-    rules: list[Rule] = Field(default_factory=list)
-    discipline: list[Rung] = Field(min_length=1)
-    events: list[Event] = Field(default_factory=list)
+    issues: list[PolicyIssue] = Field(min_length=1, max_length=MAX_ITEMS)
+    cohorts: list[Cohort] = Field(min_length=1, max_length=MAX_ITEMS)
+    bodies: list[Body] = Field(min_length=1, max_length=MAX_ITEMS)
+    offices: list[Office] = Field(default_factory=list, max_length=MAX_ITEMS)
+    leaders: list[Leader] = Field(min_length=2, max_length=MAX_LEADERS)
+    regions: list[Region] = Field(min_length=1, max_length=MAX_ITEMS)
+    rules: list[Rule] = Field(default_factory=list, max_length=MAX_ITEMS)
+    discipline: list[Rung] = Field(min_length=1, max_length=MAX_RUNGS)
+    events: list[Event] = Field(default_factory=list, max_length=MAX_ITEMS)
     history: History | None = None
     interventions: list[Intervention] = Field(
         default_factory=list, description="Named counterfactuals an experiment can apply."
