@@ -15,10 +15,10 @@ from politburo.analysis.attribution import (
     Attribution,
     MemoisedValue,
     group_shapley,
+    mean_estimate,
     shapley,
     shapley_exact,
     shapley_sampled,
-    student_t_quantile,
 )
 
 Game = Callable[[frozenset[str]], np.ndarray]
@@ -50,36 +50,11 @@ def bernoulli_game(p: Callable[[frozenset[str]], float], runs: int, seed: int) -
 # ----------------------------------------------------------------------- t quantiles
 
 
-@pytest.mark.parametrize(
-    ("p", "df", "table"),
-    [
-        (0.975, 1, 12.706),
-        (0.975, 2, 4.303),
-        (0.975, 3, 3.182),
-        (0.975, 5, 2.571),
-        (0.975, 10, 2.228),
-        (0.975, 30, 2.042),
-        (0.975, 120, 1.980),
-        (0.975, 10_000, 1.960),
-        (0.95, 10, 1.812),
-        (0.995, 5, 4.032),
-        (0.025, 10, -2.228),
-    ],
-)
-def test_t_quantile_matches_printed_tables(p: float, df: int, table: float) -> None:
-    assert student_t_quantile(p, df) == pytest.approx(table, abs=6e-4)
-
-
-def test_t_quantile_rounds_fractional_df_down_and_is_normal_at_infinity() -> None:
-    assert student_t_quantile(0.975, 5.9) == student_t_quantile(0.975, 5)
-    assert student_t_quantile(0.975, math.inf) == pytest.approx(1.959964, abs=1e-6)
-
-
-def test_t_quantile_agrees_with_scipy() -> None:
-    stats = pytest.importorskip("scipy.stats")
-    for df in (1, 2, 3, 4, 7, 19, 64, 999, 1001, 50_000):
-        for p in (0.6, 0.9, 0.975, 0.9995):
-            assert student_t_quantile(p, df) == pytest.approx(stats.t.ppf(p, df), rel=1e-9)
+def test_a_mean_s_interval_uses_student_t() -> None:
+    # 1..5: mean 3, sd sqrt(2.5), se 0.7071; t(0.975, 4 df) = 2.776 in printed tables.
+    estimate = mean_estimate([1.0, 2.0, 3.0, 4.0, 5.0])
+    assert estimate.value == 3.0
+    assert estimate.ci == pytest.approx((3 - 2.776 * 0.70711, 3 + 2.776 * 0.70711), abs=2e-3)
 
 
 # ----------------------------------------------------------------------- exact: known games

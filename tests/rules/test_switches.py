@@ -41,13 +41,34 @@ def _ran_to_the_end(result: BatchResult, mechanism: str) -> None:
         assert winner is None or winner in world.leader_ids
 
 
-@pytest.mark.parametrize("mechanism", list(MECHANISMS))
-def test_each_mechanism_can_be_ablated_toy(toy: Scenario, mechanism: str) -> None:
-    _ran_to_the_end(simulate(toy, seed=0, runs=4, ablate=[mechanism]), mechanism)
+@pytest.fixture(scope="module")
+def toy_baseline(toy: Scenario) -> BatchResult:
+    return simulate(toy, seed=0, runs=4)
+
+
+@pytest.fixture(scope="module")
+def ussr_baseline(ussr: Scenario) -> BatchResult:
+    return simulate(ussr, seed=0, runs=2, record_events=False)
+
+
+def _differs(ablated: BatchResult, baseline: BatchResult) -> bool:
+    """The same seeds ran otherwise: the switch was honoured, not ignored."""
+    return not np.array_equal(ablated.power, baseline.power)
 
 
 @pytest.mark.parametrize("mechanism", list(MECHANISMS))
-def test_each_mechanism_can_be_ablated_ussr(ussr: Scenario, mechanism: str) -> None:
-    _ran_to_the_end(
-        simulate(ussr, seed=0, runs=2, ablate=[mechanism], record_events=False), mechanism
-    )
+def test_each_mechanism_can_be_ablated_toy(
+    toy: Scenario, toy_baseline: BatchResult, mechanism: str
+) -> None:
+    ablated = simulate(toy, seed=0, runs=4, ablate=[mechanism])
+    _ran_to_the_end(ablated, mechanism)
+    assert _differs(ablated, toy_baseline), f"ablating {mechanism} changed nothing"
+
+
+@pytest.mark.parametrize("mechanism", list(MECHANISMS))
+def test_each_mechanism_can_be_ablated_ussr(
+    ussr: Scenario, ussr_baseline: BatchResult, mechanism: str
+) -> None:
+    ablated = simulate(ussr, seed=0, runs=2, ablate=[mechanism], record_events=False)
+    _ran_to_the_end(ablated, mechanism)
+    assert _differs(ablated, ussr_baseline), f"ablating {mechanism} changed nothing"

@@ -78,6 +78,7 @@ from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
+from scipy import stats
 
 from politburo.analysis.summary import wilson_interval
 
@@ -94,67 +95,6 @@ DEFAULT_PERMUTATIONS = 100
 
 
 # --------------------------------------------------------------------------- statistics
-
-
-def student_t_quantile(p: float, df: float) -> float:
-    """The ``p`` quantile of Student's t with ``df`` degrees of freedom (``0 < p < 1``).
-
-    Non-integer ``df`` is rounded down (a wider, conservative interval). Self-contained
-    (numpy only): the Cornish-Fisher expansion (Abramowitz & Stegun 26.7.5) refined by
-    Newton steps on the exact integer-df distribution function (A&S 26.7.3); above
-    1000 degrees of freedom the expansion alone is accurate to ~1e-12.
-    """
-    if not 0.0 < p < 1.0:
-        raise ValueError(f"p must lie in (0, 1), got {p}")
-    if math.isinf(df):
-        return NormalDist().inv_cdf(p)
-    nu = math.floor(df)
-    if nu < 1:
-        raise ValueError(f"degrees of freedom must be >= 1, got {df}")
-    if p < 0.5:
-        return -student_t_quantile(1.0 - p, nu)
-    if p == 0.5:
-        return 0.0
-    if nu == 1:
-        return math.tan(math.pi * (p - 0.5))
-    if nu == 2:
-        return (2 * p - 1) / math.sqrt(2 * p * (1 - p))
-    z = NormalDist().inv_cdf(p)
-    z2 = z * z
-    g1 = (z2 + 1) * z / 4
-    g2 = ((5 * z2 + 16) * z2 + 3) * z / 96
-    g3 = (((3 * z2 + 19) * z2 + 17) * z2 - 15) * z / 384
-    g4 = ((((79 * z2 + 776) * z2 + 1482) * z2 - 1920) * z2 - 945) * z / 92160
-    t = z + g1 / nu + g2 / nu**2 + g3 / nu**3 + g4 / nu**4
-    if nu > 1000:
-        return t
-    target = 2 * p - 1  # P(|T| < t)
-    log_norm = math.lgamma((nu + 1) / 2) - math.lgamma(nu / 2) - 0.5 * math.log(nu * math.pi)
-    for _ in range(50):
-        density = math.exp(log_norm - (nu + 1) / 2 * math.log1p(t * t / nu))
-        step = (_t_central(t, nu) - target) / (2 * density)
-        t -= step
-        if abs(step) < 1e-13 * max(1.0, abs(t)):
-            break
-    return t
-
-
-def _t_central(t: float, nu: int) -> float:
-    """P(|T| < t) for Student's t with integer ``nu`` (A&S 26.7.3)."""
-    theta = math.atan(t / math.sqrt(nu))
-    c2 = math.cos(theta) ** 2
-    term, total = 1.0, 1.0
-    if nu % 2:
-        if nu == 1:
-            return 2 * theta / math.pi
-        for j in range(1, (nu - 3) // 2 + 1):
-            term *= (2 * j) / (2 * j + 1) * c2
-            total += term
-        return 2 / math.pi * (theta + math.sin(theta) * math.cos(theta) * total)
-    for j in range(1, (nu - 2) // 2 + 1):
-        term *= (2 * j - 1) / (2 * j) * c2
-        total += term
-    return math.sin(theta) * total
 
 
 @dataclass(frozen=True)
@@ -182,7 +122,8 @@ def _t_estimate(mean: float, se: float, df: float, confidence: float) -> Estimat
         return Estimate(mean, (-math.inf, math.inf), math.inf)
     if se == 0.0:
         return Estimate(mean, (mean, mean), 0.0)
-    half = student_t_quantile(0.5 + confidence / 2, df) * se
+    # Fractional (Welch) degrees of freedom rounded down: a wider, conservative interval.
+    half = float(stats.t.ppf(0.5 + confidence / 2, math.floor(df))) * se
     return Estimate(mean, (mean - half, mean + half), se)
 
 
