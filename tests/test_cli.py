@@ -270,6 +270,13 @@ def test_output_paths_are_checked_before_the_work(tmp_path: Path) -> None:
         ["report", "toy-3", "--validation", str(listing), "--out", str(tmp_path / "r")],
         "validate --json",
     )
+    shaped = tmp_path / "experiment.json"
+    shaped.write_text(
+        '{"scenario": "toy-3", "seed": 0, "runs": 2, "experiment_id": "x", '
+        '"arms": [{"name": "baseline"}]}'
+    )
+    args = ["report", "toy-3", "--experiment", str(shaped), "--out", str(tmp_path / "r")]
+    _refused(args, "arms.0.kind")
 
 
 def test_export_writes_to_any_folder_name_and_refuses_a_file(tmp_path: Path) -> None:

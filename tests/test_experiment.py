@@ -14,10 +14,12 @@ import duckdb
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
+from pydantic import ValidationError
 from typer.testing import CliRunner
 
 import politburo
 from politburo.cli import app
+from politburo.experiment.records import ExperimentSummary
 from politburo.scenario import Scenario
 from politburo.simulation import simulate
 
@@ -74,7 +76,7 @@ def test_an_intervention_that_changes_nothing_differs_by_exactly_zero(
     )
     base, same = result.outcomes["baseline"], result.outcomes["noop"]
     assert base == same  # run by run: same winner, month and eliminations
-    for row in result.summary()["arms"][1]["paired_difference"].values():
+    for row in result.summary().to_json()["arms"][1]["paired_difference"].values():
         assert row == {"d": 0.0, "ci": [0.0, 0.0]}
 
 
@@ -94,7 +96,7 @@ def test_paired_difference_matches_the_difference_of_shares(interventions: Path)
     result = politburo.experiment(
         "toy-3", runs=200, seed=2, interventions=["no-army"], intervention_files=[interventions]
     )
-    summary = result.summary()
+    summary = result.summary().to_json()
     base, arm = summary["arms"]
     for name, row in arm["paired_difference"].items():
         p_arm = arm["winners"].get(name, {"p": 0.0})["p"]
@@ -215,6 +217,12 @@ def test_json_summary_shape(interventions: Path) -> None:
         assert "elimination_orders" in arm
         assert "median_consolidation" in arm
         assert ("paired_difference" in arm) == (arm["name"] != "baseline")
+    # the printed JSON is the typed record's, and reads back into it unchanged
+    record = ExperimentSummary.model_validate(data)
+    assert record.to_json() == data
+    assert record.arm("weak-army").paired_difference is not None
+    with pytest.raises(ValidationError):
+        ExperimentSummary.model_validate({**data, "arms": [{"name": "baseline"}]})
 
 
 def test_export_writes_parquet(tmp_path: Path) -> None:
@@ -434,7 +442,7 @@ def test_streamed_summary_equals_the_in_memory_one(
     result = politburo.experiment(
         "toy-3", runs=40, seed=5, ablate=["alliances", "traits"], store=store
     )
-    streamed = result.summary()  # computed in DuckDB, records streamed
+    streamed = result.summary().to_json()  # computed in DuckDB, records streamed
     base = result.outcomes["baseline"]  # read back from the file
     assert len(base) == 40
     for arm in streamed["arms"]:

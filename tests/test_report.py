@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from pydantic import ValidationError
 
 from politburo.analysis.report import (
     FIGURES,
@@ -24,6 +25,7 @@ from politburo.analysis.report import (
     survival_curves,
     write_report,
 )
+from politburo.experiment.records import ExperimentSummary
 from politburo.simulation import simulate, world_of
 
 RUNS = 20
@@ -66,21 +68,36 @@ ATTRIBUTION: dict[str, Any] = {
         "groups": {"organization": ["appointment", "recruitment"]},
     },
 }
-EXPERIMENT: dict[str, Any] = {
-    "scenario": "toy-3",
-    "seed": 0,
-    "runs": 40,
-    "arms": [
-        {
-            "name": "baseline",
-            "winners": {
-                "secretary": {"p": 0.6, "ci": [0.45, 0.74]},
-                "none": {"p": 0.4, "ci": [0.26, 0.55]},
+EXPERIMENT = ExperimentSummary.model_validate(
+    {
+        "scenario": "toy-3",
+        "seed": 0,
+        "runs": 40,
+        "experiment_id": "test",
+        "arms": [
+            {
+                "name": "baseline",
+                "kind": "baseline",
+                "winners": {
+                    "secretary": {"p": 0.6, "ci": [0.45, 0.74], "count": 24},
+                    "none": {"p": 0.4, "ci": [0.26, 0.55], "count": 16},
+                },
+                "median_consolidation": "1951-06",
+                "tracked_rivals": ["secretary", "tribune", "editor"],
+                "elimination_orders": [],
             },
-        },
-        {"name": "ablate:appointment", "winners": {"tribune": {"p": 0.25, "ci": [0.14, 0.4]}}},
-    ],
-}
+            {
+                "name": "ablate:appointment",
+                "kind": "ablation",
+                "winners": {"tribune": {"p": 0.25, "ci": [0.14, 0.4], "count": 10}},
+                "median_consolidation": None,
+                "tracked_rivals": ["secretary", "tribune", "editor"],
+                "elimination_orders": [],
+                "paired_difference": {"tribune": {"d": 0.25, "ci": [0.1, 0.4]}},
+            },
+        ],
+    }
+)
 # toy-3 with a history: the tribune left the presidium in 1951-03, the editor never did.
 HISTORY = """history:
   winner: secretary
@@ -365,14 +382,14 @@ def test_survival_curves_count_runs_still_seated() -> None:
     np.testing.assert_allclose(curves[:, 1], [0.75, 0.5, 0.5, 0.25])
 
 
-def test_experiment_arms_fall_back_to_wilson_when_an_interval_is_missing() -> None:
-    arms = arms_from_experiment({"runs": 10, "arms": [{"name": "a", "winners": {"x": {"p": 0.5}}}]})
-    p, low, high = arms[0].winners["x"]
-    assert (
-        p == 0.5
-        and low == pytest.approx(0.2366, abs=1e-3)
-        and high == pytest.approx(0.7634, abs=1e-3)
-    )
+def test_an_experiment_summary_without_intervals_is_refused() -> None:
+    # The record guarantees every share its interval: the report never has to guess one.
+    broken = EXPERIMENT.to_json()
+    del broken["arms"][0]["winners"]["secretary"]["ci"]
+    with pytest.raises(ValidationError):
+        ExperimentSummary.model_validate(broken)
+    arms = arms_from_experiment(EXPERIMENT)
+    assert arms[0].winners["secretary"] == (0.6, 0.45, 0.74) and arms[0].runs == 40
 
 
 def test_attribution_panels_read_a_group_attribution() -> None:

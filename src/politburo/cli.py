@@ -7,7 +7,7 @@ import os
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -31,6 +31,9 @@ from politburo.model.params import DEFAULT_PARAMETERS, Parameters
 from politburo.model.rng import MAX_RUNS, SEED_LIMIT
 from politburo.scenario import ScenarioError, builtin_names, load_scenario
 from politburo.scenario.schema import Scenario
+
+if TYPE_CHECKING:  # the experiment package loads DuckDB: only when a command needs it
+    from politburo.experiment.records import Difference, ExperimentSummary
 
 app = typer.Typer(
     help="Simulate succession struggles inside single-party regimes.",
@@ -447,7 +450,7 @@ def experiment(
     )
     summary = result.summary()
     if json_out:
-        sys.stdout.write(json.dumps(summary, indent=1) + "\n")
+        sys.stdout.write(json.dumps(summary.to_json(), indent=1) + "\n")
         return
     _show_experiment(summary)
 
@@ -898,6 +901,20 @@ def report(
                 f"{path}: --{name} holds no {_REPORT_INPUTS[name]!r}; give the output of "
                 f"`politburo {command} --json`"
             )
+    if "experiment" in inputs:
+        from pydantic import ValidationError
+
+        from politburo.experiment.records import ExperimentSummary
+
+        try:
+            inputs["experiment"] = ExperimentSummary.model_validate(inputs["experiment"])
+        except ValidationError as error:
+            first = error.errors()[0]
+            where = ".".join(str(step) for step in first["loc"])
+            raise _fail(
+                f"{experiment}: --experiment: {where}: {first['msg']}; give the output of "
+                "`politburo experiment --json`"
+            ) from None
     if "validation" not in inputs and spec.history is not None and runs >= 2:
         from politburo.studies.validate import validation_design, validation_report
 
@@ -1008,41 +1025,37 @@ def _run_design(
         raise typer.Exit(130) from None
 
 
-def _show_experiment(summary: dict[str, Any]) -> None:
-    out.rule(
-        f"[bold]{summary['scenario']}[/] — {summary['runs']} paired runs, seed {summary['seed']}"
-    )
-    for arm in summary["arms"]:
-        table = Table(title=f"{arm['name']} ({arm['kind']})", title_justify="left")
+def _show_experiment(summary: ExperimentSummary) -> None:
+    out.rule(f"[bold]{summary.scenario}[/] — {summary.runs} paired runs, seed {summary.seed}")
+    for arm in summary.arms:
+        table = Table(title=f"{arm.name} ({arm.kind})", title_justify="left")
         table.add_column("consolidates")
         table.add_column("P", justify="right")
         table.add_column("95% interval", justify="right")
-        paired = arm.get("paired_difference")
+        paired = arm.paired_difference
         if paired is not None:
             table.add_column("vs baseline", justify="right")
             table.add_column("95% interval", justify="right")
-        for name, row in arm["winners"].items():
-            cells = [name, f"{row['p']:.3f}", f"{row['ci'][0]:.3f}–{row['ci'][1]:.3f}"]
+        for name, row in arm.winners.items():
+            cells = [name, f"{row.p:.3f}", f"{row.ci[0]:.3f}–{row.ci[1]:.3f}"]
             if paired is not None:
-                d = paired.get(name, {"d": 0.0, "ci": [0.0, 0.0]})
-                cells += [f"{d['d']:+.3f}", f"{d['ci'][0]:+.3f} to {d['ci'][1]:+.3f}"]
+                d = paired.get(name)
+                cells += ["+0.000", "+0.000 to +0.000"] if d is None else _difference(d)
             table.add_row(*cells)
         if paired is not None:
             for name, d in paired.items():
-                if name not in arm["winners"]:
-                    table.add_row(
-                        name,
-                        "0.000",
-                        "",
-                        f"{d['d']:+.3f}",
-                        f"{d['ci'][0]:+.3f} to {d['ci'][1]:+.3f}",
-                    )
+                if name not in arm.winners:
+                    table.add_row(name, "0.000", "", *_difference(d))
         out.print(table)
         orders = ", ".join(
-            f"{' → '.join(row['order']) or '(none)'} {row['share']:.0%}"
-            for row in arm["elimination_orders"][:3]
+            f"{' → '.join(row.order) or '(none)'} {row.share:.0%}"
+            for row in arm.elimination_orders[:3]
         )
-        out.print(f"  median consolidation: {arm['median_consolidation']}; orders: {orders}")
+        out.print(f"  median consolidation: {arm.median_consolidation}; orders: {orders}")
+
+
+def _difference(d: Difference) -> list[str]:
+    return [f"{d.d:+.3f}", f"{d.ci[0]:+.3f} to {d.ci[1]:+.3f}"]
 
 
 @app.command()

@@ -43,7 +43,8 @@ from numpy.typing import NDArray
 import politburo
 from politburo.analysis.narrative import event_records, narrative, outcome_summary
 from politburo.analysis.plots import mark_events
-from politburo.analysis.summary import rivals, summarize, wilson_interval
+from politburo.analysis.summary import rivals, summarize
+from politburo.experiment.records import ExperimentSummary
 from politburo.model.params import DEFAULT_PARAMETERS, Parameters
 from politburo.model.world import SEAT_NONE, World
 from politburo.scenario import Scenario, load_scenario
@@ -389,45 +390,36 @@ def plot_survival(
 
 
 @dataclass(frozen=True)
-class Arm:
-    """One arm's winner shares: outcome key -> (p, low, high)."""
+class ArmShares:
+    """One arm's winner shares as the chart draws them: outcome key -> (p, low, high)."""
 
     name: str
     winners: dict[str, tuple[float, float, float]]
     runs: int | None = None
 
 
-def arms_from_experiment(experiment: Mapping[str, Any]) -> list[Arm]:
-    """The arms of ``politburo experiment --json`` output."""
-    total = experiment.get("runs")
-    n = int(total) if isinstance(total, int | float) else None
-    arms: list[Arm] = []
-    for entry in experiment.get("arms", []):
-        winners: dict[str, tuple[float, float, float]] = {}
-        for key, row in (entry.get("winners") or {}).items():
-            p = float(row["p"])
-            ci = row.get("ci")
-            if ci is not None and len(ci) == 2 and None not in ci:
-                low, high = float(ci[0]), float(ci[1])
-            elif n:
-                low, high = wilson_interval(round(p * n), n)
-            else:
-                low = high = p
-            winners[str(key)] = (p, low, high)
-        arms.append(Arm(str(entry.get("name", f"arm {len(arms) + 1}")), winners, n))
-    return arms
+def arms_from_experiment(experiment: ExperimentSummary) -> list[ArmShares]:
+    """The arms of an experiment's summary (``politburo experiment --json``)."""
+    return [
+        ArmShares(
+            arm.name,
+            {key: (row.p, row.ci[0], row.ci[1]) for key, row in arm.winners.items()},
+            experiment.runs,
+        )
+        for arm in experiment.arms
+    ]
 
 
-def arm_from_outcomes(name: str, world: World, outcomes: Sequence[dict[str, Any]]) -> Arm:
+def arm_from_outcomes(name: str, world: World, outcomes: Sequence[dict[str, Any]]) -> ArmShares:
     summary = summarize(world, list(outcomes))
     winners = {
         key: (float(row["p"]), float(row["ci"][0]), float(row["ci"][1]))
         for key, row in summary["winners"].items()
     }
-    return Arm(name, winners, len(outcomes))
+    return ArmShares(name, winners, len(outcomes))
 
 
-def plot_winners(world: World, arms: Sequence[Arm], path: Path, palette: Palette) -> Path:
+def plot_winners(world: World, arms: Sequence[ArmShares], path: Path, palette: Palette) -> Path:
     keys = sorted({key for arm in arms for key in arm.winners}, key=palette.rank)
     cols = min(3, len(arms))
     rows = math.ceil(len(arms) / cols)
@@ -956,7 +948,7 @@ def _survival_section(
 
 def _winners_section(
     world: World,
-    experiment: Mapping[str, Any] | None,
+    experiment: ExperimentSummary | None,
     outcomes: Sequence[dict[str, Any]],
     out: Path,
     palette: Palette,
@@ -974,7 +966,7 @@ def _winners_section(
             else ""
         )
     else:
-        scenario = experiment.get("scenario") if experiment else None
+        scenario = experiment.scenario if experiment else None
         other = (
             f" Note: the experiment is of scenario <code>{_esc(scenario)}</code>, not of this "
             f"report's <code>{_esc(world.scenario.id)}</code>."
@@ -982,8 +974,8 @@ def _winners_section(
             else ""
         )
         source = (
-            f"<p>From the experiment given (seed {_esc(experiment.get('seed', '?'))}, "
-            f"{_esc(experiment.get('runs', '?'))} paired runs per arm): every arm runs over "
+            f"<p>From the experiment given (seed {_esc(experiment.seed)}, "
+            f"{_esc(experiment.runs)} paired runs per arm): every arm runs over "
             f"the same run indices and random streams as the baseline.{other}</p>"
             if experiment
             else ""
@@ -1232,7 +1224,7 @@ def write_report(
     seed: int = 0,
     validation: dict[str, Any] | None = None,
     attribution: dict[str, Any] | None = None,
-    experiment: dict[str, Any] | None = None,
+    experiment: ExperimentSummary | None = None,
     progress: Progress | None = None,
     params: Path | None = None,
     command: str | None = None,
@@ -1241,11 +1233,13 @@ def write_report(
     ``out/index.html`` with its SVG figures beside it; return the page's path.
 
     ``validation``, ``attribution`` and ``experiment`` are the JSON results of a
-    validation (``{"scores": {"milestones": [...]}}``), a Shapley attribution and
-    ``politburo experiment --json``; sections whose input is missing say so. ``params``
-    is a parameters file (JSON) instead of the defaults. ``command`` is the command line
-    shown as the way to reproduce the report (default: a ``politburo report`` line built
-    from the arguments). ``progress`` receives one line per stage."""
+    validation (``{"scores": {"milestones": [...]}}``), a Shapley attribution, and
+    the summary of an experiment (:class:`~politburo.experiment.ExperimentSummary`, read
+    from ``politburo experiment --json`` with ``model_validate``); sections whose input
+    is missing say so. ``params`` is a parameters file (JSON) instead of the defaults.
+    ``command`` is the command line shown as the way to reproduce the report (default: a
+    ``politburo report`` line built from the arguments). ``progress`` receives one line
+    per stage."""
     if runs < 1:
         raise ValueError(f"runs must be at least 1 (got {runs})")
     say: Progress = progress or (lambda _message: None)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from politburo.experiment.arms import Arm, Design, build_arms
+from politburo.experiment.records import ArmSummary, ExperimentSummary
 from politburo.experiment.runner import ExperimentResult, paired_difference, run_experiment
 from politburo.experiment.store import Store, StoreError
 from politburo.model.params import DEFAULT_PARAMETERS, Parameters
@@ -61,8 +62,10 @@ sys.modules[__name__].__class__ = _CallableModule
 
 __all__ = [
     "Arm",
+    "ArmSummary",
     "Design",
     "ExperimentResult",
+    "ExperimentSummary",
     "Store",
     "StoreError",
     "build_arms",

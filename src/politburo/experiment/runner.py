@@ -23,6 +23,7 @@ from politburo.analysis.narrative import event_records
 from politburo.analysis.summary import summary_of
 from politburo.errors import InputError
 from politburo.experiment.arms import Arm, Design
+from politburo.experiment.records import ArmSummary, ExperimentSummary
 from politburo.experiment.store import Store
 from politburo.model.params import Parameters
 from politburo.model.rng import MAX_RUNS
@@ -181,7 +182,9 @@ class StoredOutcomes(Mapping[str, list[dict[str, Any]]]):
     __hash__ = None  # type: ignore[assignment]
 
 
-def summarize_stored(store: Store, design: Design, experiment_id: str, runs: int) -> dict[str, Any]:
+def summarize_stored(
+    store: Store, design: Design, experiment_id: str, runs: int
+) -> ExperimentSummary:
     """The experiment summary computed in the database and from streamed records, so
     memory does not grow with the number of runs (nor with the size of the store)."""
     arms = []
@@ -196,14 +199,14 @@ def summarize_stored(store: Store, design: Design, experiment_id: str, runs: int
             if arm.name != "baseline":
                 pairs = store.paired_winners(experiment_id, "baseline", arm.name, runs)
                 entry["paired_difference"] = paired_difference_from_counts(pairs)
-            arms.append(entry)
-    return {
-        "scenario": design.scenario.id,
-        "seed": design.seed,
-        "runs": runs,
-        "experiment_id": experiment_id,
-        "arms": arms,
-    }
+            arms.append(ArmSummary.model_validate(entry))
+    return ExperimentSummary(
+        scenario=design.scenario.id,
+        seed=design.seed,
+        runs=runs,
+        experiment_id=experiment_id,
+        arms=arms,
+    )
 
 
 @dataclass
@@ -216,10 +219,11 @@ class ExperimentResult:
     store_path: Path
     outcomes: Mapping[str, list[dict[str, Any]]]  # arm -> outcomes by run index
     in_memory_runs: Any = None  # the runs table, kept when the store lived in memory
-    summary_data: dict[str, Any] | None = None
+    summary_data: ExperimentSummary | None = None
 
-    def summary(self) -> dict[str, Any]:
-        """The experiment as one JSON-ready object (see ``politburo experiment --json``)."""
+    def summary(self) -> ExperimentSummary:
+        """The experiment as a typed record (``.to_json()``: what ``politburo experiment
+        --json`` prints)."""
         if self.summary_data is None:
             with Store(self.store_path) as store:
                 self.summary_data = summarize_stored(
