@@ -246,6 +246,21 @@ def test_explain_refuses_an_unknown_leader() -> None:
     assert "unknown leader 'lenin'" in result.output and "secretary" in result.output
 
 
+def test_explain_asks_whose_consolidation_when_no_winner_is_recorded() -> None:
+    # With no --leader, explain takes the historical winner from the scenario's record;
+    # toy-3 records none, so it must be told.
+    result = runner.invoke(app, ["explain", "toy-3", "--runs", "4"])
+    assert result.exit_code == 2
+    assert "records no winner" in result.output and "--leader" in result.output
+
+
+def test_the_commands_name_no_default_scenario() -> None:
+    for command in ("validate", "explain", "report", "calibrate"):
+        result = runner.invoke(app, [command])
+        assert result.exit_code == 2, command
+        assert "Missing argument" in result.output, command
+
+
 def test_explain_sensitivity_and_plot(toy_with_history: Path, tmp_path: Path) -> None:
     chart = tmp_path / "why.svg"
     args = ["explain", str(toy_with_history), "--leader", "secretary", "--runs", "3",

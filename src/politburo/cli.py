@@ -457,9 +457,7 @@ def experiment(
 
 @app.command()
 def validate(
-    scenario: Annotated[
-        str, typer.Argument(help="Built-in scenario id or a scenario file.")
-    ] = "ussr-1922",
+    scenario: Annotated[str, typer.Argument(help="Built-in scenario id or a scenario file.")],
     runs: Annotated[
         int, typer.Option(min=1, max=MAX_RUNS, help="Runs per arm (run indices 0..N-1).")
     ] = 1000,
@@ -623,10 +621,11 @@ def _show_validation(report: dict[str, Any]) -> None:
 
 @app.command()
 def explain(
-    scenario: Annotated[
-        str, typer.Argument(help="Built-in scenario id or a scenario file.")
-    ] = "ussr-1922",
-    leader: Annotated[str, typer.Option(help="Whose consolidation to explain.")] = "stalin",
+    scenario: Annotated[str, typer.Argument(help="Built-in scenario id or a scenario file.")],
+    leader: Annotated[
+        str | None,
+        typer.Option(help="Whose consolidation to explain (default: the historical winner)."),
+    ] = None,
     runs: Annotated[
         int, typer.Option(min=1, max=MAX_RUNS, help="Paired runs per configuration.")
     ] = 100,
@@ -655,6 +654,10 @@ def explain(
     if plot is not None:
         _output_file(plot, "--plot", (".png", ".svg", ".pdf"))
     spec = _load(scenario)
+    if leader is None:
+        if spec.history is None or spec.history.winner is None:
+            raise _fail(f"{spec.id} records no winner: say whose consolidation, --leader ID")
+        leader = spec.history.winner
     if leader not in {x.id for x in spec.leaders}:
         names = ", ".join(x.id for x in spec.leaders)
         raise _fail(f"unknown leader {leader!r}; expected one of: {names}")
@@ -739,11 +742,9 @@ def _show_attribution(result: dict[str, Any]) -> None:
 @app.command()
 def calibrate(
     scenarios: Annotated[
-        list[str] | None,
-        typer.Argument(
-            help="Built-in scenario ids or scenario files, fitted together (default ussr-1922)."
-        ),
-    ] = None,
+        list[str],
+        typer.Argument(help="Built-in scenario ids or scenario files, fitted together."),
+    ],
     trials: Annotated[int, typer.Option(min=1, help="Parameter sets to try (Optuna TPE).")] = 40,
     runs: Annotated[int, typer.Option(min=2, max=MAX_RUNS, help="Runs per trial.")] = 200,
     seed: Annotated[
@@ -771,7 +772,7 @@ def calibrate(
         with_values,
     )
 
-    specs = [_load(name) for name in (scenarios or ["ussr-1922"])]
+    specs = [_load(name) for name in scenarios]
     _output_file(out_path, "--out")
     if record is not None:
         _output_file(record, "--record")
@@ -843,9 +844,7 @@ def calibrate(
 
 @app.command()
 def report(
-    scenario: Annotated[
-        str, typer.Argument(help="Built-in scenario id or a scenario file.")
-    ] = "ussr-1922",
+    scenario: Annotated[str, typer.Argument(help="Built-in scenario id or a scenario file.")],
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for index.html and figures.")] = (
         Path("report")
     ),

@@ -99,7 +99,7 @@ class PolitburoParallelEnv(ParallelEnv[str, Any, int]):  # type: ignore[misc]
 
     def __init__(
         self,
-        scenario: str | Scenario | World = "ussr-1922",
+        scenario: str | Scenario | World,
         agents: Iterable[str] | None = None,
         params: Parameters = DEFAULT_PARAMETERS,
         ablate: Iterable[str] = (),
@@ -390,7 +390,7 @@ class PolitburoParallelEnv(ParallelEnv[str, Any, int]):  # type: ignore[misc]
         return np.clip(vector, -1.0, 1.0).astype(np.float32)
 
 
-def parallel_env(scenario: str | Scenario | World = "ussr-1922", **kw: Any) -> PolitburoParallelEnv:
+def parallel_env(scenario: str | Scenario | World, **kw: Any) -> PolitburoParallelEnv:
     """The PettingZoo Parallel environment of a scenario (keywords: see
     :class:`PolitburoParallelEnv`)."""
     return PolitburoParallelEnv(scenario, **kw)
