@@ -273,8 +273,13 @@ def test_explain_sensitivity_and_plot(toy_with_history: Path, tmp_path: Path) ->
     assert set(indices) == {p.name for p in FREE_PARAMETERS}
     assert data["sensitivity"]["points"] == 2 * (len(FREE_PARAMETERS) + 1)
     assert all(row["mu_star"] >= 0 for row in indices.values())
+    # The report's attribution figure: the mechanisms and the scenario's factors, the
+    # factors under their display names.
     svg = chart.read_text()
-    assert svg.lstrip().startswith("<?xml") and "Mechanisms" in svg and "Factors" in svg
+    assert svg.lstrip().startswith("<?xml")
+    assert "contributions of mechanisms" in svg and "contributions of factors" in svg
+    for name in data["groups"].get("names", {}).values():
+        assert name[:20] in svg, name
 
 
 def test_with_values_sets_nested_and_integer_parameters() -> None:

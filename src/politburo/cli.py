@@ -685,12 +685,11 @@ def explain(
         err.print("[yellow]Stopped.[/] Nothing was saved.")
         raise typer.Exit(130) from None
     if plot is not None:
-        from politburo.analysis.plots import plot_attribution
+        from politburo.analysis.report import attribution_panels, plot_attribution
+        from politburo.model.world import compile_world
 
-        try:
-            plot_attribution(result, plot)
-        except UserError as error:
-            raise _fail(str(error)) from None
+        # The same figure as the report's attribution section.
+        plot_attribution(compile_world(spec), result, attribution_panels(result), plot)
     if json_out:
         sys.stdout.write(json.dumps(result, indent=1) + "\n")
         return

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 from numpy.typing import NDArray
 
-from politburo.errors import InputError
 from politburo.model.world import World
 
 _MARKED = {"congress_opened": "congress", "died": "death", "consolidated": "consolidation"}
@@ -74,46 +72,6 @@ def plot_power(
     fig.savefig(path)
     plt.close(fig)
     return path
-
-
-def plot_attribution(result: dict[str, Any], path: str | Path) -> Path:
-    """Horizontal bars of Shapley contributions with 95% intervals: the mechanisms and,
-    if present, the scenario's factors (``politburo explain --plot``)."""
-    panels: list[tuple[str, dict[str, Any], dict[str, str]]] = [
-        ("Mechanisms", result["contributions"], {})
-    ]
-    if "groups" in result:
-        groups = result["groups"]
-        panels.append(("Factors", groups["contributions"], groups.get("names", {})))
-    fig, axes = plt.subplots(
-        len(panels), 1, figsize=(8, 1.2 + 0.45 * sum(len(p[1]) for p in panels)), squeeze=False
-    )
-    for ax, (title, contributions, names) in zip(axes[:, 0], panels, strict=True):
-        ranked = sorted(contributions.items(), key=lambda kv: kv[1]["value"])
-        values = np.array([row["value"] for _, row in ranked])
-        low = np.array([row["ci"][0] if row["ci"][0] is not None else v
-                        for (_, row), v in zip(ranked, values, strict=True)])  # fmt: skip
-        high = np.array([row["ci"][1] if row["ci"][1] is not None else v
-                         for (_, row), v in zip(ranked, values, strict=True)])  # fmt: skip
-        labels = [textwrap.fill(names.get(name, name), 28) for name, _ in ranked]
-        colours = ["#b2182b" if v >= 0 else "#2166ac" for v in values]
-        ax.barh(labels, values, xerr=[values - low, high - values], color=colours, capsize=3)
-        ax.axvline(0, color="black", linewidth=0.8)
-        ax.set_title(title, loc="left", fontsize=10)
-        ax.set_xlabel(f"contribution to P({result['leader']} consolidates)")
-    fig.suptitle(
-        f"Why {result['leader']} wins: all on {result['p_all_on']['value']:.2f}, "
-        f"all off {result['p_all_off']['value']:.2f}",
-        fontsize=11,
-    )
-    fig.tight_layout()
-    out = Path(path)
-    if out.suffix.lower() not in (".png", ".svg", ".pdf"):
-        plt.close(fig)
-        raise InputError(f"{out}: the chart must be .png, .svg or .pdf")
-    fig.savefig(out)
-    plt.close(fig)
-    return out
 
 
 def mark_events(

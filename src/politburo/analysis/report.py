@@ -44,6 +44,7 @@ import politburo
 from politburo.analysis.narrative import event_records, narrative, outcome_summary
 from politburo.analysis.plots import mark_events
 from politburo.analysis.summary import rivals, summarize
+from politburo.errors import InputError
 from politburo.experiment.records import ExperimentSummary
 from politburo.model.params import DEFAULT_PARAMETERS, Parameters
 from politburo.model.world import SEAT_NONE, World
@@ -130,7 +131,13 @@ def _style() -> Iterator[None]:
 
 
 def _save(fig: Any, path: Path) -> Path:
-    fig.savefig(path, format="svg", metadata={"Date": None})
+    """Write the figure in the format its suffix names (SVG, PNG or PDF); an SVG carries
+    no date, so a report written twice is the same file."""
+    kind = Path(path).suffix.lower().lstrip(".") or "svg"
+    if kind not in ("svg", "png", "pdf"):
+        plt.close(fig)
+        raise InputError(f"{path}: the chart must be .png, .svg or .pdf")
+    fig.savefig(path, format=kind, metadata={"Date": None} if kind == "svg" else None)
     plt.close(fig)
     return path
 
@@ -560,7 +567,11 @@ class AttributionPanel:
     members: dict[str, list[str]] = field(default_factory=dict)
 
 
-def _bars(contributions: Mapping[str, Any]) -> list[tuple[str, float, float | None, float | None]]:
+def _bars(
+    contributions: Mapping[str, Any], names: Mapping[str, str] | None = None
+) -> list[tuple[str, float, float | None, float | None]]:
+    """Bars of contributions, labelled by ``names`` where it has a display name."""
+    names = names or {}
     out = []
     for name, est in contributions.items():
         if isinstance(est, Mapping):
@@ -570,7 +581,7 @@ def _bars(contributions: Mapping[str, Any]) -> list[tuple[str, float, float | No
             value, ci = _finite(est), [None, None]
         if value is None:
             continue
-        out.append((str(name), value, _finite(ci[0]), _finite(ci[1])))
+        out.append((str(names.get(name, name)), value, _finite(ci[0]), _finite(ci[1])))
     return sorted(out, key=lambda bar: -bar[1])
 
 
@@ -589,13 +600,18 @@ def attribution_panels(attribution: Mapping[str, Any]) -> list[AttributionPanel]
         title = "mechanism groups" if membership else "mechanisms"
         panels.append(AttributionPanel(title, _bars(attribution["contributions"]), membership))
     if isinstance(groups, Mapping) and isinstance(groups.get("contributions"), Mapping):
+        # A nested result: the scenario's factors (``politburo explain``), named by
+        # ``names``, or mechanism groups with their members.
         nested = groups.get("groups")
         members = (
             {str(k): [str(m) for m in v] for k, v in nested.items()}
             if isinstance(nested, Mapping)
             else {}
         )
-        panels.append(AttributionPanel("mechanism groups", _bars(groups["contributions"]), members))
+        names = groups.get("names")
+        names = names if isinstance(names, Mapping) else {}
+        title = "mechanism groups" if members else "factors"
+        panels.append(AttributionPanel(title, _bars(groups["contributions"], names), members))
     return [panel for panel in panels if panel.bars]
 
 
