@@ -19,13 +19,11 @@ from politburo.model.world import World
 _MARKED = {"congress_opened": "congress", "died": "death", "consolidated": "consolidation"}
 
 
-def _dates(world: World, turns: int) -> list[Any]:
-    import datetime as dt
-
-    return [
-        dt.date(int(label[:4]), int(label[5:7]), 1)
-        for label in (world.month_label(t) for t in range(turns))
-    ]
+def month_dates(world: World, turns: int | None = None) -> NDArray[np.datetime64]:
+    """The first ``turns`` months of the calendar (all of it by default) as dates, for a
+    time axis."""
+    count = world.months if turns is None else turns
+    return np.array([world.month_label(t) for t in range(count)], dtype="datetime64[M]")
 
 
 def plot_power(
@@ -41,7 +39,7 @@ def plot_power(
     PNG, SVG or PDF by the file's extension."""
     path = Path(path)
     turns = power.shape[0]
-    dates = _dates(world, turns)
+    dates = month_dates(world, turns)
     fig, ax = plt.subplots(figsize=(11, 5.5), dpi=120)
     shown = [i for i in range(world.n_leaders) if float(power[:, i].max()) >= min_peak]
     shown.sort(key=lambda i: -float(power[:, i].max()))

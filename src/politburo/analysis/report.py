@@ -42,7 +42,7 @@ from numpy.typing import NDArray
 
 import politburo
 from politburo.analysis.narrative import event_records, narrative, outcome_summary
-from politburo.analysis.plots import mark_events
+from politburo.analysis.plots import mark_events, month_dates
 from politburo.analysis.summary import rivals, summarize
 from politburo.errors import InputError
 from politburo.experiment.records import ExperimentSummary
@@ -88,11 +88,6 @@ _POSITIVE, _NEGATIVE = "#b2182b", "#2166ac"
 def _date(month: str) -> np.datetime64:
     """``YYYY-MM`` -> that month (matplotlib draws it at its first day)."""
     return np.datetime64(month, "M")
-
-
-def _dates(world: World, turns: int | None = None) -> NDArray[np.datetime64]:
-    count = world.months if turns is None else turns
-    return np.array([world.month_label(t) for t in range(count)], dtype="datetime64[M]")
 
 
 def _name(world: World, key: str) -> str:
@@ -266,7 +261,7 @@ def plot_fan(
     """One panel per chosen leader: median and 10-90% band across runs of his real power,
     (T, R, L), over the other chosen leaders' medians in grey. Small multiples, because
     power comes in steps and several leaders often share exactly the same median."""
-    dates = _dates(world, power.shape[0])
+    dates = month_dates(world, power.shape[0])
     low, mid, high = np.quantile(power, [BAND[0], 0.5, BAND[1]], axis=1)
     with _style():
         fig, panels, rows, cols = _panels(len(leaders), 3, 4.1, 3.1)
@@ -350,7 +345,7 @@ def plot_survival(
 ) -> Path:
     """One panel per leader: the share of runs in which he still holds his seat, by
     month, with his historical exit marked (dotted line, diamond) where known."""
-    dates = _dates(world, curves.shape[0])
+    dates = month_dates(world, curves.shape[0])
     lead = world.body_names.get("leadership", "leadership")
     with _style():
         fig, panels, rows, cols = _panels(len(leaders), 4, 3.3, 2.9)
@@ -712,7 +707,7 @@ def plot_run(
     """Stacked real-power shares of one run, (T, L), with congresses, deaths and the
     consolidation marked (as ``politburo run --plot``, in the report's colours)."""
     turns = power.shape[0]
-    dates = _dates(world, turns)
+    dates = month_dates(world, turns)
     shown = [i for i in range(world.n_leaders) if float(power[:, i].max()) >= FAN_MIN_PEAK]
     shown.sort(key=lambda i: palette.rank(world.leader_ids[i]))
     rest = power.sum(axis=1) - power[:, shown].sum(axis=1)
