@@ -130,12 +130,8 @@ def run(
     ] = None,
 ) -> None:
     """Simulate one run: a month-by-month narrative, then the outcome."""
-    from politburo.analysis.narrative import (
-        alliance_record,
-        event_records,
-        narrative,
-        outcome_summary,
-    )
+    from politburo.analysis.narrative import narrative, outcome_summary
+    from politburo.model.events import alliance_record, event_records
     from politburo.model.world import compile_world
     from politburo.simulation import simulate
 
@@ -233,8 +229,8 @@ def play(
 ) -> None:
     """Play one leader in the terminal; the others are run by the AI."""
     from politburo.agents.human import legal_choices, observation
-    from politburo.analysis.narrative import describe_event, event_records, outcome_summary
-    from politburo.model.events import ROUTINE
+    from politburo.analysis.narrative import describe_event, outcome_summary
+    from politburo.model.events import ROUTINE, event_records
     from politburo.model.world import compile_world
     from politburo.simulation import Game
 

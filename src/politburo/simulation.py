@@ -11,12 +11,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from politburo.analysis.narrative import alliance_record, event_records
 from politburo.errors import InputError
 from politburo.kernel.view import Policy, View, heuristic
 from politburo.mechanisms import enabled_mechanisms
 from politburo.model.actions import Plan
-from politburo.model.events import ALWAYS_KEPT, EventLog
+from politburo.model.events import ALWAYS_KEPT, EventLog, alliance_record, event_records
 from politburo.model.params import DEFAULT_PARAMETERS, Parameters
 from politburo.model.state import State, initial_state, join_states
 from politburo.model.world import World, compile_world

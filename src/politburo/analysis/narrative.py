@@ -2,75 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
-
-import numpy as np
 
 from politburo.model.events import ROUTINE
 from politburo.model.world import World
-
-
-def event_records(world: World, events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Events of one run as JSON-ready dicts: month, kind, actor, target and the fields
-    that kind uses, with ids instead of indices."""
-    w = world
-    out = []
-    for e in events:
-        kind = e["kind"]
-        record: dict[str, Any] = {
-            "month": w.month_label(e["turn"]),
-            "kind": kind,
-            "actor": w.leader_ids[e["actor"]] if e["actor"] >= 0 else None,
-            "target": w.leader_ids[e["target"]] if e["target"] >= 0 else None,
-        }
-        obj = e["obj"]
-        if kind in ("office_filled", "office_lost") and obj >= 0:
-            record["office"] = w.office_ids[obj]
-        elif (
-            kind in ("appointed", "appointment_failed", "recruited", "secretary_defected")
-            and obj >= 0
-        ):
-            record["region"] = w.region_ids[obj]
-        elif (
-            kind in ("position_shifted", "policy_adopted", "policy_rejected", "crisis") and obj >= 0
-        ):
-            record["issue"] = w.issue_ids[obj]
-        elif kind in ("motion_passed", "motion_failed") and obj >= 0:
-            record["rung"] = w.ladder[obj].id
-        elif kind == "recruitment_drive" and obj >= 0:
-            record["cohort"] = w.cohort_ids[obj]
-        if e["yes"] >= 0:
-            record["yes"] = e["yes"]
-        if e["no"] >= 0:
-            record["no"] = e["no"]
-        if not np.isnan(e["value"]):
-            record["value"] = round(float(e["value"]), 4)
-        out.append(record)
-    return out
-
-
-def alliance_record(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Alliances of one run from its events: members, month formed, month ended (or
-    null if it lasted to the end)."""
-    open_: dict[frozenset[str], dict[str, Any]] = {}
-    done: list[dict[str, Any]] = []
-    for e in records:
-        if e["actor"] is None or e["target"] is None:
-            continue
-        pair = frozenset((e["actor"], e["target"]))
-        if e["kind"] == "alliance_formed":
-            open_[pair] = {
-                "members": [e["actor"], e["target"]],
-                "formed": e["month"],
-                "ended": None,
-            }
-        elif e["kind"] in ("alliance_broken", "alliance_ended") and pair in open_:
-            record = open_.pop(pair)
-            record["ended"] = e["month"]
-            record["broken_by"] = e["actor"] if e["kind"] == "alliance_broken" else None
-            done.append(record)
-    return sorted(done + list(open_.values()), key=lambda r: (r["formed"], r["members"]))
 
 
 def _name(world: World, leader_id: str | None) -> str:

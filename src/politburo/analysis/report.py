@@ -41,11 +41,12 @@ from matplotlib.patches import Patch
 from numpy.typing import NDArray
 
 import politburo
-from politburo.analysis.narrative import event_records, narrative, outcome_summary
+from politburo.analysis.narrative import narrative, outcome_summary
 from politburo.analysis.plots import mark_events, month_dates
 from politburo.analysis.summary import rivals, summarize
 from politburo.errors import InputError
 from politburo.experiment.records import ExperimentSummary
+from politburo.model.events import event_records
 from politburo.model.params import DEFAULT_PARAMETERS, Parameters
 from politburo.model.world import SEAT_NONE, World
 from politburo.scenario import Scenario, load_scenario

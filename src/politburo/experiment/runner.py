@@ -19,12 +19,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from politburo.analysis.facts import Trace, observe_run
-from politburo.analysis.narrative import event_records
 from politburo.analysis.summary import summary_of
 from politburo.errors import InputError
 from politburo.experiment.arms import Arm, Design
 from politburo.experiment.records import ArmSummary, ExperimentSummary
 from politburo.experiment.store import Store
+from politburo.model.events import event_records
 from politburo.model.params import Parameters
 from politburo.model.rng import MAX_RUNS
 from politburo.model.world import World

@@ -7,11 +7,15 @@ them. Recording is columnar (one array per field, appended a batch at a time) so
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
+
+if TYPE_CHECKING:
+    from politburo.model.world import World
 
 #: kind -> what the narrative should say (fields: actor, target, obj, yes, no, value)
 EVENT_KINDS: tuple[str, ...] = (
@@ -68,7 +72,7 @@ EVENT_KINDS: tuple[str, ...] = (
 KIND_CODE = {name: i for i, name in enumerate(EVENT_KINDS)}
 
 #: kinds recorded even when a log is disabled: rare, and every run's outcome lists its
-#: alliances (see :func:`politburo.analysis.narrative.alliance_record`)
+#: alliances (see :func:`alliance_record`)
 ALWAYS_KEPT: frozenset[str] = frozenset({"alliance_formed", "alliance_broken", "alliance_ended"})
 
 #: Events too frequent to tell every month: the narrative leaves them out unless asked
@@ -183,3 +187,68 @@ class EventLog:
             row["value"] = float(fields["value"][k])
             out[row["run"]].append(row)
         return out
+
+
+# --- one run's events, decoded -------------------------------------------------------
+
+
+def event_records(world: World, events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Events of one run as JSON-ready dicts: month, kind, actor, target and the fields
+    that kind uses, with ids instead of indices."""
+    w = world
+    out = []
+    for e in events:
+        kind = e["kind"]
+        record: dict[str, Any] = {
+            "month": w.month_label(e["turn"]),
+            "kind": kind,
+            "actor": w.leader_ids[e["actor"]] if e["actor"] >= 0 else None,
+            "target": w.leader_ids[e["target"]] if e["target"] >= 0 else None,
+        }
+        obj = e["obj"]
+        if kind in ("office_filled", "office_lost") and obj >= 0:
+            record["office"] = w.office_ids[obj]
+        elif (
+            kind in ("appointed", "appointment_failed", "recruited", "secretary_defected")
+            and obj >= 0
+        ):
+            record["region"] = w.region_ids[obj]
+        elif (
+            kind in ("position_shifted", "policy_adopted", "policy_rejected", "crisis") and obj >= 0
+        ):
+            record["issue"] = w.issue_ids[obj]
+        elif kind in ("motion_passed", "motion_failed") and obj >= 0:
+            record["rung"] = w.ladder[obj].id
+        elif kind == "recruitment_drive" and obj >= 0:
+            record["cohort"] = w.cohort_ids[obj]
+        if e["yes"] >= 0:
+            record["yes"] = e["yes"]
+        if e["no"] >= 0:
+            record["no"] = e["no"]
+        if not np.isnan(e["value"]):
+            record["value"] = round(float(e["value"]), 4)
+        out.append(record)
+    return out
+
+
+def alliance_record(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Alliances of one run from its events: members, month formed, month ended (or
+    null if it lasted to the end)."""
+    open_: dict[frozenset[str], dict[str, Any]] = {}
+    done: list[dict[str, Any]] = []
+    for e in records:
+        if e["actor"] is None or e["target"] is None:
+            continue
+        pair = frozenset((e["actor"], e["target"]))
+        if e["kind"] == "alliance_formed":
+            open_[pair] = {
+                "members": [e["actor"], e["target"]],
+                "formed": e["month"],
+                "ended": None,
+            }
+        elif e["kind"] in ("alliance_broken", "alliance_ended") and pair in open_:
+            record = open_.pop(pair)
+            record["ended"] = e["month"]
+            record["broken_by"] = e["actor"] if e["kind"] == "alliance_broken" else None
+            done.append(record)
+    return sorted(done + list(open_.values()), key=lambda r: (r["formed"], r["members"]))

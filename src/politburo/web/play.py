@@ -19,16 +19,11 @@ import numpy as np
 
 from politburo.agents.human import HINTS, Choice, legal_choices, observation
 from politburo.agents.lookahead import LookaheadPolicy
-from politburo.analysis.narrative import (
-    alliance_record,
-    describe_event,
-    event_records,
-    outcome_summary,
-)
+from politburo.analysis.narrative import describe_event, outcome_summary
 from politburo.errors import InputError
 from politburo.kernel.view import Policy, View, heuristic
 from politburo.model.actions import TARGET_KIND, Verb, describe
-from politburo.model.events import ROUTINE, EventLog
+from politburo.model.events import ROUTINE, EventLog, alliance_record, event_records
 from politburo.model.params import DEFAULT_PARAMETERS
 from politburo.model.state import State
 from politburo.model.world import SEAT_CANDIDATE, SEAT_FULL, World, compile_world
