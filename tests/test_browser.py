@@ -103,6 +103,9 @@ def test_play_six_months_reload_and_resume(server: str, browser: Any) -> None:
     page = new_page(browser, errors)
     page.goto(f"{server}/")
     page.wait_for_selector("#leader-trotsky")
+    # The scenario offered first is the first whose record names a winner (from the data).
+    offered = httpx.get(f"{server}/api/scenarios").json()
+    assert page.input_value("#scenario") == next(s["id"] for s in offered if s["historical_winner"])
     page.screenshot(path=str(ARTIFACTS / "01-start.png"), full_page=True)
     page.check("#leader-trotsky")
     page.fill("#seed", "7")

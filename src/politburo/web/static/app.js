@@ -188,6 +188,13 @@ function checked(form, name) {
   return el ? el.value : null;
 }
 
+/* The scenarios as options, the first offered being the first whose record names a
+   winner (a game to set beside history), else the first: derived from data, never a name. */
+function scenarioOptions(scenarios) {
+  const first = scenarios.find((s) => s.historical_winner) || scenarios[0];
+  return scenarios.map((s) => h("option", { value: s.id, selected: s === first }, s.name));
+}
+
 /* ---------- start page ---------- */
 
 async function startPage() {
@@ -196,7 +203,7 @@ async function startPage() {
   clear(main);
   const form = h("form", { class: "panel", id: "start-form" });
   const select = h("select", { name: "scenario", id: "scenario" },
-    scenarios.map((s) => h("option", { value: s.id, selected: s.id === "ussr-1922" }, s.name)));
+    scenarioOptions(scenarios));
   const about = h("p", { class: "small" });
   const goalBox = h("section", { class: "goal", id: "goal", "aria-labelledby": "goal-title" });
   const leaderBox = h("div");

@@ -61,7 +61,7 @@ async function newClassPage() {
   const scenarios = await api("GET", "/api/scenarios");
   clear(main);
   const select = h("select", { id: "class-scenario" },
-    scenarios.map((s) => h("option", { value: s.id, selected: s.id === "ussr-1922" }, s.name)));
+    scenarioOptions(scenarios));
   const lengthBox = h("div", { class: "row" });
   const diffBox = h("div");
   const poolBox = h("div", { class: "pool" });
