@@ -46,21 +46,30 @@ class Design:
     params: Parameters
     extra_interventions: tuple[Intervention, ...] = ()
     worlds: dict[str, World] = field(default_factory=dict, compare=False, hash=False)
+    patched: dict[str, Scenario] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         # Refused before any run: a seed out of range, and an arm whose interventions are
-        # unknown or contradict one another ("a+b").
+        # unknown or contradict one another ("a+b"). The patched scenarios are kept for
+        # :meth:`world`.
         check_seed(self.seed)
         for arm in self.arms:
-            apply_interventions(self.scenario, arm.interventions, self.extra_interventions)
+            self.scenario_of(arm)
+
+    def scenario_of(self, arm: Arm) -> Scenario:
+        """The scenario of an arm: its interventions applied (once)."""
+        if arm.name not in self.patched:
+            self.patched[arm.name] = apply_interventions(
+                self.scenario, arm.interventions, self.extra_interventions
+            )
+        return self.patched[arm.name]
 
     def world(self, arm: Arm) -> World:
         """The compiled world of an arm (interventions applied)."""
         if arm.name not in self.worlds:
-            patched = apply_interventions(
-                self.scenario, arm.interventions, self.extra_interventions
-            )
-            self.worlds[arm.name] = compile_world(patched)
+            self.worlds[arm.name] = compile_world(self.scenario_of(arm))
         return self.worlds[arm.name]
 
     @property
