@@ -2,7 +2,10 @@
 and every office he loses with what happened just before it in that run and month.
 
     python benchmarks/motions.py ussr-1922 --target trotsky --until 1924-01 --runs 200
-        [--params FILE] [--intervention ID ...]
+        [--params FILE] [--intervention ID ...] [--timeline]
+
+``--timeline`` adds, month by month, the target's mean prestige and pretext over the runs
+and how many runs saw him attacked in print, criticize the line or organize a faction.
 
 Nothing here names a scenario or a leader: both are arguments. Used to find which rule
 sets the date of a leader's first defeat (docs/validation.md)."""
@@ -16,7 +19,8 @@ import numpy as np
 
 from politburo.model.events import KIND_CODE
 from politburo.model.params import DEFAULT_PARAMETERS, Parameters
-from politburo.model.world import compile_world
+from politburo.model.state import State
+from politburo.model.world import World, compile_world
 from politburo.scenario import load_scenario
 from politburo.scenario.interventions import apply_interventions
 from politburo.simulation import simulate
@@ -31,16 +35,23 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--params", default=None)
     parser.add_argument("--intervention", action="append", default=[])
+    parser.add_argument("--timeline", action="store_true", help="his standing month by month")
     args = parser.parse_args()
     spec = apply_interventions(load_scenario(args.scenario), args.intervention, ())
     world = compile_world(spec)
     params = Parameters.from_file(args.params) if args.params else DEFAULT_PARAMETERS
-    batch = simulate(world, seed=args.seed, runs=args.runs, params=params, record_events=True)
+    who = world.leader_ids.index(args.target)
+    standing: dict[int, tuple[float, float]] = {}
+
+    def watch(turn: int, state: State, first: int) -> None:
+        standing[turn] = (float(state.prestige[:, who].mean()), float(state.pretext[:, who].mean()))
+
+    batch = simulate(world, seed=args.seed, runs=args.runs, params=params, record_events=True,
+                     watch=watch if args.timeline else None)  # fmt: skip
     cols = batch.log.arrays()
     kind, run, turn = cols["kind"], cols["run"], cols["turn"]
     actor, target, obj = cols["actor"], cols["target"], cols["obj"]
     names = {code: name for name, code in KIND_CODE.items()}
-    who = world.leader_ids.index(args.target)
     last = world.turn_of(args.until) if args.until else world.months - 1
     ladder = [rung.effect for rung in world.ladder]
 
@@ -63,6 +74,25 @@ def main() -> None:
     print(f"offices {args.target} lost, with the event just before:")
     for (month, office, cause), n in sorted(losses.items()):
         print(f"  {month}  {office:<24} after {cause:<16} {n}")
+
+    if args.timeline:
+        _timeline(world, standing, cols, who, last)
+
+
+def _timeline(world: World, standing: dict[int, tuple[float, float]],
+              cols: dict[str, np.ndarray], who: int, last: int) -> None:  # fmt: skip
+        kind, run, turn = cols["kind"], cols["run"], cols["turn"]
+        names = ("attacked", "criticized_line", "faction_organized")
+        print("month     prestige pretext  runs: attacked criticized organized")
+        for t in range(min(last, world.months - 1) + 1):
+            prestige, pretext = standing.get(t, (float("nan"), float("nan")))
+            counts = []
+            for name in names:
+                hit = (kind == KIND_CODE[name]) & (turn == t)
+                hit &= (cols["target"] == who) if name == "attacked" else (cols["actor"] == who)
+                counts.append(len(set(run[hit].tolist())))
+            print(f"  {world.month_label(t)}  {prestige:7.3f} {pretext:7.3f}  "
+                  f"{counts[0]:>14} {counts[1]:>10} {counts[2]:>9}")
 
 
 if __name__ == "__main__":

@@ -497,6 +497,10 @@ def best_actions(k, r, t, best, best_target, table):  # type: ignore[no-untyped-
     powers = d.powers[r]
     info = d.info[r]
     ban = d.ban[r]
+    # A crisis that discredits the line is an opposition's opening.
+    crisis = False
+    for x in range(s.crisis_left.shape[1]):
+        crisis = crisis or s.crisis_left[r, x] > 0
     lead_votes = d.lead_votes[r]
     traits = w.traits
     salience = w.salience
@@ -539,6 +543,8 @@ def best_actions(k, r, t, best, best_target, table):  # type: ignore[no-untyped-
     secure_loyalty = p.secure_loyalty
     h_recruit = p.h_recruit
     h_attack = p.h_attack
+    h_polemic_case = p.h_polemic_case
+    h_motion_case = p.h_motion_case
     h_line_tolerance = p.h_line_tolerance
     h_defend_line = p.h_defend_line
     h_criticize_line = p.h_criticize_line
@@ -547,6 +553,8 @@ def best_actions(k, r, t, best, best_target, table):  # type: ignore[no-untyped-
     h_organize_faction = p.h_organize_faction
     h_faction_line_gap = p.h_faction_line_gap
     h_ban_deterrence = p.h_ban_deterrence
+    # Under a ban and with no crisis running, open opposition waits for its opening.
+    calm = (1.0 - p.h_calm_opposition) if ban and not crisis else 0.0
     h_misjudgement = p.h_misjudgement
     h_caution = p.h_caution
     h_discipline = p.h_discipline
@@ -807,7 +815,11 @@ def best_actions(k, r, t, best, best_target, table):  # type: ignore[no-untyped-
             for j in range(L):
                 if present[j] and i != j and my_patron != patron[j]:
                     is_threat = one(has_threat and j == mine_threat)
-                    score_ = front * prestige[j] * is_threat
+                    # A polemic against a comrade who has given no cause splits the
+                    # party in public: it waits for a case against him.
+                    cause = min(1.0, pretext[j] + material[i, j])
+                    cause = (1.0 - h_polemic_case) + h_polemic_case * cause
+                    score_ = ((front * prestige[j]) * cause) * is_threat
                     if has_table:
                         table[i, _ATTACK, j] = score_
                     held_ = best[i, _ATTACK]
@@ -824,7 +836,9 @@ def best_actions(k, r, t, best, best_target, table):  # type: ignore[no-untyped-
                 best_target[i, _DEFEND_LINE] = 0
             if principal:
                 x = (h_criticize_line * ((amb * rig) * lev_arr)) * line_dist[i]
-                score_ = x * one(in_opposition[i])
+                # Under a ban criticism looks like factionalism: the flexible hold back.
+                deterrence = (h_ban_deterrence * one(ban)) * (1.0 - rig)
+                score_ = (x * one(in_opposition[i])) * ((1.0 - deterrence) * (1.0 - calm))
                 if has_table:
                     table[i, _CRITICIZE_LINE, 0] = score_
                 held_ = best[i, _CRITICIZE_LINE]
@@ -854,7 +868,7 @@ def best_actions(k, r, t, best, best_target, table):  # type: ignore[no-untyped-
             x = (h_organize_faction * (amb * org)) * one(in_opposition[i])
             x = x * one(line_dist[i] > h_faction_line_gap)
             deterrence = (h_ban_deterrence * one(ban)) * (1.0 - rig)
-            score_ = x * (1.0 - deterrence)
+            score_ = x * ((1.0 - deterrence) * (1.0 - calm))
             if has_table:
                 table[i, _ORGANIZE_FACTION, 0] = score_
             held_ = best[i, _ORGANIZE_FACTION]
@@ -901,6 +915,8 @@ def best_actions(k, r, t, best, best_target, table):  # type: ignore[no-untyped-
                 # The vote is forecast with the vote model itself (its noise at expected
                 # values), misjudged without information; only where it would count.
                 in_hand = False
+                # Discipline answers a breach: without evidence no motion is moved.
+                case = case and evidence >= h_motion_case
                 if hostile and ambitious > 0 and case and not remembered:
                     expected = forecast(k, r, t, rung_role[q], rung_joint[q], i, j, grave)
                     noise = element(noise_base, i * L + j) - 0.5

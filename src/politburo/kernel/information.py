@@ -44,7 +44,9 @@ def gather_information(k, r, t):  # type: ignore[no-untyped-def]
                 if first < 0:
                     first = i
         if first >= 0:
-            s.pretext[r, j] = min(1.0, s.pretext[r, j] + pretext)
+            # The faction found is evidence worth ``detection_pretext``; finding the
+            # same faction again the next month adds nothing new.
+            s.pretext[r, j] = min(1.0, max(s.pretext[r, j], pretext))
             record(k, r, t, Event.FACTION_DETECTED, first, j)
 
 

@@ -35,6 +35,13 @@ class HeuristicWeights(BaseModel):
     break_alliance: float = Field(1.0, ge=0, description="Appetite for ending an alliance.")
     break_threshold: float = Field(0.4, ge=0, description="Reluctance to break an alliance.")
     attack: float = Field(0.8, ge=0, description="Appetite for polemics against the threat.")
+    polemic_case: float = Field(
+        1.0,
+        ge=0,
+        le=1,
+        description="How far polemics wait for a case: the appetite is scaled by "
+        "(1 - polemic_case) + polemic_case * min(1, target's pretext + attacker's material).",
+    )
     defend_line: float = Field(0.5, ge=0, description="Appetite for defending the line.")
     line_tolerance: float = Field(
         0.5, gt=0, le=1, description="Distance from the line at which defending it stops paying."
@@ -52,12 +59,27 @@ class HeuristicWeights(BaseModel):
     ban_deterrence: float = Field(
         0.7, ge=0, le=1, description="How much a faction ban deters the flexible from organizing."
     )
+    calm_opposition: float = Field(
+        0.25,
+        ge=0,
+        le=1,
+        description="Factor on the appetite for open opposition (criticizing the line, "
+        "organizing a faction) under a faction ban while no crisis is running: an "
+        "opposition waits for a crisis that discredits the line.",
+    )
     shift_position: float = Field(0.8, ge=0, description="Appetite for moving one's position.")
     propose_policy: float = Field(0.7, ge=0, description="Appetite for moving the line.")
     policy_minority: float = Field(
         0.3, ge=0, le=1, description="Factor on that appetite without a majority in hand."
     )
     discipline: float = Field(1.0, ge=0, description="Appetite for disciplinary motions.")
+    motion_case: float = Field(
+        0.2,
+        ge=0,
+        le=2,
+        description="Evidence (target's pretext + mover's material) below which no one moves "
+        "a disciplinary motion: discipline answers a breach.",
+    )
     discipline_bystander: float = Field(
         0.7, ge=0, le=1, description="Factor for pursuing a beaten rival who is not the threat."
     )

@@ -56,6 +56,13 @@ FREE_PARAMETERS: tuple[FreeParameter, ...] = (
     FreeParameter("heuristic.alliance", 0.5, 3.0, why="appetite for alliances against a threat"),
     FreeParameter("exclusion_cost", 0.5, 4.0, why="plenums: cost of excluding a man of stature"),
     FreeParameter("vote_revelation", 0.0, 0.8, why="perception: what one public vote reveals"),
+    FreeParameter(
+        "heuristic.calm_opposition", 0.0, 1.0, why="how far open opposition waits for a crisis"
+    ),
+    FreeParameter(
+        "heuristic.motion_case", 0.0, 1.0, why="the evidence a disciplinary motion needs"
+    ),
+    FreeParameter("heuristic.polemic_case", 0.0, 1.0, why="how far polemics wait for a case"),
 )
 
 
