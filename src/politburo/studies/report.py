@@ -101,10 +101,10 @@ def report(
 
     ``validation``, ``attribution`` and ``experiment`` are the records of ``politburo
     validate``, ``explain`` and ``experiment``. Without a validation, and with ``score``,
-    a scenario with a history has its baseline scored here (at least 2 runs). ``params`` is a parameters
-    file (JSON) instead of the defaults; ``command`` the command line shown as the way to
-    make the report again (default: a ``politburo report`` line of these arguments).
-    ``progress`` is told ``("scoring", done, total)`` over the runs scored,
+    a scenario with a history has its baseline scored here (at least 2 runs). ``params``
+    is a parameters file (JSON) instead of the defaults; ``command`` the command line
+    shown as the way to make the report again (default: a ``politburo report`` line of
+    these arguments). ``progress`` is told ``("scoring", done, total)`` over the runs scored,
     ``("months", ...)`` while the report's runs are simulated, ``("sections", ...)``
     while the page is drawn."""
     if runs < 1:
