@@ -352,10 +352,14 @@ def test_sampled_asks_each_coalition_at_most_once() -> None:
 
 
 def test_progress_counts_the_evaluations() -> None:
-    seen: list[tuple[int, int]] = []
+    seen: list[tuple[str, int, int]] = []
     game = random_table_game(["a", "b", "c", "d"], runs=3, seed=0)
-    shapley(["a", "b", "c", "d"], game, progress=lambda done, total: seen.append((done, total)))
-    assert seen == [(i, 16) for i in range(17)]
+
+    def tell(stage: str, done: int, total: int) -> None:
+        seen.append((stage, done, total))
+
+    shapley(["a", "b", "c", "d"], game, progress=tell)
+    assert seen == [("coalitions", i, 16) for i in range(17)]
 
     seen.clear()
     names = [f"m{i}" for i in range(5)]
@@ -364,9 +368,10 @@ def test_progress_counts_the_evaluations() -> None:
         random_table_game(names, runs=3, seed=0),
         max_exact=4,
         permutations=6,
-        progress=lambda done, total: seen.append((done, total)),
+        progress=tell,
+        stage="mechanisms",
     )
-    assert seen == [(i, result.evaluations) for i in range(result.evaluations + 1)]
+    assert seen == [("mechanisms", i, result.evaluations) for i in range(result.evaluations + 1)]
 
 
 # ----------------------------------------------------------------------- groups
@@ -394,7 +399,7 @@ def test_group_attribution_holds_ungrouped_players_on() -> None:
     assert len(counting.asked) == 4
     out = result.to_json()
     assert out["held_on"] == ["d"]
-    assert out["groups"] == {"G1": ["a", "b"], "G2": ["c"]}
+    assert out["members"] == {"G1": ["a", "b"], "G2": ["c"]}
 
 
 def test_singleton_groups_reproduce_plain_shapley() -> None:

@@ -3,71 +3,108 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
 from pydantic import ValidationError
 
-from politburo.analysis.report import (
+from politburo.analysis.figures import Palette, arms_from_experiment, attribution_panels
+from politburo.analysis.records import (
+    AttributionRecord,
+    Explanation,
+    RecordError,
+    ValidationReport,
+    read_record,
+)
+from politburo.analysis.sections import (
     FIGURES,
     SECTIONS,
-    Palette,
-    arms_from_experiment,
-    attribution_panels,
     fan_leaders,
     representative_run,
     survival_curves,
-    write_report,
 )
 from politburo.experiment.records import ExperimentSummary
 from politburo.simulation import simulate, world_of
+from politburo.studies.report import report
 
 RUNS = 20
 SVG = "{http://www.w3.org/2000/svg}"
 
-VALIDATION: dict[str, Any] = {
-    "scores": {
-        "p_historical_winner": 0.5,
-        "milestones": [
-            {
-                "name": "tribune leaves the politburo",
-                "historical": "1951-03",
-                "median_simulated": "1951-05",
-                "median_abs_error_months": 2.0,
-                "share_within_6": 0.7,
-                "share_happened": 0.9,
-            },
-            {
-                "name": "editor expelled from the party",
-                "historical": "1952-06",
-                "median_simulated": None,
-                "median_abs_error_months": 19.0,
-                "share_within_6": 0.0,
-                "share_happened": 0.0,
-            },
-        ],
+VALIDATION = ValidationReport.model_validate(
+    {
+        "scenario": "toy-3",
+        "runs": 20,
+        "seed": 0,
+        "scores": {
+            "p_historical_winner": 0.5,
+            "brier": 0.25,
+            "order_share": None,
+            "kendall_tau": None,
+            "median_milestone_error_months": 10.5,
+            "milestones": [
+                {
+                    "name": "tribune leaves the politburo",
+                    "historical": "1951-03",
+                    "median_simulated": "1951-05",
+                    "median_abs_error_months": 2.0,
+                    "share_within_6": 0.7,
+                    "share_happened": 0.9,
+                },
+                {
+                    "name": "editor expelled from the party",
+                    "historical": "1952-06",
+                    "median_simulated": None,
+                    "median_abs_error_months": 19.0,
+                    "share_within_6": 0.0,
+                    "share_happened": 0.0,
+                },
+            ],
+            "alliances": [],
+            "facts": [],
+        },
+        "naive": {"uniform": {"forecast": {"secretary": 0.5, "tribune": 0.5}, "brier": 0.5}},
+        "directional": [],
+        "targets": [],
     }
-}
-ATTRIBUTION: dict[str, Any] = {
-    "leader": "secretary",
-    "p_all_on": {"value": 0.9, "ci": [0.8, 0.95]},
-    "p_all_off": {"value": 0.3, "ci": [0.2, 0.4]},
-    "contributions": {
-        "appointment": {"value": 0.45, "ci": [0.3, 0.6]},
-        "alliances": {"value": -0.05, "ci": [-0.1, 0.0]},
-        "information": {"value": 0.2, "ci": [None, None]},
-    },
-    "groups": {
-        "contributions": {"organization": {"value": 0.5, "ci": [0.35, 0.65]}},
-        "groups": {"organization": ["appointment", "recruitment"]},
-    },
-}
+)
+ATTRIBUTION = Explanation.model_validate(
+    {
+        "leader": "secretary",
+        "scenario": "toy-3",
+        "seed": 0,
+        "method": "exact",
+        "runs": 20,
+        "confidence": 0.95,
+        "evaluations": 8,
+        "p_all_on": {"value": 0.9, "ci": [0.8, 0.95]},
+        "p_all_off": {"value": 0.3, "ci": [0.2, 0.4]},
+        "total": {"value": 0.6, "ci": [0.5, 0.7]},
+        "contributions": {
+            "appointment": {"value": 0.45, "ci": [0.3, 0.6]},
+            "alliances": {"value": -0.05, "ci": [-0.1, 0.0]},
+            "information": {"value": 0.2, "ci": [None, None]},
+        },
+        "groups": {
+            "method": "exact",
+            "runs": 20,
+            "confidence": 0.95,
+            "evaluations": 2,
+            "p_all_on": {"value": 0.9, "ci": [0.8, 0.95]},
+            "p_all_off": {"value": 0.4, "ci": [0.3, 0.5]},
+            "total": {"value": 0.5, "ci": [0.35, 0.65]},
+            "contributions": {"organization": {"value": 0.5, "ci": [0.35, 0.65]}},
+            "members": {"organization": ["appointment", "recruitment"]},
+            "names": {},
+        },
+        "simulated_runs": 200,
+    }
+)
 EXPERIMENT = ExperimentSummary.model_validate(
     {
         "scenario": "toy-3",
@@ -128,24 +165,27 @@ def full(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """(page, scenario file): a report with every input, on toy-3 plus a history."""
     folder = tmp_path_factory.mktemp("full")
     scenario = _toy_with_history(folder)
-    messages: list[str] = []
-    page = write_report(
+    told: list[tuple[str, int, int]] = []
+    page = report(
         str(scenario),
         folder / "report",
         runs=RUNS,
         validation=VALIDATION,
         attribution=ATTRIBUTION,
         experiment=EXPERIMENT,
-        progress=messages.append,
+        progress=lambda stage, done, total: told.append((stage, done, total)),
     )
-    assert messages and messages[-1].startswith("wrote")
+    # no scoring (a validation was given); the runs, then each section in turn
+    assert {stage for stage, _, _ in told} == {"months", "sections"}
+    assert [t for t in told if t[0] == "sections"] == [("sections", k, 6) for k in range(7)]
     return page, scenario
 
 
 @pytest.fixture(scope="module")
 def bare(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A report of the built-in toy-3 without validation, attribution or experiment."""
-    return write_report("toy-3", tmp_path_factory.mktemp("bare") / "report", runs=RUNS)
+    folder = tmp_path_factory.mktemp("bare")
+    return report("toy-3", folder / "report", runs=RUNS, score=False)
 
 
 def _texts(svg: Path) -> list[str]:
@@ -303,13 +343,17 @@ def test_winner_figure_without_experiment_uses_the_reports_runs(bare: Path) -> N
 def test_milestone_figure_names_every_milestone(full: tuple[Path, Path]) -> None:
     page, _ = full
     texts = _texts(page.parent / FIGURES["milestones"])
-    for row in VALIDATION["scores"]["milestones"]:
-        assert row["name"] in texts
+    for row in VALIDATION.scores.milestones:
+        assert row.name in texts
     assert "happened in 90%, ±6 mo: 70%" in texts
     assert "happened in 0%, ±6 mo: 0%" in texts
     section = _section(page.read_text(encoding="utf-8"), "milestones")
-    assert "never" in section  # the milestone with no simulated median
-    assert "p_historical_winner" in section
+    rows = re.findall(r"<tr>(.*?)</tr>", section)
+    cells = [re.findall(r"<td>(.*?)</td>", row) for row in rows]
+    assert ["tribune leaves the politburo", "1951-03", "1951-05", "2.0", "70%", "90%"] in cells
+    # the milestone with no simulated median
+    assert ["editor expelled from the party", "1952-06", "never", "19.0", "0%", "0%"] in cells
+    assert ["p_historical_winner", "0.500"] in cells and ["order_share", "–"] in cells
 
 
 def test_attribution_figure_has_every_mechanism_and_group(full: tuple[Path, Path]) -> None:
@@ -320,7 +364,11 @@ def test_attribution_figure_has_every_mechanism_and_group(full: tuple[Path, Path
     assert "no interval" in texts  # information's interval is null
     assert any("to P(The Secretary consolidates)" in t for t in texts)
     section = _section(page.read_text(encoding="utf-8"), "attribution")
-    assert "appointment, recruitment" in section  # group members
+    cells = [re.findall(r"<td>(.*?)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", section)]
+    assert ["every mechanism on", "0.900", "0.800 – 0.950"] in cells
+    assert ["appointment", "0.450", "0.300 – 0.600"] in cells
+    assert ["information", "0.200", "– – –"] in cells  # no interval
+    assert ["organization", "0.500", "0.350 – 0.650", "appointment, recruitment"] in cells
 
 
 def test_narrative_tells_the_chosen_run(full: tuple[Path, Path]) -> None:
@@ -393,21 +441,89 @@ def test_an_experiment_summary_without_intervals_is_refused() -> None:
 
 
 def test_attribution_panels_read_a_group_attribution() -> None:
-    # The JSON of group_shapley: contributions by group, groups as member lists.
+    # The record of group_shapley: contributions by group, each group's members.
     panels = attribution_panels(
-        {
-            "contributions": {
-                "a": {"value": 0.1, "ci": [0.0, 0.2]},
-                "b": {"value": 0.3, "ci": None},
-            },
-            "groups": {"a": ["x", "y"], "b": ["z"]},
-        }
+        AttributionRecord.model_validate(
+            {
+                "method": "exact",
+                "runs": 1,
+                "confidence": 0.95,
+                "evaluations": 4,
+                "p_all_on": {"value": 0.4, "ci": [None, None]},
+                "p_all_off": {"value": 0.0, "ci": [None, None]},
+                "total": {"value": 0.4, "ci": [None, None]},
+                "contributions": {
+                    "a": {"value": 0.1, "ci": [0.0, 0.2]},
+                    "b": {"value": 0.3, "ci": [None, None]},
+                },
+                "members": {"a": ["x", "y"], "b": ["z"]},
+            }
+        )
     )
     assert len(panels) == 1
     assert panels[0].title == "mechanism groups"
     assert [bar[0] for bar in panels[0].bars] == ["b", "a"]  # largest first
     assert panels[0].bars[0][2:] == (None, None)
     assert panels[0].members == {"a": ["x", "y"], "b": ["z"]}
+
+
+def test_the_page_escapes_what_it_is_given(tmp_path: Path) -> None:
+    # Every value reaches the page through the template's autoescaping: a scenario's
+    # description or a leader's name cannot inject markup.
+    text = (resources.files("politburo.scenario") / "builtin" / "toy-3.yaml").read_text(
+        encoding="utf-8"
+    )
+    start = text.index("\nname: ") + len("\nname: ")
+    end = text.index("\n", start)
+    hostile = text[:start] + '"Toy <script>alert(1)</script> & co"' + text[end:]
+    scenario = tmp_path / "hostile.yaml"
+    scenario.write_text(hostile, encoding="utf-8")
+    page = report(str(scenario), tmp_path / "report", runs=2).read_text(encoding="utf-8")
+    assert "<script>" not in page
+    assert "Toy &lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in page
+
+
+def test_the_documented_results_are_records_the_report_reads() -> None:
+    # docs/calibration holds `validate --json` and `explain --json` outputs: each reads as
+    # its record and writes back the same JSON, key for key.
+    folder = Path(__file__).parents[1] / "docs" / "calibration"
+    for path in sorted(folder.glob("validate-*.json")) + sorted(folder.glob("explain-*.json")):
+        record = ValidationReport if path.name.startswith("validate") else Explanation
+        command = "validate" if record is ValidationReport else "explain"
+        data = json.loads(path.read_text(encoding="utf-8"))
+        assert read_record(path, record, command).to_json() == data, path.name
+
+
+def test_a_file_of_another_shape_is_refused_with_what_to_give(tmp_path: Path) -> None:
+    listing = tmp_path / "list.json"
+    listing.write_text("[1, 2]")
+    with pytest.raises(RecordError, match="give the output of `politburo validate --json`"):
+        read_record(listing, ValidationReport, "validate")
+    attribution = tmp_path / "attribution.json"
+    attribution.write_text(json.dumps(ATTRIBUTION.to_json()))
+    # an attribution is not a validation: the first field that does not fit is named
+    with pytest.raises(RecordError, match=r"attribution\.json: (scores|scenario|runs)"):
+        read_record(attribution, ValidationReport, "validate")
+    infinite = ATTRIBUTION.to_json()
+    infinite["p_all_on"]["value"] = float("inf")
+    attribution.write_text(json.dumps(infinite))  # Infinity: JSON that Python writes
+    with pytest.raises(RecordError, match=r"p_all_on\.value"):
+        read_record(attribution, Explanation, "explain")
+
+
+def test_the_template_ships_with_the_package() -> None:
+    # A normal (non-editable) install carries only what package-data names.
+    import fnmatch
+    import tomllib
+
+    config = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    patterns = config["tool"]["setuptools"]["package-data"]["politburo.analysis"]
+    templates = resources.files("politburo.analysis") / "templates"
+    names = [entry.name for entry in templates.iterdir()]
+    assert "report.html.j2" in names
+    for name in names:
+        assert any(fnmatch.fnmatch(f"templates/{name}", p) for p in patterns), name
+    assert any(d.startswith("jinja2") for d in config["project"]["dependencies"])
 
 
 def test_palette_gives_each_leader_one_colour() -> None:

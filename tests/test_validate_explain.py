@@ -12,7 +12,14 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from politburo.analysis.records import (
+    Explanation,
+    NaiveForecast,
+    ValidationReport,
+    ValidationScores,
+)
 from politburo.cli import app
+from politburo.errors import UserError
 from politburo.mechanisms import MECHANISMS
 from politburo.model.params import DEFAULT_PARAMETERS
 from politburo.scenario import load_scenario, load_scenario_file
@@ -101,7 +108,9 @@ def test_validate_json(toy_with_history: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert report["runs"] == 12
+    # The JSON printed is the record's, field for field: it reads back and writes the same.
+    assert ValidationReport.model_validate(report).to_json() == report
+    assert report["runs"] == 12 and report["seed"] == 0 and report["scenario"] == "toy-3"
     scores = report["scores"]
     for key in ("p_historical_winner", "brier", "order_share", "kendall_tau"):
         assert key in scores
@@ -114,6 +123,18 @@ def test_validate_json(toy_with_history: Path, tmp_path: Path) -> None:
     assert check["agrees"] in ("yes", "no", "unclear")
     assert check["ci"][0] <= check["d"] <= check["ci"][1]
     assert report["targets"][0]["target"].startswith("P(historical winner)")
+    # `report --validation` reads it through the record and shows its milestones.
+    given = tmp_path / "validation.json"
+    given.write_text(result.stdout)
+    out = tmp_path / "rep"
+    args = ["report", str(toy_with_history), "--runs", "2", "--out", str(out),
+            "--validation", str(given)]  # fmt: skip
+    shown = runner.invoke(app, args)
+    assert shown.exit_code == 0, shown.output
+    page = (out / "index.html").read_text()
+    assert "validation: given" in page
+    for name in names:
+        assert name in page
 
 
 def test_validate_scores_the_facts_on_what_the_runs_produced(
@@ -193,14 +214,17 @@ def test_directional_check_by_hand() -> None:
     # Runs 0 and 1 lose "a"; differences -1, -1, 0, 0: mean -0.5, sd 0.57735
     arm = [_run(0, None), _run(1, "b"), _run(2, "a"), _run(3, "a")]
     row = directional(check, base, arm, 0, 10)
-    assert row["d"] == -0.5
+    assert row.d == -0.5
     half = 1.959964 * 0.5773503 / 2
-    assert row["ci"] == pytest.approx([-0.5 - half, -0.5 + half], abs=1e-5)
-    assert row["agrees"] == "unclear"  # the interval reaches above zero
+    assert row.ci == pytest.approx((-0.5 - half, -0.5 + half), abs=1e-5)
+    assert row.agrees == "unclear"  # the interval reaches above zero
     sure = directional(check, base, [_run(k, None) for k in range(4)], 0, 10)
-    assert sure["d"] == -1.0 and sure["agrees"] == "yes"  # every run lost: zero spread
+    assert sure.d == -1.0 and sure.agrees == "yes"  # every run lost: zero spread
     higher = check.model_copy(update={"expected": "higher"})
-    assert directional(higher, base, [_run(k, None) for k in range(4)], 0, 10)["agrees"] == "no"
+    assert directional(higher, base, [_run(k, None) for k in range(4)], 0, 10).agrees == "no"
+    # One pair has no interval: refused, not an infinite one.
+    with pytest.raises(UserError, match="at least 2 paired runs"):
+        directional(check, base[:1], arm[:1], 0, 10)
 
 
 def test_months_seated_by_hand() -> None:
@@ -212,12 +236,15 @@ def test_months_seated_by_hand() -> None:
 
 
 def test_targets_by_hand() -> None:
-    report = {
-        "scores": {"p_historical_winner": 0.72, "order_share": 0.4, "brier": 0.3,
-                   "median_milestone_error_months": 6.0},
-        "naive": {"one": {"brier": 0.5}, "two": {"brier": 0.2}},
-    }  # fmt: skip
-    met = [t["met"] for t in targets(report)]
+    scores = ValidationScores(
+        p_historical_winner=0.72, order_share=0.4, brier=0.3, kendall_tau=None,
+        median_milestone_error_months=6.0,
+    )  # fmt: skip
+    naive = {
+        "one": NaiveForecast(forecast={"a": 1.0}, brier=0.5),
+        "two": NaiveForecast(forecast={"b": 1.0}, brier=0.2),
+    }
+    met = [t.met for t in targets(scores, naive)]
     assert met == [True, False, True, False]  # 0.3 is not better than 0.2
 
 
@@ -227,6 +254,8 @@ def test_explain_json_adds_up(toy_with_history: Path) -> None:
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
+    # The JSON printed is the record's, field for field: it reads back and writes the same.
+    assert Explanation.model_validate(data).to_json() == data
     assert data["leader"] == "secretary" and data["method"] == "sampled"
     assert set(data["contributions"]) == set(MECHANISMS)
     total = sum(row["value"] for row in data["contributions"].values())
@@ -269,6 +298,7 @@ def test_explain_sensitivity_and_plot(toy_with_history: Path, tmp_path: Path) ->
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
+    assert Explanation.model_validate(data).to_json() == data
     indices = data["sensitivity"]["indices"]
     assert set(indices) == {p.name for p in FREE_PARAMETERS}
     assert data["sensitivity"]["points"] == 2 * (len(FREE_PARAMETERS) + 1)
@@ -352,7 +382,8 @@ def test_report_cli_writes_a_page_and_refuses_bad_inputs(
         and "broken.json:1" in result.output
     )
     result = runner.invoke(app, [*args, "--attribution", str(tmp_path / "missing.json")])
-    assert result.exit_code == 2 and "cannot read --attribution file" in result.output
+    assert result.exit_code == 2
+    assert "--attribution" in result.output and "cannot read the file" in result.output
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     page = (out / "index.html").read_text()

@@ -355,7 +355,14 @@ def test_a_milestone_after_the_calendar_is_an_error() -> None:
 
 def test_median_milestone_error() -> None:
     def score(error: float) -> MilestoneScore:
-        return MilestoneScore("m", "1925-01", None, error, 0.0, 0.0)
+        return MilestoneScore(
+            name="m",
+            historical="1925-01",
+            median_simulated=None,
+            median_abs_error_months=error,
+            share_within_6=0.0,
+            share_happened=0.0,
+        )
 
     assert median_milestone_error([score(9.0), score(1.0), score(4.0)]) == 4.0
     assert median_milestone_error([score(9.0), score(1.0)]) == 5.0

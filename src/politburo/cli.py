@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -33,6 +32,12 @@ from politburo.scenario import ScenarioError, builtin_names, load_scenario
 from politburo.scenario.schema import Scenario
 
 if TYPE_CHECKING:  # the experiment package loads DuckDB: only when a command needs it
+    from politburo.analysis.records import (
+        Explanation,
+        FactScore,
+        ValidationReport,
+        ValueInterval,
+    )
     from politburo.experiment.records import Difference, ExperimentSummary
 
 app = typer.Typer(
@@ -86,11 +91,6 @@ def _output_file(path: Path, option: str, suffixes: tuple[str, ...] = ()) -> Non
         raise _fail(f"{option} {path}: folder {folder} does not exist")
     if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
         raise _fail(f"{option} {path}: not writable")
-
-
-#: what each of `report`'s input files must hold: a key the command that writes it puts
-#: at the top of its --json output
-_REPORT_INPUTS = {"validation": "scores", "attribution": "contributions", "experiment": "arms"}
 
 
 def _params(path: Path | None) -> Parameters:
@@ -477,34 +477,33 @@ def validate(
 ) -> None:
     """Score the baseline against the scenario's historical record, beside the naive
     forecasts, and test the historiography's directional claims."""
-    from politburo.studies.validate import NoHistoryError, validation_design, validation_report
+    from politburo.studies.validate import validate as score
 
-    if runs < 2:
-        raise _fail(f"--runs must be at least 2 (got {runs})")
     spec = _load(scenario)
+    mechanism_params = _params(params)
+    progress = _progress(quiet=json_out, rate=True)
     try:
-        design = validation_design(spec, seed, _params(params))
-    except NoHistoryError as error:
+        with progress:
+            task = progress.add_task(f"{spec.id}: validating", total=None)
+
+            def tell(stage: str, done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            report = score(
+                spec, runs, seed=seed, params=mechanism_params, checks=checks,
+                held_out=held_out, store=store, backend=backend, workers=workers, chunk=chunk,
+                progress=tell,
+            )  # fmt: skip
+    except UserError as error:  # no history, too few runs, a held-out name, the store
         raise _fail(str(error)) from None
-    if not checks:
-        design = replace(design, arms=design.arms[:1])
-    result = _run_design(
-        design,
-        runs,
-        store,
-        quiet=json_out,
-        backend=backend,
-        workers=workers,
-        chunk=chunk,
-        observe=True,
-    )
-    try:
-        report = validation_report(spec, result.outcomes, held_out)
-    except UserError as error:
-        raise _fail(str(error)) from None
-    report = {"scenario": spec.id, "runs": runs, "seed": seed, **report}
+    except KeyboardInterrupt:
+        err.print(
+            f"[yellow]Stopped.[/] Finished chunks are in {store}; run the same command again "
+            "to compute only the missing runs."
+        )
+        raise typer.Exit(130) from None
     if json_out:
-        sys.stdout.write(json.dumps(report, indent=1) + "\n")
+        sys.stdout.write(json.dumps(report.to_json(), indent=1) + "\n")
         return
     _show_validation(report)
 
@@ -529,7 +528,7 @@ def _share(value: float | None) -> str:
     return format(value, ".1%" if 0 < value < 0.1 else ".0%")
 
 
-def _show_facts(rows: list[dict[str, Any]]) -> None:
+def _show_facts(rows: list[FactScore]) -> None:
     if not rows:
         return
     table = Table(title="Quantitative facts", title_justify="left")
@@ -538,81 +537,80 @@ def _show_facts(rows: list[dict[str, Any]]) -> None:
             column, justify="left" if column in ("fact", "quantity", "note") else "right"
         )
     for row in rows:
-        note = row["note"] or ""
-        if row.get("line_carried") is not None:
-            note = f"line carried in {_share(row['line_carried'])} of runs"
-            if row.get("delegates"):
-                note += f"; {row['delegates']} voting delegates in the record"
+        note = row.note or ""
+        if row.line_carried is not None:
+            note = f"line carried in {_share(row.line_carried)} of runs"
+            if row.delegates:
+                note += f"; {row.delegates} voting delegates in the record"
         table.add_row(
-            row["fact"],
-            row["quantity"],
-            _fmt_fact(row["historical"]),
-            _fmt_fact(row["median"]) if row["produced"] else "not produced",
-            _share(row["happened"]),
-            "—" if row["within"] is None else f"{_share(row['within'])} ({row['tolerance']})",
+            row.fact,
+            row.quantity,
+            _fmt_fact(row.historical),
+            _fmt_fact(row.median) if row.produced else "not produced",
+            _share(row.happened),
+            "—" if row.within is None else f"{_share(row.within)} ({row.tolerance})",
             note,
         )
     out.print(table)
 
 
-def _show_validation(report: dict[str, Any]) -> None:
-    s = report["scores"]
-    out.rule(f"[bold]{report['scenario']}[/] against the record — {report['runs']} runs")
+def _show_validation(report: ValidationReport) -> None:
+    s = report.scores
+    out.rule(f"[bold]{report.scenario}[/] against the record — {report.runs} runs")
     table = Table(title="Scores", title_justify="left")
     table.add_column("score")
     table.add_column("model", justify="right")
-    for name, key in (
-        ("P(historical winner)", "p_historical_winner"),
-        ("Brier score of the winner forecast", "brier"),
-        ("share with the historical order", "order_share"),
-        ("Kendall's tau of the order", "kendall_tau"),
-        ("median milestone error (months)", "median_milestone_error_months"),
+    for name, value in (
+        ("P(historical winner)", s.p_historical_winner),
+        ("Brier score of the winner forecast", s.brier),
+        ("share with the historical order", s.order_share),
+        ("Kendall's tau of the order", s.kendall_tau),
+        ("median milestone error (months)", s.median_milestone_error_months),
     ):
-        table.add_row(name, _fmt(s[key]))
-    for name, naive in report["naive"].items():
-        guess = ", ".join(f"{k} {v:.2f}" for k, v in naive["forecast"].items())
-        table.add_row(f"Brier of naive '{name}' ({guess})", _fmt(naive["brier"]))
+        table.add_row(name, _fmt(value))
+    for name, naive in report.naive.items():
+        guess = ", ".join(f"{k} {v:.2f}" for k, v in naive.forecast.items())
+        table.add_row(f"Brier of naive '{name}' ({guess})", _fmt(naive.brier))
     out.print(table)
     table = Table(title="Milestones", title_justify="left")
     for column in ("milestone", "history", "median sim.", "happened", "|error| months", "≤6 mo"):
         table.add_column(column, justify="left" if column == "milestone" else "right")
-    for m in s["milestones"]:
+    for m in s.milestones:
         table.add_row(
-            m["name"],
-            m["historical"],
-            m["median_simulated"] or "never",
-            f"{m['share_happened']:.0%}",
-            _fmt(m["median_abs_error_months"], ".1f"),
-            f"{m['share_within_6']:.0%}",
+            m.name,
+            m.historical,
+            m.median_simulated or "never",
+            f"{m.share_happened:.0%}",
+            _fmt(m.median_abs_error_months, ".1f"),
+            f"{m.share_within_6:.0%}",
         )
     out.print(table)
-    _show_facts(s.get("facts", []))
-    if "held_out" in report:
-        held = report["held_out"]
-        error = _fmt(held["median_milestone_error_months"], ".1f")
+    _show_facts(s.facts or [])
+    if report.held_out is not None:
+        error = _fmt(report.held_out.median_milestone_error_months, ".1f")
         out.print(f"held-out milestones: median error {error} months")
     table = Table(title="Historical alliances", title_justify="left")
     for column in ("alliance", "share of runs", "median months together"):
         table.add_column(column, justify="left" if column == "alliance" else "right")
-    for a in s["alliances"]:
-        table.add_row(a["name"], f"{a['share']:.0%}", _fmt(a["median_overlap_months"], ".1f"))
+    for a in s.alliances:
+        table.add_row(a.name, f"{a.share:.0%}", _fmt(a.median_overlap_months, ".1f"))
     out.print(table)
-    if report["directional"]:
+    if report.directional:
         table = Table(title="Directional checks (paired, 95% interval)", title_justify="left")
         for column in ("intervention", "measure", "expected", "difference", "agrees"):
             table.add_column(column)
-        for c in report["directional"]:
+        for c in report.directional:
             table.add_row(
-                c["intervention"],
-                f"{c['measure']} ({', '.join(c['leaders'])})",
-                c["expected"],
-                f"{c['d']:+.3f} [{c['ci'][0]:+.3f}, {c['ci'][1]:+.3f}]",
-                c["agrees"],
+                c.intervention,
+                f"{c.measure} ({', '.join(c.leaders)})",
+                c.expected,
+                f"{c.d:+.3f} [{c.ci[0]:+.3f}, {c.ci[1]:+.3f}]",
+                c.agrees,
             )
         out.print(table)
-    for t in report["targets"]:
-        mark = "[green]met[/]" if t["met"] else "[red]not met[/]"
-        out.print(f"  target {t['target']}: {_fmt(t['value'])} — {mark}")
+    for t in report.targets:
+        mark = "[green]met[/]" if t.met else "[red]not met[/]"
+        out.print(f"  target {t.target}: {_fmt(t.value)} — {mark}")
 
 
 @app.command()
@@ -673,64 +671,62 @@ def explain(
                 permutations=permutations, workers=workers, progress=tell,
             )  # fmt: skip
             if sensitivity:
-                result["sensitivity"] = morris_sensitivity(
+                morris = morris_sensitivity(
                     spec, leader, runs=runs, seed=seed, trajectories=trajectories,
                     workers=workers, progress=tell,
                 )  # fmt: skip
+                result = result.model_copy(update={"sensitivity": morris})
     except KeyboardInterrupt:
         err.print("[yellow]Stopped.[/] Nothing was saved.")
         raise typer.Exit(130) from None
     if plot is not None:
-        from politburo.analysis.report import attribution_panels, plot_attribution
+        from politburo.analysis.figures import plot_attribution
         from politburo.model.world import compile_world
 
         # The same figure as the report's attribution section.
-        plot_attribution(compile_world(spec), result, attribution_panels(result), plot)
+        plot_attribution(compile_world(spec), result, plot)
     if json_out:
-        sys.stdout.write(json.dumps(result, indent=1) + "\n")
+        sys.stdout.write(json.dumps(result.to_json(), indent=1) + "\n")
         return
     _show_attribution(result)
     if plot is not None:
         out.print(f"chart written to {plot}")
 
 
-def _show_attribution(result: dict[str, Any]) -> None:
-    on, off = result["p_all_on"], result["p_all_off"]
-    out.rule(f"[bold]Why does {result['leader']} win?[/] — {result['runs']} paired runs")
+def _show_attribution(result: Explanation) -> None:
+    on, off = result.p_all_on, result.p_all_off
+    out.rule(f"[bold]Why does {result.leader} win?[/] — {result.runs} paired runs")
     out.print(
-        f"P({result['leader']} consolidates): all mechanisms on {on['value']:.3f}, all off "
-        f"{off['value']:.3f}; Shapley values ({result['method']}) share the difference."
+        f"P({result.leader} consolidates): all mechanisms on {on.value:.3f}, all off "
+        f"{off.value:.3f}; Shapley values ({result.method}) share the difference."
     )
 
-    def bars(title: str, contributions: dict[str, Any], names: dict[str, str]) -> None:
+    def bars(title: str, contributions: dict[str, ValueInterval], names: dict[str, str]) -> None:
         table = Table(title=title, title_justify="left")
         table.add_column("")
         table.add_column("contribution", justify="right")
         table.add_column("95% interval", justify="right")
-        ranked = sorted(contributions.items(), key=lambda kv: -kv[1]["value"])
+        ranked = sorted(contributions.items(), key=lambda kv: -kv[1].value)
         for name, row in ranked:
-            lo, hi = row["ci"]
-            interval = "" if lo is None else f"{lo:+.3f} to {hi:+.3f}"
-            table.add_row(names.get(name, name), f"{row['value']:+.3f}", interval)
+            lo, hi = row.ci
+            interval = "" if lo is None or hi is None else f"{lo:+.3f} to {hi:+.3f}"
+            table.add_row(names.get(name, name), f"{row.value:+.3f}", interval)
         out.print(table)
 
-    bars("Mechanisms", result["contributions"], {})
-    if "groups" in result:
-        g = result["groups"]
+    bars("Mechanisms", result.contributions, {})
+    if result.groups is not None:
+        g = result.groups
         out.print(
-            f"Factors: all present {g['p_all_on']['value']:.3f}, all absent "
-            f"{g['p_all_off']['value']:.3f}"
+            f"Factors: all present {g.p_all_on.value:.3f}, all absent {g.p_all_off.value:.3f}"
         )
-        bars("Factors of the essay question", g["contributions"], g.get("names", {}))
-    if "sensitivity" in result:
+        bars("Factors of the essay question", g.contributions, g.names)
+    if result.sensitivity is not None:
         table = Table(title="Sensitivity to global parameters (Morris)", title_justify="left")
         for column in ("parameter", "mu*", "mu* 95% ±", "sigma"):
             table.add_column(column, justify="left" if column == "parameter" else "right")
-        rows = sorted(result["sensitivity"]["indices"].items(), key=lambda kv: -kv[1]["mu_star"])
+        rows = sorted(result.sensitivity.indices.items(), key=lambda kv: -kv[1].mu_star)
         for name, row in rows:
-            table.add_row(
-                name, f"{row['mu_star']:.3f}", f"{row['mu_star_conf']:.3f}", f"{row['sigma']:.3f}"
-            )
+            table.add_row(name, f"{row.mu_star:.3f}", _fmt(row.mu_star_conf), _fmt(row.sigma))
         out.print(table)
 
 
@@ -863,72 +859,63 @@ def report(
     winners per arm, milestones against history, attribution, one representative run."""
     import shlex
 
-    from politburo.analysis.report import write_report
+    from politburo.analysis.records import Explanation, ValidationReport, read_record
+    from politburo.experiment.records import ExperimentSummary
+    from politburo.studies.report import report as write
 
     if out_dir.exists() and not out_dir.is_dir():
         raise _fail(f"--out {out_dir}: exists and is not a folder; --out takes a folder")
     if not out_dir.parent.is_dir():
         raise _fail(f"--out {out_dir}: folder {out_dir.parent} does not exist")
-    spec = _load(scenario)
-    mechanism_params = _params(params)
-    inputs: dict[str, Any] = {}
-    for name, path in (
-        ("validation", validation),
-        ("attribution", attribution),
-        ("experiment", experiment),
-    ):
-        if path is None:
-            continue
-        try:
-            inputs[name] = json.loads(path.read_text(encoding="utf-8"))
-        except OSError as error:
-            raise _fail(f"{path}: cannot read --{name} file: {error.strerror}") from None
-        except json.JSONDecodeError as error:
-            raise _fail(
-                f"{path}:{error.lineno}:{error.colno}: --{name} is not JSON ({error.msg}); "
-                f"give the output of `politburo {name if name != 'attribution' else 'explain'}"
-                " --json`"
-            ) from None
-        if not isinstance(inputs[name], dict) or _REPORT_INPUTS[name] not in inputs[name]:
-            command = {"validation": "validate", "attribution": "explain"}.get(name, name)
-            raise _fail(
-                f"{path}: --{name} holds no {_REPORT_INPUTS[name]!r}; give the output of "
-                f"`politburo {command} --json`"
+    _load(scenario)  # a scenario and parameters that cannot be used are refused now
+    _params(params)
+    try:  # each input read through its record, before any run
+        checked = (
+            None
+            if validation is None
+            else read_record(validation, ValidationReport, "validate", "--validation")
+        )
+        explained = (
+            None
+            if attribution is None
+            else read_record(attribution, Explanation, "explain", "--attribution")
+        )
+        summary = (
+            None
+            if experiment is None
+            else read_record(experiment, ExperimentSummary, "experiment", "--experiment")
+        )
+    except UserError as error:
+        raise _fail(str(error)) from None
+    progress = _progress(quiet=False, rate=False)
+    tasks: dict[str, Any] = {}
+    labels = {"scoring": "scoring the runs against the record", "months": "simulating",
+              "sections": "drawing the sections"}  # fmt: skip
+
+    def tell(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = progress.add_task(labels.get(stage, stage))
+        progress.update(tasks[stage], completed=done, total=total)
+
+    try:
+        with progress:
+            index = write(
+                scenario,
+                out_dir,
+                runs=runs,
+                seed=seed,
+                params=params,
+                validation=checked,
+                attribution=explained,
+                experiment=summary,
+                command=shlex.join(["politburo", *sys.argv[1:]]),
+                progress=tell,
             )
-    if "experiment" in inputs:
-        from pydantic import ValidationError
-
-        from politburo.experiment.records import ExperimentSummary
-
-        try:
-            inputs["experiment"] = ExperimentSummary.model_validate(inputs["experiment"])
-        except ValidationError as error:
-            first = error.errors()[0]
-            where = ".".join(str(step) for step in first["loc"])
-            raise _fail(
-                f"{experiment}: --experiment: {where}: {first['msg']}; give the output of "
-                "`politburo experiment --json`"
-            ) from None
-    if "validation" not in inputs and spec.history is not None and runs >= 2:
-        from politburo.studies.validate import validation_design, validation_report
-
-        design = validation_design(spec, seed, mechanism_params)
-        design = replace(design, arms=design.arms[:1])  # the baseline only
-        result = _run_design(
-            design, runs, Path(":memory:"), quiet=False, label="scoring", observe=True
-        )
-        inputs["validation"] = validation_report(spec, result.outcomes)
-    with err.status("writing the report…") as status:
-        index = write_report(
-            scenario,
-            out_dir,
-            runs=runs,
-            seed=seed,
-            params=params,
-            command=shlex.join(["politburo", *sys.argv[1:]]),
-            progress=lambda stage: status.update(stage),
-            **inputs,
-        )
+    except UserError as error:
+        raise _fail(str(error)) from None
+    except KeyboardInterrupt:
+        err.print("[yellow]Stopped.[/] No report written.")
+        raise typer.Exit(130) from None
     out.print(f"report written to {index}")
 
 

@@ -80,13 +80,15 @@ import numpy as np
 import numpy.typing as npt
 from scipy import stats
 
+from politburo.analysis.records import AttributionRecord, ValueInterval
 from politburo.analysis.summary import wilson_interval
+from politburo.progress import Progress
 
 FloatArray = npt.NDArray[np.float64]
 #: ``value(players switched on) -> per-run outcomes, shape (runs,)``
 ValueFunction = Callable[[frozenset[str]], npt.ArrayLike]
-#: ``progress(done, total)`` over the value evaluations an estimator needs
-Progress = Callable[[int, int], None]
+#: the stage an estimator reports its value evaluations under, unless told another
+COALITIONS = "coalitions"
 
 #: default largest number of players attributed exactly (``2**10`` evaluations)
 MAX_EXACT = 10
@@ -105,8 +107,11 @@ class Estimate:
     ci: tuple[float, float]
     se: float
 
-    def to_json(self) -> dict[str, Any]:
-        return {"value": _json_float(self.value), "ci": [_json_float(x) for x in self.ci]}
+    def record(self) -> ValueInterval:
+        """The estimate as it is reported: an infinite bound (no interval) is None."""
+        return ValueInterval(
+            value=self.value, ci=(_json_float(self.ci[0]), _json_float(self.ci[1]))
+        )
 
 
 def _json_float(x: float) -> float | None:
@@ -204,16 +209,19 @@ def _memoised(value: ValueFunction | MemoisedValue) -> MemoisedValue:
 
 
 def _evaluate_all(
-    memo: MemoisedValue, coalitions: Sequence[frozenset[str]], progress: Progress | None
+    memo: MemoisedValue,
+    coalitions: Sequence[frozenset[str]],
+    progress: Progress | None,
+    stage: str,
 ) -> list[FloatArray]:
     total = len(coalitions)
     if progress is not None:
-        progress(0, total)
+        progress(stage, 0, total)
     answers = []
     for done, coalition in enumerate(coalitions, 1):
         answers.append(memo(coalition))
         if progress is not None:
-            progress(done, total)
+            progress(stage, done, total)
     return answers
 
 
@@ -247,26 +255,33 @@ class Attribution:
     groups: dict[str, tuple[str, ...]] | None = None
     per_run: FloatArray = field(default_factory=lambda: np.zeros((0, 0)), repr=False)
 
+    def record(self) -> AttributionRecord:
+        """The attribution as it is reported (``politburo explain --json`` is one with the
+        leader and the factors): non-finite interval bounds become None, the per-run
+        contributions stay behind."""
+        sampled = self.method == "sampled"
+        return AttributionRecord(
+            method=self.method,
+            runs=self.runs,
+            confidence=self.confidence,
+            evaluations=self.evaluations,
+            p_all_on=self.p_all_on.record(),
+            p_all_off=self.p_all_off.record(),
+            total=self.total.record(),
+            contributions={name: est.record() for name, est in self.contributions.items()},
+            permutations=self.permutations if sampled else None,
+            antithetic=self.antithetic if sampled else None,
+            held_on=sorted(self.held_on) if self.held_on else None,
+            members=(
+                None
+                if self.groups is None
+                else {name: list(members) for name, members in self.groups.items()}
+            ),
+        )
+
     def to_json(self) -> dict[str, Any]:
-        """A JSON-ready dict; non-finite interval bounds become ``null``."""
-        out: dict[str, Any] = {
-            "method": self.method,
-            "runs": self.runs,
-            "confidence": self.confidence,
-            "evaluations": self.evaluations,
-            "p_all_on": self.p_all_on.to_json(),
-            "p_all_off": self.p_all_off.to_json(),
-            "total": self.total.to_json(),
-            "contributions": {name: est.to_json() for name, est in self.contributions.items()},
-        }
-        if self.method == "sampled":
-            out["permutations"] = self.permutations
-            out["antithetic"] = self.antithetic
-        if self.held_on:
-            out["held_on"] = sorted(self.held_on)
-        if self.groups is not None:
-            out["groups"] = {name: list(members) for name, members in self.groups.items()}
-        return out
+        """Plain JSON-ready data: :meth:`record`'s."""
+        return self.record().to_json()
 
 
 def _check_players(players: Iterable[str]) -> tuple[str, ...]:
@@ -319,11 +334,13 @@ def shapley_exact(
     *,
     confidence: float = 0.95,
     progress: Progress | None = None,
+    stage: str = COALITIONS,
 ) -> Attribution:
     """Exact Shapley attribution over all ``2**k`` coalitions (one evaluation each).
 
     Per-run Shapley values, averaged; each player's interval is a t interval on its
-    per-run values (run sampling is the only error).
+    per-run values (run sampling is the only error). ``progress`` is told ``(stage,
+    done, total)`` over the coalitions evaluated.
     """
     names = _check_players(players)
     _check_confidence(confidence)
@@ -332,7 +349,7 @@ def shapley_exact(
     coalitions = [
         frozenset(name for i, name in enumerate(names) if mask >> i & 1) for mask in range(1 << k)
     ]
-    table = np.stack(_evaluate_all(memo, coalitions, progress))  # (2**k, runs)
+    table = np.stack(_evaluate_all(memo, coalitions, progress, stage))  # (2**k, runs)
     per_run = _shapley_matrix(k) @ table  # (k, runs)
     on, off = table[-1], table[0]
     p_on, p_off, total = _levels(on, off, confidence)
@@ -362,6 +379,7 @@ def shapley_sampled(
     antithetic: bool = True,
     confidence: float = 0.95,
     progress: Progress | None = None,
+    stage: str = COALITIONS,
 ) -> Attribution:
     """Shapley attribution estimated from random orders of the players.
 
@@ -370,7 +388,8 @@ def shapley_sampled(
     is rounded up). At least two replicates (pairs, or single orders without
     ``antithetic``) are needed to estimate the permutation error. The interval combines
     run and permutation sampling as described in the module docstring. Each distinct
-    coalition is evaluated once; ``progress`` counts over the distinct coalitions.
+    coalition is evaluated once; ``progress`` is told ``(stage, done, total)`` over the
+    distinct coalitions.
     """
     names = _check_players(players)
     _check_confidence(confidence)
@@ -392,7 +411,7 @@ def shapley_sampled(
         for order in group:
             for j in range(k + 1):
                 needed.setdefault(frozenset(names[i] for i in order[:j]), None)
-    _evaluate_all(memo, list(needed), progress)
+    _evaluate_all(memo, list(needed), progress, stage)
 
     empty = memo(frozenset())
     full = memo(frozenset(names))
@@ -456,10 +475,11 @@ def shapley(
     antithetic: bool = True,
     confidence: float = 0.95,
     progress: Progress | None = None,
+    stage: str = COALITIONS,
 ) -> Attribution:
     """Exact attribution for at most ``max_exact`` players, else sampled permutations."""
     if len(players) <= max_exact:
-        return shapley_exact(players, value, confidence=confidence, progress=progress)
+        return shapley_exact(players, value, confidence=confidence, progress=progress, stage=stage)
     return shapley_sampled(
         players,
         value,
@@ -468,6 +488,7 @@ def shapley(
         antithetic=antithetic,
         confidence=confidence,
         progress=progress,
+        stage=stage,
     )
 
 
@@ -482,6 +503,7 @@ def group_shapley(
     antithetic: bool = True,
     confidence: float = 0.95,
     progress: Progress | None = None,
+    stage: str = COALITIONS,
 ) -> Attribution:
     """Shapley attribution to groups of players, each group switched on or off as a whole.
 
@@ -489,7 +511,7 @@ def group_shapley(
     held ON in every coalition passed to ``value``. Groups must be non-empty and
     disjoint. The result's ``contributions`` are keyed by group name, its
     ``p_all_off`` is the value with only the ungrouped players on, and ``held_on`` names
-    them.
+    them (its record lists each group's ``members``).
     """
     members = {name: tuple(group) for name, group in groups.items()}
     if not members:
@@ -518,5 +540,6 @@ def group_shapley(
         antithetic=antithetic,
         confidence=confidence,
         progress=progress,
+        stage=stage,
     )
     return replace(result, held_on=held_on, groups=members)

@@ -41,12 +41,12 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from politburo.analysis.records import FactScore
 from politburo.analysis.validation import MISS_PENALTY_MONTHS, WITHIN_MONTHS
 from politburo.model.events import EVENT_KINDS
 from politburo.model.state import State
@@ -191,52 +191,23 @@ def _observe_region(world: World, fact: RegionFact, trace: Trace, position: int)
 # --- scores ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class FactScore:
-    """One quantity of one fact over the runs. ``historical`` and ``median`` are numbers,
-    or months (``YYYY-MM``) for ``region_taken``; ``happened`` is the share of runs where
-    the quantity exists at all (a vote was held, an exit came); ``within`` the share of
-    all runs on target (``tolerance``); ``error`` the median absolute error. A quantity
-    the model cannot produce has ``produced`` false, a ``note`` saying why, and no
-    numbers."""
-
-    fact: str
-    name: str
-    quantity: str
-    historical: float | str | None
-    median: float | str | None
-    happened: float | None
-    within: float | None
-    error: float | None
-    tolerance: str
-    produced: bool = True
-    note: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "fact": self.fact,
-            "name": self.name,
-            "quantity": self.quantity,
-            "historical": self.historical,
-            "median": self.median,
-            "happened": self.happened,
-            "within": self.within,
-            "error": self.error,
-            "tolerance": self.tolerance,
-            "produced": self.produced,
-            "note": self.note,
-            **self.extra,
-        }
-
-
 def _median(values: Sequence[float]) -> float | None:
     return float(statistics.median(values)) if values else None
 
 
 def _not_produced(fact: QuantitativeFact, quantity: str, historical: Any, note: str) -> FactScore:
     return FactScore(
-        fact.id, fact.name, quantity, historical, None, None, None, None, "—", False, note
+        fact=fact.id,
+        name=fact.name,
+        quantity=quantity,
+        historical=historical,
+        median=None,
+        happened=None,
+        within=None,
+        error=None,
+        tolerance="—",
+        produced=False,
+        note=note,
     )
 
 
@@ -256,15 +227,15 @@ def _share_row(
         sum(1 for e in errors if e <= tolerance + 1e-12) / n if historical is not None else None
     )
     return FactScore(
-        fact.id,
-        fact.name,
-        quantity,
-        historical,
-        _median(seen),
-        len(seen) / n,
-        within,
-        _median(errors),
-        label,
+        fact=fact.id,
+        name=fact.name,
+        quantity=quantity,
+        historical=historical,
+        median=_median(seen),
+        happened=len(seen) / n,
+        within=within,
+        error=_median(errors),
+        tolerance=label,
     )
 
 
@@ -299,22 +270,21 @@ def score_fact(
             f"±{VOTE_SHARE_WITHIN:g}",
         )
         carried = sum(1 for o in runs if o["held"] and o["yes"] > o["no"]) / n
-        extra = {"line_carried": carried, "delegates": fact.delegates}
-        return [replace(row, extra=extra)]
+        return [row.model_copy(update={"line_carried": carried, "delegates": fact.delegates})]
     if isinstance(fact, MembershipFact):
         values = [o["members"] for o in runs if np.isfinite(o["members"])]
         errors = [abs(v / fact.members - 1.0) for v in values]
         return [
             FactScore(
-                fact.id,
-                fact.name,
-                "party members",
-                float(fact.members),
-                _median(values),
-                len(values) / n,
-                sum(1 for e in errors if e <= MEMBERSHIP_WITHIN + 1e-12) / n,
-                _median(errors),
-                f"±{MEMBERSHIP_WITHIN:.0%}",
+                fact=fact.id,
+                name=fact.name,
+                quantity="party members",
+                historical=float(fact.members),
+                median=_median(values),
+                happened=len(values) / n,
+                within=sum(1 for e in errors if e <= MEMBERSHIP_WITHIN + 1e-12) / n,
+                error=_median(errors),
+                tolerance=f"±{MEMBERSHIP_WITHIN:.0%}",
             )
         ]
     if isinstance(fact, SeatShareFact):
@@ -339,15 +309,15 @@ def _score_exits(fact: ExitsFact, runs: Sequence[Mapping[str, Any]]) -> list[Fac
     counts = [float(o["exits"]) for o in runs]
     rows = [
         FactScore(
-            fact.id,
-            fact.name,
-            "leadership seats lost",
-            float(fact.exits),
-            _median(counts),
-            sum(1 for c in counts if c > 0) / n,
-            sum(1 for c in counts if abs(c - fact.exits) <= EXITS_WITHIN) / n,
-            _median([abs(c - fact.exits) for c in counts]),
-            f"±{EXITS_WITHIN} exits",
+            fact=fact.id,
+            name=fact.name,
+            quantity="leadership seats lost",
+            historical=float(fact.exits),
+            median=_median(counts),
+            happened=sum(1 for c in counts if c > 0) / n,
+            within=sum(1 for c in counts if abs(c - fact.exits) <= EXITS_WITHIN) / n,
+            error=_median([abs(c - fact.exits) for c in counts]),
+            tolerance=f"±{EXITS_WITHIN} exits",
         )
     ]
     one_exit = 1.0 / fact.exits if fact.exits else 0.0
@@ -390,15 +360,15 @@ def _score_region(
     errors = [abs(m - hist) for m in months] + [missed] * (n - len(months))
     median = month_label(sorted(months)[(len(months) - 1) // 2]) if months else None
     return FactScore(
-        fact.id,
-        fact.name,
-        f"month {fact.region} passes to {fact.bloc}'s bloc",
-        fact.month,
-        median,
-        len(months) / n,
-        sum(1 for m in months if abs(m - hist) <= WITHIN_MONTHS) / n,
-        float(statistics.median(errors)),
-        f"±{WITHIN_MONTHS} months",
+        fact=fact.id,
+        name=fact.name,
+        quantity=f"month {fact.region} passes to {fact.bloc}'s bloc",
+        historical=fact.month,
+        median=median,
+        happened=len(months) / n,
+        within=sum(1 for m in months if abs(m - hist) <= WITHIN_MONTHS) / n,
+        error=float(statistics.median(errors)),
+        tolerance=f"±{WITHIN_MONTHS} months",
     )
 
 

@@ -44,13 +44,14 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import combinations
 from typing import Any, Literal
 
 import numpy as np
 from scipy.stats import kendalltau
 
+from politburo.analysis.records import AllianceScore, MilestoneScore, ValidationScores
 from politburo.model.world import POWER, SEAT_NONE, World, compile_world
 from politburo.scenario.schema import (
     AllianceRecord,
@@ -260,26 +261,6 @@ def split_milestones(
     )
 
 
-@dataclass(frozen=True)
-class MilestoneScore:
-    name: str
-    historical: str
-    median_simulated: str | None
-    median_abs_error_months: float
-    share_within_6: float
-    share_happened: float
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "historical": self.historical,
-            "median_simulated": self.median_simulated,
-            "median_abs_error_months": self.median_abs_error_months,
-            "share_within_6": self.share_within_6,
-            "share_happened": self.share_happened,
-        }
-
-
 def score_milestone(
     milestone: Milestone, outcomes: Sequence[Outcome], calendar_end: str
 ) -> MilestoneScore:
@@ -344,22 +325,6 @@ def median_milestone_error(scores: Sequence[MilestoneScore]) -> float | None:
 
 
 # --- alliances ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AllianceScore:
-    id: str
-    name: str
-    share: float
-    median_overlap_months: float | None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "share": self.share,
-            "median_overlap_months": self.median_overlap_months,
-        }
 
 
 def _span(start: str, end: str | None, last: int) -> range:
@@ -543,29 +508,6 @@ NAIVE_FORECASTS = {
 
 
 # --- everything --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ValidationScores:
-    p_historical_winner: float
-    brier: float
-    order_share: float | None
-    kendall_tau: float | None
-    median_milestone_error_months: float | None
-    milestones: list[MilestoneScore] = field(default_factory=list)
-    alliances: list[AllianceScore] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        """Plain JSON-ready data (``json.dumps`` it); undefined numbers are None."""
-        return {
-            "p_historical_winner": self.p_historical_winner,
-            "brier": self.brier,
-            "order_share": self.order_share,
-            "kendall_tau": self.kendall_tau,
-            "median_milestone_error_months": self.median_milestone_error_months,
-            "milestones": [m.to_json() for m in self.milestones],
-            "alliances": [a.to_json() for a in self.alliances],
-        }
 
 
 def validation_scores(

@@ -6,8 +6,10 @@
   factors, and Morris sensitivity to the global parameters;
 - :mod:`~politburo.studies.calibration` — the joint fit of the global parameters to the
   records, with its adoption rule;
-- :mod:`~politburo.studies.evaluation` — the paired runs the last two simulate, on the
-  experiment's workers (:mod:`politburo.experiment.workers`: local, processes or Ray).
+- :mod:`~politburo.studies.report` — the runs an HTML report draws, simulated, and the
+  report written from them;
+- :mod:`~politburo.studies.evaluation` — the process pool explain and calibrate
+  simulate on.
 
 They sit above the runs (``experiment``) and their meaning (``analysis``), below the
 interfaces (``cli``, ``web``)."""

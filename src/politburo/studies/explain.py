@@ -9,6 +9,7 @@ values come with intervals from the per-run contributions (see
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -16,15 +17,15 @@ import numpy as np
 from numpy.typing import NDArray
 
 from politburo.analysis.attribution import MemoisedValue, shapley
+from politburo.analysis.records import Explanation, FactorAttribution, MorrisIndex, Sensitivity
 from politburo.errors import InputError
 from politburo.mechanisms import MECHANISMS
 from politburo.model.params import DEFAULT_PARAMETERS, Parameters
 from politburo.model.world import World, compile_world
+from politburo.progress import Progress
 from politburo.scenario import Scenario
 from politburo.scenario.interventions import apply_interventions
 from politburo.studies.evaluation import Evaluator
-
-Progress = Callable[[int, int], None]
 
 
 def leader_index(world: World, leader: str) -> int:
@@ -73,19 +74,15 @@ def explain(
     params: Parameters = DEFAULT_PARAMETERS,
     permutations: int = 10,
     workers: int = 1,
-    progress: Callable[[str, int, int], None] | None = None,
-) -> dict[str, Any]:
+    progress: Progress | None = None,
+) -> Explanation:
     """Shapley attribution of P(``leader`` consolidates) to the mechanisms (exact when
     there are at most 10, sampled antithetic permutations above) and to the scenario's
-    factors (exact). Returns the JSON object of ``politburo explain --json``."""
+    factors (exact): the record ``politburo explain --json`` prints. ``progress`` is told
+    ``("mechanisms", done, total)``, then ``("factors", done, total)``, over the
+    configurations simulated."""
     world = compile_world(scenario)
     who = leader_index(world, leader)
-
-    def tell(stage: str) -> Progress | None:
-        if progress is None:
-            return None
-        return lambda done, total: progress(stage, done, total)
-
     evaluator = Evaluator(seed, runs, workers)
     with evaluator.running():
         value = MemoisedValue(mechanism_value(evaluator, world, params, who))
@@ -94,21 +91,27 @@ def explain(
             value,
             permutations=permutations,
             rng_seed=seed,
-            progress=tell("mechanisms"),
+            progress=progress,
+            stage="mechanisms",
         )
-        result = by_mechanism.to_json()
-        result = {"leader": leader, "scenario": scenario.id, "seed": seed, **result}
+        factors = None
         if scenario.factors:
             by_factor = shapley(
                 [factor.id for factor in scenario.factors],
                 MemoisedValue(factor_value(evaluator, scenario, params, who)),
-                progress=tell("factors"),
+                progress=progress,
+                stage="factors",
             )
-            groups = by_factor.to_json()
-            groups["names"] = {factor.id: factor.name for factor in scenario.factors}
-            result["groups"] = groups
-    result["simulated_runs"] = evaluator.simulated
-    return result
+            names = {factor.id: factor.name for factor in scenario.factors}
+            factors = FactorAttribution(**dict(by_factor.record()), names=names)
+    return Explanation(
+        leader=leader,
+        scenario=scenario.id,
+        seed=seed,
+        **dict(by_mechanism.record()),
+        groups=factors,
+        simulated_runs=evaluator.simulated,
+    )
 
 
 def morris_sensitivity(
@@ -120,11 +123,12 @@ def morris_sensitivity(
     trajectories: int = 4,
     levels: int = 4,
     workers: int = 1,
-    progress: Callable[[str, int, int], None] | None = None,
-) -> dict[str, Any]:
+    progress: Progress | None = None,
+) -> Sensitivity:
     """Morris elementary effects (SALib) of the calibrated global parameters
     (:data:`politburo.studies.calibration.FREE_PARAMETERS`, over their ranges) on P(``leader``
-    consolidates). Every point simulates the same run indices, so effects are paired."""
+    consolidates). Every point simulates the same run indices, so effects are paired.
+    ``progress`` is told ``("sensitivity", done, total)`` over the points."""
     from SALib.analyze import morris as analyze
     from SALib.sample import morris as sample
 
@@ -149,21 +153,27 @@ def morris_sensitivity(
                 progress("sensitivity", k + 1, len(points))
     result = analyze.analyze(problem, points, outputs, num_levels=levels, seed=seed)
     indices = {
-        name: {
-            "mu": float(result["mu"][i]),
-            "mu_star": float(result["mu_star"][i]),
-            "mu_star_conf": float(result["mu_star_conf"][i]),
-            "sigma": float(result["sigma"][i]),
-            "range": [p.low, p.high],
-        }
+        name: MorrisIndex(
+            mu=float(result["mu"][i]),
+            mu_star=float(result["mu_star"][i]),
+            mu_star_conf=_finite(result["mu_star_conf"][i]),
+            sigma=_finite(result["sigma"][i]),
+            range=(p.low, p.high),
+        )
         for i, (name, p) in enumerate(zip(names, FREE_PARAMETERS, strict=True))
     }
-    return {
-        "method": "morris",
-        "output": f"P({leader} consolidates)",
-        "trajectories": trajectories,
-        "levels": levels,
-        "runs_per_point": runs,
-        "points": len(points),
-        "indices": indices,
-    }
+    return Sensitivity(
+        method="morris",
+        output=f"P({leader} consolidates)",
+        trajectories=trajectories,
+        levels=levels,
+        runs_per_point=runs,
+        points=len(points),
+        indices=indices,
+    )
+
+
+def _finite(x: Any) -> float | None:
+    """A number SALib estimated, None where it could not (NaN)."""
+    value = float(x)
+    return value if math.isfinite(value) else None
