@@ -18,12 +18,12 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from politburo.analysis.facts import Trace, observe_run
-from politburo.analysis.summary import summary_of
 from politburo.errors import InputError
 from politburo.experiment.arms import Arm, Design
+from politburo.experiment.observe import Trace, observe_run
 from politburo.experiment.records import ArmSummary, ExperimentSummary
 from politburo.experiment.store import Store
+from politburo.experiment.summary import summary_of
 from politburo.model.events import event_records
 from politburo.model.params import Parameters
 from politburo.model.rng import MAX_RUNS
@@ -62,7 +62,7 @@ def simulate_chunk(
     """Simulate the given run indices of one arm; return outcomes, event rows and the
     power series (if asked). With ``observe`` every outcome also carries ``observed``: the
     values its run produced for the scenario's ``history.facts`` (see
-    :mod:`politburo.analysis.facts`). A top-level function, so worker processes can run
+    :mod:`politburo.experiment.observe`). A top-level function, so worker processes can run
     it."""
     facts = world.scenario.history.facts if world.scenario.history is not None else []
     trace = Trace(world, len(indices)) if observe else None
