@@ -3,12 +3,16 @@ workers: the same runs, run by run, on every backend and as the experiment store
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from typer.testing import CliRunner
 
 import politburo
+from politburo.cli import app
 from politburo.errors import InputError
 from politburo.model.outcome import Outcome
 from politburo.model.params import DEFAULT_PARAMETERS
@@ -17,6 +21,7 @@ from politburo.scenario import load_scenario
 from politburo.studies.evaluation import Evaluator
 
 RUNS, SEED = 12, 3
+runner = CliRunner()
 
 
 def _evaluate(**options: Any) -> tuple[list[Outcome], np.ndarray[Any, Any], list[Any]]:
@@ -46,3 +51,19 @@ def test_evaluations_are_identical_on_local_and_process_workers() -> None:
 def test_an_unknown_backend_is_refused_before_any_run() -> None:
     with pytest.raises(InputError, match="unknown backend"):
         Evaluator(SEED, RUNS, backend="threads")
+
+
+def test_calibrate_runs_on_the_chosen_backend(tmp_path: Path) -> None:
+    from test_validate_explain import TOY_HISTORY, toy_text
+
+    text = toy_text()
+    scenario = tmp_path / "toy-history.yaml"
+    scenario.write_text(text[: text.index("\nhistory:")] + "\n" + TOY_HISTORY)
+    out = tmp_path / "fitted.json"
+    args = ["calibrate", str(scenario), "--trials", "2", "--runs", "4", "--out", str(out)]
+    refused = runner.invoke(app, [*args, "--backend", "threads"])
+    assert refused.exit_code == 2 and "unknown backend" in refused.output
+    assert not out.exists()
+    done = runner.invoke(app, [*args, "--backend", "local"])
+    assert done.exit_code == 0, done.output
+    assert "vote_loyalty_weight" in json.loads(out.read_text())  # the fitted parameters

@@ -178,6 +178,8 @@ class Scorer:
     ) -> None:
         from politburo.analysis.validation import milestones_from_history, split_milestones
         from politburo.model.world import compile_world
+        from politburo.studies.evaluation import Evaluator
+
         if scenario.history is None:
             raise InputError(f"scenario {scenario.id!r} has no history: section to fit")
         self.scenario = scenario
