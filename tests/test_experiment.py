@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -475,10 +476,11 @@ def test_a_run_stored_again_replaces_its_row_events_and_power(
     new events and power series replace the old ones rather than adding to them."""
     from politburo.experiment.arms import Design, build_arms
     from politburo.experiment.store import Store
+    from politburo.model.outcome import Outcome
     from politburo.model.params import DEFAULT_PARAMETERS
 
     design = Design(toy, build_arms([], []), 0, DEFAULT_PARAMETERS)
-    outcome = {"winner": None, "month": None, "eliminations": {}, "alliances": []}
+    outcomes = [Outcome(i, None, None, {}, ()) for i in (0, 1)]
     events = [
         {"run_index": i, "month": "m", "kind": "k", "actor": None, "target": None, "detail": None}
         for i in (0, 1, 1)
@@ -486,16 +488,17 @@ def test_a_run_stored_again_replaces_its_row_events_and_power(
     power = (np.array([0, 1]), ["a", "b", "c"], np.zeros((3, 2, 4), dtype=np.float32))
     with Store(tmp_path / "s.duckdb") as store:
         eid = store.register(design, ["x"])
-        store.write(eid, "baseline", [outcome, outcome], [0, 1], events, power)
+        store.write(eid, "baseline", outcomes, [0, 1], events, power)
         assert list(store.done(eid, "baseline", 2, observed=True)) == []
-        observed = {**outcome, "observed": {"f": {"members": 1.0}}}
-        store.write(eid, "baseline", [observed, observed], [0, 1], events, power)
+        observed = [replace(o, observed={"f": {"members": 1.0}}) for o in outcomes]
+        store.write(eid, "baseline", observed, [0, 1], events, power)
         count = store.con.execute
         assert count("SELECT count(*) FROM runs").fetchone() == (2,)
         assert count("SELECT count(*) FROM events").fetchone() == (3,)  # not 6
         assert count("SELECT count(*) FROM power").fetchone() == (6,)  # 3 months x 2 runs
         assert list(store.done(eid, "baseline", 2, observed=True)) == [0, 1]
-        assert store.outcomes(eid, "baseline", 2)[1]["observed"] == {"f": {"members": 1.0}}
+        assert store.outcomes(eid, "baseline", 2)[1].observed == {"f": {"members": 1.0}}
+        assert store.outcomes(eid, "baseline", 2) == observed
 
 
 def test_stored_runs_are_found_a_page_at_a_time(

@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 from pydantic import TypeAdapter
 
-from politburo.analysis.facts import Trace, observe_run, score_fact, score_facts
+from politburo.analysis.facts import score_fact, score_facts
+from politburo.experiment.observe import Trace, observe_run
 from politburo.model.world import World
 from politburo.scenario import ScenarioError, parse_scenario
 from politburo.scenario.schema import QuantitativeFact

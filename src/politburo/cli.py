@@ -742,6 +742,13 @@ def calibrate(
         int, typer.Option(min=0, max=SEED_LIMIT - 1, help="Seed of the runs and of the search.")
     ] = 0,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    backend: Annotated[
+        str | None,
+        typer.Option(help="local, processes or ray (default: processes if --workers > 1)."),
+    ] = None,
+    address: Annotated[
+        str | None, typer.Option(help="Ray cluster address (default: start a local one).")
+    ] = None,
     out_path: Annotated[
         Path, typer.Option("--out", help="Parameters file to write (JSON).")
     ] = Path("calibrated-parameters.json"),
@@ -759,6 +766,7 @@ def calibrate(
         JointScorer,
         adoption_verdict,
         defaults,
+        loss,
         search,
         with_values,
     )
@@ -768,7 +776,7 @@ def calibrate(
     if record is not None:
         _output_file(record, "--record")
     try:
-        scorer = JointScorer(specs, runs, seed, workers)
+        scorer = JointScorer(specs, runs, seed, workers, backend=backend, address=address)
     except UserError as error:
         raise _fail(str(error)) from None
     progress = _progress(quiet=False, rate=False)
@@ -777,14 +785,23 @@ def calibrate(
         with progress:
             task = progress.add_task("calibrating", total=trials)
 
-            def on_trial(number: int, value: float, values: dict[str, float]) -> None:
-                best_loss[0] = min(best_loss[0], value)
+            def score(params: Parameters) -> dict[str, Any]:
+                scores = scorer.score(params)
+                best_loss[0] = min(best_loss[0], loss(scores))
+                return scores
+
+            def tell(stage: str, done: int, total: int) -> None:
                 progress.update(
-                    task, advance=1, description=f"calibrating (best loss {best_loss[0]:.3f})"
+                    task,
+                    completed=done,
+                    total=total,
+                    description=f"calibrating (best loss {best_loss[0]:.3f})",
                 )
 
             with scorer.evaluator.running():
-                best, history = search(scorer.score, trials, seed, on_trial=on_trial)
+                best, history = search(score, trials, seed, progress=tell)
+    except UserError as error:  # the backend: Ray missing or not answering
+        raise _fail(str(error)) from None
     except KeyboardInterrupt:
         err.print("[yellow]Stopped.[/] No parameters written.")
         raise typer.Exit(130) from None
@@ -990,8 +1007,9 @@ def _run_design(
                 workers,
                 chunk,
                 events,
-                progress=lambda n: progress.advance(task, n),
-                total=lambda n: progress.update(task, total=n),
+                progress=lambda stage, done, total: progress.update(
+                    task, completed=done, total=total
+                ),
                 branch_at=branch_at,
                 address=address,
                 observe=observe,

@@ -15,10 +15,12 @@ from politburo.errors import InputError
 from politburo.kernel.view import Policy, View, heuristic
 from politburo.mechanisms import enabled_mechanisms
 from politburo.model.actions import Plan
-from politburo.model.events import ALWAYS_KEPT, EventLog, alliance_record, event_records
+from politburo.model.events import EventLog
+from politburo.model.outcome import Outcome, outcome_of
 from politburo.model.params import DEFAULT_PARAMETERS, Parameters
 from politburo.model.state import State, initial_state, join_states
 from politburo.model.world import World, compile_world
+from politburo.progress import Progress
 from politburo.scenario import Scenario, load_scenario
 
 
@@ -47,49 +49,22 @@ class BatchResult:
         return self.state.runs
 
     def outcome(self, position: int = 0) -> dict[str, Any]:
-        """The outcome of one run as plain data (leader ids, months ``YYYY-MM``)."""
-        return run_outcome(self.world, self.state, position, self.log)
+        """The outcome of one run as plain data (leader ids, months ``YYYY-MM``): the
+        :meth:`outcome_record`'s ``to_dict()``."""
+        return self.outcome_record(position).to_dict()
+
+    def outcome_record(self, position: int = 0) -> Outcome:
+        """The outcome of the run at ``position`` of the batch, as a typed record."""
+        return outcome_of(self.world, self.state, position, self.log)
 
 
 def run_outcome(
     world: World, state: State, position: int, log: EventLog | None = None
 ) -> dict[str, Any]:
     """Winner, month, each leader's losses, and (given the log) the alliances of one run
-    of a batch."""
-    w, s = world, state
-
-    def label(turn: int) -> str | None:
-        return None if turn < 0 else w.month_label(turn)
-
-    winner = int(s.winner[position])
-    eliminations: dict[str, dict[str, Any]] = {}
-    for i, leader in enumerate(w.leader_ids):
-        record: dict[str, Any] = {
-            "politburo": label(int(s.lost_seat[position, i])),
-            "party": label(int(s.expelled[position, i])),
-            "exile": label(int(s.exiled_at[position, i])),
-        }
-        offices = {
-            w.office_ids[o]: label(int(s.lost_office[position, i, o]))
-            for o in range(len(w.office_ids))
-            if s.lost_office[position, i, o] >= 0
-        }
-        if offices:
-            record["offices"] = offices
-        if any(v is not None for k, v in record.items() if k != "offices") or offices:
-            eliminations[leader] = record
-    outcome: dict[str, Any] = {
-        "winner": None if winner < 0 else w.leader_ids[winner],
-        "month": label(int(s.consolidated[position])),
-        "eliminations": eliminations,
-    }
-    if log is not None:
-        kept = [e for e in log.for_run(position) if e["kind"] in ALWAYS_KEPT]
-        outcome["alliances"] = [
-            {key: r[key] for key in ("members", "formed", "ended")}
-            for r in alliance_record(event_records(w, kept))
-        ]
-    return outcome
+    of a batch, as plain data (:func:`politburo.model.outcome.outcome_of`'s
+    ``to_dict()``)."""
+    return outcome_of(world, state, position, log).to_dict()
 
 
 #: ``watch(turn, state, offset)``: called after month ``turn`` with the state of runs
@@ -120,7 +95,7 @@ def _compiled(
     until: int,
     power: NDArray[np.float32],
     threads: int | None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
     fresh: bool = False,
     watch: Watch | None = None,
 ) -> State:
@@ -167,7 +142,7 @@ def _compiled(
         part.turn = max(until, t0)
         parts.append(part)
         if progress is not None:
-            progress(round(world.months * hi / R), world.months)
+            progress("months", round(world.months * hi / R), world.months)
     if not parts:
         return state
     return join_states(parts)
@@ -189,7 +164,7 @@ def simulate(
     ablate: Iterable[str] = (),
     record_events: bool = True,
     policy: Policy = heuristic,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
     threads: int | None = None,
     watch: Watch | None = None,
 ) -> BatchResult:
@@ -199,7 +174,9 @@ def simulate(
     on which other runs share the batch. With the heuristic (the default) the batch runs
     wholly in the compiled engine, on ``threads`` threads (default all cores); another
     policy is asked every month, in Python, between the compiled halves of the month.
-    ``watch`` is shown the state after every month (:data:`Watch`).
+    ``watch`` is shown the state after every month (:data:`Watch`);
+    ``progress("months", done, total)`` is told how far the batch has come, in months of
+    its calendar (the whole batch's share done, when it runs compiled chunk by chunk).
     """
     world = world_of(scenario)
     on = enabled_mechanisms(ablate)
@@ -213,7 +190,7 @@ def simulate(
             if watch is not None:
                 watch(turn, sim.state, 0)
             if progress is not None:
-                progress(turn + 1, world.months)
+                progress("months", turn + 1, world.months)
         return BatchResult(world, seed, sim.state, sim.log, power, on)
     state = initial_state(world, seed, _run_indices(runs))
     log = EventLog(enabled=record_events)

@@ -4,30 +4,28 @@ the store; then summarize with paired differences against the baseline."""
 from __future__ import annotations
 
 import json
-import os
-import socket
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from functools import partial
-from itertools import islice
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from politburo.analysis.facts import Trace, observe_run
-from politburo.analysis.summary import summary_of
 from politburo.errors import InputError
 from politburo.experiment.arms import Arm, Design
+from politburo.experiment.observe import Trace, observe_run
 from politburo.experiment.records import ArmSummary, ExperimentSummary
 from politburo.experiment.store import Store
+from politburo.experiment.summary import summary_of
+from politburo.experiment.workers import Job, Workers, check_backend
 from politburo.model.events import event_records
+from politburo.model.outcome import Outcome
 from politburo.model.params import Parameters
 from politburo.model.rng import MAX_RUNS
 from politburo.model.world import World
+from politburo.progress import Progress
 from politburo.simulation import (
     BatchResult,
     BranchError,
@@ -36,18 +34,11 @@ from politburo.simulation import (
     simulate_branches,
 )
 
-BACKENDS = ("local", "processes", "ray")
-Progress = Callable[[int], None]
-
 ChunkResult = tuple[
-    list[dict[str, Any]],
+    list[Outcome],
     list[dict[str, Any]],
     tuple[NDArray[np.int64], list[str], NDArray[np.float32]] | None,
 ]
-
-
-#: seconds to wait for a Ray cluster's address to answer before giving up
-RAY_CONNECT_TIMEOUT = 5.0
 
 
 def simulate_chunk(
@@ -62,7 +53,7 @@ def simulate_chunk(
     """Simulate the given run indices of one arm; return outcomes, event rows and the
     power series (if asked). With ``observe`` every outcome also carries ``observed``: the
     values its run produced for the scenario's ``history.facts`` (see
-    :mod:`politburo.analysis.facts`). A top-level function, so worker processes can run
+    :mod:`politburo.experiment.observe`). A top-level function, so worker processes can run
     it."""
     facts = world.scenario.history.facts if world.scenario.history is not None else []
     trace = Trace(world, len(indices)) if observe else None
@@ -77,8 +68,11 @@ def simulate_chunk(
     )
     chunk = _chunk_result(world, result, indices, with_events)
     if trace is not None:
-        for k, outcome in enumerate(chunk[0]):
-            outcome["observed"] = observe_run(world, facts, trace, result.log.for_run(k), k)
+        outcomes = [
+            replace(outcome, observed=observe_run(world, facts, trace, result.log.for_run(k), k))
+            for k, outcome in enumerate(chunk[0])
+        ]
+        return outcomes, chunk[1], chunk[2]
     return chunk
 
 
@@ -105,7 +99,7 @@ def simulate_branch_chunk(
 def _chunk_result(
     world: World, result: BatchResult, indices: Sequence[int], with_events: bool
 ) -> ChunkResult:
-    outcomes = [result.outcome(k) for k in range(len(indices))]
+    outcomes = [result.outcome_record(k) for k in range(len(indices))]
     events: list[dict[str, Any]] = []
     power = None
     if with_events:
@@ -145,7 +139,7 @@ def _chunks(missing: NDArray[np.bool_], size: int, window: int = 1 << 16) -> Ite
         yield pending
 
 
-class StoredOutcomes(Mapping[str, list[dict[str, Any]]]):
+class StoredOutcomes(Mapping[str, list[Outcome]]):
     """arm -> outcomes by run index, read from the store when first asked for (an
     experiment of a million runs is summarized without them ever being in memory)."""
 
@@ -155,12 +149,12 @@ class StoredOutcomes(Mapping[str, list[dict[str, Any]]]):
         experiment_id: str,
         arms: Sequence[str],
         runs: int,
-        loaded: dict[str, list[dict[str, Any]]] | None = None,
+        loaded: dict[str, list[Outcome]] | None = None,
     ) -> None:
         self.path, self.experiment_id, self.arms, self.runs = path, experiment_id, arms, runs
         self.loaded = dict(loaded or {})
 
-    def __getitem__(self, arm: str) -> list[dict[str, Any]]:
+    def __getitem__(self, arm: str) -> list[Outcome]:
         if arm not in self.arms:
             raise KeyError(arm)
         if arm not in self.loaded:
@@ -217,7 +211,7 @@ class ExperimentResult:
     experiment_id: str
     runs: int
     store_path: Path
-    outcomes: Mapping[str, list[dict[str, Any]]]  # arm -> outcomes by run index
+    outcomes: Mapping[str, list[Outcome]]  # arm -> outcomes by run index
     in_memory_runs: Any = None  # the runs table, kept when the store lived in memory
     summary_data: ExperimentSummary | None = None
 
@@ -248,15 +242,15 @@ class ExperimentResult:
 
 
 def paired_difference(
-    base: Sequence[dict[str, Any]], arm: Sequence[dict[str, Any]]
+    base: Sequence[Outcome], arm: Sequence[Outcome]
 ) -> dict[str, dict[str, Any]]:
     """Per outcome (each winner, and 'none'): mean paired difference arm - baseline over
     the same run indices, with a 95% normal interval from the paired differences."""
-    by_index = {row["run_index"]: row for row in base}
+    by_index = {row.run_index: row for row in base}
     pairs: dict[tuple[str, str], int] = {}
     for row in arm:
-        if row["run_index"] in by_index:
-            key = (by_index[row["run_index"]]["winner"] or "none", row["winner"] or "none")
+        if row.run_index in by_index:
+            key = (by_index[row.run_index].winner or "none", row.winner or "none")
             pairs[key] = pairs.get(key, 0) + 1
     return paired_difference_from_counts([(b, a, n) for (b, a), n in pairs.items()])
 
@@ -295,7 +289,6 @@ def run_experiment(
     chunk: int = 500,
     events: bool = False,
     progress: Progress | None = None,
-    total: Callable[[int], None] | None = None,
     branch_at: str | None = None,
     address: str | None = None,
     observe: bool = False,
@@ -303,18 +296,17 @@ def run_experiment(
     """Run every arm of ``design`` over run indices 0..runs-1, storing as it goes.
 
     Runs already in the store are not run again, so a killed experiment resumes where it
-    stopped. ``progress(n)`` is told of every ``n`` runs stored; ``total(n)`` once, of how
-    many runs this call will compute. With ``branch_at`` (``YYYY-MM``) every chunk is
-    simulated to that month once and all arms branch from the saved state. With
-    ``observe`` every run also stores what it produced for the scenario's
-    ``history.facts`` (:func:`simulate_chunk`); runs stored earlier without that are run
-    again."""
+    stopped. ``progress("runs", done, total)`` is told how many of the ``total`` runs this
+    call computes are stored, first with ``done`` 0, then after every chunk. With
+    ``branch_at`` (``YYYY-MM``) every chunk is simulated to that month once and all arms
+    branch from the saved state. With ``observe`` every run also stores what it produced
+    for the scenario's ``history.facts`` (:func:`simulate_chunk`); runs stored earlier
+    without that are run again."""
     if observe and branch_at is not None:
         raise InputError("observed runs cannot branch: drop --branch-at")
     if not 1 <= runs <= MAX_RUNS:
         raise InputError(f"--runs {runs}: must be from 1 to {MAX_RUNS:,}")
-    if backend not in BACKENDS:
-        raise InputError(f"unknown backend {backend!r}; choose one of: {', '.join(BACKENDS)}")
+    check_backend(backend)
     worlds = {arm.name: design.world(arm) for arm in design.arms}
     branch_turn = _branch_turn(worlds["baseline"], branch_at)
     if branch_turn is not None:
@@ -334,8 +326,11 @@ def run_experiment(
         done = {
             arm.name: db.done_mask(experiment_id, arm.name, runs, observe) for arm in design.arms
         }
-        if total is not None:
-            total(sum(int(runs - np.count_nonzero(mask)) for mask in done.values()))
+        # runs this call computes, and how many of them are stored so far
+        todo = sum(int(runs - np.count_nonzero(mask)) for mask in done.values())
+        stored = [0]
+        if progress is not None:
+            progress("runs", 0, todo)
 
         def store_chunk(arm: Arm, indices: list[int], result: ChunkResult) -> None:
             outcomes, event_rows, power = result
@@ -349,11 +344,13 @@ def run_experiment(
                 indices = [indices[k] for k in keep]
             db.write(experiment_id, arm.name, outcomes, indices, event_rows, power)
             done[arm.name][indices] = True
+            stored[0] += len(indices)
             if progress is not None:
-                progress(len(indices))
+                progress("runs", stored[0], todo)
 
         jobs = _jobs(design, worlds, done, chunk, branch_turn, events, store_chunk, observe)
-        _execute(jobs, backend, workers, address)
+        with Workers(backend, workers, address) as pool:
+            pool.run(jobs)
         summary = summarize_stored(db, design, experiment_id, runs)
         names = [arm.name for arm in design.arms]
         loaded = None
@@ -385,9 +382,6 @@ def _branch_turn(world: World, branch_at: str | None) -> int | None:
             f"{world.month_label(1)} to {world.month_label(world.months - 1)}"
         )
     return turn
-
-
-Job = tuple[Callable[..., Any], tuple[Any, ...], Callable[[Any], None]]
 
 
 def _jobs(
@@ -443,112 +437,3 @@ def _store_branches(
 ) -> None:
     for arm in arms:
         store_chunk(arm, indices, results[arm.name])
-
-
-def _execute(
-    jobs: Iterable[Job], backend: str, workers: int | None, address: str | None = None
-) -> None:
-    """Run jobs in this process, on a pool of spawned processes, or on a Ray cluster;
-    results are always handled (stored) by this process, in completion order. Jobs are
-    taken from ``jobs`` only as a worker can start them."""
-    if backend == "local":
-        for function, args, done in jobs:
-            done(function(*args))
-        return
-    if backend == "ray":
-        _execute_ray(jobs, workers, address)
-        return
-    count = workers or 2
-    pending: dict[Future[Any], Callable[[Any], None]] = {}
-    queue = iter(jobs)
-    with ProcessPoolExecutor(
-        max_workers=count, mp_context=get_context("spawn"), initializer=one_thread_per_worker
-    ) as pool:
-        try:
-            while True:
-                for function, args, done in islice(queue, 2 * count - len(pending)):
-                    pending[pool.submit(function, *args)] = done
-                if not pending:
-                    break
-                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    pending.pop(future)(future.result())
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
-
-
-def _execute_ray(jobs: Iterable[Job], workers: int | None, address: str | None) -> None:
-    """Jobs as Ray tasks: on the cluster at ``address``, or on a local one started on
-    the loopback interface (and shut down afterwards)."""
-    try:
-        import ray
-    except ImportError:
-        raise InputError("the ray backend needs Ray: pip install 'politburo[ray]'") from None
-    started = False
-    if not ray.is_initialized():
-        options: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False}
-        if address is None:
-            options.update(num_cpus=workers or 2, _node_ip_address="127.0.0.1")
-        else:
-            _check_reachable(address)
-            options["address"] = address
-        try:
-            ray.init(**options)
-        except (ConnectionError, RuntimeError, ValueError) as error:
-            raise InputError(f"cannot start or reach a Ray cluster: {error}") from None
-        started = True
-    try:
-        task = ray.remote(_call)
-        shared: dict[int, Any] = {}
-
-        def put(value: Any) -> Any:
-            # Worlds are large and shared by many jobs: send each to the cluster once.
-            if isinstance(value, World):
-                if id(value) not in shared:
-                    shared[id(value)] = ray.put(value)
-                return shared[id(value)]
-            return value
-
-        limit = 2 * (workers or 2)
-        pending: dict[Any, Callable[[Any], None]] = {}
-        queue = iter(jobs)
-        while True:
-            for function, args, done in islice(queue, limit - len(pending)):
-                pending[task.remote(function, *[put(a) for a in args])] = done
-            if not pending:
-                break
-            finished, _ = ray.wait(list(pending), num_returns=1)
-            for ref in finished:
-                pending.pop(ref)(ray.get(ref))
-    finally:
-        if started:
-            ray.shutdown()
-
-
-def _check_reachable(address: str) -> None:
-    """ValueError within :data:`RAY_CONNECT_TIMEOUT` seconds if nothing answers at the
-    Ray address ``host:port`` (``ray.init`` would retry for minutes); ``auto`` and
-    ``ray://`` addresses are left to Ray."""
-    if address == "auto" or "://" in address:
-        return
-    host, sep, port = address.rpartition(":")
-    if not sep or not port.isdigit():
-        raise InputError(f"--address {address!r}: expected host:port of a Ray cluster")
-    try:
-        with socket.create_connection((host, int(port)), timeout=RAY_CONNECT_TIMEOUT):
-            pass
-    except OSError as error:
-        raise InputError(
-            f"--address {address}: no Ray cluster answers there ({error.strerror or error})"
-        ) from None
-
-
-def _call(function: Callable[..., Any], *args: Any) -> Any:
-    one_thread_per_worker()
-    return function(*args)
-
-
-def one_thread_per_worker() -> None:
-    """A worker process simulates on one thread: the pool already uses every core."""
-    os.environ["POLITBURO_THREADS"] = "1"

@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 
 from politburo.errors import UserError
 from politburo.experiment.arms import ENGINE_VERSION, Design
+from politburo.model.outcome import Alliance, Elimination, Outcome
 
 SCHEMA_VERSION = "3"  # 2: runs.alliances; 3: runs.observed
 
@@ -82,6 +83,12 @@ CREATE TABLE IF NOT EXISTS power (
 #: whole result is held in memory by the driver, so each holds a page, not every run
 #: (5,000 ussr-1922 runs' eliminations are about 5 MB of text)
 PAGE = 5_000
+
+
+def _eliminations_json(outcome: Outcome) -> str:
+    """The ``eliminations`` column of a run: its plain-data form, keys sorted."""
+    records = {leader: e.to_dict() for leader, e in outcome.eliminations.items()}
+    return json.dumps(records, sort_keys=True)
 
 
 class StoreError(UserError):
@@ -286,7 +293,7 @@ class Store:
         self,
         experiment_id: str,
         arm: str,
-        outcomes: Sequence[dict[str, Any]],
+        outcomes: Sequence[Outcome],
         run_indices: Sequence[int],
         events: Sequence[dict[str, Any]] = (),
         power: tuple[NDArray[np.int64], list[str], NDArray[np.float32]] | None = None,
@@ -300,17 +307,16 @@ class Store:
                 "experiment_id": pa.array([experiment_id] * n, pa.string()),
                 "arm": pa.array([arm] * n, pa.string()),
                 "run_index": pa.array(list(run_indices), pa.int64()),
-                "winner": pa.array([o["winner"] for o in outcomes], pa.string()),
-                "consolidation_month": pa.array([o["month"] for o in outcomes], pa.string()),
-                "eliminations": pa.array(
-                    [json.dumps(o["eliminations"], sort_keys=True) for o in outcomes], pa.string()
-                ),
+                "winner": pa.array([o.winner for o in outcomes], pa.string()),
+                "consolidation_month": pa.array([o.month for o in outcomes], pa.string()),
+                "eliminations": pa.array([_eliminations_json(o) for o in outcomes], pa.string()),
                 "alliances": pa.array(
-                    [json.dumps(o.get("alliances", [])) for o in outcomes], pa.string()
+                    [json.dumps([a.to_dict() for a in o.alliances or ()]) for o in outcomes],
+                    pa.string(),
                 ),
                 "observed": pa.array(
                     [
-                        json.dumps(o["observed"], sort_keys=True) if "observed" in o else None
+                        None if o.observed is None else json.dumps(o.observed, sort_keys=True)
                         for o in outcomes
                     ],
                     pa.string(),
@@ -368,7 +374,7 @@ class Store:
             self.con.execute("ROLLBACK")
             raise
 
-    def outcomes(self, experiment_id: str, arm: str, runs: int) -> list[dict[str, Any]]:
+    def outcomes(self, experiment_id: str, arm: str, runs: int) -> list[Outcome]:
         """Outcomes of runs 0..runs-1 of an arm, ordered by run index."""
         rows = self.con.execute(
             """SELECT run_index, winner, consolidation_month, eliminations, alliances, observed
@@ -376,19 +382,18 @@ class Store:
                ORDER BY run_index""",
             [experiment_id, arm, runs],
         ).fetchall()
-        found = []
-        for index, winner, month, eliminations, alliances, observed in rows:
-            outcome = {
-                "run_index": index,
-                "winner": winner,
-                "month": month,
-                "eliminations": json.loads(eliminations),
-                "alliances": json.loads(alliances),
-            }
-            if observed is not None:  # the run was stored with its observations
-                outcome["observed"] = json.loads(observed)
-            found.append(outcome)
-        return found
+        return [
+            Outcome(
+                int(index),
+                winner,
+                month,
+                {k: Elimination.from_dict(e) for k, e in json.loads(eliminations).items()},
+                tuple(Alliance.from_dict(a) for a in json.loads(alliances)),
+                # None: the run was stored without its observations
+                None if observed is None else json.loads(observed),
+            )
+            for index, winner, month, eliminations, alliances, observed in rows
+        ]
 
     def winner_counts(self, experiment_id: str, arm: str, runs: int) -> dict[str, int]:
         """Runs won by each leader ("none": no winner), counted in the database."""

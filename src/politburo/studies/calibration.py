@@ -12,10 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from politburo.errors import InputError
+from politburo.model.outcome import Outcome
 from politburo.model.params import DEFAULT_PARAMETERS, Parameters
+from politburo.progress import Progress
+
+if TYPE_CHECKING:  # the evaluation path loads the store: only when a scorer is made
+    from politburo.studies.evaluation import Evaluator
 
 
 @dataclass(frozen=True)
@@ -122,10 +127,11 @@ def search(
     trials: int,
     seed: int,
     free: Sequence[FreeParameter] = FREE_PARAMETERS,
-    on_trial: Callable[[int, float, dict[str, float]], None] | None = None,
+    progress: Progress | None = None,
 ) -> tuple[dict[str, float], list[dict[str, Any]]]:
     """Minimise :func:`loss` over ``free`` with Optuna (TPE, seeded); the first trial is
-    the current defaults. Returns the best values and every trial."""
+    the current defaults. Returns the best values and every trial;
+    ``progress("trials", done, trials)`` is told as each trial ends."""
     import optuna
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
@@ -144,10 +150,12 @@ def search(
         scores = objective(with_values(DEFAULT_PARAMETERS, values))
         value = loss(scores)
         history.append({"trial": trial.number, "loss": value, "values": values, "scores": scores})
-        if on_trial is not None:
-            on_trial(trial.number, value, values)
+        if progress is not None:
+            progress("trials", len(history), trials)
         return value
 
+    if progress is not None:
+        progress("trials", 0, trials)
     study.optimize(run, n_trials=trials)
     best = dict(study.best_trial.params)
     return {k: float(v) for k, v in best.items()}, history
@@ -166,7 +174,14 @@ class Scorer:
     record: the fitted milestones in ``scores``, the held-out ones apart."""
 
     def __init__(
-        self, scenario: Any, runs: int, seed: int, workers: int = 1, evaluator: Any = None
+        self,
+        scenario: Any,
+        runs: int,
+        seed: int,
+        workers: int = 1,
+        evaluator: Evaluator | None = None,
+        backend: str | None = None,
+        address: str | None = None,
     ) -> None:
         from politburo.analysis.validation import milestones_from_history, split_milestones
         from politburo.model.world import compile_world
@@ -178,14 +193,15 @@ class Scorer:
         self.world = compile_world(scenario)
         # one pool for the whole search, not one per trial
         self.evaluator = evaluator or Evaluator(
-            seed, runs, workers, chunk=-(-runs // max(workers, 1))
-        )
+            seed, runs, workers, chunk=-(-runs // max(workers, 1)), backend=backend,
+            address=address,
+        )  # fmt: skip
         self.held_out = held_out_milestones(scenario.history)
         self.fitted, self.kept_back = split_milestones(
             milestones_from_history(scenario.history), self.held_out
         )
 
-    def outcomes(self, params: Parameters) -> list[dict[str, Any]]:
+    def outcomes(self, params: Parameters) -> list[Outcome]:
         return self.evaluator.outcomes(self.world, params)
 
     def score(self, params: Parameters) -> dict[str, Any]:
@@ -210,15 +226,24 @@ class JointScorer:
     """Scores several scenarios' records under one parameter set, on one pool of
     workers: a single scenario's scores as :class:`Scorer`, several as
     ``{"scenarios": {id: scores}}`` (their loss is the mean, and the adoption rule asks
-    that no scenario's held-out error worsen)."""
+    that no scenario's held-out error worsen). ``backend`` and ``address`` choose the
+    workers as :class:`~politburo.studies.evaluation.Evaluator`'s do."""
 
-    def __init__(self, scenarios: Sequence[Any], runs: int, seed: int, workers: int = 1) -> None:
+    def __init__(
+        self,
+        scenarios: Sequence[Any],
+        runs: int,
+        seed: int,
+        workers: int = 1,
+        backend: str | None = None,
+        address: str | None = None,
+    ) -> None:
         if not scenarios:
             raise InputError("no scenario to fit")
         ids = [spec.id for spec in scenarios]
         if len(set(ids)) != len(ids):
             raise InputError(f"a scenario is named twice: {', '.join(ids)}")
-        first = Scorer(scenarios[0], runs, seed, workers)
+        first = Scorer(scenarios[0], runs, seed, workers, backend=backend, address=address)
         self.scorers = [first] + [
             Scorer(spec, runs, seed, workers, evaluator=first.evaluator) for spec in scenarios[1:]
         ]
