@@ -48,9 +48,8 @@ def report_runs(
     total)`` while the batch runs."""
     if runs < 1:
         raise InputError(f"runs must be at least 1 (got {runs})")
-    tell = None if progress is None else (lambda done, total: progress("months", done, total))
     result = simulate(
-        world, seed=seed, runs=runs, params=params, record_events=False, progress=tell
+        world, seed=seed, runs=runs, params=params, record_events=False, progress=progress
     )
     outcomes = [result.outcome(k) for k in range(runs)]
     position, how = representative_run(world, outcomes, result.power)

@@ -221,20 +221,7 @@ def validate(
     design = validation_design(scenario, seed, params)
     if not checks:
         design = replace(design, arms=design.arms[:1])
-    done, whole = [0], [0]
-
-    def advanced(n: int) -> None:
-        done[0] += n
-        if progress is not None:
-            progress("runs", done[0], whole[0])
-
-    def total(n: int) -> None:
-        whole[0] = n
-        if progress is not None:
-            progress("runs", 0, n)
-
     result = run_experiment(
-        design, runs, store, backend, workers, chunk, False,
-        progress=advanced, total=total, observe=True,
-    )  # fmt: skip
+        design, runs, store, backend, workers, chunk, False, progress=progress, observe=True
+    )
     return validation_report(scenario, result.outcomes, seed=seed, held_out=held_out)
