@@ -200,7 +200,8 @@ class ClassService:
     # --- setting up and joining ----------------------------------------------------------
 
     def create_class(self, name: str, scenario: str, lesson: Lesson) -> tuple[str, str, Lesson]:
-        """A class with its lesson checked against the scenario (422 if it does not fit)."""
+        """A class with its lesson checked against the scenario (:class:`InputError` if it
+        does not fit)."""
         if scenario not in builtin_names():
             raise InputError(
                 f"unknown scenario {scenario!r}; choose one of: {', '.join(builtin_names())}"
@@ -685,7 +686,8 @@ class ClassService:
         return f"politburo-{room.code}.csv", out.getvalue()
 
     def teacher_game(self, code: str, game_id: str, token: str | None) -> GameRow:
-        """A game of the class, for its teacher (404 if it is not the class's)."""
+        """A game of the class, for its teacher (:class:`NotFound` if it is not the
+        class's)."""
         room = self.teacher_room(code, token)
         row = self.store.game(game_id)
         if row is None or row.class_code != room.code:

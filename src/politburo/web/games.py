@@ -90,7 +90,8 @@ class GameService:
 
     def load(self, game_id: str, token: str | None, authorized: bool = False) -> Loaded:
         """The game, if the token is its player's (or the caller checked access:
-        ``authorized``); 404 or 403 otherwise."""
+        ``authorized``); :class:`NotFound`, :class:`Forbidden`, or :class:`Gone` (saved by
+        rules that cannot resume it) otherwise."""
         with self._cache_lock:
             loaded = self._cache.get(game_id)
             if loaded is not None:
@@ -179,7 +180,8 @@ class GameService:
         return Started(token, loaded)
 
     def choose(self, loaded: Loaded, actions: list[schemas.ActionIn], turn: int) -> None:
-        """Check and remember this month's actions (409 if the game is not at ``turn``)."""
+        """Check and remember this month's actions (:class:`Conflict` if the game is not at
+        ``turn``; an illegal one: :class:`~politburo.web.play.IllegalAction`)."""
         at_turn(loaded, turn)
         pairs = [(a.verb, a.target) for a in actions]
         loaded.match.parse_actions(pairs)
@@ -347,7 +349,8 @@ class GameService:
 
 
 def at_turn(loaded: Loaded, turn: int) -> None:
-    """409 unless the game is at ``turn``: a repeated or late request plays nothing."""
+    """:class:`Conflict` unless the game is at ``turn``: a repeated or late request plays
+    nothing."""
     if turn != loaded.match.turn:
         raise Conflict(
             f"this request is for turn {turn}, but the game is at turn {loaded.match.turn}"

@@ -378,8 +378,6 @@ class OddsResult(BaseModel):
 class Odds(BaseModel):
     """The AI-only odds: ready (with the result's fields), or how far the computation is."""
 
-    model_config = ConfigDict(extra="allow")
-
     status: Literal["ready", "computing", "failed", "not_started"]
     runs: int
     done: int | None = Field(default=None, description="Runs done so far (while computing).")

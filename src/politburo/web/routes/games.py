@@ -43,10 +43,10 @@ router = APIRouter()
     tags=["server"],
     responses={503: problem("The data file is gone or cannot be written")},
 )
-def health(store: Stored) -> Any:
+def health(store: Stored) -> schemas.Health | JSONResponse:
     """Whether the server is up and its data file usable, and how many games it keeps."""
     try:
-        return {"status": "ok", "games": store.check()}
+        return schemas.Health(status="ok", games=store.check())
     except StoreUnavailable as error:
         return JSONResponse({"detail": str(error)}, status_code=503)
 
