@@ -3,14 +3,13 @@ results and view of each student's game."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request, Response
 
 from politburo.web import schemas
 from politburo.web.classroom import lesson_out
 from politburo.web.play import world_for
 from politburo.web.routes.common import (
+    Answers,
     Classes,
     Code,
     GameId,
@@ -26,7 +25,7 @@ from politburo.web.routes.common import (
 malformed = problem("Malformed request, unknown scenario or leader, or a lesson that does not fit")
 no_class = problem("No such class")
 not_teacher = problem("Wrong or missing teacher token")
-teacher_errors: dict[int | str, dict[str, Any]] = {403: not_teacher, 404: no_class, 422: malformed}
+teacher_errors: Answers = {403: not_teacher, 404: no_class, 422: malformed}
 
 router = APIRouter(tags=["classes"])
 

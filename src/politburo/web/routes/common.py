@@ -57,6 +57,10 @@ Classes = Annotated[ClassService, Depends(_classes)]
 Stored = Annotated[Store, Depends(_store)]
 
 
+#: documented answers of a route, by status (FastAPI's ``responses``)
+Answers = dict[int | str, dict[str, Any]]
+
+
 def problem(description: str) -> dict[str, Any]:
     """An error answer for the OpenAPI document."""
     return {"description": description, "model": schemas.Problem}

@@ -3,8 +3,6 @@ playing months, the history and the end screen."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
@@ -12,6 +10,7 @@ from politburo.scenario import builtin_names
 from politburo.web import schemas
 from politburo.web.games import scenario_info
 from politburo.web.routes.common import (
+    Answers,
     Classes,
     GameId,
     Games,
@@ -26,7 +25,7 @@ from politburo.web.routes.common import (
 from politburo.web.store import StoreUnavailable
 
 malformed = problem("Malformed request, unknown scenario or leader, or illegal action")
-errors: dict[int | str, dict[str, Any]] = {
+errors: Answers = {
     400: unreadable,
     403: problem("Wrong or missing token"),
     404: problem("No such game"),
