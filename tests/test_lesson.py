@@ -14,6 +14,7 @@ from politburo.model.actions import TARGET_KIND, Verb
 from politburo.model.world import SEAT_FULL
 from politburo.web import lesson
 from politburo.web.play import Match, world_for
+from politburo.web.schemas import EventOut, PowerChange, Record
 
 SCENARIO = "ussr-1922"
 
@@ -102,8 +103,20 @@ def test_leaders_who_cannot_act_are_no_targets() -> None:
     assert filtered, "no legal target was left out: the test proves nothing"
 
 
-def _event(kind: str, actor: str, target: str | None, **more: Any) -> dict[str, Any]:
-    return {"kind": kind, "actor": actor, "target": target, "text": f"{kind} {target}", **more}
+def _event(kind: str, actor: str, target: str | None, **more: Any) -> EventOut:
+    return EventOut.model_validate(
+        {
+            "month": "1922-05",
+            "kind": kind,
+            "actor": actor,
+            "target": target,
+            "text": f"{kind} {target}",
+            "vote": "yes" in more,
+            "routine": False,
+            "mine": True,
+            **more,
+        }
+    )
 
 
 def test_month_report_puts_the_players_moves_first() -> None:
@@ -111,40 +124,50 @@ def test_month_report_puts_the_players_moves_first() -> None:
     me = 2
     me_id, a, b = w.leader_ids[me], w.leader_ids[3], w.leader_ids[4]
     censure = w.ladder[0]
-    record = {
-        "turn": 0,
-        "month": w.month_label(0),
-        "actions": [
-            {"verb": "propose_alliance", "target": a, "text": "ally", "expected": "likely"},
-            {"verb": "move_discipline", "target": b, "text": "censure"},
-            {"verb": "win_over", "target": b, "text": "win"},
-        ],
-        "events": [
-            _event("defended_line", a, None),
-            _event("alliance_refused", me_id, b),  # not the alliance he proposed
-            _event("alliance_refused", me_id, a),
-            _event("motion_failed", me_id, b, rung=censure.id, yes=1, no=5),
-            _event("attacked", b, me_id),
-        ],
-    }
-    record["seen"] = [0.1] * w.n_leaders
-    before = {"seen": [0.2] * w.n_leaders}
-    assert lesson.month_report(w, me, record)["your_power"] is None
+    record = Record.model_validate(
+        {
+            "turn": 0,
+            "month": w.month_label(0),
+            "actions": [
+                {"verb": "propose_alliance", "target": a, "text": "ally", "expected": "likely"},
+                {"verb": "move_discipline", "target": b, "text": "censure"},
+                {"verb": "win_over", "target": b, "text": "win"},
+            ],
+            "events": [
+                _event("defended_line", a, None),
+                _event("alliance_refused", me_id, b),  # not the alliance he proposed
+                _event("alliance_refused", me_id, a),
+                _event("motion_failed", me_id, b, rung=censure.id, yes=1, no=5),
+                _event("attacked", b, me_id),
+            ],
+            "seen": [0.1] * w.n_leaders,
+            "real": [0.1] * w.n_leaders,
+        }
+    )
+    before = record.model_copy(update={"seen": [0.2] * w.n_leaders})
+    assert lesson.month_report(w, me, record).your_power is None
     report = lesson.month_report(w, me, record, before)
-    assert report["your_power"] == {"before": 0.2, "after": 0.1}
-    moves = report["your_moves"]
-    assert [m["success"] for m in moves] == [False, False, None]
-    assert moves[0]["result"] == f"alliance_refused {a}" and moves[0]["expected"] == "likely"
+    assert report.your_power == PowerChange(before=0.2, after=0.1)
+    moves = report.your_moves
+    assert [m.success for m in moves] == [False, False, None]
+    assert moves[0].result == f"alliance_refused {a}" and moves[0].expected == "likely"
     body = w.body_names[censure.role]
-    assert moves[1]["why"] == f"1 for, 5 against in the {body}; it needed more than 50% of 6."
-    assert "came to nothing" in moves[2]["result"]
-    assert report["about_you"] == [f"attacked {me_id}"]
-    assert [e["kind"] for e in report["events"]] == ["defended_line", "alliance_refused"]
+    assert moves[1].why == f"1 for, 5 against in the {body}; it needed more than 50% of 6."
+    assert "came to nothing" in moves[2].result
+    assert report.about_you == [f"attacked {me_id}"]
+    assert [e.kind for e in report.events] == ["defended_line", "alliance_refused"]
 
 
-def _records(real: list[list[float]], seen: list[list[float]]) -> list[dict[str, Any]]:
+def _records(real: list[list[float]], seen: list[list[float]]) -> list[Record]:
     return [
-        {"turn": t - 1, "month": "start" if t == 0 else f"m{t}", "real": r, "seen": s}
+        Record(
+            turn=t - 1,
+            month="start" if t == 0 else f"m{t}",
+            actions=[],
+            events=[],
+            real=r,
+            seen=s,
+        )
         for t, (r, s) in enumerate(zip(real, seen, strict=True))
     ]
 
@@ -154,16 +177,16 @@ def test_danger_month_is_the_first_hidden_overtaking() -> None:
     real = [[0.5, 0.3, 0.2], [0.4, 0.45, 0.15], [0.3, 0.6, 0.1]]
     seen_hidden = [[0.5, 0.3, 0.2], [0.5, 0.2, 0.3], [0.4, 0.3, 0.3]]
     found = lesson.danger(w, 0, _records(real, seen_hidden))
-    assert found is not None and found["month"] == "m1" and found["hidden"]
-    assert found["leader"] == w.leader_ids[1]
+    assert found is not None and found.month == "m1" and found.hidden
+    assert found.leader == w.leader_ids[1]
     # seen as he was: the danger is visible, from the same month
     seen_true = [[0.5, 0.3, 0.2], [0.4, 0.45, 0.15], [0.3, 0.6, 0.1]]
     found = lesson.danger(w, 0, _records(real, seen_true))
-    assert found is not None and found["month"] == "m1" and not found["hidden"]
+    assert found is not None and found.month == "m1" and not found.hidden
     # hidden only later: the hidden month wins over the earlier visible one
     seen_late = [[0.5, 0.3, 0.2], [0.4, 0.45, 0.15], [0.4, 0.2, 0.1]]
     found = lesson.danger(w, 0, _records(real, seen_late))
-    assert found is not None and found["month"] == "m2" and found["hidden"]
+    assert found is not None and found.month == "m2" and found.hidden
     # never overtaken
     assert lesson.danger(w, 1, _records([[0.1, 0.9, 0.0]], [[0.1, 0.9, 0.0]])) is None
 
@@ -175,14 +198,14 @@ def test_reveal_shows_every_rival_who_was_ever_stronger(finished: Match) -> None
         finished.world.leader_ids[j]
         for r in finished.records
         for j in range(finished.world.n_leaders)
-        if r["real"][j] > r["real"][me]
+        if r.real[j] > r.real[me]
     }
-    shown = {s["leader"] for s in out["series"]}
+    shown = {s.leader for s in out.series}
     assert stronger and stronger <= shown
     assert finished.world.leader_ids[me] in shown
-    assert all(len(s["real"]) == len(finished.records) for s in out["series"])
-    assert len(out["explain"]) == 2
-    assert out["danger"] is not None and out["danger"]["name"] in out["gap"]
+    assert all(len(s.real) == len(finished.records) for s in out.series)
+    assert len(out.explain) == 2
+    assert out.danger is not None and out.danger.name in out.gap
     # the chart at the end shows them all by default
     assert stronger <= set(lesson.featured(finished))
 
@@ -221,10 +244,10 @@ def test_alliance_forecasts_match_what_happens() -> None:
                 chance, best = max(rated, key=lambda x: x[0])
                 record = game.advance([(int(best.verb), best.target)])
                 accepted = any(
-                    e["kind"] == "alliance_formed"
-                    and e["actor"] == w.leader_ids[game.me]
-                    and e["target"] == w.leader_ids[best.target]
-                    for e in record["events"]
+                    e.kind == "alliance_formed"
+                    and e.actor == w.leader_ids[game.me]
+                    and e.target == w.leader_ids[best.target]
+                    for e in record.events
                 )
                 if chance == 0.0:
                     outcomes["none"].append(accepted)

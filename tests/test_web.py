@@ -371,3 +371,66 @@ def test_every_built_in_scenario_plays_a_few_months(client: TestClient, scenario
         answer = client.post(f"/api/games/{game_id}/advance", json={"turn": turn}, headers=headers)
         assert answer.status_code == 200, answer.text
     assert client.get(f"/api/games/{game_id}", headers=headers).json()["turn"] == 3
+
+
+def test_services_know_nothing_of_http() -> None:
+    """The services and the game raise domain errors; only routes and middleware speak
+    HTTP (issue #13)."""
+    import ast
+    import importlib
+
+    for name in ("games", "classroom", "play", "lesson", "store", "odds", "schemas"):
+        module = importlib.import_module(f"politburo.web.{name}")
+        assert module.__file__ is not None
+        tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+        imported = {
+            alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Import)
+            for alias in node.names
+        } | {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+        http = sorted(x for x in imported if x.split(".")[0] in ("fastapi", "starlette"))
+        assert not http, f"politburo.web.{name} imports {http}"
+
+
+def test_each_domain_error_has_its_status() -> None:
+    from politburo.errors import Conflict, Forbidden, Gone, InputError, NotFound, UserError
+    from politburo.web.classroom import NoFreeCode
+    from politburo.web.middleware import status_of
+    from politburo.web.play import IllegalAction
+
+    expected = {
+        NotFound: 404,
+        Forbidden: 403,
+        Conflict: 409,
+        Gone: 410,
+        UserError: 422,
+        InputError: 422,
+        IllegalAction: 422,
+        NoFreeCode: 503,
+    }
+    assert {kind: status_of(kind("x")) for kind in expected} == expected
+
+
+def test_a_game_saved_by_older_rules_is_gone(data: Path) -> None:
+    """A saved state the present rules cannot resume: 410 and what to do, not a 500."""
+    import io
+    import sqlite3
+
+    with TestClient(create_app(data, odds_runs=ODDS_RUNS)) as c:
+        game_id, headers, _ = new_game(c)
+    db = sqlite3.connect(data)
+    (blob,) = db.execute("SELECT state FROM games WHERE id = ?", (game_id,)).fetchone()
+    with np.load(io.BytesIO(blob)) as saved:
+        arrays = {k: saved[k] for k in saved.files if k != "ally"}
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)  # type: ignore[arg-type]
+    db.execute("UPDATE games SET state = ? WHERE id = ?", (buffer.getvalue(), game_id))
+    db.commit()
+    db.close()
+    with TestClient(create_app(data, odds_runs=ODDS_RUNS)) as c:
+        answer = c.get(f"/api/games/{game_id}", headers=headers)
+    assert answer.status_code == 410
+    assert (
+        "older version" in answer.json()["detail"] and "start a new one" in answer.json()["detail"]
+    )

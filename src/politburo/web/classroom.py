@@ -7,8 +7,8 @@ lesson fixes the scenario, the AI's difficulty, the length in months and who pla
 (students choose, the class is spread over the contenders, or the teacher assigns). A
 student name holds one seat: joining again with the same name resumes that game.
 
-The routes here are an ``APIRouter`` that :func:`politburo.web.app.create_app`
-includes; they reach the games through the app's :class:`ClassService`.
+This is the classroom's service: it knows nothing of HTTP and raises domain errors
+(:mod:`politburo.errors`); its routes are in :mod:`politburo.web.routes.classes`.
 """
 
 from __future__ import annotations
@@ -21,31 +21,31 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property, lru_cache
-from typing import Annotated, Any, Literal
-
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
-from fastapi import Path as PathParam
-from fastapi.responses import HTMLResponse
-from fastapi.security import APIKeyHeader
-from pydantic import BaseModel, Field
 
 from politburo.analysis.summary import wilson_interval
 from politburo.analysis.validation import contenders
+from politburo.errors import Forbidden, InputError, NotFound
 from politburo.model.world import World
 from politburo.scenario import builtin_names
 from politburo.web import schemas
-from politburo.web.app import (
-    GameId,
-    GameService,
-    _created,
-    _scenario_info,
-    fast,
-    index_page,
-    problem,
-)
+from politburo.web.games import GameService, Started, scenario_info
 from politburo.web.play import leader_summaries, world_for
-from politburo.web.schemas import Difficulty, LeaderInfo, ScenarioId, Seed, Strict
-from politburo.web.store import GameRow, token_matches
+from politburo.web.schemas import (
+    ClassGame,
+    ClassInfo,
+    Dashboard,
+    Debrief,
+    DebriefGame,
+    DebriefPoint,
+    FateRow,
+    Lesson,
+    LessonOut,
+    Odds,
+    OutcomeRow,
+    Record,
+    WinnerShare,
+)
+from politburo.web.store import ClassRow, GameRow, token_matches
 
 CLASS_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud in class
 CLASS_CODE_LENGTH = 6
@@ -82,214 +82,9 @@ FALLS = {"seat_lost": "left the leadership", "expelled": "expelled", "exiled": "
 #: first characters a spreadsheet reads as a formula (a student's name must stay text)
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
-CODE = PathParam(pattern=r"^[A-Za-z0-9]{4,12}$", description="The class code.")
 
-teacher_header = APIKeyHeader(
-    name="X-Teacher-Token",
-    scheme_name="TeacherToken",
-    auto_error=False,
-    description="The token a class was created with.",
-)
-
-Teacher = Annotated[str | None, Depends(teacher_header)]
-Code = Annotated[str, CODE]
-LeaderRef = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
-StudentName = Annotated[str, Field(min_length=1, max_length=60)]
-
-
-# --- request and response bodies ---------------------------------------------------------
-
-
-class Assignment(Strict):
-    """The teacher's choice of leader for one student (by name)."""
-
-    name: StudentName
-    leader: LeaderRef
-
-
-class Lesson(Strict):
-    """How the class plays: difficulty, length, and who plays whom."""
-
-    difficulty: Difficulty = Field(
-        default="heuristic", description="The AI every student plays against."
-    )
-    months: int | None = Field(
-        default=None,
-        ge=1,
-        le=10_000,
-        description="The lesson's length in months (null: the whole calendar).",
-    )
-    leaders: Literal["choose", "balance"] = Field(
-        default="choose",
-        description="choose: each student picks from the pool; balance: students are "
-        "spread evenly over the pool as they join.",
-    )
-    pool: list[LeaderRef] | None = Field(
-        default=None,
-        max_length=64,
-        description="The leaders students may play (default: with balance, the contenders "
-        "— acting leaders with a seat at the start and no scheduled death; with choose, "
-        "every leader who acts).",
-    )
-    roster: list[Assignment] = Field(
-        default_factory=list,
-        max_length=200,
-        description="Leaders the teacher assigns by student name; they override the rest.",
-    )
-
-
-class NewClass(Strict):
-    """Create a class: a name, the scenario every student plays, and the lesson."""
-
-    name: str = Field(min_length=1, max_length=80)
-    scenario: str = ScenarioId
-    lesson: Lesson = Field(default_factory=Lesson)
-
-
-class JoinClass(Strict):
-    """Join a class: your name, and your leader if the class lets students choose.
-    Joining again with the same name resumes your game."""
-
-    player_name: StudentName
-    leader: LeaderRef | None = None
-    seed: int | None = Seed
-
-
-class LessonOut(BaseModel):
-    difficulty: Difficulty
-    months: int = Field(description="The lesson's length in months.")
-    full: bool = Field(description="Whether the lesson runs the whole calendar.")
-    start: str
-    end: str = Field(description="The lesson's last month.")
-    calendar_end: str = Field(description="The scenario's last month.")
-    leaders: Literal["choose", "balance"]
-    pool: list[str]
-    roster: list[Assignment]
-
-
-class ClassCreated(BaseModel):
-    code: str
-    teacher_token: str = Field(description="Send as X-Teacher-Token; shown once.")
-    name: str
-    scenario: str
-    lesson: LessonOut
-    url: str = Field(description="The teacher's board; the token travels in the fragment.")
-    join_url: str = Field(description="Give this to the students.")
-
-
-class ClassInfo(BaseModel):
-    code: str
-    name: str
-    scenario: str
-    scenario_name: str
-    lesson: LessonOut
-    leaders: list[LeaderInfo] = Field(description="The leaders a student may choose from.")
-    difficulties: dict[str, str]
-
-
-class Joined(schemas.GameCreated):
-    resumed: bool = Field(description="Whether this name's seat already had a game.")
-
-
-class ClassGame(BaseModel):
-    id: str
-    player_name: str | None
-    leader: str
-    leader_name: str
-    difficulty: str
-    turn: int
-    months: int
-    month: str
-    over: bool
-    status: str
-    state: str = Field(description="Where the game stands, in a few words.")
-    winner: str | None
-    winner_name: str | None
-    consolidated: str | None
-    last_active: float = Field(description="When the student last played (Unix seconds).")
-
-
-class Dashboard(BaseModel):
-    code: str
-    name: str
-    scenario: str
-    lesson: LessonOut
-    games: list[ClassGame]
-    finished: int
-    playing: int
-    winners: dict[str, int] = Field(description="Who consolidated, over finished games.")
-    historical_winner: str | None
-    stopped: int | None = Field(
-        description="Finished games of students playing a rival in which the historical "
-        "winner did not consolidate."
-    )
-    stopped_of: int | None = Field(description="Finished games of students playing a rival.")
-    as_winner: int | None = Field(
-        description="Finished games of students playing the historical winner."
-    )
-    won_as_winner: int | None = Field(description="Of those, how many he consolidated.")
-    headline: str
-
-
-class TurningPoint(BaseModel):
-    month: str
-    kind: str
-    text: str
-    for_you: bool | None = Field(description="A vote: whether it went the student's way.")
-
-
-class DebriefGame(BaseModel):
-    id: str
-    player_name: str | None
-    leader: str
-    leader_name: str
-    over: bool
-    month: str
-    outcome: str
-    fate: str
-    strongest_at_end: str
-    turning_points: list[TurningPoint]
-
-
-class OutcomeRow(BaseModel):
-    leader: str | None
-    name: str
-    class_count: int
-    class_share: float | None
-    strongest_count: int = Field(description="Games where he held most real power at the end.")
-    ai_share: float | None
-    ai_low: float | None
-    ai_high: float | None
-    history: bool
-
-
-class FateRow(BaseModel):
-    leader: str
-    name: str
-    students: int
-    falls: list[str]
-    history: str
-
-
-class Debrief(BaseModel):
-    code: str
-    name: str
-    scenario_name: str
-    lesson: LessonOut
-    finished: int
-    total: int
-    history: str | None
-    outcomes: list[OutcomeRow]
-    odds: dict[str, Any]
-    fates: list[FateRow]
-    games: list[DebriefGame]
-    prompts: list[str]
-
-
-class TeacherView(BaseModel):
-    game: schemas.GameView
-    player_name: str | None
-    summary_url: str = Field(description="The game's end screen, for the teacher.")
+class NoFreeCode(RuntimeError):
+    """Every class code tried was taken (the server answers 503: try again)."""
 
 
 # --- what a game left ----------------------------------------------------------------------
@@ -306,19 +101,20 @@ def scenario_contenders(scenario: str) -> tuple[str, ...]:
     return tuple(contenders(world_for(scenario).scenario))
 
 
-def lesson_out(world: World, lesson: Lesson) -> dict[str, Any]:
+def lesson_out(world: World, lesson: Lesson) -> LessonOut:
+    """The lesson as the pages show it: its months in the scenario's calendar."""
     months = world.months if lesson.months is None else min(lesson.months, world.months)
-    return {
-        "difficulty": lesson.difficulty,
-        "months": months,
-        "full": months == world.months,
-        "start": world.month_label(0),
-        "end": world.month_label(months - 1),
-        "calendar_end": world.month_label(world.months - 1),
-        "leaders": lesson.leaders,
-        "pool": list(lesson.pool or []),
-        "roster": [a.model_dump() for a in lesson.roster],
-    }
+    return LessonOut(
+        difficulty=lesson.difficulty,
+        months=months,
+        full=months == world.months,
+        start=world.month_label(0),
+        end=world.month_label(months - 1),
+        calendar_end=world.month_label(world.months - 1),
+        leaders=lesson.leaders,
+        pool=list(lesson.pool or []),
+        roster=list(lesson.roster),
+    )
 
 
 @dataclass
@@ -326,17 +122,17 @@ class Played:
     """One class game as the teacher's pages read it: its header and its months."""
 
     row: GameRow
-    records: list[dict[str, Any]]
+    records: list[Record]
 
     def falls(self) -> list[tuple[str, str]]:
         """(event kind, month) of the student's leader leaving the leadership, the party,
         the country."""
         me = self.row.leader
         return [
-            (e["kind"], e["month"])
+            (e.kind, e.month)
             for r in self.records
-            for e in r["events"]
-            if e["kind"] in FALLS and e["actor"] == me
+            for e in r.events
+            if e.kind in FALLS and e.actor == me
         ]
 
     def fate(self) -> str:
@@ -347,36 +143,36 @@ class Played:
 
     def strongest(self, world: World) -> str:
         """The leader holding most real power after the last month played."""
-        real = self.records[-1]["real"]
+        real = self.records[-1].real
         return world.leader_ids[max(range(len(real)), key=lambda i: real[i])]
 
     @cached_property
-    def turning_points(self) -> list[dict[str, Any]]:
+    def turning_points(self) -> list[DebriefPoint]:
         """The months that changed the game for the student: his falls and promotions,
         the votes on his motions or against him, his alliances; graver ones first, then
         in order of time."""
         me = self.row.leader
         found = []
         for r in self.records:
-            for e in r["events"]:
-                kind = e["kind"]
+            for e in r.events:
+                kind = e.kind
                 if kind not in GRAVE and kind not in MINOR:
                     continue
-                if kind != "consolidated" and not e["mine"]:
+                if kind != "consolidated" and not e.mine:
                     continue
                 for_you = None
                 if kind in ("motion_passed", "policy_adopted", "congress_vote"):
-                    for_you = e["actor"] == me
+                    for_you = e.actor == me
                 elif kind in ("motion_failed", "policy_rejected"):
-                    for_you = e["actor"] != me
+                    for_you = e.actor != me
                 elif kind == "conference_vote":
-                    for_you = e["target"] != me
+                    for_you = e.target != me
                 rank = GRAVE.index(kind) if kind in GRAVE else len(GRAVE) + MINOR.index(kind)
                 found.append(
                     (
                         rank,
-                        r["turn"],
-                        {"month": e["month"], "kind": kind, "text": e["text"], "for_you": for_you},
+                        r.turn,
+                        DebriefPoint(month=e.month, kind=kind, text=e.text, for_you=for_you),
                     )
                 )
         found.sort(key=lambda f: (f[0] >= len(GRAVE), f[1]))
@@ -384,7 +180,7 @@ class Played:
         return [point for _, _, point in kept]
 
 
-def _csv_text(value: Any) -> str:
+def _csv_text(value: object) -> str:
     text = "" if value is None else str(value)
     return f"'{text}" if text.startswith(FORMULA) else text
 
@@ -404,61 +200,63 @@ class ClassService:
     # --- setting up and joining ----------------------------------------------------------
 
     def create_class(self, name: str, scenario: str, lesson: Lesson) -> tuple[str, str, Lesson]:
-        """A class with its lesson checked against the scenario (422 if it does not fit)."""
+        """A class with its lesson checked against the scenario (:class:`InputError` if it
+        does not fit)."""
         if scenario not in builtin_names():
-            raise HTTPException(
-                422, f"unknown scenario {scenario!r}; choose one of: {', '.join(builtin_names())}"
+            raise InputError(
+                f"unknown scenario {scenario!r}; choose one of: {', '.join(builtin_names())}"
             )
         world = world_for(scenario)
         if lesson.months is not None and lesson.months > world.months:
-            raise HTTPException(
-                422, f"{scenario} lasts {world.months} months; a lesson can be at most that long"
+            raise InputError(
+                f"{scenario} lasts {world.months} months; a lesson can be at most that long"
             )
-        actors = [x["id"] for x in leader_summaries(world)]
+        actors = [x.id for x in leader_summaries(world)]
         pool = lesson.pool
         if pool is None:
             pool = list(scenario_contenders(scenario)) if lesson.leaders == "balance" else actors
         named = pool + [a.leader for a in lesson.roster]
         unknown = sorted({x for x in named if x not in actors})
         if unknown:
-            raise HTTPException(
-                422,
+            raise InputError(
                 f"not leaders who act in {scenario}: {', '.join(unknown)}; choose from: "
                 + ", ".join(actors),
             )
         if not pool:
-            raise HTTPException(422, "the pool of leaders is empty")
+            raise InputError("the pool of leaders is empty")
         keys = [seat_key(a.name) for a in lesson.roster]
         twice = sorted({k for k in keys if keys.count(k) > 1})
         if twice:
-            raise HTTPException(422, f"the roster names a student twice: {', '.join(twice)}")
+            raise InputError(f"the roster names a student twice: {', '.join(twice)}")
         lesson = lesson.model_copy(update={"pool": list(dict.fromkeys(pool))})
         token = secrets.token_urlsafe(24)
         for _ in range(20):
             code = "".join(secrets.choice(CLASS_ALPHABET) for _ in range(CLASS_CODE_LENGTH))
-            if self.store.create_class(code, token, name, scenario, lesson.model_dump()):
+            if self.store.create_class(code, token, name, scenario, lesson):
                 return code, token, lesson
-        raise HTTPException(503, "could not find a free class code; try again")
+        raise NoFreeCode("could not find a free class code; try again")
 
-    def classroom(self, code: str) -> dict[str, Any]:
+    def classroom(self, code: str) -> ClassRow:
+        """The class with this code (any case); :class:`~politburo.errors.NotFound`."""
         found = self.store.classroom(code.upper())
         if found is None:
-            raise HTTPException(404, "no class with this code")
+            raise NotFound("no class with this code")
         return found
 
     @staticmethod
-    def lesson(room: dict[str, Any]) -> Lesson:
+    def lesson(room: ClassRow) -> Lesson:
         """The class's lesson (a class made before lessons existed: the defaults)."""
-        lesson = Lesson.model_validate(room["lesson"])
+        lesson = room.lesson
         if lesson.pool is None:
-            actors = [x["id"] for x in leader_summaries(world_for(room["scenario"]))]
+            actors = [x.id for x in leader_summaries(world_for(room.scenario))]
             lesson = lesson.model_copy(update={"pool": actors})
         return lesson
 
-    def teacher_room(self, code: str, token: str | None) -> dict[str, Any]:
+    def teacher_room(self, code: str, token: str | None) -> ClassRow:
+        """The class, for its teacher only (:class:`~politburo.errors.Forbidden`)."""
         room = self.classroom(code)
-        if not token_matches(token, room["token_hash"]):
-            raise HTTPException(403, "only the teacher who created the class sees its games")
+        if not token_matches(token, room.token_hash):
+            raise Forbidden("only the teacher who created the class sees its games")
         return room
 
     def join(
@@ -467,41 +265,38 @@ class ClassService:
         player_name: str | None,
         leader: str | None,
         seed: int | None,
-        request: Request,
         scenario: str | None = None,
-    ) -> dict[str, Any]:
+    ) -> Started:
         """The student's seat: a new game with the leader the lesson gives him, or, if his
         name already has a seat, that game (with a new token: the old link stops working).
         ``scenario``, if given, must be the class's."""
         room = self.classroom(code)
-        if scenario is not None and room["scenario"] != scenario:
-            raise HTTPException(
-                422, f"class {room['code']} plays {room['scenario']}, not {scenario}"
-            )
+        if scenario is not None and room.scenario != scenario:
+            raise InputError(f"class {room.code} plays {room.scenario}, not {scenario}")
         if player_name is None or not player_name.strip():
-            raise HTTPException(422, "give your name to join a class")
+            raise InputError("give your name to join a class")
         lesson = self.lesson(room)
         key = seat_key(player_name)
         with self._seats:
-            rows = self.store.class_games(room["code"])
+            rows = self.store.class_games(room.code)
             seat = next((r for r in rows if r.player_name and seat_key(r.player_name) == key), None)
             if seat is not None:
                 token = secrets.token_urlsafe(24)
                 self.store.set_token(seat.id, token)
                 self.games.forget(seat.id)
                 loaded = self.games.load(seat.id, token)
-                return {**_created(self.games, request, seat.id, token, loaded), "resumed": True}
-            chosen = self._leader_for(room["scenario"], lesson, key, leader, rows)
+                return Started(token, loaded, resumed=True)
+            chosen = self._leader_for(room.scenario, lesson, key, leader, rows)
             created = self.games.create(
-                room["scenario"],
+                room.scenario,
                 chosen,
                 lesson.difficulty,
                 seed,
                 " ".join(player_name.split()),
-                room["code"],
+                room.code,
                 lesson.months,
             )
-        return {**_created(self.games, request, *created), "resumed": False}
+        return created
 
     @staticmethod
     def _leader_for(
@@ -515,15 +310,15 @@ class ClassService:
             taken = Counter(r.leader for r in rows)
             return min(pool, key=lambda leader: (taken[leader], pool.index(leader)))
         if asked is None:
-            raise HTTPException(422, "choose a leader")
+            raise InputError("choose a leader")
         if asked not in pool:
             names = world_for(scenario).leader_names
             ids = world_for(scenario).leader_ids
             choices = ", ".join(f"{x} ({names[ids.index(x)]})" for x in pool)
-            raise HTTPException(422, f"{asked!r} is not offered in this class; choose: {choices}")
+            raise InputError(f"{asked!r} is not offered in this class; choose: {choices}")
         return asked
 
-    def join_from_new_game(self, body: schemas.NewGame, request: Request) -> dict[str, Any]:
+    def join_from_new_game(self, body: schemas.NewGame) -> Started:
         """``POST /api/games`` with a class code: the same as joining the class (the
         class's lesson sets the difficulty)."""
         assert body.class_code is not None
@@ -532,39 +327,39 @@ class ClassService:
             body.player_name,
             body.leader,
             body.seed,
-            request,
             scenario=body.scenario,
         )
 
-    def info(self, code: str) -> dict[str, Any]:
+    def info(self, code: str) -> ClassInfo:
+        """What a student needs to join: the scenario, the lesson, the leaders offered."""
         room = self.classroom(code)
         lesson = self.lesson(room)
-        world = world_for(room["scenario"])
-        scenario = _scenario_info(room["scenario"])
+        world = world_for(room.scenario)
+        scenario = scenario_info(room.scenario)
         pool = lesson.pool or []
-        return {
-            "code": room["code"],
-            "name": room["name"],
-            "scenario": room["scenario"],
-            "scenario_name": scenario["name"],
-            "lesson": lesson_out(world, lesson),
-            "leaders": [x for x in scenario["leaders"] if x["id"] in pool],
-            "difficulties": scenario["difficulties"],
-        }
+        return ClassInfo(
+            code=room.code,
+            name=room.name,
+            scenario=room.scenario,
+            scenario_name=scenario.name,
+            lesson=lesson_out(world, lesson),
+            leaders=[x for x in scenario.leaders if x.id in pool],
+            difficulties=scenario.difficulties,
+        )
 
     # --- the teacher's pages -------------------------------------------------------------
 
-    def dashboard(self, code: str, token: str | None) -> dict[str, Any]:
+    def dashboard(self, code: str, token: str | None) -> Dashboard:
         """The live board: every game's student, leader, month and state, and the class
         against the historical winner."""
         room = self.teacher_room(code, token)
-        w = world_for(room["scenario"])
+        w = world_for(room.scenario)
         lesson = self.lesson(room)
         history = w.scenario.history
         target = history.winner if history is not None else None
         games = []
         winners: Counter[str] = Counter()
-        rows = self.store.class_games(room["code"])
+        rows = self.store.class_games(room.code)
         for row in rows:
             games.append(self._board_row(w, row))
             if row.over:
@@ -590,28 +385,28 @@ class ClassService:
             headline = f"{len(finished)} finished games"
         headline += f"; {playing} still playing."
         known = target is not None
-        return {
-            "code": room["code"],
-            "name": room["name"],
-            "scenario": room["scenario"],
-            "lesson": lesson_out(w, lesson),
-            "games": games,
-            "finished": len(finished),
-            "playing": playing,
-            "winners": dict(winners),
-            "historical_winner": target_name,
-            "stopped": stopped if known else None,
-            "stopped_of": len(rivals) if known else None,
-            "as_winner": len(his) if known else None,
-            "won_as_winner": won if known else None,
-            "headline": headline,
-        }
+        return Dashboard(
+            code=room.code,
+            name=room.name,
+            scenario=room.scenario,
+            lesson=lesson_out(w, lesson),
+            games=games,
+            finished=len(finished),
+            playing=playing,
+            winners=dict(winners),
+            historical_winner=target_name,
+            stopped=stopped if known else None,
+            stopped_of=len(rivals) if known else None,
+            as_winner=len(his) if known else None,
+            won_as_winner=won if known else None,
+            headline=headline,
+        )
 
     @staticmethod
     def _name(w: World, leader: str) -> str:
         return w.leader_names[w.leader(leader)]
 
-    def _board_row(self, w: World, row: GameRow) -> dict[str, Any]:
+    def _board_row(self, w: World, row: GameRow) -> ClassGame:
         months = w.months if row.end_turn is None else min(row.end_turn, w.months)
         winner_name = None if row.winner is None else self._name(w, row.winner)
         if row.over:
@@ -622,39 +417,39 @@ class ClassService:
             )
         else:
             state = f"{row.status}, month {row.turn + 1} of {months}"
-        return {
-            "id": row.id,
-            "player_name": row.player_name,
-            "leader": row.leader,
-            "leader_name": self._name(w, row.leader),
-            "difficulty": row.difficulty,
-            "turn": row.turn,
-            "months": months,
-            "month": w.month_label(max(min(row.turn, months) - 1, 0) if row.over else row.turn),
-            "over": row.over,
-            "status": row.status,
-            "state": state,
-            "winner": row.winner,
-            "winner_name": winner_name,
-            "consolidated": row.consolidated,
-            "last_active": row.updated,
-        }
+        return ClassGame(
+            id=row.id,
+            player_name=row.player_name,
+            leader=row.leader,
+            leader_name=self._name(w, row.leader),
+            difficulty=row.difficulty,
+            turn=row.turn,
+            months=months,
+            month=w.month_label(max(min(row.turn, months) - 1, 0) if row.over else row.turn),
+            over=row.over,
+            status=row.status,
+            state=state,
+            winner=row.winner,
+            winner_name=winner_name,
+            consolidated=row.consolidated,
+            last_active=row.updated,
+        )
 
-    def played(self, room: dict[str, Any]) -> list[Played]:
-        return [Played(r, self.store.records(r.id)) for r in self.store.class_games(room["code"])]
+    def played(self, room: ClassRow) -> list[Played]:
+        return [Played(r, self.store.records(r.id)) for r in self.store.class_games(room.code)]
 
-    def debrief(self, code: str, token: str | None) -> dict[str, Any]:
+    def debrief(self, code: str, token: str | None) -> Debrief:
         """The class beside history and beside the AI-only odds; each game's turning
         points; discussion prompts drawn from them."""
         room = self.teacher_room(code, token)
-        w = world_for(room["scenario"])
+        w = world_for(room.scenario)
         lesson = self.lesson(room)
         history = w.scenario.history
         target = history.winner if history is not None else None
         games = self.played(room)
         finished = [g for g in games if g.row.over]
-        odds = self.games.odds.get(room["scenario"])
-        ai = {x["leader"]: x for x in odds.get("winners", [])} if odds["status"] == "ready" else {}
+        odds = self.games.odds.get(room.scenario)
+        ai = {x.leader: x for x in odds.winners or []} if odds.status == "ready" else {}
         won = Counter(g.row.winner for g in finished)
         strongest = Counter(g.strongest(w) for g in finished)
         leaders: list[str | None] = list(
@@ -668,24 +463,25 @@ class ClassService:
         for leader in leaders:
             if leader is None and not won[None] and None not in ai:
                 continue
+            name = "no one (collective leadership)" if leader is None else self._name(w, leader)
             share = ai.get(leader)
             if share is None and ai:  # the odds are in and he never won an AI-only game
-                low, high = wilson_interval(0, int(odds["runs"]))
-                share = {"share": 0.0, "low": low, "high": high}
+                low, high = wilson_interval(0, odds.runs)
+                share = WinnerShare(
+                    leader=leader, name=name, count=0, share=0.0, low=low, high=high
+                )
             outcomes.append(
-                {
-                    "leader": leader,
-                    "name": "no one (collective leadership)"
-                    if leader is None
-                    else self._name(w, leader),
-                    "class_count": won[leader],
-                    "class_share": won[leader] / len(finished) if finished else None,
-                    "strongest_count": strongest[leader] if leader is not None else 0,
-                    "ai_share": None if share is None else share["share"],
-                    "ai_low": None if share is None else share["low"],
-                    "ai_high": None if share is None else share["high"],
-                    "history": leader == target and history is not None,
-                }
+                OutcomeRow(
+                    leader=leader,
+                    name=name,
+                    class_count=won[leader],
+                    class_share=won[leader] / len(finished) if finished else None,
+                    strongest_count=strongest[leader] if leader is not None else 0,
+                    ai_share=None if share is None else share.share,
+                    ai_low=None if share is None else share.low,
+                    ai_high=None if share is None else share.high,
+                    history=leader == target and history is not None,
+                )
             )
         history_text = None
         if history is not None and target is not None:
@@ -699,43 +495,44 @@ class ClassService:
                 for kind, month in g.falls()
             ]
             fates.append(
-                {
-                    "leader": leader,
-                    "name": self._name(w, leader),
-                    "students": len(mine),
-                    "falls": falls,
-                    "history": self._historical_fate(w, leader),
-                }
+                FateRow(
+                    leader=leader,
+                    name=self._name(w, leader),
+                    students=len(mine),
+                    falls=falls,
+                    history=self._historical_fate(w, leader),
+                )
             )
         out_games = [
-            {
-                "id": g.row.id,
-                "player_name": g.row.player_name,
-                "leader": g.row.leader,
-                "leader_name": self._name(w, g.row.leader),
-                "over": g.row.over,
-                "month": w.month_label(min(g.row.turn, w.months - 1)),
-                "outcome": self._board_row(w, g.row)["state"],
-                "fate": g.fate(),
-                "strongest_at_end": self._name(w, g.strongest(w)),
-                "turning_points": g.turning_points,
-            }
+            DebriefGame(
+                id=g.row.id,
+                player_name=g.row.player_name,
+                leader=g.row.leader,
+                leader_name=self._name(w, g.row.leader),
+                over=g.row.over,
+                month=w.month_label(min(g.row.turn, w.months - 1)),
+                outcome=self._board_row(w, g.row).state,
+                fate=g.fate(),
+                strongest_at_end=self._name(w, g.strongest(w)),
+                turning_points=g.turning_points,
+            )
             for g in games
         ]
-        return {
-            "code": room["code"],
-            "name": room["name"],
-            "scenario_name": w.scenario.name,
-            "lesson": lesson_out(w, lesson),
-            "finished": len(finished),
-            "total": len(games),
-            "history": history_text,
-            "outcomes": outcomes,
-            "odds": {k: v for k, v in odds.items() if k != "winners"},
-            "fates": fates,
-            "games": out_games,
-            "prompts": self._prompts(w, lesson_out(w, lesson), games, finished, won, ai),
-        }
+        return Debrief(
+            code=room.code,
+            name=room.name,
+            scenario_name=w.scenario.name,
+            lesson=lesson_out(w, lesson),
+            finished=len(finished),
+            total=len(games),
+            history=history_text,
+            outcomes=outcomes,
+            # the winners are in the outcomes, beside the class's
+            odds=Odds.model_validate(odds.model_dump(exclude_unset=True, exclude={"winners"})),
+            fates=fates,
+            games=out_games,
+            prompts=self._prompts(w, lesson_out(w, lesson), games, finished, won, ai),
+        )
 
     @staticmethod
     def _historical_fate(w: World, leader: str) -> str:
@@ -761,11 +558,11 @@ class ClassService:
     def _prompts(
         self,
         w: World,
-        lesson: dict[str, Any],
+        lesson: LessonOut,
         games: list[Played],
         finished: list[Played],
         won: Counter[str | None],
-        ai: dict[str | None, dict[str, Any]],
+        ai: dict[str | None, WinnerShare],
     ) -> list[str]:
         """Questions for the class, each drawn from what happened in its games."""
         prompts: list[str] = []
@@ -775,12 +572,11 @@ class ClassService:
             name = self._name(w, target)
             share = ai.get(target)
             alone = (
-                f" (the AI alone: {round(100 * share['share'])}% of its games over the whole "
-                "calendar)"
+                f" (the AI alone: {round(100 * share.share)}% of its games over the whole calendar)"
                 if share
                 else ""
             )
-            if lesson["full"]:
+            if lesson.full:
                 prompts.append(
                     f"{name} consolidated power in {won[target]} of {len(finished)} finished "
                     f"games{alone}, and in history in {history.consolidated}. What did the "
@@ -789,7 +585,7 @@ class ClassService:
             else:
                 ahead = sum(g.strongest(w) == target for g in finished)
                 prompts.append(
-                    f"When the lesson stopped ({lesson['end']}), {name} held the most real "
+                    f"When the lesson stopped ({lesson.end}), {name} held the most real "
                     f"power in {ahead} of {len(finished)} finished games; in history he "
                     f"consolidated power in {history.consolidated}{alone}. Where did his power "
                     "come from so early?"
@@ -808,33 +604,31 @@ class ClassService:
             against = [
                 p
                 for p in g.turning_points
-                if p["kind"] in ("motion_passed", "conference_vote") and p["for_you"] is False
+                if p.kind in ("motion_passed", "conference_vote") and p.for_you is False
             ]
             if against:
                 prompts.append(
-                    f"In {g.row.player_name}'s game: \u201c{against[0]['text']}\u201d "
+                    f"In {g.row.player_name}'s game: \u201c{against[0].text}\u201d "
                     "Where did those votes come from, and could they have been split?"
                 )
                 break
-        refused = [
-            (g, p) for g in games for p in g.turning_points if p["kind"] == "alliance_refused"
-        ]
+        refused = [(g, p) for g in games for p in g.turning_points if p.kind == "alliance_refused"]
         if refused:
             g, p = refused[0]
             prompts.append(
                 f"{len(refused)} offers of alliance were rebuffed in the students' games "
-                f"(e.g. {g.row.player_name}: \u201c{p['text']}\u201d). What did the other "
+                f"(e.g. {g.row.player_name}: \u201c{p.text}\u201d). What did the other "
                 "side fear more?"
             )
         gap = self._largest_gap(w, games)
         if gap is not None:
             prompts.append(gap)
         for g in games:
-            threat = next((p for p in g.turning_points if p["kind"] == "common_threat"), None)
+            threat = next((p for p in g.turning_points if p.kind == "common_threat"), None)
             if threat is not None:
                 prompts.append(
-                    f"In {g.row.player_name}'s game ({threat['month']}): "
-                    f"\u201c{threat['text']}\u201d What gave him away?"
+                    f"In {g.row.player_name}'s game ({threat.month}): "
+                    f"\u201c{threat.text}\u201d What gave him away?"
                 )
                 break
         if not prompts:
@@ -848,12 +642,12 @@ class ClassService:
         for g in games:
             me = w.leader(g.row.leader)
             for r in g.records[1:]:
-                for other, (seen, real) in enumerate(zip(r["seen"], r["real"], strict=True)):
+                for other, (seen, real) in enumerate(zip(r.seen, r.real, strict=True)):
                     if other == me or real - seen <= (best[0] if best else 0.05):
                         continue
                     best = (
                         real - seen,
-                        f"In {r['month']}, {g.row.player_name}'s {self._name(w, g.row.leader)} "
+                        f"In {r.month}, {g.row.player_name}'s {self._name(w, g.row.leader)} "
                         f"saw {w.leader_names[other]} at {round(100 * seen)}% of the power; he "
                         f"held {round(100 * real)}%. What could have shown it?",
                     )
@@ -862,7 +656,7 @@ class ClassService:
     def results_csv(self, code: str, token: str | None) -> tuple[str, str]:
         """(file name, CSV text): one row per student."""
         room = self.teacher_room(code, token)
-        w = world_for(room["scenario"])
+        w = world_for(room.scenario)
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(RESULT_COLUMNS)
@@ -873,30 +667,31 @@ class ClassService:
                 _csv_text(x)
                 for x in (
                     g.row.player_name,
-                    row["leader_name"],
+                    row.leader_name,
                     g.row.difficulty,
-                    row["months"],
-                    min(g.row.turn, row["months"]),
-                    row["month"],
+                    row.months,
+                    min(g.row.turn, row.months),
+                    row.month,
                     g.row.status,
                     "yes" if g.row.over else "no",
-                    row["winner_name"] or "",
+                    row.winner_name or "",
                     g.row.consolidated or "",
                     g.fate(),
-                    f"{g.records[-1]['real'][me]:.4f}",
+                    f"{g.records[-1].real[me]:.4f}",
                     self._name(w, g.strongest(w)),
                     len(g.turning_points),
                     datetime.fromtimestamp(g.row.updated, UTC).strftime("%Y-%m-%d %H:%M"),
                 )
             )
-        return f"politburo-{room['code']}.csv", out.getvalue()
+        return f"politburo-{room.code}.csv", out.getvalue()
 
     def teacher_game(self, code: str, game_id: str, token: str | None) -> GameRow:
-        """A game of the class, for its teacher (404 if it is not the class's)."""
+        """A game of the class, for its teacher (:class:`NotFound` if it is not the
+        class's)."""
         room = self.teacher_room(code, token)
         row = self.store.game(game_id)
-        if row is None or row.class_code != room["code"]:
-            raise HTTPException(404, "no game with this id in this class")
+        if row is None or row.class_code != room.code:
+            raise NotFound("no game with this id in this class")
         return row
 
 
@@ -918,157 +713,3 @@ RESULT_COLUMNS = (
     "turning_points",
     "last_active_utc",
 )
-
-
-# --- routes ------------------------------------------------------------------------------
-
-
-def _classes(request: Request) -> ClassService:
-    service: ClassService = request.app.state.classes
-    return service
-
-
-Classes = Annotated[ClassService, Depends(_classes)]
-
-unreadable = problem("The body is not JSON text")
-malformed = problem("Malformed request, unknown scenario or leader, or a lesson that does not fit")
-too_large = problem("Request body over 16 KiB")
-no_class = problem("No such class")
-not_teacher = problem("Wrong or missing teacher token")
-teacher_errors: dict[int | str, dict[str, Any]] = {403: not_teacher, 404: no_class, 422: malformed}
-
-router = APIRouter(tags=["classes"])
-
-
-@router.post(
-    "/api/classes",
-    response_model=ClassCreated,
-    status_code=201,
-    responses={400: unreadable, 413: too_large, 422: malformed},
-)
-def create_class(body: NewClass, request: Request, classes: Classes) -> dict[str, Any]:
-    """Create a class and its lesson: students join with its code; the teacher token
-    opens the board, the debrief and the results."""
-    code, token, lesson = classes.create_class(body.name, body.scenario, body.lesson)
-    base = str(request.base_url).rstrip("/")
-    return {
-        "code": code,
-        "teacher_token": token,
-        "name": body.name,
-        "scenario": body.scenario,
-        "lesson": lesson_out(world_for(body.scenario), lesson),
-        "url": f"{base}/class/{code}#teacher={token}",
-        "join_url": f"{base}/class/{code}",
-    }
-
-
-@router.get(
-    "/api/classes/{code}",
-    response_model=ClassInfo,
-    responses={404: no_class, 422: malformed},
-)
-def class_info(code: Code, classes: Classes) -> dict[str, Any]:
-    """What a student needs to join: the scenario, the lesson and the leaders offered."""
-    return classes.info(code)
-
-
-@router.post(
-    "/api/classes/{code}/join",
-    response_model=Joined,
-    status_code=201,
-    responses={
-        200: {"description": "This name's seat already had a game: it is resumed"},
-        400: unreadable,
-        404: no_class,
-        413: too_large,
-        422: malformed,
-    },
-)
-def join_class(
-    code: Code, body: JoinClass, request: Request, response: Response, classes: Classes
-) -> dict[str, Any]:
-    """Take your seat in a class: a new game (201), or, if your name has one, that game
-    resumed with a new token (200)."""
-    joined = classes.join(code, body.player_name, body.leader, body.seed, request)
-    if joined["resumed"]:
-        response.status_code = 200
-    return joined
-
-
-@router.get("/api/classes/{code}/dashboard", response_model=Dashboard, responses=teacher_errors)
-def dashboard(code: Code, token: Teacher, classes: Classes) -> dict[str, Any]:
-    """The live board: every game's student, leader, month and state, and the class at a
-    glance."""
-    return classes.dashboard(code, token)
-
-
-@router.get("/api/classes/{code}/debrief", response_model=Debrief, responses=teacher_errors)
-def debrief(code: Code, token: Teacher, classes: Classes) -> dict[str, Any]:
-    """The debrief: the class's outcomes beside history and the AI-only odds (``odds.status``
-    is ``computing`` until they are ready), each game's turning points, and prompts."""
-    return classes.debrief(code, token)
-
-
-@router.get(
-    "/api/classes/{code}/results.csv",
-    response_class=Response,
-    responses={
-        200: {"content": {"text/csv": {}}, "description": "One row per student"},
-        **teacher_errors,
-    },
-)
-def results(code: Code, token: Teacher, classes: Classes) -> Response:
-    """The class's results as CSV, one row per student (columns: see docs/web.md)."""
-    name, text = classes.results_csv(code, token)
-    return Response(
-        text,
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
-
-
-@router.get(
-    "/api/classes/{code}/games/{game_id}", response_model=TeacherView, responses=teacher_errors
-)
-def teacher_game(code: Code, game_id: GameId, token: Teacher, classes: Classes) -> Response:
-    """A student's game as the student sees it, for the teacher."""
-    row = classes.teacher_game(code, game_id, token)
-    loaded = classes.games.load(row.id, None, authorized=True)
-    return fast(
-        {
-            "game": classes.games.view(loaded),
-            "player_name": row.player_name,
-            "summary_url": f"/api/classes/{row.class_code}/games/{row.id}/summary",
-        }
-    )
-
-
-@router.get(
-    "/api/classes/{code}/games/{game_id}/summary",
-    response_model=schemas.Summary,
-    responses={**teacher_errors, 409: problem("The game is not over")},
-)
-def teacher_summary(code: Code, game_id: GameId, token: Teacher, classes: Classes) -> Any:
-    """A student's end screen, for the teacher."""
-    row = classes.teacher_game(code, game_id, token)
-    return classes.games.summary(classes.games.load(row.id, None, authorized=True))
-
-
-@router.get("/class", include_in_schema=False)
-def class_new_page() -> HTMLResponse:
-    return index_page()
-
-
-@router.get("/class/{code}", include_in_schema=False)
-def class_page(code: Code) -> HTMLResponse:
-    return index_page()
-
-
-@router.get("/class/{code}/debrief", include_in_schema=False)
-def debrief_page(code: Code) -> HTMLResponse:
-    return index_page()
-
-
-@router.get("/class/{code}/game/{game_id}", include_in_schema=False)
-def student_page(code: Code, game_id: GameId) -> HTMLResponse:
-    return index_page()

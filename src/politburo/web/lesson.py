@@ -10,7 +10,7 @@ names a leader or a date.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -18,6 +18,18 @@ from politburo.agents.human import Choice
 from politburo.kernel.view import View
 from politburo.model.actions import TARGET_KIND, Verb
 from politburo.model.world import SEAT_FULL, World
+from politburo.web.schemas import (
+    ActionOut,
+    ChoiceOut,
+    Danger,
+    EventOut,
+    MonthRecord,
+    MoveResult,
+    PowerChange,
+    Record,
+    Reveal,
+    RevealSeries,
+)
 
 if TYPE_CHECKING:
     from politburo.web.play import Match
@@ -225,22 +237,22 @@ def hint(view: View, me: int, choice: Choice) -> str:
     )
 
 
-def choices_out(match: Match) -> list[dict[str, Any]]:
+def choices_out(match: Match) -> list[ChoiceOut]:
     """This month's legal actions for the page, each with the model's hint."""
     from politburo.web.play import target_id, verb_id
 
     view, w = match.view, match.world
     return [
-        {
-            "verb": verb_id(c.verb),
-            "target": target_id(w, c.verb, c.target) if c.target >= 0 else None,
-            "text": c.text,
-            "hint": hint(view, match.me, c),
-            "verb_text": c.verb_text,
-            "target_text": w.leader_names[c.target]
+        ChoiceOut(
+            verb=verb_id(c.verb),
+            target=target_id(w, c.verb, c.target) if c.target >= 0 else None,
+            text=c.text,
+            hint=hint(view, match.me, c),
+            verb_text=c.verb_text,
+            target_text=w.leader_names[c.target]
             if TARGET_KIND[c.verb] == "leader"
             else c.target_text,
-        }
+        )
         for c in match.choices()
     ]
 
@@ -248,23 +260,23 @@ def choices_out(match: Match) -> list[dict[str, Any]]:
 # --- the month's report: your moves first ---------------------------------------------
 
 
-def _matches(action: dict[str, Any], event: dict[str, Any], verb: Verb) -> bool:
+def _matches(action: ActionOut, event: EventOut, verb: Verb) -> bool:
     kind = TARGET_KIND[verb]
     if kind == "leader":
-        return event["target"] == action["target"]
+        return event.target == action.target
     if kind == "region":
-        return event.get("region") == action["target"]
+        return event.region == action.target
     if kind == "issue":
-        return event.get("issue") == str(action["target"]).rstrip("+-")
+        return event.issue == str(action.target).rstrip("+-")
     return True
 
 
-def _why(world: World, event: dict[str, Any]) -> str:
+def _why(world: World, event: EventOut) -> str:
     """The reason a result came out as it did, where the record has one."""
-    if "yes" in event and "no" in event and event["kind"] in SUCCESS:
-        yes, no = int(event["yes"]), int(event["no"])
-        if "rung" in event:
-            rung = next(r for r in world.ladder if r.id == event["rung"])
+    if event.yes is not None and event.no is not None and event.kind in SUCCESS:
+        yes, no = event.yes, event.no
+        if event.rung is not None:
+            rung = next(r for r in world.ladder if r.id == event.rung)
             body, quota = _body(world, rung.role), rung.quota
         else:
             body, quota = _body(world, "leadership"), 0.5
@@ -276,59 +288,63 @@ def _why(world: World, event: dict[str, Any]) -> str:
 
 
 def month_report(
-    world: World, me: int, record: dict[str, Any], before: dict[str, Any] | None = None
-) -> dict[str, Any]:
+    world: World, me: int, record: Record, before: Record | None = None
+) -> MonthRecord:
     """A month's record, ordered for the player: ``your_moves`` (each of his actions with
     what became of it, the votes and why), ``about_you`` (others' moves on him), then the
     rest of the events (``events``, as before); ``your_power``: his power as he saw it
     before the month (the record ``before``) and after."""
     me_id = world.leader_ids[me]
-    events = record["events"]
+    events = record.events
     used: set[int] = set()
     moves = []
-    for action in record["actions"]:
-        verb = Verb[action["verb"].upper()]
+    for action in record.actions:
+        verb = Verb[action.verb.upper()]
         found = None
         for k, e in enumerate(events):
-            if k in used or e["actor"] != me_id or e["kind"] not in RESULTS[verb]:
+            if k in used or e.actor != me_id or e.kind not in RESULTS[verb]:
                 continue
             if _matches(action, e, verb):
                 found = k
                 break
         if found is None:
             moves.append(
-                {
-                    "action": action["text"],
-                    "result": "It came to nothing: by your turn it was no longer possible.",
-                    "success": None,
-                    "why": "",
-                    "expected": action.get("expected", ""),
-                }
+                MoveResult(
+                    action=action.text,
+                    result="It came to nothing: by your turn it was no longer possible.",
+                    success=None,
+                    why="",
+                    expected=action.expected,
+                )
             )
             continue
         used.add(found)
         e = events[found]
         moves.append(
-            {
-                "action": action["text"],
-                "result": e["text"],
-                "success": SUCCESS.get(e["kind"]),
-                "why": _why(world, e),
-                "expected": action.get("expected", ""),
-                "yes": e.get("yes"),
-                "no": e.get("no"),
-            }
+            MoveResult(
+                action=action.text,
+                result=e.text,
+                success=SUCCESS.get(e.kind),
+                why=_why(world, e),
+                expected=action.expected,
+                yes=e.yes,
+                no=e.no,
+            )
         )
-    about = [k for k, e in enumerate(events) if k not in used and e["target"] == me_id]
-    return {
-        **record,
-        "your_power": None
+    about = [k for k, e in enumerate(events) if k not in used and e.target == me_id]
+    return MonthRecord(
+        turn=record.turn,
+        month=record.month,
+        actions=record.actions,
+        your_power=None
         if before is None
-        else {"before": before["seen"][me], "after": record["seen"][me]},
-        "your_moves": moves,
-        "about_you": [events[k]["text"] for k in about],
-        "events": [e for k, e in enumerate(events) if k not in used and k not in about],
-    }
+        else PowerChange(before=before.seen[me], after=record.seen[me]),
+        your_moves=moves,
+        about_you=[events[k].text for k in about],
+        events=[e for k, e in enumerate(events) if k not in used and k not in about],
+        seen=record.seen,
+        real=record.real,
+    )
 
 
 # --- the chart during play, and the reveal at the end ---------------------------------
@@ -341,7 +357,7 @@ def featured(match: Match) -> list[str]:
     present = s.alive[0] & s.in_party[0] & ~s.exiled[0]
     holders = {int(h) for h in s.office_holder[0] if h >= 0}
     full = {int(i) for i in np.flatnonzero(s.seat[0] == SEAT_FULL)}
-    seen = match.records[-1]["seen"]
+    seen = match.records[-1].seen
     strongest = sorted(range(w.n_leaders), key=lambda i: -seen[i])[:CHART_TOP]
     chosen = {match.me} | {i for i in holders | full | set(strongest) if present[i]}
     if match.over:  # real power is shown: every rival who was ever really stronger
@@ -349,35 +365,35 @@ def featured(match: Match) -> list[str]:
     return [w.leader_ids[i] for i in sorted(chosen)]
 
 
-def ever_stronger(records: list[dict[str, Any]], me: int, n_leaders: int) -> set[int]:
+def ever_stronger(records: list[Record], me: int, n_leaders: int) -> set[int]:
     """Leaders whose real power exceeded the player's in some month of the records."""
-    return {j for r in records for j in range(n_leaders) if r["real"][j] > r["real"][me]}
+    return {j for r in records for j in range(n_leaders) if r.real[j] > r.real[me]}
 
 
-def danger(world: World, me: int, records: list[dict[str, Any]]) -> dict[str, Any] | None:
+def danger(world: World, me: int, records: list[Record]) -> Danger | None:
     """The first month a rival's real power exceeded the player's while the player saw
     him below himself (``hidden``); failing that, the first month a rival was really
     stronger (the player saw it). None if no rival ever was."""
     first_visible = None
     for r in records:
-        real, seen = r["real"], r["seen"]
+        real, seen = r.real, r.seen
         rivals = [j for j in range(world.n_leaders) if j != me and real[j] > real[me]]
         if not rivals:
             continue
         hidden = [j for j in rivals if seen[j] < seen[me]]
         pool = hidden or rivals
         j = max(pool, key=lambda x: real[x])
-        found = {
-            "month": r["month"],
-            "turn": r["turn"],
-            "leader": world.leader_ids[j],
-            "name": world.leader_names[j],
-            "real": real[j],
-            "seen": seen[j],
-            "your_real": real[me],
-            "your_seen": seen[me],
-            "hidden": bool(hidden),
-        }
+        found = Danger(
+            month=r.month,
+            turn=r.turn,
+            leader=world.leader_ids[j],
+            name=world.leader_names[j],
+            real=real[j],
+            seen=seen[j],
+            your_real=real[me],
+            your_seen=seen[me],
+            hidden=bool(hidden),
+        )
         if hidden:
             return found
         if first_visible is None:
@@ -385,7 +401,7 @@ def danger(world: World, me: int, records: list[dict[str, Any]]) -> dict[str, An
     return first_visible
 
 
-def reveal(match: Match) -> dict[str, Any]:
+def reveal(match: Match) -> Reveal:
     """The end screen's reveal: real and seen power over the whole game of the player
     and of every rival who was at any time really stronger than he (and the winner),
     the danger month, and two sentences on information and the apparatus."""
@@ -394,33 +410,33 @@ def reveal(match: Match) -> dict[str, Any]:
     stronger = ever_stronger(records, me, w.n_leaders)
     shown = sorted(stronger | {me} | ({winner} if winner >= 0 else set()))
     series = [
-        {
-            "leader": w.leader_ids[j],
-            "name": w.leader_names[j],
-            "me": j == me,
-            "real": [r["real"][j] for r in records],
-            "seen": [r["seen"][j] for r in records],
-        }
+        RevealSeries(
+            leader=w.leader_ids[j],
+            name=w.leader_names[j],
+            me=j == me,
+            real=[r.real[j] for r in records],
+            seen=[r.seen[j] for r in records],
+        )
         for j in shown
     ]
     when = danger(w, me, records)
     view = match.view
     info = float(view.info[0, me])
     lead = _body(w, "leadership")
-    when_text = "" if when is None else _month_text(w, when["turn"])
+    when_text = "" if when is None else _month_text(w, when.turn)
     if when is None:
         gap = "No rival was ever really stronger than you."
-    elif when["hidden"]:
+    elif when.hidden:
         gap = (
-            f"{when_text} you saw {when['name']} at {_share(when['seen'])}, below "
-            f"yourself ({_share(when['your_seen'])}), while his real power was "
-            f"{_share(when['real'])} against your {_share(when['your_real'])}: that was "
+            f"{when_text} you saw {when.name} at {_share(when.seen)}, below "
+            f"yourself ({_share(when.your_seen)}), while his real power was "
+            f"{_share(when.real)} against your {_share(when.your_real)}: that was "
             "the month you could first have seen the danger."
         )
     else:
         gap = (
-            f"{when_text} {when['name']} was really stronger than you "
-            f"({_share(when['real'])} against {_share(when['your_real'])}), and you could "
+            f"{when_text} {when.name} was really stronger than you "
+            f"({_share(when.real)} against {_share(when.your_real)}), and you could "
             "see it."
         )
     strongest = max(range(w.n_leaders), key=lambda j: float(match.state.real_power[0, j]))
@@ -436,10 +452,10 @@ def reveal(match: Match) -> dict[str, Any]:
         f"{secretaries} of {regions} were in {w.leader_names[bloc]}'s bloc, and no title "
         "shows it.",
     ]
-    return {
-        "labels": [r["month"] for r in records],
-        "series": series,
-        "danger": when,
-        "gap": gap,
-        "explain": explain,
-    }
+    return Reveal(
+        labels=[r.month for r in records],
+        series=series,
+        danger=when,
+        gap=gap,
+        explain=explain,
+    )

@@ -16,7 +16,7 @@
 - **Months per request** are capped (``max_months``; ``max_months_lookahead`` for the
   look-ahead AI): a longer fast-forward plays the cap and stops.
 - **Non-finite numbers** (``NaN``, ``Infinity``) in a JSON body are refused with ``422``
-  like any other malformed value.
+  like any other malformed value (:mod:`politburo.web.middleware`).
 
 The defaults suit a class of about 30 on one machine; each can be changed through an
 environment variable ``POLITBURO_LIMITS_<FIELD>`` (e.g. ``POLITBURO_LIMITS_ENABLED=false``)
@@ -31,11 +31,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
-from fastapi import FastAPI, Request
-from fastapi.encoders import jsonable_encoder
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from limits import RateLimitItem, parse_many
 from limits.storage import MemoryStorage
@@ -275,32 +271,4 @@ class EngineBudget:
                 self._turn.notify_all()
 
 
-def _finite(value: Any) -> Any:
-    """``value`` with non-finite floats written as text (JSON has no NaN)."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
-    return value
-
-
-def install(app: FastAPI, limits: Limits) -> None:
-    """Put the limits on ``app``: the rate limits, the 429 answer of :class:`TooBusy`,
-    and a validation answer that survives non-finite numbers."""
-    app.add_middleware(RateLimit, limits=limits)
-
-    @app.exception_handler(TooBusy)
-    async def busy(_: Request, error: TooBusy) -> JSONResponse:
-        return too_busy(error.detail, error.retry_after)
-
-    @app.exception_handler(RequestValidationError)
-    async def invalid(_: Request, error: RequestValidationError) -> JSONResponse:
-        # FastAPI's own handler echoes the input, and a NaN in it cannot be written as
-        # JSON (a 500); the same 422 with non-finite numbers as text.
-        detail = _finite(jsonable_encoder(error.errors()))
-        return JSONResponse({"detail": detail}, status_code=422)
-
-
-__all__ = ["EngineBudget", "Limits", "RateLimit", "TooBusy", "install"]
+__all__ = ["EngineBudget", "Limits", "RateLimit", "TooBusy", "too_busy"]

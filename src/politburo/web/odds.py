@@ -17,6 +17,7 @@ from politburo.analysis.summary import wilson_interval
 from politburo.simulation import simulate
 from politburo.web.limits import EngineBudget
 from politburo.web.play import world_for
+from politburo.web.schemas import Odds, OddsResult, WinnerShare
 from politburo.web.store import Store
 
 #: runs simulated together; small, so a long computation yields the processor often
@@ -33,7 +34,7 @@ def ai_only_odds(
     seed: int,
     done: list[int] | None = None,
     pace: Callable[[], AbstractContextManager[Any]] = nullcontext,
-) -> dict[str, Any]:
+) -> OddsResult:
     """Winner shares (with 95% Wilson intervals) over ``runs`` AI-only runs; each chunk
     runs inside ``pace()`` (which may wait for the budget, or raise :class:`Stopped`)."""
     world = world_for(scenario)
@@ -54,24 +55,24 @@ def ai_only_odds(
     for leader, count in winners.most_common():
         low, high = wilson_interval(count, runs)
         shares.append(
-            {
-                "leader": leader,
-                "name": "no one (collective leadership)"
+            WinnerShare(
+                leader=leader,
+                name="no one (collective leadership)"
                 if leader is None
                 else world.leader_names[world.leader(leader)],
-                "count": count,
-                "share": count / runs,
-                "low": low,
-                "high": high,
-            }
+                count=count,
+                share=count / runs,
+                low=low,
+                high=high,
+            )
         )
     months.sort()
-    return {
-        "runs": runs,
-        "seed": seed,
-        "winners": shares,
-        "median_month": months[len(months) // 2] if months else None,
-    }
+    return OddsResult(
+        runs=runs,
+        seed=seed,
+        winners=shares,
+        median_month=months[len(months) // 2] if months else None,
+    )
 
 
 class OddsService:
@@ -89,12 +90,19 @@ class OddsService:
         self._running: dict[str, tuple[threading.Thread, list[int], threading.Event]] = {}
         self._stop = threading.Event()
 
-    def get(self, scenario: str, start: bool = True) -> dict[str, Any]:
-        """``{"status": "ready", ...odds}`` or ``{"status": "computing", "done", "runs"}``
-        (starting the computation unless ``start`` is false)."""
+    def get(self, scenario: str, start: bool = True) -> Odds:
+        """The odds with status ``ready`` and the result's fields, or ``computing`` (or
+        ``failed``, ``not_started``) with the runs ``done`` so far (starting the
+        computation unless ``start`` is false)."""
         cached = self.store.odds(scenario, self.runs, self.seed)
         if cached is not None:
-            return {"status": "ready", **cached}
+            return Odds(
+                status="ready",
+                runs=cached.runs,
+                seed=cached.seed,
+                winners=cached.winners,
+                median_month=cached.median_month,
+            )
         with self._lock:
             running = self._running.get(scenario)
             if running is None and start:
@@ -112,13 +120,13 @@ class OddsService:
                 self._running[scenario] = running
                 thread.start()
         if running is None:
-            return {"status": "not_started", "done": 0, "runs": self.runs}
+            return Odds(status="not_started", done=0, runs=self.runs)
         _, progress, failed = running
         if failed.is_set():
             with self._lock:
                 self._running.pop(scenario, None)
-            return {"status": "failed", "done": progress[0], "runs": self.runs}
-        return {"status": "computing", "done": progress[0], "runs": self.runs}
+            return Odds(status="failed", done=progress[0], runs=self.runs)
+        return Odds(status="computing", done=progress[0], runs=self.runs)
 
     def _pace(self) -> AbstractContextManager[Any]:
         """Each chunk: stop if shutting down, wait for the AI budget, charge the chunk."""

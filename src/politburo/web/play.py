@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
+from pydantic import JsonValue
 
 from politburo.agents.human import HINTS, Choice, legal_choices, observation
 from politburo.agents.lookahead import LookaheadPolicy
@@ -30,6 +31,23 @@ from politburo.model.world import SEAT_CANDIDATE, SEAT_FULL, World, compile_worl
 from politburo.scenario import builtin_names, load_scenario
 from politburo.simulation import Simulation, run_outcome
 from politburo.web import lesson
+from politburo.web.schemas import (
+    ActionOut,
+    Chart,
+    Edge,
+    EventOut,
+    Graph,
+    HistoricalAlliance,
+    LeaderInfo,
+    Node,
+    Outcome,
+    Record,
+    Series,
+    Timeline,
+    TimelineRow,
+    TurningPoint,
+    Upcoming,
+)
 
 #: difficulty id -> what the start page says about it
 DIFFICULTIES: dict[str, str] = {
@@ -123,7 +141,7 @@ def state_from_bytes(data: bytes) -> State:
     return State(**values)
 
 
-def leader_summaries(world: World) -> list[dict[str, Any]]:
+def leader_summaries(world: World) -> list[LeaderInfo]:
     """Every leader who acts, for the start page: id, name, sketch, offices at the start,
     and whether the page offers him first (:func:`lesson.default_leader`)."""
     first = lesson.default_leader(world)
@@ -136,14 +154,14 @@ def leader_summaries(world: World) -> list[dict[str, Any]]:
             int(world.seat0[i]), ""
         )
         out.append(
-            {
-                "id": spec.id,
-                "name": spec.name,
-                "sketch": spec.sketch,
-                "offices": offices,
-                "seat": seat,
-                "default": spec.id == first,
-            }
+            LeaderInfo(
+                id=spec.id,
+                name=spec.name,
+                sketch=spec.sketch,
+                offices=offices,
+                seat=seat,
+                default=spec.id == first,
+            )
         )
     return out
 
@@ -158,7 +176,7 @@ class Match:
     difficulty: str
     seed: int
     sim: Simulation
-    records: list[dict[str, Any]]  # records[0] is the start, records[t + 1] month t
+    records: list[Record]  # records[0] is the start, records[t + 1] month t
     end: int | None = None  # a lesson's length in months (None: the whole calendar)
 
     @classmethod
@@ -181,7 +199,7 @@ class Match:
         difficulty: str,
         seed: int,
         state: bytes,
-        records: list[dict[str, Any]],
+        records: list[Record],
         end: int | None = None,
     ) -> Match:
         """A saved game, exactly as it was after its last month."""
@@ -277,7 +295,7 @@ class Match:
             return LookaheadPolicy(exclude=(self.me,))
         return heuristic
 
-    def advance(self, actions: list[tuple[int, int]]) -> dict[str, Any]:
+    def advance(self, actions: list[tuple[int, int]]) -> Record:
         """Play one month with the player's (already checked) actions; return its record."""
         if self.over:
             raise IllegalAction("the game is over")
@@ -301,7 +319,7 @@ class Match:
         actions: list[tuple[int, int]],
         events: list[dict[str, Any]],
         expected: Sequence[str] = (),
-    ) -> dict[str, Any]:
+    ) -> Record:
         """What a month left: the player's actions (with what the model expected of each
         when he chose it), the events he could know, everyone's power as he saw it, and
         real power (shown only once the game is over)."""
@@ -312,34 +330,36 @@ class Match:
             if e["kind"] in PRIVATE and e["actor"] != me_id:
                 continue
             told.append(
-                {
-                    **e,
-                    "text": describe_event(w, e),
-                    "vote": e["kind"] in VOTES,
-                    "routine": e["kind"] in ROUTINE,
-                    "mine": me_id in (e["actor"], e["target"]),
-                }
+                EventOut.model_validate(
+                    {
+                        **e,
+                        "text": describe_event(w, e),
+                        "vote": e["kind"] in VOTES,
+                        "routine": e["kind"] in ROUTINE,
+                        "mine": me_id in (e["actor"], e["target"]),
+                    }
+                )
             )
-        return {
-            "turn": -1 if turn is None else turn,
-            "month": "start" if turn is None else w.month_label(turn),
-            "actions": [
-                {
-                    "verb": verb_id(Verb(v)),
-                    "target": target_id(w, Verb(v), t) if t >= 0 else None,
-                    "text": describe(w, Verb(v), max(t, 0)),
-                    "expected": expected[k] if k < len(expected) else "",
-                }
+        return Record(
+            turn=-1 if turn is None else turn,
+            month="start" if turn is None else w.month_label(turn),
+            actions=[
+                ActionOut(
+                    verb=verb_id(Verb(v)),
+                    target=target_id(w, Verb(v), t) if t >= 0 else None,
+                    text=describe(w, Verb(v), max(t, 0)),
+                    expected=expected[k] if k < len(expected) else "",
+                )
                 for k, (v, t) in enumerate(actions)
             ],
-            "events": told,
-            "seen": [round(float(x), 4) for x in self.view.perceived[0, self.me]],
-            "real": [round(float(x), 4) for x in s.real_power[0]],
-        }
+            events=told,
+            seen=[round(float(x), 4) for x in self.view.perceived[0, self.me]],
+            real=[round(float(x), 4) for x in s.real_power[0]],
+        )
 
     # --- what the pages show -----------------------------------------------------------
 
-    def upcoming(self) -> list[dict[str, Any]]:
+    def upcoming(self) -> list[Upcoming]:
         """Scheduled events of the coming months: name, month, months from now."""
         w = self.world
         seen: set[str] = set()
@@ -353,40 +373,36 @@ class Match:
                     continue
                 seen.add(effect.event)
                 out.append(
-                    {
-                        "name": effect.event_name,
-                        "kind": effect.kind,
-                        "month": w.month_label(turn),
-                        "in_months": ahead,
-                    }
+                    Upcoming(
+                        name=effect.event_name,
+                        kind=effect.kind,
+                        month=w.month_label(turn),
+                        in_months=ahead,
+                    )
                 )
         return out
 
-    def situation(self) -> dict[str, Any]:
+    def situation(self) -> dict[str, JsonValue]:
         """The leader's own situation and his view of the others."""
-        return observation(self.view, self.me)
+        situation: dict[str, JsonValue] = observation(self.view, self.me)
+        return situation
 
-    def chart(self) -> dict[str, Any]:
+    def chart(self) -> Chart:
         """Power of every leader month by month: as the player saw it, and real power too
-        once the game is over."""
+        once the game is over (before, ``real`` is left unset: absent from the JSON)."""
         w = self.world
         reveal = self.over
-        labels = [r["month"] for r in self.records]
+        labels = [r.month for r in self.records]
         series = []
         for i, leader in enumerate(w.leader_ids):
-            seen = [r["seen"][i] for r in self.records]
-            entry: dict[str, Any] = {
-                "leader": leader,
-                "name": w.leader_names[i],
-                "me": i == self.me,
-                "seen": seen,
-            }
+            seen = [r.seen[i] for r in self.records]
+            entry = Series(leader=leader, name=w.leader_names[i], me=i == self.me, seen=seen)
             if reveal:
-                entry["real"] = [r["real"][i] for r in self.records]
+                entry.real = [r.real[i] for r in self.records]  # now set: in the JSON
             series.append(entry)
-        return {"labels": labels, "series": series, "real_shown": reveal}
+        return Chart(labels=labels, series=series, real_shown=reveal)
 
-    def graph(self) -> dict[str, Any]:
+    def graph(self) -> Graph:
         """Leaders still in the party, their blocs (client -> patron) and alliances, with
         the alliances that formed or broke in the last month marked."""
         w, s = self.world, self.state
@@ -397,53 +413,50 @@ class Match:
             i = int(index)
             patron = int(s.patron[0, i])
             nodes.append(
-                {
-                    "id": w.leader_ids[i],
-                    "name": w.leader_names[i],
-                    "power": round(float(seen[i]), 4),
-                    "bloc": w.leader_ids[patron],
-                    "principal": patron == i,
-                    "seat": {SEAT_FULL: "full", SEAT_CANDIDATE: "candidate"}.get(
+                Node(
+                    id=w.leader_ids[i],
+                    name=w.leader_names[i],
+                    power=round(float(seen[i]), 4),
+                    bloc=w.leader_ids[patron],
+                    principal=patron == i,
+                    seat={SEAT_FULL: "full", SEAT_CANDIDATE: "candidate"}.get(
                         int(s.seat[0, i]), ""
                     ),
-                    "me": i == self.me,
-                    "incapacitated": bool(s.incapacitated[0, i]),
-                }
+                    me=i == self.me,
+                    incapacitated=bool(s.incapacitated[0, i]),
+                )
             )
-        edges: list[dict[str, Any]] = []
+        edges: list[Edge] = []
         for index in np.flatnonzero(present):
             patron = int(s.patron[0, index])
             if patron != int(index) and present[patron]:
                 edges.append(
-                    {
-                        "source": w.leader_ids[int(index)],
-                        "target": w.leader_ids[patron],
-                        "kind": "client",
-                    }
+                    Edge(
+                        source=w.leader_ids[int(index)],
+                        target=w.leader_ids[patron],
+                        kind="client",
+                    )
                 )
-        last = self.records[-1]["events"] if self.records else []
-        formed = {
-            frozenset((e["actor"], e["target"])) for e in last if e["kind"] == "alliance_formed"
-        }
-        broken = [e for e in last if e["kind"] in ("alliance_broken", "alliance_ended")]
+        last = self.records[-1].events if self.records else []
+        formed = {frozenset((e.actor, e.target)) for e in last if e.kind == "alliance_formed"}
+        broken = [e for e in last if e.kind in ("alliance_broken", "alliance_ended")]
         for i, j in zip(*np.nonzero(np.triu(s.ally[0], k=1)), strict=True):
             if not (present[i] and present[j]):
                 continue
             a, b = w.leader_ids[int(i)], w.leader_ids[int(j)]
-            edges.append(
-                {"source": a, "target": b, "kind": "ally", "new": frozenset((a, b)) in formed}
-            )
-        ids = {n["id"] for n in nodes}
+            edges.append(Edge(source=a, target=b, kind="ally", new=frozenset((a, b)) in formed))
+        ids = {n.id for n in nodes}
         for e in broken:
-            if e["actor"] in ids and e["target"] in ids:
-                edges.append({"source": e["actor"], "target": e["target"], "kind": "broken"})
-        return {"nodes": nodes, "edges": edges}
+            if e.actor in ids and e.target in ids:
+                assert e.actor is not None and e.target is not None
+                edges.append(Edge(source=e.actor, target=e.target, kind="broken"))
+        return Graph(nodes=nodes, edges=edges)
 
-    def outcome(self) -> dict[str, Any]:
+    def outcome(self) -> Outcome:
         """Winner, month, losses, alliances and the story in sentences."""
         w = self.world
         result = run_outcome(w, self.state, 0)
-        events = [e for r in self.records for e in r["events"]]
+        events = [e.model_dump(exclude_unset=True) for r in self.records for e in r.events]
         result["alliances"] = [
             {key: a[key] for key in ("members", "formed", "ended")} for a in alliance_record(events)
         ]
@@ -457,56 +470,56 @@ class Match:
             )
         winner = result["winner"]
         result["winner_name"] = None if winner is None else w.leader_names[w.leader(winner)]
-        return result
+        return Outcome.model_validate(result)
 
-    def turning_points(self) -> list[dict[str, Any]]:
+    def turning_points(self) -> list[TurningPoint]:
         """The months where the player's real power changed most, with what happened."""
         changes = []
         for before, after in zip(self.records, self.records[1:], strict=False):
-            delta = after["real"][self.me] - before["real"][self.me]
+            delta = after.real[self.me] - before.real[self.me]
             changes.append((abs(delta), delta, before, after))
         changes.sort(key=lambda c: -c[0])
         points = []
         for size, delta, before, after in changes[:TURNING_POINTS]:
             if size < 1e-6:
                 break
-            key = [e for e in after["events"] if not e["routine"]]
-            key.sort(key=lambda e: not e["mine"])
+            key = [e for e in after.events if not e.routine]
+            key.sort(key=lambda e: not e.mine)
             points.append(
-                {
-                    "month": after["month"],
-                    "change": round(delta, 4),
-                    "before": before["real"][self.me],
-                    "after": after["real"][self.me],
-                    "your_actions": [a["text"] for a in after["actions"]],
-                    "events": [e["text"] for e in key[:6]],
-                    "about_you": any(e["mine"] for e in key),
-                }
+                TurningPoint(
+                    month=after.month,
+                    change=round(delta, 4),
+                    before=before.real[self.me],
+                    after=after.real[self.me],
+                    your_actions=[a.text for a in after.actions],
+                    events=[e.text for e in key[:6]],
+                    about_you=any(e.mine for e in key),
+                )
             )
-        points.sort(key=lambda p: str(p["month"]))
+        points.sort(key=lambda p: p.month)
         return points
 
-    def timeline(self) -> dict[str, Any]:
+    def timeline(self) -> Timeline:
         """The game's record beside the historical one (the scenario's ``history``)."""
         w = self.world
         history = w.scenario.history
         outcome = run_outcome(w, self.state, 0)
-        rows: list[dict[str, Any]] = []
+        rows: list[TimelineRow] = []
 
         def name(leader: str) -> str:
             return w.leader_names[w.leader(leader)] if leader in w.leader_ids else leader
 
         hist_win = history.winner if history is not None else None
         rows.append(
-            {
-                "what": "power consolidated",
-                "history": None
+            TimelineRow(
+                what="power consolidated",
+                history=None
                 if history is None or hist_win is None
                 else f"{name(hist_win)}, {history.consolidated}",
-                "game": None
+                game=None
                 if outcome["winner"] is None
                 else f"{name(outcome['winner'])}, {outcome['month']}",
-            }
+            )
         )
         recorded = dict(history.eliminations) if history is not None else {}
         leaders = list(recorded) + [x for x in outcome["eliminations"] if x not in recorded]
@@ -527,22 +540,19 @@ class Match:
                     continue
                 if now is None and then is not None and str(then) > last:
                     continue  # history's, after a short lesson ended: nothing to compare
-                rows.append({"what": f"{name(leader)} {label}", "history": then, "game": now})
-        rows[1:] = sorted(rows[1:], key=lambda r: str(r["history"] or r["game"] or ""))
+                rows.append(TimelineRow(what=f"{name(leader)} {label}", history=then, game=now))
+        rows[1:] = sorted(rows[1:], key=lambda r: r.history or r.game or "")
         alliances = []
         if history is not None:
             alliances = [
-                {
-                    "name": a.name,
-                    "members": [name(m) for m in a.members],
-                    "start": a.start,
-                    "end": a.end,
-                }
+                HistoricalAlliance(
+                    name=a.name, members=[name(m) for m in a.members], start=a.start, end=a.end
+                )
                 for a in history.alliances
             ]
-        return {
-            "rows": rows,
-            "historical_winner": None if hist_win is None else name(hist_win),
-            "historical_alliances": alliances,
-            "has_history": history is not None and hist_win is not None,
-        }
+        return Timeline(
+            rows=rows,
+            historical_winner=None if hist_win is None else name(hist_win),
+            historical_alliances=alliances,
+            has_history=history is not None and hist_win is not None,
+        )

@@ -1,8 +1,15 @@
-"""The JSON API's request and response bodies (they make the OpenAPI document)."""
+"""The JSON API's request and response bodies (they make the OpenAPI document), and the
+typed records the services pass between them.
+
+A month's record (:class:`Record`) is also what the store keeps of each month, as JSON;
+it is parsed back into these models when a game is loaded. Answers are written with
+``exclude_unset``: a field left unset (a series' real power before the end, an event's
+vote counts where there was no vote) is absent from the JSON, not null.
+"""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
@@ -50,7 +57,7 @@ MAX_ACTIONS = DEFAULT_PARAMETERS.actions_per_month
 class Problem(BaseModel):
     """An error: ``detail`` says what to fix (a list for malformed requests)."""
 
-    detail: str | list[dict[str, Any]]
+    detail: str | list[dict[str, JsonValue]]
 
 
 class Strict(BaseModel):
@@ -141,6 +148,13 @@ class ActionOut(BaseModel):
     expected: str = Field(default="", description="The model's forecast when it was chosen.")
 
 
+class Chosen(BaseModel):
+    """An action chosen for the current month, as the store keeps it."""
+
+    verb: VerbId
+    target: str | None
+
+
 class PowerChange(BaseModel):
     before: float
     after: float
@@ -167,6 +181,9 @@ class Pending(BaseModel):
 
 
 class EventOut(BaseModel):
+    """An event as the player may know it: what the engine recorded (ids, not indices;
+    the fields its kind uses), its sentence, and how the pages sort it."""
+
     model_config = ConfigDict(extra="allow")
 
     month: str
@@ -179,6 +196,24 @@ class EventOut(BaseModel):
     mine: bool
     yes: int | None = None
     no: int | None = None
+    office: str | None = None
+    region: str | None = None
+    issue: str | None = None
+    rung: str | None = Field(default=None, description="The discipline motion's rung.")
+    cohort: str | None = None
+    value: float | None = None
+
+
+class Record(BaseModel):
+    """What a month left, as saved: the player's actions, the events he could know,
+    everyone's power as he saw it, and real power (shown only once the game is over)."""
+
+    turn: int = Field(description="-1 for the start")
+    month: str
+    actions: list[ActionOut]
+    events: list[EventOut]
+    seen: list[float]
+    real: list[float]
 
 
 class MonthRecord(BaseModel):
@@ -256,7 +291,10 @@ class GameView(BaseModel):
     over: bool
     status: str = Field(description="playing, incapacitated, expelled, exiled, dead or over")
     budget: int
-    situation: dict[str, Any]
+    situation: dict[str, JsonValue] = Field(
+        description="Your offices, seat, bloc and allies, and the others as you see them "
+        "(politburo.agents.human.observation)."
+    )
     upcoming: list[Upcoming]
     choices: list[ChoiceOut]
     pending: list[ActionOut]
@@ -265,7 +303,7 @@ class GameView(BaseModel):
     featured: list[str] = Field(description="Leaders the chart shows by default.")
     terms: dict[str, str] = Field(description="The glossary.")
     graph: Graph
-    outcome: dict[str, Any] | None
+    outcome: Outcome | None
 
 
 class GameCreated(BaseModel):
@@ -285,12 +323,71 @@ class History(BaseModel):
     months: list[MonthRecord]
 
 
-class Odds(BaseModel):
+class Elimination(BaseModel):
+    """When a leader lost his seat in the leadership, his party card, his liberty, his
+    offices (months; null: never)."""
+
+    politburo: str | None
+    party: str | None
+    exile: str | None
+    offices: dict[str, str | None] | None = None
+
+
+class AllianceOut(BaseModel):
+    members: list[str]
+    formed: str
+    ended: str | None
+
+
+class Outcome(BaseModel):
+    """How the game ended: the winner and month (null: no one consolidated), each
+    leader's losses, the alliances, and the story in sentences."""
+
     model_config = ConfigDict(extra="allow")
+
+    winner: str | None
+    month: str | None
+    eliminations: dict[str, Elimination]
+    alliances: list[AllianceOut]
+    summary: list[str]
+    lesson_ended: bool = Field(description="The lesson's months ran out before the calendar.")
+    winner_name: str | None
+
+
+class WinnerShare(BaseModel):
+    """How often one leader (null: no one) won the AI-only runs, with a 95% Wilson
+    interval."""
+
+    leader: str | None
+    name: str
+    count: int
+    share: float
+    low: float
+    high: float
+
+
+class OddsResult(BaseModel):
+    """The AI-only runs from a scenario's start, as the store keeps them."""
+
+    runs: int
+    seed: int
+    winners: list[WinnerShare]
+    median_month: str | None
+
+
+class Odds(BaseModel):
+    """The AI-only odds: ready (with the result's fields), or how far the computation is."""
 
     status: Literal["ready", "computing", "failed", "not_started"]
     runs: int
+    done: int | None = Field(default=None, description="Runs done so far (while computing).")
+    seed: int | None = None
+    winners: list[WinnerShare] | None = None
+    median_month: str | None = None
     note: str = ""
+    your_leader_share: float | None = Field(
+        default=None, description="How often your leader won them."
+    )
 
 
 class TurningPoint(BaseModel):
@@ -309,10 +406,17 @@ class TimelineRow(BaseModel):
     game: str | None
 
 
+class HistoricalAlliance(BaseModel):
+    name: str
+    members: list[str]
+    start: str | None
+    end: str | None
+
+
 class Timeline(BaseModel):
     rows: list[TimelineRow]
     historical_winner: str | None
-    historical_alliances: list[dict[str, Any]]
+    historical_alliances: list[HistoricalAlliance]
     has_history: bool
 
 
@@ -355,7 +459,7 @@ class Summary(BaseModel):
     id: str
     leader: str
     leader_name: str
-    outcome: dict[str, Any]
+    outcome: Outcome
     verdict: str
     timeline: Timeline
     turning_points: list[TurningPoint]
@@ -366,3 +470,201 @@ class Summary(BaseModel):
 class Health(BaseModel):
     status: str
     games: int
+
+
+# --- classes ---------------------------------------------------------------------------
+
+LeaderRef = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+StudentName = Annotated[str, Field(min_length=1, max_length=60)]
+
+
+class Assignment(Strict):
+    """The teacher's choice of leader for one student (by name)."""
+
+    name: StudentName
+    leader: LeaderRef
+
+
+class Lesson(Strict):
+    """How the class plays: difficulty, length, and who plays whom."""
+
+    difficulty: Difficulty = Field(
+        default="heuristic", description="The AI every student plays against."
+    )
+    months: int | None = Field(
+        default=None,
+        ge=1,
+        le=10_000,
+        description="The lesson's length in months (null: the whole calendar).",
+    )
+    leaders: Literal["choose", "balance"] = Field(
+        default="choose",
+        description="choose: each student picks from the pool; balance: students are "
+        "spread evenly over the pool as they join.",
+    )
+    pool: list[LeaderRef] | None = Field(
+        default=None,
+        max_length=64,
+        description="The leaders students may play (default: with balance, the contenders "
+        "— acting leaders with a seat at the start and no scheduled death; with choose, "
+        "every leader who acts).",
+    )
+    roster: list[Assignment] = Field(
+        default_factory=list,
+        max_length=200,
+        description="Leaders the teacher assigns by student name; they override the rest.",
+    )
+
+
+class NewClass(Strict):
+    """Create a class: a name, the scenario every student plays, and the lesson."""
+
+    name: str = Field(min_length=1, max_length=80)
+    scenario: str = ScenarioId
+    lesson: Lesson = Field(default_factory=Lesson)
+
+
+class JoinClass(Strict):
+    """Join a class: your name, and your leader if the class lets students choose.
+    Joining again with the same name resumes your game."""
+
+    player_name: StudentName
+    leader: LeaderRef | None = None
+    seed: int | None = Seed
+
+
+class LessonOut(BaseModel):
+    difficulty: Difficulty
+    months: int = Field(description="The lesson's length in months.")
+    full: bool = Field(description="Whether the lesson runs the whole calendar.")
+    start: str
+    end: str = Field(description="The lesson's last month.")
+    calendar_end: str = Field(description="The scenario's last month.")
+    leaders: Literal["choose", "balance"]
+    pool: list[str]
+    roster: list[Assignment]
+
+
+class ClassCreated(BaseModel):
+    code: str
+    teacher_token: str = Field(description="Send as X-Teacher-Token; shown once.")
+    name: str
+    scenario: str
+    lesson: LessonOut
+    url: str = Field(description="The teacher's board; the token travels in the fragment.")
+    join_url: str = Field(description="Give this to the students.")
+
+
+class ClassInfo(BaseModel):
+    code: str
+    name: str
+    scenario: str
+    scenario_name: str
+    lesson: LessonOut
+    leaders: list[LeaderInfo] = Field(description="The leaders a student may choose from.")
+    difficulties: dict[str, str]
+
+
+class Joined(GameCreated):
+    resumed: bool = Field(description="Whether this name's seat already had a game.")
+
+
+class ClassGame(BaseModel):
+    id: str
+    player_name: str | None
+    leader: str
+    leader_name: str
+    difficulty: str
+    turn: int
+    months: int
+    month: str
+    over: bool
+    status: str
+    state: str = Field(description="Where the game stands, in a few words.")
+    winner: str | None
+    winner_name: str | None
+    consolidated: str | None
+    last_active: float = Field(description="When the student last played (Unix seconds).")
+
+
+class Dashboard(BaseModel):
+    code: str
+    name: str
+    scenario: str
+    lesson: LessonOut
+    games: list[ClassGame]
+    finished: int
+    playing: int
+    winners: dict[str, int] = Field(description="Who consolidated, over finished games.")
+    historical_winner: str | None
+    stopped: int | None = Field(
+        description="Finished games of students playing a rival in which the historical "
+        "winner did not consolidate."
+    )
+    stopped_of: int | None = Field(description="Finished games of students playing a rival.")
+    as_winner: int | None = Field(
+        description="Finished games of students playing the historical winner."
+    )
+    won_as_winner: int | None = Field(description="Of those, how many he consolidated.")
+    headline: str
+
+
+class DebriefPoint(BaseModel):
+    month: str
+    kind: str
+    text: str
+    for_you: bool | None = Field(description="A vote: whether it went the student's way.")
+
+
+class DebriefGame(BaseModel):
+    id: str
+    player_name: str | None
+    leader: str
+    leader_name: str
+    over: bool
+    month: str
+    outcome: str
+    fate: str
+    strongest_at_end: str
+    turning_points: list[DebriefPoint]
+
+
+class OutcomeRow(BaseModel):
+    leader: str | None
+    name: str
+    class_count: int
+    class_share: float | None
+    strongest_count: int = Field(description="Games where he held most real power at the end.")
+    ai_share: float | None
+    ai_low: float | None
+    ai_high: float | None
+    history: bool
+
+
+class FateRow(BaseModel):
+    leader: str
+    name: str
+    students: int
+    falls: list[str]
+    history: str
+
+
+class Debrief(BaseModel):
+    code: str
+    name: str
+    scenario_name: str
+    lesson: LessonOut
+    finished: int
+    total: int
+    history: str | None
+    outcomes: list[OutcomeRow]
+    odds: Odds = Field(description="The AI-only odds, their winners in the outcomes.")
+    fates: list[FateRow]
+    games: list[DebriefGame]
+    prompts: list[str]
+
+
+class TeacherView(BaseModel):
+    game: GameView
+    player_name: str | None
+    summary_url: str = Field(description="The game's end screen, for the teacher.")

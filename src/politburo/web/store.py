@@ -1,7 +1,9 @@
 """Games, classes and cached odds in one SQLite file.
 
 A game is saved after every month in one transaction: its state (a compressed ``.npz``,
-no pickles), the month's record (JSON), and the new turn. The update names the turn it
+no pickles), the month's record (JSON), and the new turn. What is kept as JSON (a
+month's record, the actions chosen, a lesson, the odds) is read back into its typed
+model (:mod:`politburo.web.schemas`) here, at the boundary. The update names the turn it
 expects to replace, so two requests racing on one game cannot both save a month. The
 file is in WAL mode: a crash or restart of the server loses no committed month.
 """
@@ -10,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import os
 import sqlite3
 import threading
@@ -20,6 +21,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from pydantic import TypeAdapter
+
+from politburo.web.schemas import Chosen, Lesson, OddsResult, Record
 
 SCHEMA_VERSION = 1
 
@@ -116,11 +121,26 @@ class GameRow:
     winner: str | None
     consolidated: str | None
     status: str
-    pending: list[dict[str, Any]]
+    pending: list[Chosen]
     state: bytes
     created: float
     updated: float
     end_turn: int | None = None  # the lesson's length in months (None: the whole calendar)
+
+
+@dataclass(frozen=True)
+class ClassRow:
+    """A class as saved: its code, the hash of its teacher token, and its lesson."""
+
+    code: str
+    token_hash: str
+    name: str
+    scenario: str
+    created: float
+    lesson: Lesson
+
+
+_CHOSEN = TypeAdapter(list[Chosen])
 
 
 class Store:
@@ -239,7 +259,7 @@ class Store:
         class_code: str | None,
         player_name: str | None,
         state: bytes,
-        start_record: dict[str, Any],
+        start_record: Record,
         status: str,
         end_turn: int | None = None,
     ) -> None:
@@ -268,7 +288,7 @@ class Store:
             )
             db.execute(
                 "INSERT INTO months (game_id, turn, record) VALUES (?, -1, ?)",
-                (game_id, json.dumps(start_record)),
+                (game_id, start_record.model_dump_json(exclude_unset=True)),
             )
 
     def game(self, game_id: str) -> GameRow | None:
@@ -295,17 +315,17 @@ class Store:
             winner=r[10],
             consolidated=r[11],
             status=r[12],
-            pending=json.loads(r[13]),
+            pending=_CHOSEN.validate_json(r[13]),
             state=bytes(r[14]),
             created=float(r[15]),
             updated=float(r[16]),
             end_turn=None if r[17] is None else int(r[17]),
         )
 
-    def records(self, game_id: str) -> list[dict[str, Any]]:
+    def records(self, game_id: str) -> list[Record]:
         """Every saved month record of a game, the start first."""
         rows = self._query("SELECT record FROM months WHERE game_id = ? ORDER BY turn", (game_id,))
-        return [json.loads(r[0]) for r in rows]
+        return [Record.model_validate_json(r[0]) for r in rows]
 
     def save_month(
         self,
@@ -318,7 +338,7 @@ class Store:
         consolidated: str | None,
         status: str,
         state: bytes,
-        record: dict[str, Any],
+        record: Record,
     ) -> None:
         """Save a played month: state, header and record, atomically."""
         with self._transaction() as db:
@@ -341,15 +361,15 @@ class Store:
                 raise SaveConflict(f"game {game_id} is no longer at turn {expected_turn}")
             db.execute(
                 "INSERT INTO months (game_id, turn, record) VALUES (?, ?, ?)",
-                (game_id, record["turn"], json.dumps(record)),
+                (game_id, record.turn, record.model_dump_json(exclude_unset=True)),
             )
 
-    def set_pending(self, game_id: str, turn: int, pending: list[dict[str, Any]]) -> None:
+    def set_pending(self, game_id: str, turn: int, pending: list[Chosen]) -> None:
         """Remember the actions chosen for the current month (before 'next month')."""
         with self._transaction() as db:
             cursor = db.execute(
                 "UPDATE games SET pending = ?, updated = ? WHERE id = ? AND turn = ?",
-                (json.dumps(pending), time.time(), game_id, turn),
+                (_CHOSEN.dump_json(pending).decode(), time.time(), game_id, turn),
             )
             if cursor.rowcount != 1:
                 raise SaveConflict(f"game {game_id} is no longer at turn {turn}")
@@ -374,7 +394,7 @@ class Store:
         token: str,
         name: str,
         scenario: str,
-        lesson: dict[str, Any] | None = None,
+        lesson: Lesson | None = None,
     ) -> bool:
         """Create a class (``lesson``: its settings); False if the code is taken."""
         try:
@@ -388,14 +408,14 @@ class Store:
                         name,
                         scenario,
                         time.time(),
-                        json.dumps(lesson or {}),
+                        "{}" if lesson is None else lesson.model_dump_json(),
                     ),
                 )
         except sqlite3.IntegrityError:
             return False
         return True
 
-    def classroom(self, code: str) -> dict[str, Any] | None:
+    def classroom(self, code: str) -> ClassRow | None:
         rows = self._query(
             "SELECT code, token_hash, name, scenario, created, lesson FROM classes WHERE code = ?",
             (code,),
@@ -403,28 +423,28 @@ class Store:
         if not rows:
             return None
         code_, hashed, name, scenario, created, lesson = rows[0]
-        return {
-            "code": code_,
-            "token_hash": hashed,
-            "name": name,
-            "scenario": scenario,
-            "created": created,
-            "lesson": json.loads(lesson),
-        }
+        return ClassRow(
+            code=code_,
+            token_hash=hashed,
+            name=name,
+            scenario=scenario,
+            created=float(created),
+            lesson=Lesson.model_validate_json(lesson),
+        )
 
     # --- odds ----------------------------------------------------------------------------
 
-    def odds(self, scenario: str, runs: int, seed: int) -> dict[str, Any] | None:
+    def odds(self, scenario: str, runs: int, seed: int) -> OddsResult | None:
         rows = self._query(
             "SELECT result FROM odds WHERE scenario = ? AND runs = ? AND seed = ?",
             (scenario, runs, seed),
         )
-        return json.loads(rows[0][0]) if rows else None
+        return OddsResult.model_validate_json(rows[0][0]) if rows else None
 
-    def save_odds(self, scenario: str, runs: int, seed: int, result: dict[str, Any]) -> None:
+    def save_odds(self, scenario: str, runs: int, seed: int, result: OddsResult) -> None:
         with self._transaction() as db:
             db.execute(
                 "INSERT OR REPLACE INTO odds (scenario, runs, seed, result, computed)"
                 " VALUES (?, ?, ?, ?, ?)",
-                (scenario, runs, seed, json.dumps(result), time.time()),
+                (scenario, runs, seed, result.model_dump_json(), time.time()),
             )
