@@ -252,7 +252,7 @@ def odds(scenario: str, runs: int = 1000) -> dict[str, Any]:
         "cpu_seconds": round(cpu, 2),
         "chunk": CHUNK,
         "threads": default_threads(),
-        "winners": {str(w["leader"]): w["count"] for w in result["winners"]},
+        "winners": {str(w.leader): w.count for w in result.winners},
     }
 
 
