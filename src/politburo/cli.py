@@ -7,7 +7,7 @@ import os
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -66,13 +66,18 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
+def _problems(error: ScenarioError) -> NoReturn:
+    """Print a scenario's problems, one ``file:line:column: ...`` a line, and exit 2."""
+    for problem in error.problems:
+        print(str(problem), file=sys.stderr)
+    raise typer.Exit(2) from None
+
+
 def _load(name: str) -> Scenario:
     try:
         return load_scenario(name)
     except ScenarioError as error:
-        for problem in error.problems:
-            print(str(problem), file=sys.stderr)
-        raise typer.Exit(2) from None
+        _problems(error)
 
 
 def _output_file(path: Path, option: str, suffixes: tuple[str, ...] = ()) -> None:
@@ -411,26 +416,29 @@ def experiment(
 ) -> None:
     """Paired counterfactual runs: the baseline and each arm over the same random streams."""
     from politburo.experiment import Design, build_arms
-    from politburo.scenario.interventions import (
-        InterventionError,
-        load_intervention_file,
-    )
+    from politburo.experiment.runner import check_sizes
+    from politburo.scenario.interventions import load_intervention_file
 
     _mechanisms(ablate)
+    try:
+        check_sizes(runs, chunk, workers)
+    except UserError as error:
+        raise _fail(str(error)) from None
     spec = _load(scenario)
     extra = []
     for path in intervention_file:
         try:
             extra += load_intervention_file(path)
         except ScenarioError as error:
-            for problem in error.problems:
-                print(str(problem), file=sys.stderr)
-            raise typer.Exit(2) from None
+            _problems(error)
     try:
-        # The design refuses unknown names and contradictory combinations ("a+b") now,
-        # before any run starts.
+        # The library's checks, as politburo.experiment() runs them: unknown names,
+        # contradictory combinations ("a+b"), a patch that cannot apply, the seed; before
+        # any run starts.
         design = Design(spec, build_arms(intervention, ablate), seed, _params(params), tuple(extra))
-    except (InterventionError, UnknownMechanismError) as error:
+    except ScenarioError as error:
+        _problems(error)
+    except UserError as error:
         raise _fail(str(error)) from None
     result = _run_design(
         design,
