@@ -113,3 +113,37 @@ def test_the_api_refuses_arguments_of_the_wrong_kind(kwargs: dict[str, Any], hin
         politburo.experiment("toy-3", **arguments)
     assert isinstance(caught.value, ValueError)
 
+
+def test_a_calibration_summary_says_before_after_and_whether_to_adopt() -> None:
+    from types import SimpleNamespace
+
+    from politburo.studies.calibration import FREE_PARAMETERS, defaults
+    from politburo.studies.calibration_summary import calibration_summary
+
+    def scores(error: float) -> dict[str, Any]:
+        return {"brier": 0.5, "held_out_median_milestone_error_months": error}
+
+    scorer = SimpleNamespace(
+        scorers=[SimpleNamespace(scenario=SimpleNamespace(id="toy-3"))],
+        held_out={"toy-3": ["a milestone"]},
+    )
+    better = {p.name: p.low for p in FREE_PARAMETERS}
+    history = [
+        {"trial": 0, "loss": 1.0, "values": defaults(), "scores": scores(10.0)},
+        {"trial": 1, "loss": 0.5, "values": better, "scores": scores(8.0)},
+        {"trial": 2, "loss": 0.9, "values": better, "scores": scores(20.0)},
+    ]
+    summary = calibration_summary(scorer, better, history, runs=4, seed=1, command="c")  # type: ignore[arg-type]
+    assert (summary.defaults.loss, summary.best.loss) == (1.0, 0.5)
+    assert summary.adopt and "1.000 -> 0.500" in summary.reason
+    assert summary.fitted().decision_noise == better["decision_noise"]
+    record = summary.to_json(history=True)
+    assert set(record) == {
+        "command", "scenario", "runs", "seed", "trials", "free_parameters",
+        "held_out_milestones", "defaults", "best", "adopt", "history",
+    }  # fmt: skip
+    assert record["adopt"] == {"adopt": True, "reason": summary.reason}
+    assert record["scenario"] == "toy-3" and len(record["history"]) == 3
+    assert "history" not in summary.to_json()
+    worse = [history[0], {**history[1], "scores": scores(12.0)}]
+    assert not calibration_summary(scorer, better, worse, runs=4, seed=1).adopt  # type: ignore[arg-type]

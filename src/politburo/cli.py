@@ -34,6 +34,7 @@ from politburo.scenario.schema import Scenario
 
 if TYPE_CHECKING:  # the experiment package loads DuckDB: only when a command needs it
     from politburo.experiment.records import Difference, ExperimentSummary
+    from politburo.studies.calibration_summary import CalibrationSummary
 
 app = typer.Typer(
     help="Simulate succession struggles inside single-party regimes.",
@@ -766,14 +767,8 @@ def calibrate(
     out-of-sample fit."""
     import shlex
 
-    from politburo.studies.calibration import (
-        FREE_PARAMETERS,
-        JointScorer,
-        adoption_verdict,
-        defaults,
-        search,
-        with_values,
-    )
+    from politburo.studies.calibration import JointScorer, search
+    from politburo.studies.calibration_summary import calibration_summary
 
     specs = [_load(name) for name in scenarios]
     _output_file(out_path, "--out")
@@ -800,49 +795,38 @@ def calibrate(
     except KeyboardInterrupt:
         err.print("[yellow]Stopped.[/] No parameters written.")
         raise typer.Exit(130) from None
-    fitted = with_values(DEFAULT_PARAMETERS, best)
-    out_path.write_text(fitted.model_dump_json(indent=2) + "\n")
-    start = history[0]
-    chosen = min(history, key=lambda t: t["loss"])
-    summary: dict[str, Any] = {
-        "command": "politburo calibrate " + shlex.join(sys.argv[2:]),
-        "scenario": ", ".join(spec.id for spec in specs),
-        "runs": runs,
-        "seed": seed,
-        "trials": trials,
-        "free_parameters": [
-            {"name": p.name, "low": p.low, "high": p.high, "why": p.why} for p in FREE_PARAMETERS
-        ],
-        "held_out_milestones": scorer.held_out,
-        "defaults": {"values": defaults(), "loss": start["loss"], "scores": start["scores"]},
-        "best": {"values": best, "loss": chosen["loss"], "scores": chosen["scores"]},
-    }
-    summary["adopt"] = adoption_verdict(start, chosen)
+    summary = calibration_summary(
+        scorer, best, history, runs=runs, seed=seed,
+        command="politburo calibrate " + shlex.join(sys.argv[2:]),
+    )  # fmt: skip
+    out_path.write_text(summary.fitted().model_dump_json(indent=2) + "\n")
     if record is not None:
-        record.write_text(json.dumps({**summary, "history": history}, indent=1) + "\n")
-    names = ", ".join(spec.id for spec in specs)
-    table = Table(title=f"Calibration of {names}: {trials} trials of {runs} runs")
+        record.write_text(json.dumps(summary.to_json(history=True), indent=1) + "\n")
+    _show_calibration(summary)
+    out.print(f"parameters written to {out_path}; use them with --params {out_path}")
+    colour = "green" if summary.adopt else "yellow"
+    out.print(f"[{colour}]adopt as package defaults: {'yes' if summary.adopt else 'no'}[/] — "
+              f"{summary.reason}")  # fmt: skip
+
+
+def _show_calibration(summary: CalibrationSummary) -> None:
+    names = ", ".join(summary.scenarios)
+    table = Table(title=f"Calibration of {names}: {summary.trials} trials of {summary.runs} runs")
     table.add_column("parameter")
     table.add_column("before", justify="right")
     table.add_column("after", justify="right")
-    for name, value in best.items():
-        table.add_row(name, f"{summary['defaults']['values'][name]:.3g}", f"{value:.3g}")
+    for name, value in summary.best.values.items():
+        table.add_row(name, f"{summary.defaults.values[name]:.3g}", f"{value:.3g}")
     out.print(table)
-    for label, key in (("before", "defaults"), ("after", "best")):
-        scores = summary[key]["scores"]
-        out.print(f"{label}: loss {summary[key]['loss']:.3f}")
-        for name, s in scores.get("scenarios", {"": scores}).items():
+    for label, trial in (("before", summary.defaults), ("after", summary.best)):
+        out.print(f"{label}: loss {trial.loss:.3f}")
+        for name, s in trial.scenario_scores().items():
             out.print(
                 f"  {name + ': ' if name else ''}P(winner) {s['p_historical_winner']:.3f}, "
                 f"Brier {s['brier']:.3f}, order {_fmt(s['order_share'])}, "
                 f"milestone error {_fmt(s['median_milestone_error_months'], '.1f')} mo "
                 f"(held out {_fmt(s['held_out_median_milestone_error_months'], '.1f')})"
             )
-    out.print(f"parameters written to {out_path}; use them with --params {out_path}")
-    verdict = summary["adopt"]
-    colour = "green" if verdict["adopt"] else "yellow"
-    out.print(f"[{colour}]adopt as package defaults: {'yes' if verdict['adopt'] else 'no'}[/] — "
-              f"{verdict['reason']}")  # fmt: skip
 
 
 @app.command()
