@@ -102,9 +102,21 @@ _REPORT_INPUTS = {"validation": "scores", "attribution": "contributions", "exper
 def _params(path: Path | None) -> Parameters:
     if path is None:
         return DEFAULT_PARAMETERS
+    from pydantic import ValidationError
+
     try:
         return Parameters.from_file(path)
-    except (OSError, ValueError) as error:  # pydantic's ValidationError is a ValueError
+    except OSError as error:
+        raise _fail(f"{path}: cannot read parameters file: {error.strerror or error}") from None
+    except UnicodeDecodeError:
+        raise _fail(f"{path}: not a parameters file (not UTF-8 text)") from None
+    except json.JSONDecodeError as error:
+        raise _fail(
+            f"{path}:{error.lineno}:{error.colno}: parameters file is not JSON ({error.msg})"
+        ) from None
+    except RecursionError:
+        raise _fail(f"{path}: parameters file is nested too deeply to be parameters") from None
+    except ValidationError as error:
         raise _fail(f"{path}: cannot use parameters file: {error}") from None
 
 
@@ -947,7 +959,9 @@ def serve(
         run_server(host=host, port=port, data=data, odds_runs=odds_runs)
     except StoreUnavailable as error:
         raise _fail(str(error)) from None
-    except ValidationError as error:  # a POLITBURO_LIMITS_* variable
+    except ValidationError as error:
+        if error.title != "Limits":  # only a POLITBURO_LIMITS_* variable is the user's
+            raise
         first = error.errors()[0]
         name = "POLITBURO_LIMITS_" + "_".join(str(part) for part in first["loc"]).upper()
         raise _fail(f"{name}: {first['msg']}") from None
