@@ -13,19 +13,24 @@ In CI it tries ``FUZZ_EXAMPLES`` cases (default 200) with a fixed seed. A larger
 campaign on demand, with another seed::
 
     POLITBURO_FUZZ_EXAMPLES=5000 POLITBURO_FUZZ_SEED=7 \\
-        python -m pytest tests/test_scenario_fuzz.py -k fuzz -s
+        python -m pytest tests/test_scenario_fuzz.py -k fuzzed -s
 
-prints its figures (cases tried, rejected cleanly, ran) at the end.
+prints its figures (cases tried, rejected cleanly, ran) at the end. With
+``POLITBURO_FUZZ_REPORT=file.json`` (``benchmarks/fuzz_campaign.py`` sets it) a failure is
+recorded there and the campaign goes on, so it counts every traceback and hang instead of
+stopping at the first.
 """
 
 from __future__ import annotations
 
 import contextlib
 import copy
+import json
 import math
 import os
 import re
 import time
+import traceback
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import fields
@@ -61,6 +66,9 @@ from politburo.simulation import simulate
 FILE = "fuzzed.yaml"
 FUZZ_EXAMPLES = int(os.environ.get("POLITBURO_FUZZ_EXAMPLES", "200"))
 FUZZ_SEED = os.environ.get("POLITBURO_FUZZ_SEED")
+#: where a campaign wants its figures and failures (JSON); unset in CI
+REPORT = os.environ.get("POLITBURO_FUZZ_REPORT")
+FAILURES: list[dict[str, Any]] = []
 #: Seconds a check may take (ussr-1922, the largest built-in, takes about 0.25 s).
 CHECK_SECONDS = 5.0
 #: Seconds two runs of an accepted scenario may take (a 600-month calendar, the most
@@ -328,21 +336,38 @@ def campaign_figures() -> Iterator[None]:
     if FIGURES:
         print(
             f"\nscenario fuzz: {FIGURES['tried']} cases tried, {FIGURES['rejected']} rejected "
-            f"cleanly, {FIGURES['ran']} ran; tracebacks 0, hangs 0"
+            f"cleanly, {FIGURES['ran']} ran; tracebacks {FIGURES['tracebacks']}, "
+            f"hangs {FIGURES['hangs']}"
+        )
+    if REPORT:
+        Path(REPORT).write_text(
+            json.dumps({"figures": dict(FIGURES), "failures": FAILURES}, indent=1)
         )
 
 
 @_fuzz_settings
 @given(mutants())
 def test_fuzzed_scenarios_are_refused_cleanly_or_run(mutant: tuple[str, str]) -> None:
-    _, text = mutant
+    name, text = mutant
     FIGURES["tried"] += 1
-    scenario = check_mutant(text)
-    if scenario is None:
-        FIGURES["rejected"] += 1
-        return
-    run_accepted(scenario)
-    FIGURES["ran"] += 1
+    if REPORT:  # the case under way, for a campaign that has to kill a hung process
+        Path(REPORT + ".current").write_text(text, encoding="utf-8")
+    try:
+        scenario = check_mutant(text)
+        if scenario is None:
+            FIGURES["rejected"] += 1
+            return
+        run_accepted(scenario)
+        FIGURES["ran"] += 1
+    except Exception as error:
+        slow = isinstance(error, AssertionError) and " took " in str(error)
+        FIGURES["hangs" if slow else "tracebacks"] += 1
+        if not REPORT:
+            raise
+        FAILURES.append(
+            {"scenario": name, "text": text[:20_000], "problem": f"{type(error).__name__}: "
+             + "".join(traceback.format_exception(error))[-4000:]}
+        )  # fmt: skip
 
 
 # --- one regression test per class of input found ----------------------------------------
