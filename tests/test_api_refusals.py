@@ -147,3 +147,12 @@ def test_a_calibration_summary_says_before_after_and_whether_to_adopt() -> None:
     assert "history" not in summary.to_json()
     worse = [history[0], {**history[1], "scores": scores(12.0)}]
     assert not calibration_summary(scorer, better, worse, runs=4, seed=1).adopt  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("runs", [10**12, 0, -1, [], [-1], [10**7], ["a"], "5", 2.5, True, [2**70]])
+def test_simulate_refuses_runs_it_cannot_hold(runs: Any) -> None:
+    # A trillion runs was a MemoryError, a negative index a run no store can hold.
+    from politburo.simulation import simulate
+
+    with pytest.raises(UserError, match="runs"):
+        simulate("toy-3", runs=runs)
