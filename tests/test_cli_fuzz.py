@@ -103,6 +103,7 @@ HOSTILE_PATHS = (
     DIR, FILE, NOTDUCK, SQLITE, STORE, MISSING + "/x", NEW, NEW + ".png", NEW + ".json",
     DIR + "/it's.png", DIR + "/a b.svg", "", ".", "..", "/dev/null", ":memory:", BINARY,
     MISSING + "/x.png", FILE + "/x", SCENARIO_FILE, JSON_LIST, PARAMS_DEEP,
+    "y" * 300, "y" * 300 + ".png", DIR + "/" + "y" * 300 + ".json",
 )  # fmt: skip
 MONTHS = ("1950-06", "1951-01", "1949-01", "1999-01", "1950-13", "50-06", "1950-6", "now")
 MECHANISMS = ("appointment", "policy", "traits", "perception", "nope", "APPOINTMENT", "")
@@ -469,6 +470,12 @@ REGRESSIONS: list[tuple[list[str], int]] = [
     # found by this fuzzer
     (["run", "toy-3", "--params", PARAMS_DEEP], 2),  # RecursionError in the JSON reader
     (["experiment", "toy-3", "--runs", "2", "--workers", "1025"], 2),  # no upper bound
+    # a name longer than the file system holds (ENAMETOOLONG from Path.exists/is_dir)
+    (["validate", "x" * 5000, "--runs", "2", "--store", ":memory:"], 2),
+    (["check", "x" * 5000], 2),
+    (["run", "toy-3", "--plot", "x" * 5000 + ".png"], 2),
+    (["calibrate", "toy-3", "--trials", "1", "--runs", "2", "--out", "x" * 5000], 2),
+    (["export", "x" * 5000], 2),
     # an arm named like the baseline
     (["experiment", "toy-3", "--intervention-file", INTERVENTIONS, "--intervention=baseline"], 2),
 ]

@@ -682,3 +682,13 @@ def test_an_error_inside_an_anchored_value_points_into_the_anchor(toy_text: str)
     problems = refused(text)
     assert f"{line_column(text, 'status_quo: 7')} issues[0].status_quo" in "\n".join(problems)
     assert any("issues[2].status_quo" in p for p in problems), problems
+
+
+def test_a_name_longer_than_a_file_name_can_be_is_refused() -> None:
+    # Path.exists() raises for a name the file system cannot hold (ENAMETOOLONG).
+    from politburo.scenario import load_scenario
+
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario("x" * 5000)
+    (problem,) = caught.value.problems
+    assert "File name too long" in str(problem) and len(str(problem)) < 300

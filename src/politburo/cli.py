@@ -83,15 +83,27 @@ def _load(name: str) -> Scenario:
 
 def _output_file(path: Path, option: str, suffixes: tuple[str, ...] = ()) -> None:
     """Refuse, before any work, an output file that could not be written at the end."""
+    shown = _shown(path)
     if suffixes and path.suffix.lower() not in suffixes:
-        raise _fail(f"{option} {path}: use a file name ending in {', '.join(suffixes)}")
-    if path.is_dir():
-        raise _fail(f"{option} {path}: is a folder; give a file name")
-    folder = path.parent
-    if not folder.is_dir():
-        raise _fail(f"{option} {path}: folder {folder} does not exist")
-    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise _fail(f"{option} {path}: not writable")
+        raise _fail(f"{option} {shown}: use a file name ending in {', '.join(suffixes)}")
+    try:
+        if path.is_dir():
+            raise _fail(f"{option} {shown}: is a folder; give a file name")
+        folder = path.parent
+        if not folder.is_dir():
+            raise _fail(f"{option} {shown}: folder {_shown(folder)} does not exist")
+        writable = os.access(folder, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
+    except OSError as error:  # a name the file system cannot hold (ENAMETOOLONG), say
+        raise _fail(f"{option} {shown}: {error.strerror or error}") from None
+    if not writable:
+        raise _fail(f"{option} {shown}: not writable")
+
+
+def _shown(path: Path | str) -> str:
+    """A path as a message shows it: cut to 120 characters (a 5,000-character name is not
+    echoed whole)."""
+    text = str(path)
+    return text if len(text) <= 120 else text[:117] + "..."
 
 
 #: what each of `report`'s input files must hold: a key the command that writes it puts
@@ -222,7 +234,7 @@ def check(
     except ScenarioError as error:
         for problem in error.problems:
             print(str(problem), file=sys.stderr)
-        err.print(f"{len(error.problems)} problem(s) in {path}", style="red")
+        err.print(f"{len(error.problems)} problem(s) in {_shown(path)}", style="red")
         raise typer.Exit(2) from None
     out.print(
         f"[green]ok[/] {path}: scenario {spec.id!r}, {len(spec.leaders)} leaders, "
@@ -1069,8 +1081,13 @@ def export(
 
     if format != "parquet":
         raise _fail(f"--format {format}: only 'parquet' is supported")
-    if not store.exists():
-        raise _fail(f"{store}: no such store")
+    try:
+        found = store.is_file()
+    except OSError as error:  # a name the file system cannot hold
+        raise _fail(f"{_shown(store)}: {error.strerror or error}") from None
+    if not found:
+        what = "a folder, not a store" if store.is_dir() else "no such store"
+        raise _fail(f"{_shown(store)}: {what}")
     try:
         with Store(store) as db:
             written = db.export_parquet(out_dir)
