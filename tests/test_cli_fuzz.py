@@ -24,8 +24,9 @@ calibrate, report)::
     POLITBURO_CLI_FUZZ_EXAMPLES=1000 POLITBURO_FUZZ_SEED=7 \\
         python -m pytest tests/test_cli_fuzz.py -k fuzzed -s
 
-prints its figures at the end; ``benchmarks/fuzz_campaign.py`` runs it (and the
-scenario fuzzer) and records them.
+prints its figures at the end. With ``POLITBURO_FUZZ_REPORT=file.json`` a failure is
+recorded there and the campaign goes on; ``benchmarks/fuzz_campaign.py`` runs it so (and
+the scenario fuzzer) and records the figures (docs/testing.md).
 """
 
 from __future__ import annotations
