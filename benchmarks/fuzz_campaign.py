@@ -94,6 +94,11 @@ def run_part(name: str, cases: int, seed: int, timeout: float) -> dict[str, Any]
         "tracebacks": tracebacks,
         "hangs": hangs,
         "other_exit": int(figures.get("other", 0)),
+        "by_command": {
+            k.removeprefix("command "): v
+            for k, v in sorted(figures.items())
+            if k.startswith("command ")
+        },
         "wall_seconds": round(seconds, 1),
         "cpu_seconds": round(
             (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), 1
@@ -125,6 +130,9 @@ def main() -> int:
                 f"{part['hangs']} hangs ({part['cpu_seconds']} s CPU, "
                 f"{part['wall_seconds']} s wall)"
             )
+            if part["by_command"]:
+                reached = part["by_command"].items()
+                print("  by command: " + ", ".join(f"{k} {v}" for k, v in reached))
             for failure in part["failures"]:
                 print("  " + json.dumps(failure)[:2000])
     return 1 if any(p["tracebacks"] or p["hangs"] for p in parts) else 0

@@ -368,6 +368,7 @@ def check_invocation(args: list[str], scratch: dict[str, str], stdin: str = "q\n
         Path(REPORT + ".current").write_text(json.dumps({"args": args, "stdin": stdin}))
     result, seconds = invoke(args, scratch, stdin)
     FIGURES["tried"] += 1
+    FIGURES[f"command {args[0]}"] += 1  # which commands a campaign reached
     FIGURES[{0: "ran", 2: "refused"}.get(result.exit_code, "other")] += 1
     found = problem(result, seconds)
     if found is None:
