@@ -6,7 +6,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # the experiment package loads DuckDB: only when a command ne
         ValueInterval,
     )
     from politburo.experiment.records import Difference, ExperimentSummary
+    from politburo.studies.calibration_summary import CalibrationSummary
 
 app = typer.Typer(
     help="Simulate succession struggles inside single-party regimes.",
@@ -71,34 +72,63 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
+def _problems(error: ScenarioError) -> NoReturn:
+    """Print a scenario's problems, one ``file:line:column: ...`` a line, and exit 2."""
+    for problem in error.problems:
+        print(str(problem), file=sys.stderr)
+    raise typer.Exit(2) from None
+
+
 def _load(name: str) -> Scenario:
     try:
         return load_scenario(name)
     except ScenarioError as error:
-        for problem in error.problems:
-            print(str(problem), file=sys.stderr)
-        raise typer.Exit(2) from None
+        _problems(error)
 
 
 def _output_file(path: Path, option: str, suffixes: tuple[str, ...] = ()) -> None:
     """Refuse, before any work, an output file that could not be written at the end."""
+    shown = _shown(path)
     if suffixes and path.suffix.lower() not in suffixes:
-        raise _fail(f"{option} {path}: use a file name ending in {', '.join(suffixes)}")
-    if path.is_dir():
-        raise _fail(f"{option} {path}: is a folder; give a file name")
-    folder = path.parent
-    if not folder.is_dir():
-        raise _fail(f"{option} {path}: folder {folder} does not exist")
-    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise _fail(f"{option} {path}: not writable")
+        raise _fail(f"{option} {shown}: use a file name ending in {', '.join(suffixes)}")
+    try:
+        if path.is_dir():
+            raise _fail(f"{option} {shown}: is a folder; give a file name")
+        folder = path.parent
+        if not folder.is_dir():
+            raise _fail(f"{option} {shown}: folder {_shown(folder)} does not exist")
+        writable = os.access(folder, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
+    except OSError as error:  # a name the file system cannot hold (ENAMETOOLONG), say
+        raise _fail(f"{option} {shown}: {error.strerror or error}") from None
+    if not writable:
+        raise _fail(f"{option} {shown}: not writable")
+
+
+def _shown(path: Path | str) -> str:
+    """A path as a message shows it: cut to 120 characters (a 5,000-character name is not
+    echoed whole)."""
+    text = str(path)
+    return text if len(text) <= 120 else text[:117] + "..."
 
 
 def _params(path: Path | None) -> Parameters:
     if path is None:
         return DEFAULT_PARAMETERS
+    from pydantic import ValidationError
+
     try:
         return Parameters.from_file(path)
-    except (OSError, ValueError) as error:  # pydantic's ValidationError is a ValueError
+    except OSError as error:
+        raise _fail(f"{path}: cannot read parameters file: {error.strerror or error}") from None
+    except UnicodeDecodeError:
+        raise _fail(f"{path}: not a parameters file (not UTF-8 text)") from None
+    except json.JSONDecodeError as error:
+        raise _fail(
+            f"{path}:{error.lineno}:{error.colno}: parameters file is not JSON ({error.msg})"
+        ) from None
+    except RecursionError:
+        raise _fail(f"{path}: parameters file is nested too deeply to be parameters") from None
+    except ValidationError as error:
         raise _fail(f"{path}: cannot use parameters file: {error}") from None
 
 
@@ -204,7 +234,7 @@ def check(
     except ScenarioError as error:
         for problem in error.problems:
             print(str(problem), file=sys.stderr)
-        err.print(f"{len(error.problems)} problem(s) in {path}", style="red")
+        err.print(f"{len(error.problems)} problem(s) in {_shown(path)}", style="red")
         raise typer.Exit(2) from None
     out.print(
         f"[green]ok[/] {path}: scenario {spec.id!r}, {len(spec.leaders)} leaders, "
@@ -411,26 +441,29 @@ def experiment(
 ) -> None:
     """Paired counterfactual runs: the baseline and each arm over the same random streams."""
     from politburo.experiment import Design, build_arms
-    from politburo.scenario.interventions import (
-        InterventionError,
-        load_intervention_file,
-    )
+    from politburo.experiment.runner import check_sizes
+    from politburo.scenario.interventions import load_intervention_file
 
     _mechanisms(ablate)
+    try:
+        check_sizes(runs, chunk, workers)
+    except UserError as error:
+        raise _fail(str(error)) from None
     spec = _load(scenario)
     extra = []
     for path in intervention_file:
         try:
             extra += load_intervention_file(path)
         except ScenarioError as error:
-            for problem in error.problems:
-                print(str(problem), file=sys.stderr)
-            raise typer.Exit(2) from None
+            _problems(error)
     try:
-        # The design refuses unknown names and contradictory combinations ("a+b") now,
-        # before any run starts.
+        # The library's checks, as politburo.experiment() runs them: unknown names,
+        # contradictory combinations ("a+b"), a patch that cannot apply, the seed; before
+        # any run starts.
         design = Design(spec, build_arms(intervention, ablate), seed, _params(params), tuple(extra))
-    except (InterventionError, UnknownMechanismError) as error:
+    except ScenarioError as error:
+        _problems(error)
+    except UserError as error:
         raise _fail(str(error)) from None
     result = _run_design(
         design,
@@ -761,15 +794,8 @@ def calibrate(
     out-of-sample fit."""
     import shlex
 
-    from politburo.studies.calibration import (
-        FREE_PARAMETERS,
-        JointScorer,
-        adoption_verdict,
-        defaults,
-        loss,
-        search,
-        with_values,
-    )
+    from politburo.studies.calibration import JointScorer, loss, search
+    from politburo.studies.calibration_summary import calibration_summary
 
     specs = [_load(name) for name in scenarios]
     _output_file(out_path, "--out")
@@ -805,49 +831,38 @@ def calibrate(
     except KeyboardInterrupt:
         err.print("[yellow]Stopped.[/] No parameters written.")
         raise typer.Exit(130) from None
-    fitted = with_values(DEFAULT_PARAMETERS, best)
-    out_path.write_text(fitted.model_dump_json(indent=2) + "\n")
-    start = history[0]
-    chosen = min(history, key=lambda t: t["loss"])
-    summary: dict[str, Any] = {
-        "command": "politburo calibrate " + shlex.join(sys.argv[2:]),
-        "scenario": ", ".join(spec.id for spec in specs),
-        "runs": runs,
-        "seed": seed,
-        "trials": trials,
-        "free_parameters": [
-            {"name": p.name, "low": p.low, "high": p.high, "why": p.why} for p in FREE_PARAMETERS
-        ],
-        "held_out_milestones": scorer.held_out,
-        "defaults": {"values": defaults(), "loss": start["loss"], "scores": start["scores"]},
-        "best": {"values": best, "loss": chosen["loss"], "scores": chosen["scores"]},
-    }
-    summary["adopt"] = adoption_verdict(start, chosen)
+    summary = calibration_summary(
+        scorer, best, history, runs=runs, seed=seed,
+        command="politburo calibrate " + shlex.join(sys.argv[2:]),
+    )  # fmt: skip
+    out_path.write_text(summary.fitted().model_dump_json(indent=2) + "\n")
     if record is not None:
-        record.write_text(json.dumps({**summary, "history": history}, indent=1) + "\n")
-    names = ", ".join(spec.id for spec in specs)
-    table = Table(title=f"Calibration of {names}: {trials} trials of {runs} runs")
+        record.write_text(json.dumps(summary.to_json(history=True), indent=1) + "\n")
+    _show_calibration(summary)
+    out.print(f"parameters written to {out_path}; use them with --params {out_path}")
+    colour = "green" if summary.adopt else "yellow"
+    out.print(f"[{colour}]adopt as package defaults: {'yes' if summary.adopt else 'no'}[/] — "
+              f"{summary.reason}")  # fmt: skip
+
+
+def _show_calibration(summary: CalibrationSummary) -> None:
+    names = ", ".join(summary.scenarios)
+    table = Table(title=f"Calibration of {names}: {summary.trials} trials of {summary.runs} runs")
     table.add_column("parameter")
     table.add_column("before", justify="right")
     table.add_column("after", justify="right")
-    for name, value in best.items():
-        table.add_row(name, f"{summary['defaults']['values'][name]:.3g}", f"{value:.3g}")
+    for name, value in summary.best.values.items():
+        table.add_row(name, f"{summary.defaults.values[name]:.3g}", f"{value:.3g}")
     out.print(table)
-    for label, key in (("before", "defaults"), ("after", "best")):
-        scores = summary[key]["scores"]
-        out.print(f"{label}: loss {summary[key]['loss']:.3f}")
-        for name, s in scores.get("scenarios", {"": scores}).items():
+    for label, trial in (("before", summary.defaults), ("after", summary.best)):
+        out.print(f"{label}: loss {trial.loss:.3f}")
+        for name, s in trial.scenario_scores().items():
             out.print(
                 f"  {name + ': ' if name else ''}P(winner) {s['p_historical_winner']:.3f}, "
                 f"Brier {s['brier']:.3f}, order {_fmt(s['order_share'])}, "
                 f"milestone error {_fmt(s['median_milestone_error_months'], '.1f')} mo "
                 f"(held out {_fmt(s['held_out_median_milestone_error_months'], '.1f')})"
             )
-    out.print(f"parameters written to {out_path}; use them with --params {out_path}")
-    verdict = summary["adopt"]
-    colour = "green" if verdict["adopt"] else "yellow"
-    out.print(f"[{colour}]adopt as package defaults: {'yes' if verdict['adopt'] else 'no'}[/] — "
-              f"{verdict['reason']}")  # fmt: skip
 
 
 @app.command()
@@ -959,7 +974,9 @@ def serve(
         run_server(host=host, port=port, data=data, odds_runs=odds_runs)
     except StoreUnavailable as error:
         raise _fail(str(error)) from None
-    except ValidationError as error:  # a POLITBURO_LIMITS_* variable
+    except ValidationError as error:
+        if error.title != "Limits":  # only a POLITBURO_LIMITS_* variable is the user's
+            raise
         first = error.errors()[0]
         name = "POLITBURO_LIMITS_" + "_".join(str(part) for part in first["loc"]).upper()
         raise _fail(f"{name}: {first['msg']}") from None
@@ -1068,8 +1085,13 @@ def export(
 
     if format != "parquet":
         raise _fail(f"--format {format}: only 'parquet' is supported")
-    if not store.exists():
-        raise _fail(f"{store}: no such store")
+    try:
+        found = store.is_file()
+    except OSError as error:  # a name the file system cannot hold
+        raise _fail(f"{_shown(store)}: {error.strerror or error}") from None
+    if not found:
+        what = "a folder, not a store" if store.is_dir() else "no such store"
+        raise _fail(f"{_shown(store)}: {what}")
     try:
         with Store(store) as db:
             written = db.export_parquet(out_dir)

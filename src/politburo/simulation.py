@@ -18,6 +18,7 @@ from politburo.model.actions import Plan
 from politburo.model.events import EventLog
 from politburo.model.outcome import Outcome, outcome_of
 from politburo.model.params import DEFAULT_PARAMETERS, Parameters
+from politburo.model.rng import MAX_RUNS
 from politburo.model.state import State, initial_state, join_states
 from politburo.model.world import World, compile_world
 from politburo.progress import Progress
@@ -81,9 +82,21 @@ EVENTS_PER_MONTH = 32
 
 
 def _run_indices(runs: int | Iterable[int]) -> NDArray[np.int64]:
-    if isinstance(runs, int):
+    """Run indices 0..runs-1, or those given; refused unless within 0..MAX_RUNS-1 (a
+    trillion runs was a MemoryError, a negative index a run no experiment can store)."""
+    if isinstance(runs, bool | str | bytes) or not isinstance(runs, int | np.integer | Iterable):
+        raise InputError(f"runs {runs!r}: give a number of runs or a list of run indices")
+    if isinstance(runs, int | np.integer):
+        if not 1 <= runs <= MAX_RUNS:
+            raise InputError(f"runs {runs}: must be from 1 to {MAX_RUNS:,}")
         return np.arange(runs, dtype=np.int64)
-    return np.fromiter(runs, dtype=np.int64)
+    try:
+        indices = np.fromiter(runs, dtype=np.int64)
+    except (TypeError, ValueError, OverflowError):
+        raise InputError(f"runs {runs!r}: run indices must be whole numbers") from None
+    if indices.size == 0 or indices.min() < 0 or indices.max() >= MAX_RUNS:
+        raise InputError(f"runs: run indices must be from 0 to {MAX_RUNS - 1:,}, at least one")
+    return indices
 
 
 def _compiled(

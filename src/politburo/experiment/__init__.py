@@ -11,9 +11,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from politburo.errors import InputError
 from politburo.experiment.arms import Arm, Design, build_arms
 from politburo.experiment.records import ArmSummary, ExperimentSummary
-from politburo.experiment.runner import ExperimentResult, paired_difference, run_experiment
+from politburo.experiment.runner import (
+    ExperimentResult,
+    check_sizes,
+    paired_difference,
+    run_experiment,
+)
 from politburo.experiment.store import Store, StoreError
 from politburo.model.params import DEFAULT_PARAMETERS, Parameters
 from politburo.scenario import Scenario, load_scenario
@@ -21,7 +27,7 @@ from politburo.scenario.interventions import load_intervention_file
 
 
 def experiment(
-    scenario: str | Scenario,
+    scenario: str | Path | Scenario,
     runs: int = 1000,
     seed: int = 0,
     interventions: Sequence[str] = (),
@@ -42,7 +48,18 @@ def experiment(
     ``store`` is a DuckDB file to stream into and resume from (in memory by default);
     ``branch_at`` (``YYYY-MM``) simulates every run to that month once and branches the
     arms from the saved state."""
-    spec = load_scenario(scenario) if isinstance(scenario, str) else scenario
+    if not isinstance(params, Parameters):
+        raise InputError(
+            f"params: expected Parameters (e.g. Parameters.from_file(path)), "
+            f"got {type(params).__name__}"
+        )
+    if not isinstance(scenario, str | Path | Scenario):
+        raise InputError(
+            f"scenario: expected a built-in id, a file name or a Scenario, "
+            f"got {type(scenario).__name__}"
+        )
+    check_sizes(runs, chunk, workers)  # before a scenario file or an intervention is read
+    spec = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     extra = tuple(item for path in intervention_files for item in load_intervention_file(path))
     design = Design(spec, build_arms(interventions, ablate), seed, params, extra)
     return run_experiment(

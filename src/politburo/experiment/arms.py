@@ -11,6 +11,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from politburo.errors import InputError
 from politburo.mechanisms import enabled_mechanisms
 from politburo.model.params import Parameters
 from politburo.model.rng import check_seed
@@ -101,7 +102,17 @@ class Design:
 
 
 def build_arms(interventions: Sequence[str], ablations: Sequence[str]) -> tuple[Arm, ...]:
-    """The baseline, then one arm per intervention and one per ablation."""
+    """The baseline, then one arm per intervention and one per ablation.
+
+    Refused here, before any run: a name given as one string rather than a list of them,
+    a name that is not text or names no intervention ("+"), an arm that would take the
+    baseline's name, and unknown mechanisms."""
+    for option, names in (("interventions", interventions), ("ablate", ablations)):
+        if isinstance(names, str | bytes):
+            raise InputError(f"{option}={names!r}: give a list of names, e.g. [{names!r}]")
+        for name in names:
+            if not isinstance(name, str):
+                raise InputError(f"{option}: {name!r} is not a name")
     enabled_mechanisms(ablations)  # refuses unknown names
     arms = [Arm("baseline")]
     for name in dict.fromkeys(interventions):
@@ -109,6 +120,10 @@ def build_arms(interventions: Sequence[str], ablations: Sequence[str]) -> tuple[
         parts = tuple(part for part in name.split("+") if part)
         if not parts:
             raise InterventionError(f"--intervention {name!r}: names no intervention")
+        if name == "baseline":
+            raise InterventionError(
+                "--intervention 'baseline': the baseline is always run; name a counterfactual"
+            )
         arms.append(Arm(name, interventions=parts))
     for name in dict.fromkeys(ablations):
         arms.append(Arm(f"ablate:{name}", ablate=(name,)))

@@ -41,6 +41,28 @@ ChunkResult = tuple[
 ]
 
 
+#: worker processes (or Ray CPUs) an experiment may ask for: a pool starts a process per
+#: job in flight up to this many, so a mistyped 10**6 would fork without end
+MAX_WORKERS = 1024
+
+
+def check_sizes(runs: int, chunk: int = 1, workers: int | None = None) -> None:
+    """Refuse, before any work, a number of runs, a chunk size or a number of workers the
+    runner cannot use (the command line's --runs, --chunk and --workers)."""
+    for option, value, high in (
+        ("--runs", runs, MAX_RUNS),
+        ("--chunk", chunk, None),
+        ("--workers", workers, MAX_WORKERS),
+    ):
+        if value is None and option == "--workers":
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | np.integer):
+            raise InputError(f"{option} {value!r}: must be a whole number")
+        if value < 1 or (high is not None and value > high):
+            limit = "at least 1" if high is None else f"from 1 to {high:,}"
+            raise InputError(f"{option} {value}: must be {limit}")
+
+
 def simulate_chunk(
     world: World,
     params: Parameters,
@@ -304,8 +326,7 @@ def run_experiment(
     without that are run again."""
     if observe and branch_at is not None:
         raise InputError("observed runs cannot branch: drop --branch-at")
-    if not 1 <= runs <= MAX_RUNS:
-        raise InputError(f"--runs {runs}: must be from 1 to {MAX_RUNS:,}")
+    check_sizes(runs, chunk, workers)
     check_backend(backend)
     worlds = {arm.name: design.world(arm) for arm in design.arms}
     branch_turn = _branch_turn(worlds["baseline"], branch_at)

@@ -479,7 +479,14 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
         resource = resources.files("politburo.scenario") / "builtin" / f"{name}.yaml"
         return parse_scenario(resource.read_text(encoding="utf-8"), f"<builtin>/{name}.yaml")
     path = Path(name)
-    if not path.exists():
+    try:
+        exists = path.exists()
+    except OSError as error:  # a name the file system cannot hold (ENAMETOOLONG)
+        shown = name if len(name) <= ECHO_CHARACTERS else name[: ECHO_CHARACTERS - 3] + "..."
+        raise ScenarioError(
+            [ScenarioProblem(shown, 1, 1, "", f"cannot read file: {error.strerror}")]
+        ) from None
+    if not exists:
         known = ", ".join(builtin_names())
         raise ScenarioError(
             [
