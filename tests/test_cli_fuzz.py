@@ -478,6 +478,8 @@ REGRESSIONS: list[tuple[list[str], int]] = [
     (["run", "toy-3", "--plot", "x" * 5000 + ".png"], 2),
     (["calibrate", "toy-3", "--trials", "1", "--runs", "2", "--out", "x" * 5000], 2),
     (["export", "x" * 5000], 2),
+    (["report", "toy-3", "--out", "x" * 5000], 2),
+    (["serve", "--data", "x" * 5000], 2),
     # an arm named like the baseline
     (["experiment", "toy-3", "--intervention-file", INTERVENTIONS, "--intervention=baseline"], 2),
 ]

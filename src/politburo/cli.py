@@ -895,10 +895,13 @@ def report(
     from politburo.experiment.records import ExperimentSummary
     from politburo.studies.report import report as write
 
-    if out_dir.exists() and not out_dir.is_dir():
-        raise _fail(f"--out {out_dir}: exists and is not a folder; --out takes a folder")
-    if not out_dir.parent.is_dir():
-        raise _fail(f"--out {out_dir}: folder {out_dir.parent} does not exist")
+    try:
+        if out_dir.exists() and not out_dir.is_dir():
+            raise _fail(f"--out {_shown(out_dir)}: exists and is not a folder (--out takes one)")
+        if not out_dir.parent.is_dir():
+            raise _fail(f"--out {_shown(out_dir)}: folder {_shown(out_dir.parent)} does not exist")
+    except OSError as error:  # a name the file system cannot hold (ENAMETOOLONG), say
+        raise _fail(f"--out {_shown(out_dir)}: {error.strerror or error}") from None
     _load(scenario)  # a scenario and parameters that cannot be used are refused now
     _params(params)
     try:  # each input read through its record, before any run

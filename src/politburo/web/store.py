@@ -151,10 +151,14 @@ class Store:
         written: its folder is missing (a mistyped or unmounted path is not created), it
         is a folder or not SQLite, or it or its folder is read-only."""
         self.path = Path(path)
-        if not self.path.parent.is_dir():
-            raise StoreUnavailable(f"{self.path}: folder {self.path.parent} does not exist")
-        if self.path.is_dir():
-            raise StoreUnavailable(f"{self.path} is a folder; give a file name for the data")
+        shown = str(self.path) if len(str(self.path)) <= 120 else str(self.path)[:117] + "..."
+        try:
+            if not self.path.parent.is_dir():
+                raise StoreUnavailable(f"{shown}: folder {self.path.parent} does not exist")
+            if self.path.is_dir():
+                raise StoreUnavailable(f"{shown} is a folder; give a file name for the data")
+        except OSError as error:  # a name the file system cannot hold (ENAMETOOLONG), say
+            raise StoreUnavailable(f"{shown}: {error.strerror or error}") from None
         self._lock = threading.Lock()
         self._closed = False
         try:
