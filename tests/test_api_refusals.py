@@ -119,9 +119,13 @@ def test_a_calibration_summary_says_before_after_and_whether_to_adopt() -> None:
 
     from politburo.studies.calibration import FREE_PARAMETERS, defaults
     from politburo.studies.calibration_summary import calibration_summary
+    from politburo.studies.records import CalibrationRecord, CalibrationScores, Trial
 
-    def scores(error: float) -> dict[str, Any]:
-        return {"brier": 0.5, "held_out_median_milestone_error_months": error}
+    def scores(error: float) -> CalibrationScores:
+        return CalibrationScores(
+            p_historical_winner=0.5, brier=0.5, order_share=None, kendall_tau=None,
+            median_milestone_error_months=None, held_out_median_milestone_error_months=error,
+        )  # fmt: skip
 
     scorer = SimpleNamespace(
         scorers=[SimpleNamespace(scenario=SimpleNamespace(id="toy-3"))],
@@ -129,9 +133,9 @@ def test_a_calibration_summary_says_before_after_and_whether_to_adopt() -> None:
     )
     better = {p.name: p.low for p in FREE_PARAMETERS}
     history = [
-        {"trial": 0, "loss": 1.0, "values": defaults(), "scores": scores(10.0)},
-        {"trial": 1, "loss": 0.5, "values": better, "scores": scores(8.0)},
-        {"trial": 2, "loss": 0.9, "values": better, "scores": scores(20.0)},
+        Trial(number=0, loss=1.0, values=defaults(), scores=scores(10.0)),
+        Trial(number=1, loss=0.5, values=better, scores=scores(8.0)),
+        Trial(number=2, loss=0.9, values=better, scores=scores(20.0)),
     ]
     summary = calibration_summary(scorer, better, history, runs=4, seed=1, command="c")  # type: ignore[arg-type]
     assert (summary.defaults.loss, summary.best.loss) == (1.0, 0.5)
@@ -145,7 +149,11 @@ def test_a_calibration_summary_says_before_after_and_whether_to_adopt() -> None:
     assert record["adopt"] == {"adopt": True, "reason": summary.reason}
     assert record["scenario"] == "toy-3" and len(record["history"]) == 3
     assert "history" not in summary.to_json()
-    worse = [history[0], {**history[1], "scores": scores(12.0)}]
+    assert record["history"][1] == {
+        "trial": 1, "loss": 0.5, "values": better, "scores": scores(8.0).to_json(),
+    }  # fmt: skip
+    assert CalibrationRecord.model_validate(record).to_json() == record
+    worse = [history[0], history[1].model_copy(update={"scores": scores(12.0)})]
     assert not calibration_summary(scorer, better, worse, runs=4, seed=1).adopt  # type: ignore[arg-type]
 
 

@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from politburo.analysis.records import (
+    AllianceScore,
     Explanation,
     NaiveForecast,
     ValidationReport,
@@ -34,6 +35,7 @@ from politburo.studies.calibration import (
     search,
     with_values,
 )
+from politburo.studies.records import CalibrationScores, JointScores, Trial
 from politburo.studies.validate import _months_seated, directional, targets
 
 runner = CliRunner()
@@ -327,19 +329,37 @@ def test_free_parameter_ranges_hold_the_defaults() -> None:
         assert p.low <= defaults()[p.name] <= p.high, p.name
 
 
+def fit(
+    brier: float = 0.0,
+    error: float | None = 0.0,
+    order: float | None = 0.5,
+    held: float | None = None,
+    alliances: tuple[float, ...] = (),
+) -> CalibrationScores:
+    """One scenario's calibration scores with only what the loss or the adoption rule
+    reads set."""
+    return CalibrationScores(
+        p_historical_winner=1.0 - brier,
+        brier=brier,
+        order_share=order,
+        kendall_tau=None,
+        median_milestone_error_months=error,
+        alliances=[
+            AllianceScore(id=f"a{k}", name=f"a{k}", share=share, median_overlap_months=None)
+            for k, share in enumerate(alliances)
+        ],
+        held_out_median_milestone_error_months=held,
+    )
+
+
 def test_loss_by_hand() -> None:
-    perfect = {"brier": 0.0, "median_milestone_error_months": 0.0, "order_share": 0.5}
+    perfect = fit()
     assert loss(perfect) == 0.0
     # Brier 0.2; 18 months = 1.5 years of a 3-year cap -> 0.5; order 0.1 short by 0.4
-    assert loss({"brier": 0.2, "median_milestone_error_months": 18.0, "order_share": 0.1}) == (
-        pytest.approx(0.2 + 0.5 + 0.4)
-    )
-    assert loss({"brier": 0.0, "median_milestone_error_months": None, "order_share": None}) == (
-        pytest.approx(1.0 + 0.5)
-    )
+    assert loss(fit(brier=0.2, error=18.0, order=0.1)) == pytest.approx(0.2 + 0.5 + 0.4)
+    assert loss(fit(error=None, order=None)) == pytest.approx(1.0 + 0.5)
     # Two alliances of the record, reproduced in 30% and 90% of runs: misses 0.7 and 0.1
-    shares = [{"share": 0.3}, {"share": 0.9}]
-    assert loss({**perfect, "alliances": shares}) == pytest.approx(0.4)
+    assert loss(fit(alliances=(0.3, 0.9))) == pytest.approx(0.4)
 
 
 def test_held_out_is_every_third_milestone() -> None:
@@ -355,17 +375,20 @@ def test_held_out_is_every_third_milestone() -> None:
 def test_search_starts_from_the_defaults_and_finds_a_better_point() -> None:
     target = 1.0
 
-    def objective(params: Any) -> dict[str, Any]:
+    def objective(params: Any) -> CalibrationScores:
         # A fake record: the error in months grows with distance from recant = 1.0.
-        error = abs(params.heuristic.recant - target) * 24.0
-        return {"brier": 0.0, "median_milestone_error_months": error, "order_share": 0.5}
+        return fit(error=abs(params.heuristic.recant - target) * 24.0)
 
     best, history = search(objective, trials=25, seed=3)
-    assert history[0]["values"] == defaults()  # trial 0 is the package default
+    assert history[0].values == defaults()  # trial 0 is the package default
+    assert [t.number for t in history] == list(range(25))
     default = DEFAULT_PARAMETERS.heuristic.recant
-    assert history[0]["loss"] == pytest.approx(abs(default - target) * 24 / 36)
+    assert history[0].loss == pytest.approx(abs(default - target) * 24 / 36)
     assert abs(best["heuristic.recant"] - target) < abs(1.5 - target)
-    assert min(t["loss"] for t in history) < history[0]["loss"]
+    assert min(t.loss for t in history) < history[0].loss
+    # a trial written and read back is the same trial: number as `trial`, as --record has it
+    assert set(history[1].to_json()) == {"trial", "loss", "values", "scores"}
+    assert Trial.model_validate(history[1].to_json()) == history[1]
 
 
 def test_report_cli_writes_a_page_and_refuses_bad_inputs(
@@ -394,14 +417,14 @@ def test_report_cli_writes_a_page_and_refuses_bad_inputs(
 def test_adoption_needs_a_better_fit_and_no_worse_held_out_error() -> None:
     from politburo.studies.calibration import adoption_verdict
 
-    def trial(value: float, held: float | None) -> dict[str, Any]:
-        return {"loss": value, "scores": {"held_out_median_milestone_error_months": held}}
+    def trial(value: float, held: float | None) -> Trial:
+        return Trial(number=0, loss=value, values={}, scores=fit(held=held))
 
-    assert adoption_verdict(trial(1.0, 10.0), trial(0.8, 9.0))["adopt"] is True
-    assert adoption_verdict(trial(1.0, 10.0), trial(0.8, 10.0))["adopt"] is True
+    assert adoption_verdict(trial(1.0, 10.0), trial(0.8, 9.0)).adopt is True
+    assert adoption_verdict(trial(1.0, 10.0), trial(0.8, 10.0)).adopt is True
     worse = adoption_verdict(trial(1.0, 10.0), trial(0.8, 12.0))
-    assert worse["adopt"] is False and "held-out milestone error worsened" in worse["reason"]
-    assert adoption_verdict(trial(1.0, 10.0), trial(1.0, 5.0))["adopt"] is False
+    assert worse.adopt is False and "held-out milestone error worsened" in worse.reason
+    assert adoption_verdict(trial(1.0, 10.0), trial(1.0, 5.0)).adopt is False
 
 
 def test_a_joint_record_averages_losses_and_guards_every_scenario() -> None:
@@ -409,17 +432,50 @@ def test_a_joint_record_averages_losses_and_guards_every_scenario() -> None:
     adopted only if no scenario's held-out error worsens."""
     from politburo.studies.calibration import adoption_verdict
 
-    perfect = {"brier": 0.0, "median_milestone_error_months": 0.0, "order_share": 0.5}
-    off = {**perfect, "brier": 1.0}
-    assert loss({"scenarios": {"a": perfect, "b": off}}) == pytest.approx(0.5)
+    assert loss(JointScores(scenarios={"a": fit(), "b": fit(brier=1.0)})) == pytest.approx(0.5)
 
-    def trial(value: float, held_a: float, held_b: float) -> dict[str, Any]:
-        key = "held_out_median_milestone_error_months"
-        return {"loss": value, "scores": {"scenarios": {"a": {key: held_a}, "b": {key: held_b}}}}
+    def trial(value: float, held_a: float, held_b: float) -> Trial:
+        scores = JointScores(scenarios={"a": fit(held=held_a), "b": fit(held=held_b)})
+        return Trial(number=0, loss=value, values={}, scores=scores)
 
-    assert adoption_verdict(trial(1.0, 10.0, 10.0), trial(0.8, 4.0, 10.0))["adopt"] is True
+    assert adoption_verdict(trial(1.0, 10.0, 10.0), trial(0.8, 4.0, 10.0)).adopt is True
     worse = adoption_verdict(trial(1.0, 10.0, 10.0), trial(0.8, 4.0, 11.0))
-    assert worse["adopt"] is False and "of b worsened" in worse["reason"]
+    assert worse.adopt is False and "of b worsened" in worse.reason
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "record.json.gz",
+        "record-2026-12-02-first.json.gz",
+        "not-adopted-2026-12-02-seed0.json.gz",
+        "not-adopted-2026-12-02-seed1.json.gz",
+    ],
+)
+def test_the_committed_calibration_records_read_as_records(name: str) -> None:
+    # docs/calibration holds `calibrate --record` outputs: each reads as a
+    # CalibrationRecord, writes back the same JSON key for key, and its verdict is the one
+    # the adoption rule gives its defaults and best trial.
+    import gzip
+
+    from politburo.studies.calibration import adoption_verdict
+    from politburo.studies.records import CalibrationRecord
+
+    path = Path(__file__).parents[1] / "docs" / "calibration" / name
+    with gzip.open(path, "rt", encoding="utf-8") as file:
+        data = json.load(file)
+    record = CalibrationRecord.model_validate(data)
+    assert record.to_json() == data
+    assert record.history is not None and len(record.history) == record.trials
+    assert record.history[0].values == record.defaults.values  # trial 0: the defaults
+    start = record.history[0]
+    chosen = min(record.history, key=lambda trial: trial.loss)
+    assert chosen.loss == record.best.loss and chosen.scores == record.best.scores
+    assert adoption_verdict(start, chosen) == record.adopt
+    scores = record.best.scores
+    assert isinstance(scores, JointScores) and set(scores.scenarios) == set(
+        record.held_out_milestones
+    )
 
 
 def test_fact_values_and_shares_as_printed() -> None:

@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # the experiment package loads DuckDB: only when a command ne
     )
     from politburo.experiment.records import Difference, ExperimentSummary
     from politburo.studies.calibration_summary import CalibrationSummary
+    from politburo.studies.records import Scores
 
 app = typer.Typer(
     help="Simulate succession struggles inside single-party regimes.",
@@ -811,7 +812,7 @@ def calibrate(
         with progress:
             task = progress.add_task("calibrating", total=trials)
 
-            def score(params: Parameters) -> dict[str, Any]:
+            def score(params: Parameters) -> Scores:
                 scores = scorer.score(params)
                 best_loss[0] = min(best_loss[0], loss(scores))
                 return scores
@@ -858,10 +859,10 @@ def _show_calibration(summary: CalibrationSummary) -> None:
         out.print(f"{label}: loss {trial.loss:.3f}")
         for name, s in trial.scenario_scores().items():
             out.print(
-                f"  {name + ': ' if name else ''}P(winner) {s['p_historical_winner']:.3f}, "
-                f"Brier {s['brier']:.3f}, order {_fmt(s['order_share'])}, "
-                f"milestone error {_fmt(s['median_milestone_error_months'], '.1f')} mo "
-                f"(held out {_fmt(s['held_out_median_milestone_error_months'], '.1f')})"
+                f"  {name + ': ' if name else ''}P(winner) {s.p_historical_winner:.3f}, "
+                f"Brier {s.brier:.3f}, order {_fmt(s.order_share)}, "
+                f"milestone error {_fmt(s.median_milestone_error_months, '.1f')} mo "
+                f"(held out {_fmt(s.held_out_median_milestone_error_months, '.1f')})"
             )
 
 

@@ -18,6 +18,13 @@ from politburo.errors import InputError
 from politburo.model.outcome import Outcome
 from politburo.model.params import DEFAULT_PARAMETERS, Parameters
 from politburo.progress import Progress
+from politburo.studies.records import (
+    AdoptionVerdict,
+    CalibrationScores,
+    JointScores,
+    Scores,
+    Trial,
+)
 
 if TYPE_CHECKING:  # the evaluation path loads the store: only when a scorer is made
     from politburo.studies.evaluation import Evaluator
@@ -98,28 +105,26 @@ def defaults() -> dict[str, float]:
     return {p.name: get_value(DEFAULT_PARAMETERS, p.name) for p in FREE_PARAMETERS}
 
 
-def loss(scores: dict[str, Any]) -> float:
+def loss(scores: Scores) -> float:
     """One number to minimise from ``validate``'s fitted scores: the Brier score of the
     winner forecast, plus the median milestone error in years (capped at 3), plus the
     shortfall of the historical elimination order's share from one half, plus the mean
     share of runs that miss each of the record's alliances (0 without alliances in the
-    record). Each term is about 0-1 at its worst, so none dominates. Scores of several
-    scenarios (``{"scenarios": {id: scores}}``, :class:`JointScorer`) give the mean of
-    their losses."""
-    if "scenarios" in scores:
-        # A joint record: the mean of each scenario's loss.
-        parts = [loss(part) for part in scores["scenarios"].values()]
+    record). Each term is about 0-1 at its worst, so none dominates. Several scenarios'
+    scores (:class:`JointScores`, from :class:`JointScorer`) give the mean of their
+    losses."""
+    if isinstance(scores, JointScores):
+        parts = [loss(part) for part in scores.scenarios.values()]
         return sum(parts) / len(parts)
-    brier = float(scores["brier"])
-    error = scores.get("median_milestone_error_months")
-    years = 1.0 if error is None else min(float(error) / 12.0, 3.0) / 3.0
-    order = scores.get("order_share") or 0.0
-    alliances = scores.get("alliances") or []
-    missed = sum(1.0 - float(a["share"]) for a in alliances) / len(alliances) if alliances else 0.0
-    return brier + years + max(0.0, 0.5 - float(order)) + missed
+    error = scores.median_milestone_error_months
+    years = 1.0 if error is None else min(error / 12.0, 3.0) / 3.0
+    order = scores.order_share or 0.0
+    alliances = scores.alliances
+    missed = sum(1.0 - a.share for a in alliances) / len(alliances) if alliances else 0.0
+    return scores.brier + years + max(0.0, 0.5 - order) + missed
 
 
-Objective = Callable[[Parameters], dict[str, Any]]
+Objective = Callable[[Parameters], Scores]
 
 
 def search(
@@ -128,9 +133,9 @@ def search(
     seed: int,
     free: Sequence[FreeParameter] = FREE_PARAMETERS,
     progress: Progress | None = None,
-) -> tuple[dict[str, float], list[dict[str, Any]]]:
+) -> tuple[dict[str, float], list[Trial]]:
     """Minimise :func:`loss` over ``free`` with Optuna (TPE, seeded); the first trial is
-    the current defaults. Returns the best values and every trial;
+    the current defaults. Returns the best values and every trial (:class:`Trial`);
     ``progress("trials", done, trials)`` is told as each trial ends."""
     import optuna
 
@@ -138,7 +143,7 @@ def search(
     sampler = optuna.samplers.TPESampler(seed=seed)
     study = optuna.create_study(direction="minimize", sampler=sampler)
     study.enqueue_trial(defaults())
-    history: list[dict[str, Any]] = []
+    history: list[Trial] = []
 
     def run(trial: Any) -> float:
         values: dict[str, float] = {}
@@ -149,7 +154,7 @@ def search(
                 values[p.name] = trial.suggest_float(p.name, p.low, p.high)
         scores = objective(with_values(DEFAULT_PARAMETERS, values))
         value = loss(scores)
-        history.append({"trial": trial.number, "loss": value, "values": values, "scores": scores})
+        history.append(Trial(number=trial.number, loss=value, values=values, scores=scores))
         if progress is not None:
             progress("trials", len(history), trials)
         return value
@@ -204,7 +209,7 @@ class Scorer:
     def outcomes(self, params: Parameters) -> list[Outcome]:
         return self.evaluator.outcomes(self.world, params)
 
-    def score(self, params: Parameters) -> dict[str, Any]:
+    def score(self, params: Parameters) -> CalibrationScores:
         from politburo.analysis.validation import (
             median_milestone_error,
             score_milestones,
@@ -216,16 +221,17 @@ class Scorer:
         leaders = [leader.id for leader in self.scenario.leaders]
         end = self.scenario.calendar.end
         scores = validation_scores(outcomes, history, leaders, end, milestones=self.fitted)
-        result = scores.to_json()
         held = score_milestones(self.kept_back, outcomes, end)
-        result["held_out_median_milestone_error_months"] = median_milestone_error(held)
-        return result
+        return CalibrationScores(
+            **dict(scores),
+            held_out_median_milestone_error_months=median_milestone_error(held),
+        )
 
 
 class JointScorer:
     """Scores several scenarios' records under one parameter set, on one pool of
     workers: a single scenario's scores as :class:`Scorer`, several as
-    ``{"scenarios": {id: scores}}`` (their loss is the mean, and the adoption rule asks
+    :class:`JointScores` (their loss is the mean, and the adoption rule asks
     that no scenario's held-out error worsen). ``backend`` and ``address`` choose the
     workers as :class:`~politburo.studies.evaluation.Evaluator`'s do."""
 
@@ -250,44 +256,33 @@ class JointScorer:
         self.evaluator = first.evaluator
         self.held_out = {sc.scenario.id: sc.held_out for sc in self.scorers}
 
-    def score(self, params: Parameters) -> dict[str, Any]:
+    def score(self, params: Parameters) -> Scores:
         if len(self.scorers) == 1:
             return self.scorers[0].score(params)
-        return {"scenarios": {sc.scenario.id: sc.score(params) for sc in self.scorers}}
+        return JointScores(scenarios={sc.scenario.id: sc.score(params) for sc in self.scorers})
 
 
-def adoption_verdict(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+def adoption_verdict(before: Trial, after: Trial) -> AdoptionVerdict:
     """Whether a calibration's best trial should replace the package defaults: only if it
     lowers the fitted loss *and* does not worsen the held-out milestones (out-of-sample
     fit) — of any scenario, when several are fitted together — since other cases will be
     run with the defaults and a fit that only works for the reference case is a
     failure."""
-    if after["loss"] >= before["loss"]:
-        return {"adopt": False, "reason": "no trial beat the defaults on the fitted record"}
+    fitted = f"fitted loss {before.loss:.3f} -> {after.loss:.3f}"
+    if after.loss >= before.loss:
+        reason = "no trial beat the defaults on the fitted record"
+        return AdoptionVerdict(adopt=False, reason=reason)
     held = []
-    for name, b, a in _per_scenario(before["scores"], after["scores"]):
-        held_before = b.get("held_out_median_milestone_error_months")
-        held_after = a.get("held_out_median_milestone_error_months")
+    chosen = after.scenario_scores()
+    for name, b in before.scenario_scores().items():
+        held_before = b.held_out_median_milestone_error_months
+        held_after = chosen[name].held_out_median_milestone_error_months
         where = f" of {name}" if name else ""
         if held_before is not None and (held_after is None or held_after > held_before):
-            return {
-                "adopt": False,
-                "reason": f"fitted loss {before['loss']:.3f} -> {after['loss']:.3f}, but the "
-                f"held-out milestone error{where} worsened ({held_before} -> {held_after} "
-                "months)",
-            }
+            return AdoptionVerdict(
+                adopt=False,
+                reason=f"{fitted}, but the held-out milestone error{where} worsened "
+                f"({held_before} -> {held_after} months)",
+            )
         held.append(f"held-out milestone error{where} {held_before} -> {held_after} months")
-    return {
-        "adopt": True,
-        "reason": f"fitted loss {before['loss']:.3f} -> {after['loss']:.3f}, " + ", ".join(held),
-    }
-
-
-def _per_scenario(
-    before: dict[str, Any], after: dict[str, Any]
-) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
-    """(scenario id, scores before, scores after) of a joint record; one unnamed pair for
-    a single scenario's scores."""
-    if "scenarios" not in before:
-        return [("", before, after)]
-    return [(n, before["scenarios"][n], after["scenarios"][n]) for n in before["scenarios"]]
+    return AdoptionVerdict(adopt=True, reason=f"{fitted}, " + ", ".join(held))

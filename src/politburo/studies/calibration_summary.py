@@ -27,24 +27,13 @@ from politburo.studies.calibration import (
     defaults,
     with_values,
 )
-
-
-@dataclass(frozen=True)
-class Trial:
-    """One parameter set tried: the free parameters' values, the loss, the scores (one
-    scenario's validation scores, or ``{"scenarios": {id: scores}}`` for several)."""
-
-    values: dict[str, float]
-    loss: float
-    scores: dict[str, Any]
-
-    def to_json(self) -> dict[str, Any]:
-        return {"values": self.values, "loss": self.loss, "scores": self.scores}
-
-    def scenario_scores(self) -> dict[str, dict[str, Any]]:
-        """Scores by scenario id; ``""`` for the only one of a single scenario's fit."""
-        nested: dict[str, dict[str, Any]] | None = self.scores.get("scenarios")
-        return nested if nested is not None else {"": self.scores}
+from politburo.studies.records import (
+    AdoptionVerdict,
+    CalibrationRecord,
+    FreeParameterRecord,
+    Trial,
+    TrialResult,
+)
 
 
 @dataclass(frozen=True)
@@ -59,41 +48,56 @@ class CalibrationSummary:
     free_parameters: tuple[FreeParameter, ...]
     held_out: dict[str, list[str]]  # scenario id -> milestones scored apart
     defaults: Trial  # the first trial: the package defaults
-    best: Trial
-    adopt: bool
-    reason: str  # why (not) adopt, with the fitted loss and held-out errors
-    history: tuple[dict[str, Any], ...]  # every trial: number, loss, values, scores
+    best: Trial  # the trial of least loss, with the search's best values
+    verdict: AdoptionVerdict  # whether to adopt, and why (fitted loss, held-out errors)
+    history: tuple[Trial, ...]  # every trial
+
+    @property
+    def adopt(self) -> bool:
+        """Whether the best trial should replace the package defaults."""
+        return self.verdict.adopt
+
+    @property
+    def reason(self) -> str:
+        """Why (not) adopt, with the fitted loss and the held-out errors."""
+        return self.verdict.reason
 
     def fitted(self, base: Parameters = DEFAULT_PARAMETERS) -> Parameters:
         """``base`` with the best trial's values of the free parameters."""
         return with_values(base, self.best.values)
 
-    def to_json(self, history: bool = False) -> dict[str, Any]:
+    def record(self, history: bool = False) -> CalibrationRecord:
         """The record ``--record`` writes (with ``history``: every trial too)."""
-        document: dict[str, Any] = {
-            "command": self.command,
-            "scenario": ", ".join(self.scenarios),
-            "runs": self.runs,
-            "seed": self.seed,
-            "trials": self.trials,
-            "free_parameters": [
-                {"name": p.name, "low": p.low, "high": p.high, "why": p.why}
+
+        def result(trial: Trial) -> TrialResult:
+            return TrialResult(values=trial.values, loss=trial.loss, scores=trial.scores)
+
+        return CalibrationRecord(
+            command=self.command,
+            scenario=", ".join(self.scenarios),
+            runs=self.runs,
+            seed=self.seed,
+            trials=self.trials,
+            free_parameters=[
+                FreeParameterRecord(name=p.name, low=p.low, high=p.high, why=p.why)
                 for p in self.free_parameters
             ],
-            "held_out_milestones": self.held_out,
-            "defaults": self.defaults.to_json(),
-            "best": self.best.to_json(),
-            "adopt": {"adopt": self.adopt, "reason": self.reason},
-        }
-        if history:
-            document["history"] = list(self.history)
-        return document
+            held_out_milestones=self.held_out,
+            defaults=result(self.defaults),
+            best=result(self.best),
+            adopt=self.verdict,
+            history=list(self.history) if history else None,
+        )
+
+    def to_json(self, history: bool = False) -> dict[str, Any]:
+        """The JSON of :meth:`record` (with ``history``: every trial too)."""
+        return self.record(history).to_json()
 
 
 def calibration_summary(
     scorer: JointScorer,
     best: dict[str, float],
-    history: Sequence[dict[str, Any]],
+    history: Sequence[Trial],
     *,
     runs: int,
     seed: int,
@@ -104,8 +108,7 @@ def calibration_summary(
     if not history:
         raise InputError("a calibration with no trials has nothing to summarize")
     start = history[0]
-    chosen = min(history, key=lambda trial: trial["loss"])
-    verdict = adoption_verdict(start, chosen)
+    chosen = min(history, key=lambda trial: trial.loss)
     return CalibrationSummary(
         command=command,
         scenarios=tuple(sc.scenario.id for sc in scorer.scorers),
@@ -114,9 +117,8 @@ def calibration_summary(
         trials=len(history),
         free_parameters=FREE_PARAMETERS,
         held_out=scorer.held_out,
-        defaults=Trial(defaults(), start["loss"], start["scores"]),
-        best=Trial(dict(best), chosen["loss"], chosen["scores"]),
-        adopt=bool(verdict["adopt"]),
-        reason=str(verdict["reason"]),
+        defaults=start.model_copy(update={"values": defaults()}),
+        best=chosen.model_copy(update={"values": dict(best)}),
+        verdict=adoption_verdict(start, chosen),
         history=tuple(history),
     )
