@@ -137,6 +137,8 @@ def morris_sensitivity(
     world = compile_world(scenario)
     who = leader_index(world, leader)
     names = [p.name for p in FREE_PARAMETERS]
+    # SALib's "problem" is a plain dict by its API (it reads these keys): it goes to
+    # SALib and no further, so it is not one of our records.
     problem: dict[str, Any] = {
         "num_vars": len(FREE_PARAMETERS),
         "names": names,
