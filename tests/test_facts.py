@@ -15,6 +15,16 @@ import pytest
 from pydantic import TypeAdapter
 
 from politburo.analysis.facts import score_fact, score_facts
+from politburo.experiment.observations import (
+    ExitsObservation,
+    MembershipObservation,
+    Observation,
+    RegionObservation,
+    SeatShareObservation,
+    VoteObservation,
+    observation_from_dict,
+    observed_to_dict,
+)
 from politburo.experiment.observe import Trace, observe_run
 from politburo.model.world import World
 from politburo.scenario import ScenarioError, parse_scenario
@@ -98,15 +108,31 @@ def test_observe_run_by_hand(world: World) -> None:
     ]
     observed = observe_run(world, facts, trace, events, 1)
     assert observed == {
-        "vote": {"held": True, "yes": 80, "no": 20},
-        "members": {"members": 1234.0},
-        "seats": {"seats": 1, "of": 2},  # the secretary only, of two full members
-        "exits": {"exits": 2, "at_meeting": 1, "not_reelected": 1},  # tribune, editor
-        "absent": {"exits": 2, "at_meeting": None, "not_reelected": 1},
-        "port": {"month": "1951-06"},
+        "vote": VoteObservation(held=True, yes=80, no=20),
+        "members": MembershipObservation(1234.0),
+        "seats": SeatShareObservation(seats=1, of=2),  # the secretary only, of two full members
+        "exits": ExitsObservation(exits=2, at_meeting=1, not_reelected=1),  # tribune, editor
+        "absent": ExitsObservation(exits=2, at_meeting=None, not_reelected=1),
+        "port": RegionObservation("1951-06"),
     }
     nothing = observe_run(world, facts[:1] + facts[-1:], trace, [], 0)
-    assert nothing == {"vote": {"held": False}, "port": {"month": None}}
+    assert nothing == {"vote": VoteObservation(held=False), "port": RegionObservation(None)}
+    # the plain-data form the store writes (the `observed` column), and read back
+    assert observed_to_dict(nothing) == {"vote": {"held": False}, "port": {"month": None}}
+    assert observed_to_dict(observed)["exits"] == {
+        "exits": 2, "at_meeting": 1, "not_reelected": 1,
+    }  # fmt: skip
+    for record in [*observed.values(), *nothing.values()]:
+        assert observation_from_dict(dict(record)) == record
+
+
+def test_an_observation_of_no_known_shape_is_a_bug() -> None:
+    with pytest.raises(ValueError, match="not an observation"):
+        observation_from_dict({"seats_held": 3})
+    members = fact(id="m", kind="membership", month="1951-01", members=1000)
+    runs: list[Observation | None] = [RegionObservation(None)]  # a store out of step
+    with pytest.raises(TypeError, match="another kind of fact"):
+        score_fact(members, runs, END)
 
 
 # --- scores over the runs ----------------------------------------------------------------
@@ -122,11 +148,11 @@ def test_vote_scores_by_hand() -> None:
         opposition=12,
         delegates=120,
     )
-    runs = [
-        {"held": True, "yes": 90, "no": 10},  # share 0.1, error 0.02
-        {"held": True, "yes": 70, "no": 30},  # 0.3, error 0.18
-        {"held": False},
-        {"held": True, "yes": 40, "no": 60},  # 0.6, error 0.48; the line lost
+    runs: list[Observation | None] = [
+        VoteObservation(held=True, yes=90, no=10),  # share 0.1, error 0.02
+        VoteObservation(held=True, yes=70, no=30),  # 0.3, error 0.18
+        VoteObservation(held=False),
+        VoteObservation(held=True, yes=40, no=60),  # 0.6, error 0.48; the line lost
     ]
     (row,) = score_fact(vote, runs, END)
     assert row.historical == pytest.approx(0.12)  # 12 / (88 + 12)
@@ -144,7 +170,11 @@ def test_vote_scores_by_hand() -> None:
 
 def test_membership_and_seat_share_by_hand() -> None:
     members = fact(id="m", kind="membership", month="1951-01", members=1000)
-    runs = [{"members": 950.0}, {"members": 1200.0}, {"members": 1090.0}]
+    runs: list[Observation | None] = [
+        MembershipObservation(950.0),
+        MembershipObservation(1200.0),
+        MembershipObservation(1090.0),
+    ]
     (row,) = score_fact(members, runs, END)
     assert row.median == 1090.0
     assert row.error == pytest.approx(0.09)  # of 0.05, 0.2, 0.09
@@ -152,10 +182,10 @@ def test_membership_and_seat_share_by_hand() -> None:
     assert row.happened == 1.0
     seats = fact(id="s", kind="seat_share", bloc="secretary", month="1951-01", seats=2, of=5)
     runs = [
-        {"seats": 2, "of": 5},  # 0.4, error 0
-        {"seats": 3, "of": 5},  # 0.6, error 0.2: one seat of five, on target
-        {"seats": 1, "of": 4},  # 0.25, error 0.15
-        {"seats": 0, "of": 0},  # nobody seated: did not happen
+        SeatShareObservation(seats=2, of=5),  # 0.4, error 0
+        SeatShareObservation(seats=3, of=5),  # 0.6, error 0.2: one seat of five, on target
+        SeatShareObservation(seats=1, of=4),  # 0.25, error 0.15
+        SeatShareObservation(seats=0, of=0),  # nobody seated: did not happen
     ]
     (row,) = score_fact(seats, runs, END)
     assert row.historical == 0.4
@@ -176,10 +206,10 @@ def test_exits_scores_by_hand() -> None:
         at_meeting=4,
         not_reelected=1,
     )
-    runs = [
-        {"exits": 3, "at_meeting": None, "not_reelected": 0},
-        {"exits": 0, "at_meeting": None, "not_reelected": 0},
-        {"exits": 7, "at_meeting": None, "not_reelected": 2},
+    runs: list[Observation | None] = [
+        ExitsObservation(exits=3, at_meeting=None, not_reelected=0),
+        ExitsObservation(exits=0, at_meeting=None, not_reelected=0),
+        ExitsObservation(exits=7, at_meeting=None, not_reelected=2),
     ]
     count, at_meeting, not_reelected = score_fact(exits, runs, END)
     assert count.median == 3.0  # of 3, 0, 7
@@ -196,7 +226,9 @@ def test_exits_scores_by_hand() -> None:
 
 def test_region_scores_by_hand() -> None:
     region = fact(id="r", kind="region_taken", region="port", bloc="secretary", month="1951-01")
-    runs = [{"month": "1951-04"}, {"month": None}, {"month": "1950-06"}, {"month": "1952-03"}]
+    runs: list[Observation | None] = [
+        RegionObservation(month) for month in ("1951-04", None, "1950-06", "1952-03")
+    ]
     (row,) = score_fact(region, runs, END)
     # never: 1951-01 .. 1953-12 is 35 months, + 1 + 6 (penalty) = 42
     assert row.error == 10.5  # of 3, 42, 7, 14

@@ -4,8 +4,9 @@ and how the runs score against them (``politburo validate``).
 Two steps, kept apart so each can be checked by hand:
 
 1. :func:`politburo.experiment.observe.observe_run` reads, while a run is simulated, the
-   plain values the facts ask about (stored with the run; what it reads for each kind of
-   fact is told there).
+   values the facts ask about, one record per fact
+   (:mod:`politburo.experiment.observations`; stored with the run; what it reads for each
+   kind of fact is told there).
 2. :func:`score_facts` compares those values over the runs with the record. Every row
    gives the median over the runs where the quantity happened **and** the share of runs
    where it happened, so a median of few runs cannot pass for a typical run.
@@ -41,12 +42,21 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
 from politburo.analysis.records import FactScore
 from politburo.analysis.validation import MISS_PENALTY_MONTHS, WITHIN_MONTHS
+from politburo.experiment.observations import (
+    ExitsObservation,
+    MembershipObservation,
+    Observation,
+    RegionObservation,
+    SeatShareObservation,
+    VoteObservation,
+    observation_from_dict,
+)
 from politburo.model.events import EVENT_KINDS
 from politburo.scenario.schema import (
     ExitsFact,
@@ -65,8 +75,6 @@ VOTE_SHARE_WITHIN = 0.05
 MEMBERSHIP_WITHIN = 0.10
 #: a count of exits is on target within this many exits of the record's
 EXITS_WITHIN = 2
-
-Outcome = Mapping[str, Any]
 
 
 # --- scores ------------------------------------------------------------------------------
@@ -120,18 +128,33 @@ def _share_row(
     )
 
 
+Kind = TypeVar("Kind", bound=Observation)
+
+
+def _of_kind(
+    observed: Sequence[Observation], kind: type[Kind], fact: QuantitativeFact
+) -> list[Kind]:
+    """The runs' observations of ``fact``, each of the record its kind produces (another is
+    a bug: the store or the observer out of step with the facts)."""
+    runs: list[Kind] = [o for o in observed if isinstance(o, kind)]
+    if len(runs) != len(observed):
+        raise TypeError(f"fact {fact.id!r} ({fact.kind}) observed as another kind of fact")
+    return runs
+
+
 def score_fact(
-    fact: QuantitativeFact, observed: Sequence[Mapping[str, Any] | None], calendar_end: str
+    fact: QuantitativeFact, observed: Sequence[Observation | None], calendar_end: str
 ) -> list[FactScore]:
-    """The rows of one fact, from each run's observed values for it (None: the run was not
+    """The rows of one fact, from each run's observation of it (None: the run was not
     observed; then nothing is scored and the row says so)."""
     if not observed:
         raise ValueError("no runs to score")
     n = len(observed)
     if any(o is None for o in observed):
         return [_not_produced(fact, fact.kind, None, "runs stored without observations")]
-    runs = [o for o in observed if o is not None]
+    seen = [o for o in observed if o is not None]
     if isinstance(fact, VoteFact):
+        votes = _of_kind(seen, VoteObservation, fact)
         line, against = fact.line, fact.opposition
         historical = (
             against / (line + against)
@@ -139,8 +162,10 @@ def score_fact(
             else None
         )
         shares = [
-            o["no"] / (o["yes"] + o["no"]) if o["held"] and o["yes"] + o["no"] > 0 else None
-            for o in runs
+            o.no / (o.yes + o.no)
+            if o.yes is not None and o.no is not None and o.yes + o.no > 0
+            else None
+            for o in votes
         ]
         row = _share_row(
             fact,
@@ -150,10 +175,12 @@ def score_fact(
             VOTE_SHARE_WITHIN,
             f"±{VOTE_SHARE_WITHIN:g}",
         )
-        carried = sum(1 for o in runs if o["held"] and o["yes"] > o["no"]) / n
+        lines = sum(1 for o in votes if o.yes is not None and o.no is not None and o.yes > o.no)
+        carried = lines / n
         return [row.model_copy(update={"line_carried": carried, "delegates": fact.delegates})]
     if isinstance(fact, MembershipFact):
-        values = [o["members"] for o in runs if np.isfinite(o["members"])]
+        members = _of_kind(seen, MembershipObservation, fact)
+        values = [o.members for o in members if np.isfinite(o.members)]
         errors = [abs(v / fact.members - 1.0) for v in values]
         return [
             FactScore(
@@ -169,7 +196,8 @@ def score_fact(
             )
         ]
     if isinstance(fact, SeatShareFact):
-        shares = [o["seats"] / o["of"] if o["of"] > 0 else None for o in runs]
+        seats = _of_kind(seen, SeatShareObservation, fact)
+        shares = [o.seats / o.of if o.of > 0 else None for o in seats]
         return [
             _share_row(
                 fact,
@@ -181,13 +209,13 @@ def score_fact(
             )
         ]
     if isinstance(fact, ExitsFact):
-        return _score_exits(fact, runs)
-    return [_score_region(fact, runs, calendar_end)]
+        return _score_exits(fact, _of_kind(seen, ExitsObservation, fact))
+    return [_score_region(fact, _of_kind(seen, RegionObservation, fact), calendar_end)]
 
 
-def _score_exits(fact: ExitsFact, runs: Sequence[Mapping[str, Any]]) -> list[FactScore]:
+def _score_exits(fact: ExitsFact, runs: Sequence[ExitsObservation]) -> list[FactScore]:
     n = len(runs)
-    counts = [float(o["exits"]) for o in runs]
+    counts = [float(o.exits) for o in runs]
     rows = [
         FactScore(
             fact=fact.id,
@@ -216,11 +244,14 @@ def _score_exits(fact: ExitsFact, runs: Sequence[Mapping[str, Any]]) -> list[Fac
                 )
             )
         else:
-            shares = [o["at_meeting"] / o["exits"] if o["exits"] else None for o in runs]
+            shares = [
+                o.at_meeting / o.exits if o.exits and o.at_meeting is not None else None
+                for o in runs
+            ]
             rows.append(_share_row(fact, quantity, historical, shares, one_exit, label))
     if fact.not_reelected is not None:
         historical = fact.not_reelected / fact.exits if fact.exits else None
-        shares = [o["not_reelected"] / o["exits"] if o["exits"] else None for o in runs]
+        shares = [o.not_reelected / o.exits if o.exits else None for o in runs]
         rows.append(
             _share_row(
                 fact, "share of exits by not being re-elected", historical, shares, one_exit, label
@@ -230,14 +261,14 @@ def _score_exits(fact: ExitsFact, runs: Sequence[Mapping[str, Any]]) -> list[Fac
 
 
 def _score_region(
-    fact: RegionFact, runs: Sequence[Mapping[str, Any]], calendar_end: str
+    fact: RegionFact, runs: Sequence[RegionObservation], calendar_end: str
 ) -> FactScore:
     """Timing as a milestone's: a run where it never happened is charged the months to the
     calendar's end plus one plus ``MISS_PENALTY_MONTHS``."""
     n = len(runs)
     hist = month_index(fact.month)
     missed = month_index(calendar_end) - hist + 1 + MISS_PENALTY_MONTHS
-    months = [month_index(o["month"]) for o in runs if o["month"] is not None]
+    months = [month_index(o.month) for o in runs if o.month is not None]
     errors = [abs(m - hist) for m in months] + [missed] * (n - len(months))
     median = month_label(sorted(months)[(len(months) - 1) // 2]) if months else None
     return FactScore(
@@ -254,14 +285,18 @@ def _score_region(
 
 
 def score_facts(
-    facts: Iterable[QuantitativeFact], outcomes: Sequence[Outcome], calendar_end: str
+    facts: Iterable[QuantitativeFact],
+    outcomes: Sequence[Mapping[str, Any]],
+    calendar_end: str,
 ) -> list[FactScore]:
-    """Every fact's rows over the runs; each outcome carries ``observed`` (fact id ->
-    values, :func:`observe_run`), or None if it was stored without observations."""
+    """Every fact's rows over the runs (:class:`~politburo.model.outcome.Outcome` records);
+    each carries ``observed`` (fact id -> observation, :func:`observe_run`), or none if it
+    was stored without observations."""
     rows: list[FactScore] = []
     for fact in facts:
-        observed = [
-            None if o.get("observed") is None else o["observed"].get(fact.id) for o in outcomes
-        ]
+        observed: list[Observation | None] = []
+        for outcome in outcomes:
+            values = (outcome.get("observed") or {}).get(fact.id)
+            observed.append(None if values is None else observation_from_dict(values))
         rows += score_fact(fact, observed, calendar_end)
     return rows

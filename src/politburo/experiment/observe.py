@@ -3,7 +3,8 @@ read while it is simulated and stored with it (the store's ``observed`` column).
 
 :func:`observe_run` reads one run's :class:`Trace` (its state after every month) and its
 event log, and returns the plain values the facts ask about: nothing is taken from the
-scenario's inputs or from ``history``, only which quantity to read. How the runs score
+scenario's inputs or from ``history``, only which quantity to read: one typed record per
+fact (:mod:`politburo.experiment.observations`). How the runs score
 against the record is :mod:`politburo.analysis.facts`.
 
 What each kind of fact reads
@@ -38,6 +39,14 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from politburo.experiment.observations import (
+    ExitsObservation,
+    MembershipObservation,
+    Observation,
+    RegionObservation,
+    SeatShareObservation,
+    VoteObservation,
+)
 from politburo.model.events import EVENT_KINDS
 from politburo.model.state import State
 from politburo.model.world import SEAT_FULL, World
@@ -90,16 +99,16 @@ def observe_run(
     trace: Trace,
     events: Sequence[Mapping[str, Any]],
     position: int,
-) -> dict[str, dict[str, Any]]:
-    """The values one run (its ``position`` in the trace's batch; ``events`` its log
-    records, with kind names) produced for each fact, by fact id (see the module doc)."""
-    observed: dict[str, dict[str, Any]] = {}
+) -> dict[str, Observation]:
+    """What one run (its ``position`` in the trace's batch; ``events`` its log records,
+    with kind names) produced for each fact, by fact id (see the module doc)."""
+    observed: dict[str, Observation] = {}
     for fact in facts:
         if isinstance(fact, VoteFact):
             observed[fact.id] = _observe_vote(world, fact, events)
         elif isinstance(fact, MembershipFact):
             turn = world.turn_of(fact.month)
-            observed[fact.id] = {"members": float(trace.members[turn, position])}
+            observed[fact.id] = MembershipObservation(float(trace.members[turn, position]))
         elif isinstance(fact, SeatShareFact):
             observed[fact.id] = _observe_seats(world, fact, trace, events, position)
         elif isinstance(fact, ExitsFact):
@@ -111,13 +120,13 @@ def observe_run(
 
 def _observe_vote(
     world: World, fact: VoteFact, events: Sequence[Mapping[str, Any]]
-) -> dict[str, Any]:
+) -> VoteObservation:
     kind = f"{fact.meeting}_vote"
     months = _turns(world, fact.start, fact.end)
     for event in events:
         if event["kind"] == kind and event["turn"] in months:
-            return {"held": True, "yes": int(event["yes"]), "no": int(event["no"])}
-    return {"held": False}
+            return VoteObservation(held=True, yes=int(event["yes"]), no=int(event["no"]))
+    return VoteObservation(held=False)
 
 
 def _observe_seats(
@@ -126,7 +135,7 @@ def _observe_seats(
     trace: Trace,
     events: Sequence[Mapping[str, Any]],
     position: int,
-) -> dict[str, Any]:
+) -> SeatShareObservation:
     turn = world.turn_of(fact.month)
     leader = world.leader(fact.bloc)
     recanted = {e["actor"] for e in events if e["kind"] == "recanted" and e["turn"] <= turn}
@@ -134,12 +143,12 @@ def _observe_seats(
     held = [
         int(i) for i in full if trace.bloc[turn, position, i] == leader and int(i) not in recanted
     ]
-    return {"seats": len(held), "of": int(full.size)}
+    return SeatShareObservation(seats=len(held), of=int(full.size))
 
 
 def _observe_exits(
     world: World, fact: ExitsFact, events: Sequence[Mapping[str, Any]]
-) -> dict[str, Any]:
+) -> ExitsObservation:
     months = _turns(world, fact.start, fact.end)
     died = {(e["turn"], e["actor"]) for e in events if e["kind"] == "died"}
     exits = [(e["turn"], e["actor"]) for e in events if e["kind"] == "seat_lost"]
@@ -152,14 +161,16 @@ def _observe_exits(
     if fact.meeting is not None and fact.meeting in EVENT_KINDS:
         sitting = {e["turn"] for e in events if e["kind"] == fact.meeting}
         at_meeting = sum(1 for turn, _ in exits if turn in sitting)
-    return {
-        "exits": len(exits),
-        "at_meeting": at_meeting,
-        "not_reelected": sum(1 for exit_ in exits if exit_ not in removed),
-    }
+    return ExitsObservation(
+        exits=len(exits),
+        at_meeting=at_meeting,
+        not_reelected=sum(1 for exit_ in exits if exit_ not in removed),
+    )
 
 
-def _observe_region(world: World, fact: RegionFact, trace: Trace, position: int) -> dict[str, Any]:
+def _observe_region(
+    world: World, fact: RegionFact, trace: Trace, position: int
+) -> RegionObservation:
     region = world.region_ids.index(fact.region)
     held = np.flatnonzero(trace.secretary_bloc[:, position, region] == world.leader(fact.bloc))
-    return {"month": world.month_label(int(held[0])) if held.size else None}
+    return RegionObservation(world.month_label(int(held[0])) if held.size else None)

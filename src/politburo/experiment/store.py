@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 
 from politburo.errors import UserError
 from politburo.experiment.arms import ENGINE_VERSION, Design
+from politburo.experiment.observations import observed_from_dict, observed_to_dict
 from politburo.model.outcome import Alliance, Elimination, Outcome
 
 SCHEMA_VERSION = "3"  # 2: runs.alliances; 3: runs.observed
@@ -316,7 +317,9 @@ class Store:
                 ),
                 "observed": pa.array(
                     [
-                        None if o.observed is None else json.dumps(o.observed, sort_keys=True)
+                        None
+                        if o.observed is None
+                        else json.dumps(observed_to_dict(o.observed), sort_keys=True)
                         for o in outcomes
                     ],
                     pa.string(),
@@ -390,7 +393,7 @@ class Store:
                 {k: Elimination.from_dict(e) for k, e in json.loads(eliminations).items()},
                 tuple(Alliance.from_dict(a) for a in json.loads(alliances)),
                 # None: the run was stored without its observations
-                None if observed is None else json.loads(observed),
+                None if observed is None else observed_from_dict(json.loads(observed)),
             )
             for index, winner, month, eliminations, alliances, observed in rows
         ]
