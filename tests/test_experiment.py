@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 
 import politburo
 from politburo.cli import app
+from politburo.experiment.observations import MembershipObservation
 from politburo.experiment.records import ExperimentSummary
 from politburo.scenario import Scenario
 from politburo.simulation import simulate
@@ -452,9 +453,12 @@ def test_streamed_summary_equals_the_in_memory_one(
             a for a in result.design.arms if a.name == arm["name"]
         )), rows)  # fmt: skip
         for key in ("winners", "median_consolidation", "elimination_orders"):
-            assert arm[key] == expected[key], (arm["name"], key)
+            assert arm[key] == expected.to_json()[key], (arm["name"], key)
         if arm["name"] != "baseline":
-            assert arm["paired_difference"] == paired_difference(base, rows)
+            paired = paired_difference(base, rows)
+            as_json = {name: row.model_dump(mode="json") for name, row in paired.items()}
+            assert arm["paired_difference"] == as_json
+            assert result.summary().arm(arm["name"]).paired_difference == paired
             for name, row in arm["paired_difference"].items():
                 # the interval from counts equals the one from the per-run differences
                 d = np.array(
@@ -490,14 +494,18 @@ def test_a_run_stored_again_replaces_its_row_events_and_power(
         eid = store.register(design, ["x"])
         store.write(eid, "baseline", outcomes, [0, 1], events, power)
         assert list(store.done(eid, "baseline", 2, observed=True)) == []
-        observed = [replace(o, observed={"f": {"members": 1.0}}) for o in outcomes]
+        observed = [replace(o, observed={"f": MembershipObservation(1.0)}) for o in outcomes]
         store.write(eid, "baseline", observed, [0, 1], events, power)
         count = store.con.execute
         assert count("SELECT count(*) FROM runs").fetchone() == (2,)
         assert count("SELECT count(*) FROM events").fetchone() == (3,)  # not 6
         assert count("SELECT count(*) FROM power").fetchone() == (6,)  # 3 months x 2 runs
         assert list(store.done(eid, "baseline", 2, observed=True)) == [0, 1]
-        assert store.outcomes(eid, "baseline", 2)[1].observed == {"f": {"members": 1.0}}
+        assert store.outcomes(eid, "baseline", 2)[1].observed == {"f": MembershipObservation(1.0)}
+        # the column holds the plain-data form, as it always did
+        assert count("SELECT DISTINCT observed FROM runs").fetchall() == [
+            ('{"f": {"members": 1.0}}',)
+        ]
         assert store.outcomes(eid, "baseline", 2) == observed
 
 

@@ -207,11 +207,8 @@ def survival_curves(lost_seat: NDArray[np.integer[Any]], months: int) -> NDArray
 
 def arm_from_outcomes(name: str, world: World, outcomes: Sequence[Mapping[str, Any]]) -> ArmShares:
     """The winner shares of a batch of run outcomes, with their Wilson intervals."""
-    summary = summarize(world, [dict(o) for o in outcomes])
-    winners = {
-        key: (float(row["p"]), float(row["ci"][0]), float(row["ci"][1]))
-        for key, row in summary["winners"].items()
-    }
+    summary = summarize(world, outcomes)
+    winners = {key: (row.p, row.ci[0], row.ci[1]) for key, row in summary.winners.items()}
     return ArmShares(name, winners, len(outcomes))
 
 

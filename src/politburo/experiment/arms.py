@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from politburo.errors import InputError
+from politburo.experiment.records import ArmKind
 from politburo.mechanisms import enabled_mechanisms
 from politburo.model.params import Parameters
 from politburo.model.rng import check_seed
@@ -31,7 +32,7 @@ class Arm:
     ablate: tuple[str, ...] = ()
 
     @property
-    def kind(self) -> str:
+    def kind(self) -> ArmKind:
         if self.interventions:
             return "intervention"
         return "ablation" if self.ablate else "baseline"

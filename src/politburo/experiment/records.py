@@ -9,9 +9,17 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
 
+#: what an arm changes: nothing, a scenario's facts (interventions) or mechanisms
+ArmKind = Literal["baseline", "intervention", "ablation"]
+
 
 class _Record(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain JSON-ready data (``json.dumps`` it)."""
+        data: dict[str, Any] = self.model_dump(mode="json")
+        return data
 
 
 class Share(_Record):
@@ -38,13 +46,24 @@ class Order(_Record):
     share: float
 
 
+class RunsSummary(_Record):
+    """What a batch of runs came to: who consolidated how often (``"none"``: nobody), the
+    median month of consolidation, the rivals whose fall is tracked and the commonest
+    orders of their elimination (:func:`politburo.experiment.summary.summary_of`)."""
+
+    winners: dict[str, Share]
+    median_consolidation: str | None
+    tracked_rivals: list[str]
+    elimination_orders: list[Order]
+
+
 class ArmSummary(_Record):
     """One arm: who consolidated how often (``"none"``: nobody), the median month of
     consolidation, the commonest elimination orders, and (not for the baseline) the
     paired differences from the baseline."""
 
     name: str
-    kind: Literal["baseline", "intervention", "ablation"]
+    kind: ArmKind
     winners: dict[str, Share]
     median_consolidation: str | None
     tracked_rivals: list[str]
@@ -77,4 +96,4 @@ class ExperimentSummary(_Record):
 
     def to_json(self) -> dict[str, Any]:
         """The object ``politburo experiment --json`` prints."""
-        return self.model_dump(mode="json")
+        return super().to_json()

@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 from politburo.errors import InputError
 from politburo.experiment.arms import Arm, Design
 from politburo.experiment.observe import Trace, observe_run
-from politburo.experiment.records import ArmSummary, ExperimentSummary
+from politburo.experiment.records import ArmSummary, Difference, ExperimentSummary
 from politburo.experiment.store import Store
 from politburo.experiment.summary import summary_of
 from politburo.experiment.workers import Job, Workers, check_backend
@@ -210,12 +210,22 @@ def summarize_stored(
             counts = store.winner_counts(experiment_id, arm.name, runs)
             median = store.median_month(experiment_id, arm.name, runs)
             records = store.iter_eliminations(experiment_id, arm.name, runs)
-            entry: dict[str, Any] = {"name": arm.name, "kind": arm.kind}
-            entry.update(summary_of(world, counts, median, records))
+            summary = summary_of(world, counts, median, records)
+            paired = None
             if arm.name != "baseline":
                 pairs = store.paired_winners(experiment_id, "baseline", arm.name, runs)
-                entry["paired_difference"] = paired_difference_from_counts(pairs)
-            arms.append(ArmSummary.model_validate(entry))
+                paired = paired_difference_from_counts(pairs)
+            arms.append(
+                ArmSummary(
+                    name=arm.name,
+                    kind=arm.kind,
+                    winners=summary.winners,
+                    median_consolidation=summary.median_consolidation,
+                    tracked_rivals=summary.tracked_rivals,
+                    elimination_orders=summary.elimination_orders,
+                    paired_difference=paired,
+                )
+            )
     return ExperimentSummary(
         scenario=design.scenario.id,
         seed=design.seed,
@@ -263,9 +273,7 @@ class ExperimentResult:
         return self.to_arrow().to_pandas()
 
 
-def paired_difference(
-    base: Sequence[Outcome], arm: Sequence[Outcome]
-) -> dict[str, dict[str, Any]]:
+def paired_difference(base: Sequence[Outcome], arm: Sequence[Outcome]) -> dict[str, Difference]:
     """Per outcome (each winner, and 'none'): mean paired difference arm - baseline over
     the same run indices, with a 95% normal interval from the paired differences."""
     by_index = {row.run_index: row for row in base}
@@ -279,13 +287,13 @@ def paired_difference(
 
 def paired_difference_from_counts(
     pairs: Sequence[tuple[str, str, int]],
-) -> dict[str, dict[str, Any]]:
+) -> dict[str, Difference]:
     """:func:`paired_difference` from counts of (baseline winner, arm winner) pairs: for
     each name X the per-run difference [arm = X] - [baseline = X] is -1, 0 or 1, so its
     mean and sample variance follow from the counts alone."""
     n = sum(count for _, _, count in pairs)
     names = sorted({b for b, _, _ in pairs} | {a for _, a, _ in pairs})
-    out: dict[str, dict[str, Any]] = {}
+    out: dict[str, Difference] = {}
     for name in names:
         gained = sum(c for b, a, c in pairs if a == name and b != name)
         lost = sum(c for b, a, c in pairs if b == name and a != name)
@@ -295,10 +303,10 @@ def paired_difference_from_counts(
             half = 1.959964 * float(np.sqrt(variance / n))
         else:
             half = 0.0
-        out[name] = {
-            "d": round(mean, 6),
-            "ci": [round(float(mean - half), 6), round(float(mean + half), 6)],
-        }
+        out[name] = Difference(
+            d=round(mean, 6),
+            ci=(round(float(mean - half), 6), round(float(mean + half), 6)),
+        )
     return out
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from politburo.experiment.records import Order, RunsSummary, Share
 from politburo.model.world import SEAT_NONE, World
 
 
@@ -52,7 +53,7 @@ def summary_of(
     counts: dict[str, int],
     median: str | None,
     eliminations: Iterable[Mapping[str, Mapping[str, Any]]],
-) -> dict[str, Any]:
+) -> RunsSummary:
     """Winner distribution (with 'none'), median consolidation month and common orders,
     from winner counts, the median month and a stream of the runs' eliminations records
     (so a million runs need not be in memory at once)."""
@@ -60,14 +61,14 @@ def summary_of(
     winners = {}
     for name, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
         low, high = wilson_interval(count, n)
-        winners[name] = {"p": count / n, "ci": [round(low, 4), round(high, 4)], "count": count}
+        winners[name] = Share(p=count / n, ci=(round(low, 4), round(high, 4)), count=count)
     tracked = rivals(world)
     orders = Counter(elimination_order(e, tracked) for e in eliminations)
-    return {
-        "winners": winners,
-        "median_consolidation": median,
-        "tracked_rivals": tracked,
-        "elimination_orders": [
-            {"order": list(order), "share": count / n} for order, count in orders.most_common(10)
+    return RunsSummary(
+        winners=winners,
+        median_consolidation=median,
+        tracked_rivals=tracked,
+        elimination_orders=[
+            Order(order=list(order), share=count / n) for order, count in orders.most_common(10)
         ],
-    }
+    )
