@@ -64,6 +64,16 @@ def test_calibrate_runs_on_the_chosen_backend(tmp_path: Path) -> None:
     refused = runner.invoke(app, [*args, "--backend", "threads"])
     assert refused.exit_code == 2 and "unknown backend" in refused.output
     assert not out.exists()
-    done = runner.invoke(app, [*args, "--backend", "local"])
+    record = tmp_path / "record.json"
+    done = runner.invoke(app, [*args, "--backend", "local", "--record", str(record)])
     assert done.exit_code == 0, done.output
     assert "vote_loyalty_weight" in json.loads(out.read_text())  # the fitted parameters
+    # the record reads back as one: a single scenario's scores, every trial
+    from politburo.studies.records import CalibrationRecord, CalibrationScores
+
+    data = json.loads(record.read_text())
+    written = CalibrationRecord.model_validate(data)
+    assert written.to_json() == data and written.history is not None
+    assert [trial.number for trial in written.history] == [0, 1]
+    assert isinstance(written.best.scores, CalibrationScores)
+    assert "held_out_median_milestone_error_months" in data["best"]["scores"]
