@@ -448,6 +448,7 @@ def test_a_joint_record_averages_losses_and_guards_every_scenario() -> None:
     [
         "record.json.gz",
         "record-2026-12-02-first.json.gz",
+        "record-2026-12-02-third.json.gz",
         "not-adopted-2026-12-02-seed0.json.gz",
         "not-adopted-2026-12-02-seed1.json.gz",
     ],

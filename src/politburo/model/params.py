@@ -4,7 +4,7 @@ These are *global* parameters of the rules, not facts about a regime. Changing o
 make a single scenario come out "right" is a defect; calibration is a separate,
 re-runnable procedure that writes a parameters file (see ``Parameters.from_file``).
 The free parameters of :data:`politburo.studies.calibration.FREE_PARAMETERS` hold the values of
-the joint calibration of 2 December 2026 (ussr-1922 with ussr-1953),
+the fourth joint calibration, of 3 December 2026 (ussr-1922 with ussr-1953),
 adopted by its rule (lower fitted loss, no scenario's held-out error worse) and rounded
 to three significant figures: see ``docs/calibration.md``.
 """
@@ -24,10 +24,10 @@ class HeuristicWeights(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
-    pass_score: float = Field(0.0688, ge=0, description="Score of doing nothing.")
+    pass_score: float = Field(0.0604, ge=0, description="Score of doing nothing.")
     appoint: float = Field(0.9, ge=0, description="Appetite for placing clients in regions.")
     recruit: float = Field(0.3, ge=0, description="Appetite for local recruitment.")
-    alliance: float = Field(1.0, ge=0, description="Appetite for alliances against a threat.")
+    alliance: float = Field(1.15, ge=0, description="Appetite for alliances against a threat.")
     alliance_fear: float = Field(2.0, ge=0, description="Extra appetite per unit of fear.")
     alliance_partial: float = Field(
         0.3, ge=0, description="Appetite for allying within one's camp without fear of its enemy."
@@ -36,7 +36,7 @@ class HeuristicWeights(BaseModel):
     break_threshold: float = Field(0.4, ge=0, description="Reluctance to break an alliance.")
     attack: float = Field(0.8, ge=0, description="Appetite for polemics against the threat.")
     polemic_case: float = Field(
-        1.0,
+        0.472,
         ge=0,
         le=1,
         description="How far polemics wait for a case: the appetite is scaled by "
@@ -60,7 +60,7 @@ class HeuristicWeights(BaseModel):
         0.7, ge=0, le=1, description="How much a faction ban deters the flexible from organizing."
     )
     calm_opposition: float = Field(
-        0.25,
+        0.496,
         ge=0,
         le=1,
         description="Factor on the appetite for open opposition (criticizing the line, "
@@ -74,7 +74,7 @@ class HeuristicWeights(BaseModel):
     )
     discipline: float = Field(1.0, ge=0, description="Appetite for disciplinary motions.")
     motion_case: float = Field(
-        0.2,
+        0.183,
         ge=0,
         le=2,
         description="Evidence (target's pretext + mover's material) below which no one moves "
@@ -96,7 +96,7 @@ class HeuristicWeights(BaseModel):
     outsider_value: float = Field(
         0.3, ge=0, le=1, description="Worth of winning a leader without a seat."
     )
-    recant: float = Field(2.41, ge=0, description="Appetite for recanting when beaten.")
+    recant: float = Field(2.55, ge=0, description="Appetite for recanting when beaten.")
 
 
 class Parameters(BaseModel):
@@ -111,7 +111,7 @@ class Parameters(BaseModel):
     # --- decisions ----------------------------------------------------------------------
     actions_per_month: int = Field(2, ge=1, le=6, description="Action budget of a leader.")
     decision_noise: float = Field(
-        0.0872,
+        0.487,
         ge=0,
         description="Scale of random taste added to action scores (bounded rationality).",
     )
@@ -121,7 +121,7 @@ class Parameters(BaseModel):
 
     # --- appointment --------------------------------------------------------------------
     appointment_success: float = Field(
-        0.827,
+        0.797,
         ge=0,
         le=1,
         description="Chance an appointment with full power and organization replaces a secretary.",
@@ -138,7 +138,7 @@ class Parameters(BaseModel):
         0.01, ge=0, le=1, description="Monthly growth of a secretary's loyalty to his patron."
     )
     secretary_desertion: float = Field(
-        0.05,
+        0.0428,
         ge=0,
         le=1,
         description="Monthly loss of a secretary's loyalty while another coalition, not his "
@@ -169,11 +169,11 @@ class Parameters(BaseModel):
     )
 
     # --- votes --------------------------------------------------------------------------
-    vote_loyalty_weight: float = Field(3.41, ge=0, description="Pull of a patron's instruction.")
+    vote_loyalty_weight: float = Field(2.64, ge=0, description="Pull of a patron's instruction.")
     vote_policy_weight: float = Field(1.0, ge=0, description="Pull of policy agreement.")
-    vote_prestige_weight: float = Field(2.48, ge=0, description="Pull of a target's prestige.")
+    vote_prestige_weight: float = Field(1.25, ge=0, description="Pull of a target's prestige.")
     vote_fear_weight: float = Field(
-        1.74, ge=0, description="Pull toward the side seen as stronger."
+        0.776, ge=0, description="Pull toward the side seen as stronger."
     )
     vote_stigma_weight: float = Field(0.8, ge=0, description="Push against a stigmatised target.")
     vote_pretext_weight: float = Field(
@@ -203,7 +203,7 @@ class Parameters(BaseModel):
         1.5, ge=0, description="Reluctance to punish a comrade: a push against any discipline."
     )
     defection_rate: float = Field(
-        0.0529, ge=0, le=1, description="Scale of a client's chance to vote against his patron."
+        0.00691, ge=0, le=1, description="Scale of a client's chance to vote against his patron."
     )
 
     # --- congress (circular flow) -------------------------------------------------------
@@ -227,7 +227,7 @@ class Parameters(BaseModel):
 
     # --- information ---------------------------------------------------------------------
     vote_revelation: float = Field(
-        0.217,
+        0.756,
         ge=0,
         le=1,
         description="Share of what the public does not know of a bloc's real power that one "
@@ -256,7 +256,7 @@ class Parameters(BaseModel):
     )
     pretext_decay: float = Field(0.05, ge=0, le=1, description="Monthly decay of a pretext.")
     faction_visibility: float = Field(
-        0.105, ge=0, le=1, description="Monthly evidence an organized faction leaves under a ban."
+        0.0949, ge=0, le=1, description="Monthly evidence an organized faction leaves under a ban."
     )
 
     # --- legitimacy ----------------------------------------------------------------------
@@ -264,10 +264,10 @@ class Parameters(BaseModel):
         0.02, ge=0, le=1, description="Monthly pull of prestige back toward its starting level."
     )
     attack_effect: float = Field(
-        0.0405, ge=0, description="Prestige an attack removes at full oratory."
+        0.0375, ge=0, description="Prestige an attack removes at full oratory."
     )
     attack_backlash: float = Field(
-        0.0667, ge=0, description="Prestige an arrogant attacker loses among members."
+        0.0117, ge=0, description="Prestige an arrogant attacker loses among members."
     )
     line_defence_gain: float = Field(0.02, ge=0, description="Prestige from defending the line.")
     line_criticism_cost: float = Field(
@@ -299,10 +299,10 @@ class Parameters(BaseModel):
         0.5, ge=0, description="Weight of a rival's visible stature in how much he is feared."
     )
     threat_policy_weight: float = Field(
-        2.14, ge=0, description="How much policy distance adds to fear of a rival."
+        3.11, ge=0, description="How much policy distance adds to fear of a rival."
     )
     threat_force_weight: float = Field(
-        1.39,
+        1.28,
         ge=0,
         description="How much the force a rival commands (police and army powers of his "
         "offices) adds to fear of him.",
@@ -318,7 +318,7 @@ class Parameters(BaseModel):
     )
     alliance_noise: float = Field(0.5, ge=0, description="Noise in accepting an alliance.")
     threat_switch: float = Field(
-        1.91,
+        1.62,
         ge=1,
         description="How much more feared than the common threat another contender must be "
         "before the front turns against him.",
@@ -349,7 +349,7 @@ class Parameters(BaseModel):
 
     # --- discipline ----------------------------------------------------------------------
     discipline_cooldown: int = Field(
-        8,
+        5,
         ge=0,
         description="Months before the next rung may be moved against the same target.",
     )
@@ -400,7 +400,7 @@ class Parameters(BaseModel):
         "congress): central committees of this kind met about quarterly.",
     )
     exclusion_cost: float = Field(
-        0.549,
+        0.553,
         ge=0,
         description="What leaving an outsider off the leadership slate costs the majority, per "
         "unit of his prestige and following (before his pretext and its margin discount it).",
