@@ -9,7 +9,7 @@ different seeds differ.
 from __future__ import annotations
 
 import re
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 
 import numpy as np
@@ -169,13 +169,14 @@ def _assert_run_matches(batch: BatchResult, position: int, alone: BatchResult) -
     single = alone.log.for_run(0)
     assert len(in_batch) == len(single) > 0
     for x, y in zip(in_batch, single, strict=True):
-        x = dict(x, run=0)  # the 'run' column is the position in the batch
-        assert x.keys() == y.keys()
-        for key in x:
-            if key == "value" and np.isnan(x[key]):
-                assert np.isnan(y[key])
+        one = replace(x, run=0).to_json()  # the 'run' column is the position in the batch
+        other = y.to_json()
+        assert one.keys() == other.keys()
+        for key in one:
+            if key == "value" and np.isnan(one[key]):
+                assert np.isnan(other[key])
             else:
-                assert x[key] == y[key], (key, x, y)
+                assert one[key] == other[key], (key, one, other)
     assert batch.outcome(position) == alone.outcome(0)
 
 

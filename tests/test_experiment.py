@@ -86,11 +86,11 @@ def test_arms_share_random_streams_with_plain_simulation() -> None:
     result = politburo.experiment("toy-3", runs=40, seed=9, ablate=["appointment"])
     plain = simulate("toy-3", seed=9, runs=40, record_events=False)
     assert [o["winner"] for o in result.outcomes["baseline"]] == [
-        plain.outcome(k)["winner"] for k in range(40)
+        plain.outcome(k).winner for k in range(40)
     ]
     ablated = simulate("toy-3", seed=9, runs=40, record_events=False, ablate=["appointment"])
     assert [o["month"] for o in result.outcomes["ablate:appointment"]] == [
-        ablated.outcome(k)["month"] for k in range(40)
+        ablated.outcome(k).month for k in range(40)
     ]
 
 
@@ -479,16 +479,13 @@ def test_a_run_stored_again_replaces_its_row_events_and_power(
     """Observed runs replace runs stored without observations: one row per run stays, and
     new events and power series replace the old ones rather than adding to them."""
     from politburo.experiment.arms import Design, build_arms
-    from politburo.experiment.store import Store
+    from politburo.experiment.store import Store, StoredEvent
     from politburo.model.outcome import Outcome
     from politburo.model.params import DEFAULT_PARAMETERS
 
     design = Design(toy, build_arms([], []), 0, DEFAULT_PARAMETERS)
     outcomes = [Outcome(i, None, None, {}, ()) for i in (0, 1)]
-    events = [
-        {"run_index": i, "month": "m", "kind": "k", "actor": None, "target": None, "detail": None}
-        for i in (0, 1, 1)
-    ]
+    events = [StoredEvent(i, "m", "k", None, None, None) for i in (0, 1, 1)]
     power = (np.array([0, 1]), ["a", "b", "c"], np.zeros((3, 2, 4), dtype=np.float32))
     with Store(tmp_path / "s.duckdb") as store:
         eid = store.register(design, ["x"])

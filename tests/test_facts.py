@@ -26,6 +26,7 @@ from politburo.experiment.observations import (
     observed_to_dict,
 )
 from politburo.experiment.observe import Trace, observe_run
+from politburo.model.events import EventRow
 from politburo.model.world import World
 from politburo.scenario import ScenarioError, parse_scenario
 from politburo.scenario.schema import QuantitativeFact
@@ -47,8 +48,11 @@ def world(toy_world: World) -> World:
     return toy_world
 
 
-def event(world: World, kind: str, month: str, actor: int = -1, **more: int) -> dict[str, Any]:
-    return {"kind": kind, "turn": world.turn_of(month), "actor": actor, "target": -1, **more}
+def event(
+    world: World, kind: str, month: str, actor: int = -1, target: int = -1, yes: int = -1,
+    no: int = -1,
+) -> EventRow:  # fmt: skip
+    return EventRow(0, world.turn_of(month), kind, actor, target, -1, yes, no, float("nan"))
 
 
 # --- what one run produced ---------------------------------------------------------------

@@ -30,6 +30,7 @@ from politburo.analysis.sections import (
     survival_curves,
 )
 from politburo.experiment.records import ExperimentSummary
+from politburo.model.outcome import Outcome
 from politburo.simulation import simulate, world_of
 from politburo.studies.report import report
 
@@ -333,7 +334,7 @@ def test_winner_figure_shows_each_arm_and_its_shares(full: tuple[Path, Path]) ->
 def test_winner_figure_without_experiment_uses_the_reports_runs(bare: Path) -> None:
     world = world_of("toy-3")
     result = simulate(world, seed=0, runs=RUNS, record_events=False)
-    winners = [result.outcome(k)["winner"] or "none" for k in range(RUNS)]
+    winners = [result.outcome(k).winner or "none" for k in range(RUNS)]
     top = max(set(winners), key=winners.count)
     texts = _texts(bare.parent / FIGURES["winners"])
     assert f"baseline: this report's runs ({RUNS} runs)" in texts
@@ -381,9 +382,9 @@ def test_narrative_tells_the_chosen_run(full: tuple[Path, Path]) -> None:
     assert "How this run was chosen." in section
     assert f"runs=[{chosen}]" in section
     outcome = outcomes[chosen]
-    if outcome["winner"] is not None:
-        name = world.leader_names[world.leader_ids.index(outcome["winner"])]
-        assert html.escape(f"{name} consolidated power in {outcome['month']}.") in section
+    if outcome.winner is not None:
+        name = world.leader_names[world.leader_ids.index(outcome.winner)]
+        assert html.escape(f"{name} consolidated power in {outcome.month}.") in section
     assert re.search(r"<h4>\d{4}-\d{2}</h4><ul><li>", section)
     assert f"Run {chosen} (seed 0)" in " ".join(_texts(page.parent / FIGURES["run"]))
 
@@ -395,21 +396,19 @@ def test_representative_run_is_the_modal_winner_nearest_the_median_month() -> No
     world = world_of("toy-3")
     power = np.zeros((world.months, 6, world.n_leaders), dtype=np.float32)
     outcomes = [
-        {"winner": "tribune", "month": "1950-06"},
-        {"winner": "secretary", "month": "1951-01"},
-        {"winner": "secretary", "month": "1951-09"},
-        {"winner": "secretary", "month": "1951-05"},  # the median of the three: 1951-05
-        {"winner": None, "month": None},
-        {"winner": "secretary", "month": "1953-01"},
+        Outcome(0, "tribune", "1950-06", {}),
+        Outcome(1, "secretary", "1951-01", {}),
+        Outcome(2, "secretary", "1951-09", {}),
+        Outcome(3, "secretary", "1951-05", {}),  # the median of the three: 1951-05
+        Outcome(4, None, None, {}),
+        Outcome(5, "secretary", "1953-01", {}),
     ]
     # secretary: 1951-01, 1951-05, 1951-09, 1953-01 -> lower median 1951-05 (run 3)
     chosen, how = representative_run(world, outcomes, power)
     assert chosen == 3
     assert "4 of 6 runs" in how and "1951-05" in how
     # Ties (several runs in the median month) go to the lowest run index.
-    tied = [{"winner": "tribune", "month": "1950-06"}] + [
-        {"winner": "editor", "month": "1951-03"}
-    ] * 2
+    tied = [Outcome(0, "tribune", "1950-06", {})] + [Outcome(1, "editor", "1951-03", {})] * 2
     assert representative_run(world, tied, power[:, :3])[0] == 1
 
 
@@ -417,7 +416,7 @@ def test_representative_run_without_a_winner_takes_the_median_path() -> None:
     world = world_of("toy-3")
     power = np.zeros((world.months, 3, world.n_leaders), dtype=np.float32)
     power[:, 0, 0], power[:, 1, 0], power[:, 2, 0] = 0.2, 0.5, 0.9
-    outcomes = [{"winner": None, "month": None}] * 3
+    outcomes = [Outcome(0, None, None, {})] * 3
     chosen, how = representative_run(world, outcomes, power)
     assert chosen == 1
     assert "No one consolidated power in 3 of 3 runs" in how

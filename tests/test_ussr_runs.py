@@ -45,8 +45,8 @@ def test_winners_are_leaders_or_none(batch: BatchResult) -> None:
     assert np.all((s.winner >= -1) & (s.winner < world.n_leaders))
     for position in range(RUNS):
         result = batch.outcome(position)
-        assert result["winner"] is None or result["winner"] in world.leader_ids
-        assert (result["winner"] is None) == (result["month"] is None)
+        assert result.winner is None or result.winner in world.leader_ids
+        assert (result.winner is None) == (result.month is None)
 
 
 def test_consolidation_months_lie_in_the_calendar(batch: BatchResult) -> None:
@@ -56,7 +56,8 @@ def test_consolidation_months_lie_in_the_calendar(batch: BatchResult) -> None:
     assert np.all((s.consolidated[won] >= 0) & (s.consolidated[won] < world.months))
     start, end = world.scenario.calendar.start, world.scenario.calendar.end
     for position in np.flatnonzero(won):
-        month = batch.outcome(int(position))["month"]
+        month = batch.outcome(int(position)).month
+        assert month is not None
         assert month_index(start) <= month_index(month) <= month_index(end)
 
 
@@ -261,7 +262,7 @@ def test_the_engine_never_reads_a_leaders_name(ussr: Scenario, baseline: BatchRe
     np.testing.assert_array_equal(result.power, base.power)
     rename = {"stalin": "trotsky", "trotsky": "stalin"}
     for k in range(n):
-        before, after = base.outcome(k)["winner"], result.outcome(k)["winner"]
+        before, after = base.outcome(k).winner, result.outcome(k).winner
         assert after == (rename.get(before, before) if before is not None else None)
 
 

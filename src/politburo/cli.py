@@ -175,7 +175,6 @@ def run(
     result = simulate(world, seed=seed, runs=[0], params=parameters, ablate=ablate)
     outcome = result.outcome(0)
     records = event_records(world, result.log.for_run(0))
-    outcome["alliances"] = alliance_record(records)
     if plot is not None:
         from politburo.analysis.plots import plot_power
 
@@ -185,8 +184,12 @@ def run(
             "scenario": spec.id,
             "seed": seed,
             "ablate": sorted(ablate),
-            "outcome": outcome,
-            "events": records,
+            "outcome": {
+                **outcome.to_dict(),
+                # who broke each alliance too (the outcome record keeps members and months)
+                "alliances": [a.to_json() for a in alliance_record(records)],
+            },
+            "events": [r.to_json() for r in records],
         }
         sys.stdout.write(json.dumps(payload, indent=1) + "\n")
         return
@@ -299,7 +302,7 @@ def play(
         records = event_records(world, events)
         mine = world.leader_ids[me]
         visible = [  # the routine folded away, as on the web, unless it concerns you
-            r for r in records if r["kind"] not in ROUTINE or mine in (r["actor"], r["target"])
+            r for r in records if r.kind not in ROUTINE or mine in (r.actor, r.target)
         ]
         out.print(f"[bold]What happened in {view['month']}:[/]")
         for record in visible[:40]:

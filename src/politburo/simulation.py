@@ -49,23 +49,16 @@ class BatchResult:
     def runs(self) -> NDArray[np.int64]:
         return self.state.runs
 
-    def outcome(self, position: int = 0) -> dict[str, Any]:
-        """The outcome of one run as plain data (leader ids, months ``YYYY-MM``): the
-        :meth:`outcome_record`'s ``to_dict()``."""
-        return self.outcome_record(position).to_dict()
-
-    def outcome_record(self, position: int = 0) -> Outcome:
-        """The outcome of the run at ``position`` of the batch, as a typed record."""
+    def outcome(self, position: int = 0) -> Outcome:
+        """The outcome of the run at ``position`` of the batch, with its alliances (its
+        plain-data form, leader ids and months ``YYYY-MM``: ``outcome(k).to_dict()``)."""
         return outcome_of(self.world, self.state, position, self.log)
 
 
-def run_outcome(
-    world: World, state: State, position: int, log: EventLog | None = None
-) -> dict[str, Any]:
+def run_outcome(world: World, state: State, position: int, log: EventLog | None = None) -> Outcome:
     """Winner, month, each leader's losses, and (given the log) the alliances of one run
-    of a batch, as plain data (:func:`politburo.model.outcome.outcome_of`'s
-    ``to_dict()``)."""
-    return outcome_of(world, state, position, log).to_dict()
+    of a batch (:func:`politburo.model.outcome.outcome_of`)."""
+    return outcome_of(world, state, position, log)
 
 
 #: ``watch(turn, state, offset)``: called after month ``turn`` with the state of runs
@@ -462,5 +455,6 @@ class Game:
         self.power.append(self.state.real_power[0].copy())
         return plan
 
-    def outcome(self) -> dict[str, Any]:
+    def outcome(self) -> Outcome:
+        """The game's outcome so far (its run's, with the alliances)."""
         return run_outcome(self.world, self.state, 0, self.log)

@@ -37,7 +37,7 @@ def _ran_to_the_end(result: BatchResult, mechanism: str) -> None:
     assert (result.power >= -1e-6).all() and (result.power <= 1 + 1e-6).all()
     assert np.all((s.winner >= -1) & (s.winner < world.n_leaders))
     for position in range(s.n_runs):
-        winner = result.outcome(position)["winner"]
+        winner = result.outcome(position).winner
         assert winner is None or winner in world.leader_ids
 
 

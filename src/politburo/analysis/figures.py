@@ -34,6 +34,7 @@ from politburo.analysis.records import (
 )
 from politburo.errors import InputError
 from politburo.experiment.records import ExperimentSummary
+from politburo.model.events import EventRecord
 from politburo.model.world import World
 
 #: Most leaders drawn in the fan chart, and the least 90th-percentile peak that counts.
@@ -526,7 +527,7 @@ def plot_attribution(world: World, attribution: AttributionRecord, path: Path) -
 def plot_run(
     world: World,
     power: NDArray[np.floating[Any]],
-    records: Sequence[Mapping[str, Any]],
+    records: Sequence[EventRecord],
     path: Path,
     palette: Palette,
     title: str,

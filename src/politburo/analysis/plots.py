@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from numpy.typing import NDArray
 
+from politburo.model.events import EventRecord
 from politburo.model.world import World
 
 _MARKED = {"congress_opened": "congress", "died": "death", "consolidated": "consolidation"}
@@ -30,7 +31,7 @@ def plot_power(
     world: World,
     power: NDArray[np.floating[Any]],
     path: str | Path,
-    records: list[dict[str, Any]] | None = None,
+    records: Sequence[EventRecord] | None = None,
     title: str | None = None,
     min_peak: float = 0.05,
 ) -> Path:
@@ -76,7 +77,7 @@ def mark_events(
     ax: Any,
     world: World,
     dates: Any,
-    records: Sequence[Mapping[str, Any]],
+    records: Sequence[EventRecord],
     name: Callable[[str], str] = str,
     label: dict[str, Any] | None = None,
 ) -> None:
@@ -90,13 +91,12 @@ def mark_events(
     }  # fmt: skip
     seen: set[str] = set()
     for e in records:
-        tag = _MARKED.get(str(e["kind"]))
-        if tag is None or f"{e['month']}:{tag}" in seen:
+        tag = _MARKED.get(e.kind)
+        if tag is None or f"{e.month}:{tag}" in seen:
             continue
-        seen.add(f"{e['month']}:{tag}")
-        when = dates[min(world.turn_of(str(e["month"])), turns - 1)]
+        seen.add(f"{e.month}:{tag}")
+        when = dates[min(world.turn_of(e.month), turns - 1)]
         line = {"congress": ":", "death": "--", "consolidation": "-"}[tag]
         ax.axvline(when, color="0.5", ls=line, lw=0.9)
-        actor = e.get("actor")
-        text = tag if actor is None else f"{tag}: {name(str(actor))}"
+        text = tag if e.actor is None else f"{tag}: {name(e.actor)}"
         ax.text(when, 0.99, text, transform=ax.get_xaxis_transform(), **style)

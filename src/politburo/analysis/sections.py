@@ -59,6 +59,8 @@ from politburo.analysis.narrative import narrative, outcome_summary
 from politburo.analysis.records import Explanation, ValidationReport
 from politburo.analysis.summary import rivals, summarize
 from politburo.experiment.records import ExperimentSummary
+from politburo.model.events import EventRecord
+from politburo.model.outcome import Outcome
 from politburo.model.params import DEFAULT_PARAMETERS, Parameters
 from politburo.model.world import SEAT_NONE, World
 from politburo.scenario import Scenario
@@ -96,8 +98,8 @@ class RepresentativeRun:
     position: int
     how: str
     power: NDArray[np.floating[Any]]  # (months, leaders)
-    events: list[dict[str, Any]]
-    outcome: dict[str, Any]
+    events: list[EventRecord]
+    outcome: Outcome
     reproduced: bool
 
 
@@ -205,7 +207,7 @@ def survival_curves(lost_seat: NDArray[np.integer[Any]], months: int) -> NDArray
     return kept.mean(axis=1)
 
 
-def arm_from_outcomes(name: str, world: World, outcomes: Sequence[Mapping[str, Any]]) -> ArmShares:
+def arm_from_outcomes(name: str, world: World, outcomes: Sequence[Outcome]) -> ArmShares:
     """The winner shares of a batch of run outcomes, with their Wilson intervals."""
     summary = summarize(world, outcomes)
     winners = {key: (row.p, row.ci[0], row.ci[1]) for key, row in summary.winners.items()}
@@ -213,7 +215,7 @@ def arm_from_outcomes(name: str, world: World, outcomes: Sequence[Mapping[str, A
 
 
 def representative_run(
-    world: World, outcomes: Sequence[Mapping[str, Any]], power: NDArray[np.floating[Any]]
+    world: World, outcomes: Sequence[Outcome], power: NDArray[np.floating[Any]]
 ) -> tuple[int, str]:
     """(run position, how it was chosen): among the runs with the most common outcome,
     the one whose consolidation month is closest to their median month (lower median,
@@ -221,21 +223,26 @@ def representative_run(
     the one whose power trajectory is closest (mean absolute difference) to those runs'
     median trajectory."""
     n = len(outcomes)
-    keys = [o["winner"] or "none" for o in outcomes]
+    keys = [o.winner or "none" for o in outcomes]
     counts = Counter(keys)
     order = {key: k for k, key in enumerate((*world.leader_ids, "none"))}
     modal = min(counts, key=lambda key: (-counts[key], order.get(key, len(order)), key))
     members = [k for k in range(n) if keys[k] == modal]
     share = f"{counts[modal]} of {n} runs"
     if modal != "none":
-        months = sorted(world.turn_of(outcomes[k]["month"]) for k in members)
+        turns = {}
+        for k in members:
+            month = outcomes[k].month
+            assert month is not None  # a run with a winner consolidated in some month
+            turns[k] = world.turn_of(month)
+        months = sorted(turns.values())
         median = months[(len(months) - 1) // 2]
-        chosen = min(members, key=lambda k: (abs(world.turn_of(outcomes[k]["month"]) - median), k))
+        chosen = min(members, key=lambda k: (abs(turns[k] - median), k))
         how = (
             f"{_name(world, modal)} consolidated power in {share}, more often than any other "
             f"outcome. Among those runs the median consolidation month is "
             f"{world.month_label(median)}; this run consolidated in "
-            f"{outcomes[chosen]['month']}, the closest (the lowest run index among ties)."
+            f"{outcomes[chosen].month}, the closest (the lowest run index among ties)."
         )
         return chosen, how
     centre = np.median(power[:, members, :], axis=1)

@@ -33,8 +33,7 @@ What each kind of fact reads
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import NDArray
@@ -47,7 +46,7 @@ from politburo.experiment.observations import (
     SeatShareObservation,
     VoteObservation,
 )
-from politburo.model.events import EVENT_KINDS
+from politburo.model.events import EVENT_KINDS, EventRow
 from politburo.model.state import State
 from politburo.model.world import SEAT_FULL, World
 from politburo.scenario.schema import (
@@ -97,7 +96,7 @@ def observe_run(
     world: World,
     facts: Sequence[QuantitativeFact],
     trace: Trace,
-    events: Sequence[Mapping[str, Any]],
+    events: Sequence[EventRow],
     position: int,
 ) -> dict[str, Observation]:
     """What one run (its ``position`` in the trace's batch; ``events`` its log records,
@@ -119,13 +118,13 @@ def observe_run(
 
 
 def _observe_vote(
-    world: World, fact: VoteFact, events: Sequence[Mapping[str, Any]]
+    world: World, fact: VoteFact, events: Sequence[EventRow]
 ) -> VoteObservation:
     kind = f"{fact.meeting}_vote"
     months = _turns(world, fact.start, fact.end)
     for event in events:
-        if event["kind"] == kind and event["turn"] in months:
-            return VoteObservation(held=True, yes=int(event["yes"]), no=int(event["no"]))
+        if event.kind == kind and event.turn in months:
+            return VoteObservation(held=True, yes=int(event.yes), no=int(event.no))
     return VoteObservation(held=False)
 
 
@@ -133,12 +132,12 @@ def _observe_seats(
     world: World,
     fact: SeatShareFact,
     trace: Trace,
-    events: Sequence[Mapping[str, Any]],
+    events: Sequence[EventRow],
     position: int,
 ) -> SeatShareObservation:
     turn = world.turn_of(fact.month)
     leader = world.leader(fact.bloc)
-    recanted = {e["actor"] for e in events if e["kind"] == "recanted" and e["turn"] <= turn}
+    recanted = {e.actor for e in events if e.kind == "recanted" and e.turn <= turn}
     full = np.flatnonzero(trace.seat[turn, position] == SEAT_FULL)
     held = [
         int(i) for i in full if trace.bloc[turn, position, i] == leader and int(i) not in recanted
@@ -147,19 +146,19 @@ def _observe_seats(
 
 
 def _observe_exits(
-    world: World, fact: ExitsFact, events: Sequence[Mapping[str, Any]]
+    world: World, fact: ExitsFact, events: Sequence[EventRow]
 ) -> ExitsObservation:
     months = _turns(world, fact.start, fact.end)
-    died = {(e["turn"], e["actor"]) for e in events if e["kind"] == "died"}
-    exits = [(e["turn"], e["actor"]) for e in events if e["kind"] == "seat_lost"]
+    died = {(e.turn, e.actor) for e in events if e.kind == "died"}
+    exits = [(e.turn, e.actor) for e in events if e.kind == "seat_lost"]
     exits = [exit_ for exit_ in exits if exit_[0] in months and exit_ not in died]
     removed = set()
     for e in events:
-        if e["kind"] in _SEAT_REMOVERS:
-            removed.add((e["turn"], e["target"] if e["kind"] == "motion_passed" else e["actor"]))
+        if e.kind in _SEAT_REMOVERS:
+            removed.add((e.turn, e.target if e.kind == "motion_passed" else e.actor))
     at_meeting: int | None = None
     if fact.meeting is not None and fact.meeting in EVENT_KINDS:
-        sitting = {e["turn"] for e in events if e["kind"] == fact.meeting}
+        sitting = {e.turn for e in events if e.kind == fact.meeting}
         at_meeting = sum(1 for turn, _ in exits if turn in sitting)
     return ExitsObservation(
         exits=len(exits),

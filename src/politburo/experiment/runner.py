@@ -17,7 +17,7 @@ from politburo.errors import InputError
 from politburo.experiment.arms import Arm, Design
 from politburo.experiment.observe import Trace, observe_run
 from politburo.experiment.records import ArmSummary, Difference, ExperimentSummary
-from politburo.experiment.store import Store
+from politburo.experiment.store import Store, StoredEvent
 from politburo.experiment.summary import summary_of
 from politburo.experiment.workers import Job, Workers, check_backend
 from politburo.model.events import event_records
@@ -36,7 +36,7 @@ from politburo.simulation import (
 
 ChunkResult = tuple[
     list[Outcome],
-    list[dict[str, Any]],
+    list[StoredEvent],
     tuple[NDArray[np.int64], list[str], NDArray[np.float32]] | None,
 ]
 
@@ -121,26 +121,22 @@ def simulate_branch_chunk(
 def _chunk_result(
     world: World, result: BatchResult, indices: Sequence[int], with_events: bool
 ) -> ChunkResult:
-    outcomes = [result.outcome_record(k) for k in range(len(indices))]
-    events: list[dict[str, Any]] = []
+    outcomes = [result.outcome(k) for k in range(len(indices))]
+    events: list[StoredEvent] = []
     power = None
     if with_events:
         for k, run_index in enumerate(indices):
             for record in event_records(world, result.log.for_run(k)):
-                detail = {
-                    key: value
-                    for key, value in record.items()
-                    if key not in ("month", "kind", "actor", "target")
-                }
+                detail = record.detail()
                 events.append(
-                    {
-                        "run_index": int(run_index),
-                        "month": record["month"],
-                        "kind": record["kind"],
-                        "actor": record["actor"],
-                        "target": record["target"],
-                        "detail": json.dumps(detail) if detail else None,
-                    }
+                    StoredEvent(
+                        int(run_index),
+                        record.month,
+                        record.kind,
+                        record.actor,
+                        record.target,
+                        json.dumps(detail) if detail else None,
+                    )
                 )
         months = [world.month_label(t) for t in range(world.months)]
         power = (np.asarray(indices, dtype=np.int64), months, result.power)
@@ -367,7 +363,7 @@ def run_experiment(
             if len(keep) < len(indices):  # a branched chunk may hold runs stored before
                 outcomes = [outcomes[k] for k in keep]
                 kept_index = {indices[k] for k in keep}
-                event_rows = [e for e in event_rows if e["run_index"] in kept_index]
+                event_rows = [e for e in event_rows if e.run_index in kept_index]
                 if power is not None:
                     power = (power[0][keep], power[1], power[2][:, keep, :])
                 indices = [indices[k] for k in keep]

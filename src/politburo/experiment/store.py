@@ -13,6 +13,7 @@ import json
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,22 @@ from politburo.experiment.observations import observed_from_dict, observed_to_di
 from politburo.model.outcome import Alliance, Elimination, Outcome
 
 SCHEMA_VERSION = "3"  # 2: runs.alliances; 3: runs.observed
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    """One row of the ``events`` table (without its experiment and arm): a run's event as
+    :class:`politburo.model.events.EventRecord` decodes it, the fields its kind uses
+    beyond month, kind, actor and target kept as a JSON object in ``detail`` (None if
+    there are none)."""
+
+    run_index: int
+    month: str
+    kind: str
+    actor: str | None
+    target: str | None
+    detail: str | None
+
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -296,7 +313,7 @@ class Store:
         arm: str,
         outcomes: Sequence[Outcome],
         run_indices: Sequence[int],
-        events: Sequence[dict[str, Any]] = (),
+        events: Sequence[StoredEvent] = (),
         power: tuple[NDArray[np.int64], list[str], NDArray[np.float32]] | None = None,
     ) -> None:
         """Store one chunk of one arm atomically. A run stored before (without
@@ -343,12 +360,12 @@ class Store:
                     {
                         "experiment_id": pa.array([experiment_id] * len(events), pa.string()),
                         "arm": pa.array([arm] * len(events), pa.string()),
-                        "run_index": pa.array([e["run_index"] for e in events], pa.int64()),
-                        "month": pa.array([e["month"] for e in events], pa.string()),
-                        "kind": pa.array([e["kind"] for e in events], pa.string()),
-                        "actor": pa.array([e["actor"] for e in events], pa.string()),
-                        "target": pa.array([e["target"] for e in events], pa.string()),
-                        "detail": pa.array([e["detail"] for e in events], pa.string()),
+                        "run_index": pa.array([e.run_index for e in events], pa.int64()),
+                        "month": pa.array([e.month for e in events], pa.string()),
+                        "kind": pa.array([e.kind for e in events], pa.string()),
+                        "actor": pa.array([e.actor for e in events], pa.string()),
+                        "target": pa.array([e.target for e in events], pa.string()),
+                        "detail": pa.array([e.detail for e in events], pa.string()),
                     }
                 )
                 self.con.register("chunk_events", ev)

@@ -7,9 +7,10 @@ them. Recording is columnar (one array per field, appended a batch at a time) so
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -96,13 +97,37 @@ ROUTINE: frozenset[str] = frozenset(
 _FIELDS = ("run", "turn", "kind", "actor", "target", "obj", "yes", "no")
 
 
+@dataclass(frozen=True, slots=True)
+class EventRow:
+    """One event as the engine recorded it: indices into the world, -1 (``nan`` for
+    ``value``) where the kind does not use a field. Decode it with :func:`event_records`."""
+
+    run: int  # position of the run in its batch
+    turn: int
+    kind: str  # one of EVENT_KINDS
+    actor: int  # leader index
+    target: int  # leader index
+    obj: int  # office, region, issue, rung, cohort or event index, by kind
+    yes: int
+    no: int
+    value: float
+
+    def to_json(self) -> dict[str, Any]:
+        """The plain-data form: every field by name."""
+        return {
+            "run": self.run, "turn": self.turn, "kind": self.kind, "actor": self.actor,
+            "target": self.target, "obj": self.obj, "yes": self.yes, "no": self.no,
+            "value": self.value,
+        }  # fmt: skip
+
+
 @dataclass
 class EventLog:
     """Columnar event store for a batch; disabled logs record only :data:`ALWAYS_KEPT`."""
 
     enabled: bool = True
     _chunks: dict[str, list[NDArray[Any]]] = field(default_factory=dict)
-    _by_run: list[list[dict[str, Any]]] | None = None
+    _by_run: list[list[EventRow]] | None = None
 
     def __post_init__(self) -> None:
         self._chunks = {name: [] for name in (*_FIELDS, "value")}
@@ -167,88 +192,183 @@ class EventLog:
         order = np.lexsort((np.arange(cols["run"].size), cols["turn"], cols["run"]))
         return {name: col[order] for name, col in cols.items()}
 
-    def for_run(self, position: int) -> list[dict[str, Any]]:
-        """Events of one run (by position in the batch), as dicts with kind names."""
+    def for_run(self, position: int) -> list[EventRow]:
+        """Events of one run (by position in the batch), in the order they happened."""
         if self._by_run is None:
             self._by_run = self._split()
         if position < len(self._by_run):
             return list(self._by_run[position])
         return []
 
-    def _split(self) -> list[list[dict[str, Any]]]:
+    def _split(self) -> list[list[EventRow]]:
         """Every run's events, grouped in one pass (runs without events: empty lists)."""
         cols = self.arrays()
         n = int(cols["run"].max()) + 1 if cols["run"].size else 0
-        out: list[list[dict[str, Any]]] = [[] for _ in range(n)]
-        fields = {name: cols[name].tolist() for name in (*_FIELDS, "value")}
-        for k in range(cols["run"].size):
-            row: dict[str, Any] = {name: fields[name][k] for name in _FIELDS}
-            row["kind"] = EVENT_KINDS[row["kind"]]
-            row["value"] = float(fields["value"][k])
-            out[row["run"]].append(row)
-        return out
+        kinds = [EVENT_KINDS[k] for k in cols["kind"].tolist()]
+        rows = list(
+            map(
+                EventRow,
+                cols["run"].tolist(), cols["turn"].tolist(), kinds, cols["actor"].tolist(),
+                cols["target"].tolist(), cols["obj"].tolist(), cols["yes"].tolist(),
+                cols["no"].tolist(), cols["value"].tolist(),
+            )
+        )  # fmt: skip
+        # sorted by run: run k's events lie between the k-th and (k+1)-th bound
+        bounds = np.searchsorted(cols["run"], np.arange(n + 1)).tolist()
+        return [rows[bounds[k] : bounds[k + 1]] for k in range(n)]
 
 
 # --- one run's events, decoded -------------------------------------------------------
 
 
-def event_records(world: World, events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Events of one run as JSON-ready dicts: month, kind, actor, target and the fields
-    that kind uses, with ids instead of indices."""
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    """One event of a run as a reader meets it: the month ``YYYY-MM``, the kind, the
+    leaders by id (None: no one, or the plenum) and only the fields its kind uses (the
+    others None)."""
+
+    month: str
+    kind: str
+    actor: str | None
+    target: str | None
+    office: str | None = None  # office_filled, office_lost
+    region: str | None = None  # appointed, appointment_failed, recruited, secretary_defected
+    issue: str | None = None  # position_shifted, policy_adopted, policy_rejected, crisis
+    rung: str | None = None  # motion_passed, motion_failed: the discipline ladder's rung
+    cohort: str | None = None  # recruitment_drive
+    yes: int | None = None
+    no: int | None = None
+    value: float | None = None  # rounded to 4 decimals
+
+    def to_json(self) -> dict[str, Any]:
+        """The plain-data form ``politburo run --json`` prints: month, kind, actor,
+        target, then only the fields the kind uses."""
+        data: dict[str, Any] = {
+            "month": self.month, "kind": self.kind, "actor": self.actor, "target": self.target,
+        }  # fmt: skip
+        data.update(self.detail())
+        return data
+
+    def detail(self) -> dict[str, Any]:
+        """The fields beyond month, kind, actor and target that the kind uses, in the
+        order of :meth:`to_json`."""
+        data: dict[str, Any] = {}
+        if self.office is not None:
+            data["office"] = self.office
+        elif self.region is not None:
+            data["region"] = self.region
+        elif self.issue is not None:
+            data["issue"] = self.issue
+        elif self.rung is not None:
+            data["rung"] = self.rung
+        elif self.cohort is not None:
+            data["cohort"] = self.cohort
+        if self.yes is not None:
+            data["yes"] = self.yes
+        if self.no is not None:
+            data["no"] = self.no
+        if self.value is not None:
+            data["value"] = self.value
+        return data
+
+
+_OFFICE_KINDS = frozenset({"office_filled", "office_lost"})
+_REGION_KINDS = frozenset({"appointed", "appointment_failed", "recruited", "secretary_defected"})
+_ISSUE_KINDS = frozenset({"position_shifted", "policy_adopted", "policy_rejected", "crisis"})
+_RUNG_KINDS = frozenset({"motion_passed", "motion_failed"})
+
+
+def event_records(world: World, events: Iterable[EventRow]) -> list[EventRecord]:
+    """Events of one run decoded: month, kind, actor, target and the fields that kind
+    uses, with ids instead of indices."""
     w = world
+    leaders = w.leader_ids
+    months: dict[int, str] = {}  # turn -> its label, made once per month
     out = []
     for e in events:
-        kind = e["kind"]
-        record: dict[str, Any] = {
-            "month": w.month_label(e["turn"]),
-            "kind": kind,
-            "actor": w.leader_ids[e["actor"]] if e["actor"] >= 0 else None,
-            "target": w.leader_ids[e["target"]] if e["target"] >= 0 else None,
-        }
-        obj = e["obj"]
-        if kind in ("office_filled", "office_lost") and obj >= 0:
-            record["office"] = w.office_ids[obj]
-        elif (
-            kind in ("appointed", "appointment_failed", "recruited", "secretary_defected")
-            and obj >= 0
-        ):
-            record["region"] = w.region_ids[obj]
-        elif (
-            kind in ("position_shifted", "policy_adopted", "policy_rejected", "crisis") and obj >= 0
-        ):
-            record["issue"] = w.issue_ids[obj]
-        elif kind in ("motion_passed", "motion_failed") and obj >= 0:
-            record["rung"] = w.ladder[obj].id
-        elif kind == "recruitment_drive" and obj >= 0:
-            record["cohort"] = w.cohort_ids[obj]
-        if e["yes"] >= 0:
-            record["yes"] = e["yes"]
-        if e["no"] >= 0:
-            record["no"] = e["no"]
-        if not np.isnan(e["value"]):
-            record["value"] = round(float(e["value"]), 4)
-        out.append(record)
+        kind, obj = e.kind, e.obj
+        month = months.get(e.turn)
+        if month is None:
+            month = months[e.turn] = w.month_label(e.turn)
+        office = region = issue = rung = cohort = None
+        if obj >= 0:
+            if kind in _OFFICE_KINDS:
+                office = w.office_ids[obj]
+            elif kind in _REGION_KINDS:
+                region = w.region_ids[obj]
+            elif kind in _ISSUE_KINDS:
+                issue = w.issue_ids[obj]
+            elif kind in _RUNG_KINDS:
+                rung = w.ladder[obj].id
+            elif kind == "recruitment_drive":
+                cohort = w.cohort_ids[obj]
+        out.append(
+            EventRecord(
+                month,
+                kind,
+                leaders[e.actor] if e.actor >= 0 else None,
+                leaders[e.target] if e.target >= 0 else None,
+                office,
+                region,
+                issue,
+                rung,
+                cohort,
+                e.yes if e.yes >= 0 else None,
+                e.no if e.no >= 0 else None,
+                None if math.isnan(e.value) else round(e.value, 4),
+            )
+        )
     return out
 
 
-def alliance_record(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Alliances of one run from its events: members, month formed, month ended (or
-    null if it lasted to the end)."""
-    open_: dict[frozenset[str], dict[str, Any]] = {}
-    done: list[dict[str, Any]] = []
+class Told(Protocol):
+    """What :func:`alliance_record` reads of an event: an :class:`EventRecord`, or the
+    web's event as the player saw it."""
+
+    @property
+    def month(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def actor(self) -> str | None: ...
+    @property
+    def target(self) -> str | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class AllianceSpell:
+    """One alliance of a run, read from its events: the two members, the month it formed,
+    the month it ended (None if it lasted to the end) and who broke it (None if it ended
+    as a member submitted or fell, or has not ended)."""
+
+    members: tuple[str, str]
+    formed: str
+    ended: str | None = None
+    broken_by: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The plain-data form ``politburo run --json`` prints: ``broken_by`` only for an
+        alliance that ended."""
+        data: dict[str, Any] = {
+            "members": list(self.members), "formed": self.formed, "ended": self.ended,
+        }  # fmt: skip
+        if self.ended is not None:
+            data["broken_by"] = self.broken_by
+        return data
+
+
+def alliance_record(records: Iterable[Told]) -> list[AllianceSpell]:
+    """Alliances of one run from its events, by month formed, then members."""
+    open_: dict[frozenset[str], AllianceSpell] = {}
+    done: list[AllianceSpell] = []
     for e in records:
-        if e["actor"] is None or e["target"] is None:
+        if e.actor is None or e.target is None:
             continue
-        pair = frozenset((e["actor"], e["target"]))
-        if e["kind"] == "alliance_formed":
-            open_[pair] = {
-                "members": [e["actor"], e["target"]],
-                "formed": e["month"],
-                "ended": None,
-            }
-        elif e["kind"] in ("alliance_broken", "alliance_ended") and pair in open_:
-            record = open_.pop(pair)
-            record["ended"] = e["month"]
-            record["broken_by"] = e["actor"] if e["kind"] == "alliance_broken" else None
-            done.append(record)
-    return sorted(done + list(open_.values()), key=lambda r: (r["formed"], r["members"]))
+        pair = frozenset((e.actor, e.target))
+        if e.kind == "alliance_formed":
+            open_[pair] = AllianceSpell((e.actor, e.target), e.month)
+        elif e.kind in ("alliance_broken", "alliance_ended") and pair in open_:
+            spell = open_.pop(pair)
+            broken_by = e.actor if e.kind == "alliance_broken" else None
+            done.append(AllianceSpell(spell.members, spell.formed, e.month, broken_by))
+    return sorted(done + list(open_.values()), key=lambda a: (a.formed, a.members))

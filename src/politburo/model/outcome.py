@@ -182,10 +182,10 @@ def outcome_of(world: World, state: State, position: int, log: EventLog | None =
             eliminations[leader] = Elimination(politburo, party, exile, offices)
     alliances = None
     if log is not None:
-        kept = [e for e in log.for_run(position) if e["kind"] in ALWAYS_KEPT]
+        kept = [e for e in log.for_run(position) if e.kind in ALWAYS_KEPT]
         alliances = tuple(
-            Alliance(tuple(r["members"]), r["formed"], r["ended"])
-            for r in alliance_record(event_records(world, kept))
+            Alliance(a.members, a.formed, a.ended)
+            for a in alliance_record(event_records(world, kept))
         )
     winner = int(state.winner[position])
     return Outcome(

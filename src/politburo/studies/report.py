@@ -24,15 +24,13 @@ from politburo.analysis.sections import (
 from politburo.errors import InputError
 from politburo.experiment.records import ExperimentSummary
 from politburo.model.events import event_records
+from politburo.model.outcome import Outcome
 from politburo.model.params import DEFAULT_PARAMETERS, Parameters
 from politburo.model.world import World
 from politburo.progress import Progress
 from politburo.scenario import load_scenario
 from politburo.simulation import simulate, world_of
 from politburo.studies.validate import validate
-
-#: the keys a report compares a run's outcome on when it is simulated again alone
-_SAME = ("winner", "month", "eliminations")
 
 
 def report_runs(
@@ -61,7 +59,7 @@ def report_runs(
         power=again.power[:, 0, :],
         events=event_records(world, again.log.for_run(0)),
         outcome=outcome,
-        reproduced=all(outcome[k] == outcomes[position][k] for k in _SAME),
+        reproduced=_same_fate(outcome, outcomes[position]),
     )
     return ReportRuns(
         seed=seed,
@@ -70,6 +68,13 @@ def report_runs(
         baseline=arm_from_outcomes("baseline: this report's runs", world, outcomes),
         representative=chosen,
     )
+
+
+def _same_fate(one: Outcome, other: Outcome) -> bool:
+    """Whether two outcomes have the same winner, month and losses (alliances aside)."""
+    return (one.winner, one.month, one.eliminations) == (
+        other.winner, other.month, other.eliminations,
+    )  # fmt: skip
 
 
 def default_command(scenario: str, out: Path, runs: int, seed: int, params: Path | None) -> str:

@@ -46,9 +46,9 @@ def ai_only_odds(
             result = simulate(world, seed=seed, runs=indices, record_events=False)
         for position in range(len(indices)):
             outcome = result.outcome(position)
-            winners[outcome["winner"]] += 1
-            if outcome["month"] is not None:
-                months.append(outcome["month"])
+            winners[outcome.winner] += 1
+            if outcome.month is not None:
+                months.append(outcome.month)
         if done is not None:
             done[0] = min(runs, start + CHUNK)
     shares = []

@@ -24,7 +24,7 @@ from politburo.analysis.narrative import describe_event, outcome_summary
 from politburo.errors import InputError
 from politburo.kernel.view import Policy, View, heuristic
 from politburo.model.actions import TARGET_KIND, Verb, describe
-from politburo.model.events import ROUTINE, EventLog, alliance_record, event_records
+from politburo.model.events import ROUTINE, EventLog, EventRecord, alliance_record, event_records
 from politburo.model.params import DEFAULT_PARAMETERS
 from politburo.model.state import State
 from politburo.model.world import SEAT_CANDIDATE, SEAT_FULL, World, compile_world
@@ -33,8 +33,10 @@ from politburo.simulation import Simulation, run_outcome
 from politburo.web import lesson
 from politburo.web.schemas import (
     ActionOut,
+    AllianceOut,
     Chart,
     Edge,
+    Elimination,
     EventOut,
     Graph,
     HistoricalAlliance,
@@ -317,7 +319,7 @@ class Match:
         self,
         turn: int | None,
         actions: list[tuple[int, int]],
-        events: list[dict[str, Any]],
+        events: Sequence[EventRecord],
         expected: Sequence[str] = (),
     ) -> Record:
         """What a month left: the player's actions (with what the model expected of each
@@ -327,16 +329,16 @@ class Match:
         me_id = w.leader_ids[self.me]
         told = []
         for e in events:
-            if e["kind"] in PRIVATE and e["actor"] != me_id:
+            if e.kind in PRIVATE and e.actor != me_id:
                 continue
             told.append(
                 EventOut.model_validate(
                     {
-                        **e,
+                        **e.to_json(),  # only the fields its kind uses are set
                         "text": describe_event(w, e),
-                        "vote": e["kind"] in VOTES,
-                        "routine": e["kind"] in ROUTINE,
-                        "mine": me_id in (e["actor"], e["target"]),
+                        "vote": e.kind in VOTES,
+                        "routine": e.kind in ROUTINE,
+                        "mine": me_id in (e.actor, e.target),
                     }
                 )
             )
@@ -456,21 +458,32 @@ class Match:
         """Winner, month, losses, alliances and the story in sentences."""
         w = self.world
         result = run_outcome(w, self.state, 0)
-        events = [e.model_dump(exclude_unset=True) for r in self.records for e in r.events]
-        result["alliances"] = [
-            {key: a[key] for key in ("members", "formed", "ended")} for a in alliance_record(events)
-        ]
-        result["summary"] = outcome_summary(w, result)
+        # the alliances the player saw form and end, from the events he was told
+        alliances = alliance_record(e for r in self.records for e in r.events)
+        summary = outcome_summary(w, result)
         # A lesson cut short: the calendar did not run out, the lesson did.
-        result["lesson_ended"] = result["winner"] is None and self.months < w.months
-        if result["lesson_ended"]:
-            result["summary"][0] = (
+        lesson_ended = result.winner is None and self.months < w.months
+        if lesson_ended:
+            summary[0] = (
                 f"No one consolidated power by {w.month_label(self.months - 1)}, when the "
                 "lesson ended: the struggle was still open."
             )
-        winner = result["winner"]
-        result["winner_name"] = None if winner is None else w.leader_names[w.leader(winner)]
-        return Outcome.model_validate(result)
+        winner = result.winner
+        return Outcome(
+            winner=winner,
+            month=result.month,
+            eliminations={  # from the plain data: offices unset when none was lost
+                leader: Elimination.model_validate(losses.to_dict())
+                for leader, losses in result.eliminations.items()
+            },
+            alliances=[
+                AllianceOut(members=list(a.members), formed=a.formed, ended=a.ended)
+                for a in alliances
+            ],
+            summary=summary,
+            lesson_ended=lesson_ended,
+            winner_name=None if winner is None else w.leader_names[w.leader(winner)],
+        )
 
     def turning_points(self) -> list[TurningPoint]:
         """The months where the player's real power changed most, with what happened."""
@@ -516,18 +529,16 @@ class Match:
                 history=None
                 if history is None or hist_win is None
                 else f"{name(hist_win)}, {history.consolidated}",
-                game=None
-                if outcome["winner"] is None
-                else f"{name(outcome['winner'])}, {outcome['month']}",
+                game=None if outcome.winner is None else f"{name(outcome.winner)}, {outcome.month}",
             )
         )
         recorded = dict(history.eliminations) if history is not None else {}
-        leaders = list(recorded) + [x for x in outcome["eliminations"] if x not in recorded]
+        leaders = list(recorded) + [x for x in outcome.eliminations if x not in recorded]
         body = w.body_names.get("leadership", "leadership")
         last = w.month_label(self.months - 1) if self.end is not None else "9999-12"
         for leader in leaders:
             past = recorded.get(leader)
-            game = outcome["eliminations"].get(leader, {})
+            lost = outcome.eliminations.get(leader)
             for key, label in (
                 ("politburo", f"leaves the {body}"),
                 ("party", "expelled from the party"),
@@ -535,7 +546,7 @@ class Match:
             ):
                 fact = getattr(past, key) if past is not None else None
                 then = fact.date if fact is not None else None
-                now = game.get(key)
+                now = getattr(lost, key) if lost is not None else None
                 if then is None and now is None:
                     continue
                 if now is None and then is not None and str(then) > last:
