@@ -32,6 +32,7 @@ from politburo.scenario import ScenarioError, builtin_names, load_scenario
 from politburo.scenario.schema import Scenario
 
 if TYPE_CHECKING:  # the experiment package loads DuckDB: only when a command needs it
+    from politburo.agents.human import Situation
     from politburo.analysis.records import (
         Explanation,
         FactScore,
@@ -283,7 +284,7 @@ def play(
     while not game.over:
         view = observation(game.view, me)
         _show_view(view)
-        if not (view["alive"] and view["in_party"]) or game.state.exiled[0, me]:
+        if not (view.alive and view.in_party) or game.state.exiled[0, me]:
             out.print("[yellow]You are out of the game; the struggle goes on without you.[/]")
             choice_list = []
         else:
@@ -304,7 +305,7 @@ def play(
         visible = [  # the routine folded away, as on the web, unless it concerns you
             r for r in records if r.kind not in ROUTINE or mine in (r.actor, r.target)
         ]
-        out.print(f"[bold]What happened in {view['month']}:[/]")
+        out.print(f"[bold]What happened in {view.month}:[/]")
         for record in visible[:40]:
             out.print(f"  {describe_event(world, record)}", highlight=False)
         if game.state.winner[0] >= 0:
@@ -314,36 +315,36 @@ def play(
     )
 
 
-def _show_view(view: dict[str, Any]) -> None:
-    out.rule(f"[bold cyan]{view['month']}[/]")
+def _show_view(view: Situation) -> None:
+    out.rule(f"[bold cyan]{view.month}[/]")
     lines = [
-        f"Offices: {', '.join(view['offices']) or 'none'}    Seat: {view['seat']}    "
-        f"Prestige: {view['prestige']}",
-        f"Patron: {view['patron'] or 'none (you lead a bloc)'}    "
-        f"Clients: {', '.join(view['clients']) or 'none'}    "
-        f"Allies: {', '.join(view['allies']) or 'none'}",
-        f"Loyal regional secretaries: {view['loyal_secretaries']} of {view['regions']}    "
-        f"Committee seats of your bloc: {view['committee_seats']} of {view['committee_size']}",
-        f"Information: {view['information']}"
+        f"Offices: {', '.join(view.offices) or 'none'}    Seat: {view.seat}    "
+        f"Prestige: {view.prestige}",
+        f"Patron: {view.patron or 'none (you lead a bloc)'}    "
+        f"Clients: {', '.join(view.clients) or 'none'}    "
+        f"Allies: {', '.join(view.allies) or 'none'}",
+        f"Loyal regional secretaries: {view.loyal_secretaries} of {view.regions}    "
+        f"Committee seats of your bloc: {view.committee_seats} of {view.committee_size}",
+        f"Information: {view.information}"
         + (
-            f"    Factions you know of: {', '.join(view['factions_known'])}"
-            if view["factions_known"]
+            f"    Factions you know of: {', '.join(view.factions_known)}"
+            if view.factions_known
             else ""
         ),
     ]
-    if view["upcoming"]:
-        lines.append("Coming: " + "; ".join(view["upcoming"]))
+    if view.upcoming:
+        lines.append("Coming: " + "; ".join(view.upcoming))
     out.print(Panel("\n".join(lines), title="Your situation", expand=False))
     table = Table(title="Power as you see it")
     for column in ("leader", "power", "prestige", "seat", "patron"):
         table.add_column(column)
-    for row in view["leaders"][:12]:
+    for row in view.leaders[:12]:
         table.add_row(
-            row["name"],
-            f"{row['power']:.2f}",
-            f"{row['prestige']:.2f}",
-            row["seat"],
-            row["patron"] or "",
+            row.name,
+            f"{row.power:.2f}",
+            f"{row.prestige:.2f}",
+            row.seat,
+            row.patron or "",
         )
     out.print(table)
 

@@ -8,7 +8,6 @@ his information).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -105,8 +104,79 @@ def legal_choices(view: View, leader: int, run: int = 0) -> list[Choice]:
     return choices
 
 
-def observation(view: View, leader: int, run: int = 0, omniscient: bool = False) -> dict[str, Any]:
-    """What ``leader`` can know this month, as plain data."""
+@dataclass(frozen=True, slots=True)
+class LeaderSeen:
+    """Another leader as the player sees him: his power (seen, or real when omniscient),
+    prestige, seat and patron."""
+
+    leader: str
+    name: str
+    power: float
+    prestige: float
+    seat: str  # "full", "candidate" or ""
+    patron: str | None
+
+    def to_json(self) -> dict[str, str | float | None]:
+        return {
+            "leader": self.leader,
+            "name": self.name,
+            "power": self.power,
+            "prestige": self.prestige,
+            "seat": self.seat,
+            "patron": self.patron,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Situation:
+    """What a leader can know this month: his offices, seat and following, his view of
+    the others (strongest first) and the scheduled events of the next months. The game's
+    situation panel on the command line and the web; ``to_json()`` is the web's JSON."""
+
+    month: str
+    leader: str
+    offices: list[str]
+    seat: str  # "full member", "candidate" or "none"
+    prestige: float
+    allies: list[str]
+    clients: list[str]
+    patron: str | None
+    loyal_secretaries: int
+    regions: int
+    committee_seats: int
+    committee_size: int
+    information: float
+    factions_known: list[str]
+    leaders: list[LeaderSeen]
+    upcoming: list[str]
+    in_party: bool
+    alive: bool
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "month": self.month,
+            "leader": self.leader,
+            "offices": list(self.offices),
+            "seat": self.seat,
+            "prestige": self.prestige,
+            "allies": list(self.allies),
+            "clients": list(self.clients),
+            "patron": self.patron,
+            "loyal_secretaries": self.loyal_secretaries,
+            "regions": self.regions,
+            "committee_seats": self.committee_seats,
+            "committee_size": self.committee_size,
+            "information": self.information,
+            "factions_known": list(self.factions_known),
+            "leaders": [other.to_json() for other in self.leaders],
+            "upcoming": list(self.upcoming),
+            "in_party": self.in_party,
+            "alive": self.alive,
+        }
+
+
+def observation(view: View, leader: int, run: int = 0, omniscient: bool = False) -> Situation:
+    """What ``leader`` can know this month."""
     s, w = view.state, view.world
     L = w.n_leaders
     me = leader
@@ -124,16 +194,14 @@ def observation(view: View, leader: int, run: int = 0, omniscient: bool = False)
         if not (s.alive[run, j] and s.in_party[run, j]):
             continue
         others.append(
-            {
-                "leader": w.leader_ids[j],
-                "name": w.leader_names[j],
-                "power": round(float(power[j]), 3),
-                "prestige": round(float(s.prestige[run, j]), 2),
-                "seat": {SEAT_FULL: "full", SEAT_CANDIDATE: "candidate"}.get(
-                    int(s.seat[run, j]), ""
-                ),
-                "patron": w.leader_ids[s.patron[run, j]] if s.patron[run, j] != j else None,
-            }
+            LeaderSeen(
+                leader=w.leader_ids[j],
+                name=w.leader_names[j],
+                power=round(float(power[j]), 3),
+                prestige=round(float(s.prestige[run, j]), 2),
+                seat={SEAT_FULL: "full", SEAT_CANDIDATE: "candidate"}.get(int(s.seat[run, j]), ""),
+                patron=w.leader_ids[s.patron[run, j]] if s.patron[run, j] != j else None,
+            )
         )
     upcoming = []
     for ahead in range(0, 4):
@@ -144,25 +212,25 @@ def observation(view: View, leader: int, run: int = 0, omniscient: bool = False)
             label = f"{effect.event_name} ({w.month_label(turn)})"
             if label not in upcoming:
                 upcoming.append(label)
-    return {
-        "month": w.month_label(min(s.turn, w.months - 1)),
-        "leader": w.leader_ids[me],
-        "offices": offices,
-        "seat": seat,
-        "prestige": round(float(s.prestige[run, me]), 2),
-        "allies": allies,
-        "clients": clients,
-        "patron": w.leader_names[bloc] if bloc != me else None,
-        "loyal_secretaries": secretaries,
-        "regions": len(w.region_ids),
-        "committee_seats": committee,
-        "committee_size": committee_seats,
-        "information": round(float(view.info[run, me]), 2),
-        "factions_known": [
+    return Situation(
+        month=w.month_label(min(s.turn, w.months - 1)),
+        leader=w.leader_ids[me],
+        offices=offices,
+        seat=seat,
+        prestige=round(float(s.prestige[run, me]), 2),
+        allies=allies,
+        clients=clients,
+        patron=w.leader_names[bloc] if bloc != me else None,
+        loyal_secretaries=secretaries,
+        regions=len(w.region_ids),
+        committee_seats=committee,
+        committee_size=committee_seats,
+        information=round(float(view.info[run, me]), 2),
+        factions_known=[
             w.leader_names[j] for j in np.flatnonzero(s.faction[run]) if s.material[run, me, j] > 0
         ],
-        "leaders": sorted(others, key=lambda x: -float(x["power"])),
-        "upcoming": upcoming,
-        "in_party": bool(s.in_party[run, me]),
-        "alive": bool(s.alive[run, me]),
-    }
+        leaders=sorted(others, key=lambda x: -x.power),
+        upcoming=upcoming,
+        in_party=bool(s.in_party[run, me]),
+        alive=bool(s.alive[run, me]),
+    )

@@ -13,7 +13,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from pydantic import JsonValue
@@ -386,8 +386,7 @@ class Match:
 
     def situation(self) -> dict[str, JsonValue]:
         """The leader's own situation and his view of the others."""
-        situation: dict[str, JsonValue] = observation(self.view, self.me)
-        return situation
+        return cast(dict[str, JsonValue], observation(self.view, self.me).to_json())
 
     def chart(self) -> Chart:
         """Power of every leader month by month: as the player saw it, and real power too
