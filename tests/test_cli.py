@@ -184,9 +184,9 @@ def test_parameters_file_is_used_and_checked(tmp_path: Path) -> None:
     good = tmp_path / "params.json"
     good.write_text(json.dumps({"discipline_cooldown": 40}), encoding="utf-8")
     slow = json.loads(
-        runner.invoke(app, ["run", "toy-3", "--seed", "1", "--json", "--params", str(good)]).stdout
+        runner.invoke(app, ["run", "toy-3", "--seed", "2", "--json", "--params", str(good)]).stdout
     )
-    base = json.loads(runner.invoke(app, ["run", "toy-3", "--seed", "1", "--json"]).stdout)
+    base = json.loads(runner.invoke(app, ["run", "toy-3", "--seed", "2", "--json"]).stdout)
 
     def motions(data: dict[str, object]) -> int:
         return sum(e["kind"].startswith("motion_") for e in data["events"])  # type: ignore[attr-defined,index,union-attr]

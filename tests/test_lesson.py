@@ -76,6 +76,7 @@ def test_hints_are_the_models_forecast_for_each_target(match: Match) -> None:
             assert f"about {round(forecast.yes)} of {full_seats} votes" in text
         if choice.verb == Verb.MOVE_DISCIPLINE:
             assert forecast.rung >= 0 and w.ladder[forecast.rung].name in text
+            assert w.leader_names[choice.target] in text
             assert f"of {forecast.votes} votes" in text
         if choice.verb in (Verb.PROPOSE_ALLIANCE, Verb.WIN_OVER):
             assert forecast.chance is not None and 0.0 <= forecast.chance <= 1.0

@@ -308,13 +308,18 @@ def test_a_mover_remembers_a_defeat_until_the_next_plenum(
 
 
 def test_beyond_a_censure_the_case_must_be_made(make_bench: MakeBench, toy_world: World) -> None:
-    """A censured rival of stature is not moved against further while the majority would
-    keep him on its slate (``plenum.keep_value`` above ``inclusion_cost``); evidence of
-    factionalism makes the case. Costs set here (exclusion 1.5, inclusion 0.5) so the
-    rule, not the calibrated defaults, is tested: prestige 0.9 without pretext keeps him
-    (1.5 × 0.9 = 1.35); with pretext 1 and the whole committee (margin 1) he is not kept
-    (0). A censure, the first rung, needs no case."""
-    params = NO_DEFECTION.model_copy(update={"exclusion_cost": 1.5, "inclusion_cost": 0.5})
+    """Discipline answers a breach: with no evidence against a rival no motion is scored;
+    with evidence of at least ``heuristic.motion_case`` a censure, the first rung, is. A
+    censured rival of stature is not moved against further while the majority would keep
+    him on its slate (``plenum.keep_value`` above ``inclusion_cost``); more evidence of
+    factionalism makes the case. Costs set here (exclusion 1.5, inclusion 0.5, motion case
+    0.2) so the rule, not the calibrated defaults, is tested: prestige 0.9 with pretext
+    0.25 keeps him (1.5 × 0.9 × 0.75 ≈ 1.01); with pretext 1 and the whole committee
+    (margin 1) he is not kept (0)."""
+    heuristic = NO_DEFECTION.heuristic.model_copy(update={"motion_case": 0.2})
+    params = NO_DEFECTION.model_copy(
+        update={"exclusion_cost": 1.5, "inclusion_cost": 0.5, "heuristic": heuristic}
+    )
     bench = make_bench(runs=3, params=params)
     ids = idx(toy_world)
     sec, tribune = ids["secretary"], ids["tribune"]
@@ -323,8 +328,15 @@ def test_beyond_a_censure_the_case_must_be_made(make_bench: MakeBench, toy_world
     s.led_bloc[:, tribune] = True
     s.prestige[:, tribune] = 0.9
     _committee_owned(bench, [sec] * 15)
-    # First rung: a censure is scored without a case.
     assert np.all(_next_rung(bench, tribune) == rung_of(toy_world, "censure"))
+    # No breach, no motion, though the vote would be his.
+    s.pretext[:, tribune] = 0.0
+    s.material[:, sec, tribune] = 0.0
+    bench.refresh()
+    assert np.all(_discipline_score(bench, sec, tribune) == 0)
+    # A breach: a censure is scored.
+    s.pretext[:, tribune] = 0.25
+    bench.refresh()
     assert np.all(_discipline_score(bench, sec, tribune) > 0)
     # Censured: the next rung removes him, and the case is not made.
     s.rung[:, tribune] = rung_of(toy_world, "censure")

@@ -228,7 +228,8 @@ def hint(view: View, me: int, choice: Choice) -> str:
     if verb == Verb.MOVE_DISCIPLINE:
         rung = w.ladder[f.rung]
         return (
-            f"{rung.name} in the {_body(w, rung.role)}: you would get about "
+            f"{rung.name} of {w.leader_names[target]} in the {_body(w, rung.role)}: "
+            f"you would get about "
             f"{round(f.yes)} of {f.votes} votes (needs more than {_share(rung.quota)})"
         )
     return (
