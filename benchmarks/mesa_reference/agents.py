@@ -394,8 +394,9 @@ class Leader(mesa.Agent):
 
     def _score_discipline(self) -> tuple[float, Leader] | None:
         """Discipline only rivals, only with a majority in hand (forecast with the vote
-        model itself, misjudged without information), and beyond a censure only when the
-        case is made (his coalition's slate would not keep the target)."""
+        model itself, misjudged without information), only against a target with evidence
+        against him (``heuristic.motion_case``), and beyond a censure only when the case
+        is made (his coalition's slate would not keep the target)."""
         m, p = self.model, self.model.params
         h = p.heuristic
         if not (self.can_act and self.principal and self.seat == SEAT_FULL):
@@ -419,6 +420,9 @@ class Leader(mesa.Agent):
                     target.keep_value(survey.share("committee", self.patron), survey.comm_votes)
                     <= p.inclusion_cost
                 )
+                # discipline answers a breach: without evidence (his pretext; material
+                # is the information mechanism's, outside the core) no motion is moved
+                case = case and target.pretext >= h.motion_case
                 if case and not remembered and self.in_hand(rung, target):
                     score = (
                         h.discipline
