@@ -123,7 +123,7 @@ def next_rung(k, r, j):  # type: ignore[no-untyped-def]
     )
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _first_rung(  # type: ignore[no-untyped-def]
     effects, rung_now, alive, in_party, exiled, has_seat, has_office
 ):
@@ -408,10 +408,12 @@ def _threat_of_blocs(fear, patron, own_threat, threat):  # type: ignore[no-untyp
     L = patron.shape[0]
     for i in range(L):
         best = 0
+        top = fear[i, 0]
         for j in range(1, L):
-            if fear[i, j] > fear[i, best]:
+            if fear[i, j] > top:
                 best = j
-        own_threat[i] = best if fear[i, best] > 0 else -1
+                top = fear[i, j]
+        own_threat[i] = best if top > 0 else -1
     for i in range(L):
         threat[i] = own_threat[patron[i]]
 
@@ -563,33 +565,47 @@ def best_actions(k, r, t, best, best_target, table):  # type: ignore[no-untyped-
     discipline_cooldown = p.discipline_cooldown
     inclusion_cost = p.inclusion_cost
 
-    lead_share = np.empty(L)
-    comm_share = np.empty(L)
+    # The per-leader work arrays, carved from three buffers (one allocation per kind
+    # rather than one per array: allocation is a measurable share of the month).
+    floats = np.empty(3 * L + G + n_issues)
+    ints = np.empty(3 * L + G, dtype=np.int64)
+    flags = np.zeros(6 * L + 2 * K, dtype=np.bool_)
+    lead_share = floats[:L]
+    comm_share = floats[L : 2 * L]
+    line_dist = floats[2 * L : 3 * L]
+    region_weight = floats[3 * L : 3 * L + G]
+    scratch = floats[3 * L + G :]
+    own_threat = ints[:L]
+    threat = ints[L : 2 * L]
+    rung = ints[2 * L : 3 * L]
+    sec = ints[3 * L :]
+    in_opposition = flags[:L]
+    others_left = flags[L : 2 * L]
+    has_clients = flags[2 * L : 3 * L]
+    has_office = flags[3 * L : 4 * L]
+    win_ok = flags[4 * L : 5 * L]
+    target_ok = flags[5 * L : 6 * L]
+    backed_by_rung = flags[6 * L : 6 * L + K]
+    direct_by_rung = flags[6 * L + K :]
     _majorities(s.committee[r], lead_votes, d.comm_votes[r], coal, lead_share, comm_share)
     # Clients fear whom their patron fears.
-    own_threat = np.empty(L, dtype=np.int64)
-    threat = np.empty(L, dtype=np.int64)
     _threat_of_blocs(fear, patron, own_threat, threat)
     # Opposition exists only against a ruling coalition: a majority in the leadership.
     ruling_any = False
     for i in range(L):
         ruling_any = ruling_any or lead_share[i] > 0.5
-    in_opposition = np.empty(L, dtype=np.bool_)
-    line_dist = np.zeros(L)
     for i in range(L):
+        line_dist[i] = 0.0
         in_opposition[i] = ruling_any and not lead_share[i] > 0.5
     if on_policy:
         _line_distances(position, line, salience, line_dist)
     # Enemies with seats outside each leader's coalition.
-    others_left = np.zeros(L, dtype=np.bool_)
     for i in range(L):
         for j in range(L):
             if principal_r[j] and seat[j] != SEAT_NONE and not coal[i, j]:
                 others_left[i] = True
                 break
     # Who can be won over: present unattached actors holding a seat or an office.
-    has_clients = np.zeros(L, dtype=np.bool_)
-    has_office = np.zeros(L, dtype=np.bool_)
     for m in range(L):
         if present[m] and patron[m] != m:
             has_clients[patron[m]] = True
@@ -597,7 +613,6 @@ def best_actions(k, r, t, best, best_target, table):  # type: ignore[no-untyped-
         holder = holders[o]
         if holder >= 0:
             has_office[holder] = True
-    win_ok = np.empty(L, dtype=np.bool_)
     n_principal = 0
     for j in range(L):
         holds = seat[j] != SEAT_NONE or has_office[j]
@@ -607,22 +622,15 @@ def best_actions(k, r, t, best, best_target, table):  # type: ignore[no-untyped-
         if principal_r[j]:
             n_principal += 1
     # Discipline targets: the next rung, cooled down, alive and capable.
-    rung = np.empty(L, dtype=np.int64)
-    target_ok = np.empty(L, dtype=np.bool_)
     _next_rungs(rung_effect, rung_now, alive, in_party, exiled, seat, has_office, rung)
     for j in range(L):
         cooled = (t - last_discipline[j]) >= discipline_cooldown
         target_ok[j] = rung[j] >= 0 and cooled and alive[j] and not incapacitated[j]
-    region_weight = np.empty(G)
-    sec = np.empty(G, dtype=np.int64)
     if on_appointment or on_recruitment:
         _region_weight(s.members[r], region_weight)
         for g in range(G):
             holder = secretary_patron[g]
             sec[g] = patron[holder] if holder >= 0 else -1
-    scratch = np.empty(n_issues)
-    backed_by_rung = np.empty(K, dtype=np.bool_)
-    direct_by_rung = np.empty(K, dtype=np.bool_)
     noise_base = stream_base(s.keys[r], t, _MISJUDGEMENT, 0)
     has_table = table.shape[0] > 0
 

@@ -177,10 +177,15 @@ def coalition(k, r):  # type: ignore[no-untyped-def]
 
 @njit(cache=True)
 def _coalition(patron, ally, allies, out):  # type: ignore[no-untyped-def]
-    """:func:`coalition` from the run's rows, into ``out`` (L, L)."""
+    """:func:`coalition` from the run's rows, into ``out`` (L, L). A row depends only on
+    the leader's bloc: a client's row is his patron's, copied once the patron's is made."""
     L = patron.shape[0]
     for i in range(L):
         pi = patron[i]
+        if pi != i and patron[pi] == pi and pi < i:
+            for j in range(L):
+                out[i, j] = out[pi, j]
+            continue
         for j in range(L):
             pj = patron[j]
             out[i, j] = pi == pj or (allies and ally[pi, pj])
@@ -259,7 +264,7 @@ def perceived(k, r):  # type: ignore[no-untyped-def]
     return d.perceived[r]
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def insight(info_i, revealed_j):  # type: ignore[no-untyped-def]
     """How far leader i sees leader j's real power: his own information and what public
     votes have revealed of j, as independent sources (1 - (1 - info)(1 - revealed))."""
@@ -416,7 +421,7 @@ def main_threat(k, r, i):  # type: ignore[no-untyped-def]
     return best if score[i, best] > 0 else -1
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def bloc_votes(k, r, role, i):  # type: ignore[no-untyped-def]
     """Votes bloc leader i commands in the body with ``role`` (the congress is
     represented by the committee it last elected)."""
@@ -517,7 +522,7 @@ def dominant_bloc(k, r, role):  # type: ignore[no-untyped-def]
     return d.dominant[r, slot]
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def secretary_bloc(k, r, g):  # type: ignore[no-untyped-def]
     """The bloc the secretary of region g answers to, -1 if none."""
     sec = k.s.secretary_patron[r, g]

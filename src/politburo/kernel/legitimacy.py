@@ -19,7 +19,7 @@ def _shift(k, r, leader, delta):  # type: ignore[no-untyped-def]
     k.s.prestige[r, leader] = clip(k.s.prestige[r, leader] + delta, 0.0, 1.0)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _line_distance(k, r, leader):  # type: ignore[no-untyped-def]
     if not k.on[Mechanism.POLICY]:
         return 0.0

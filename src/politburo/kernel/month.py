@@ -190,19 +190,21 @@ def resolve_actions(k, r, t, plan_verb, plan_target):  # type: ignore[no-untyped
     s = k.s
     L = s.patron.shape[1]
     K = plan_verb.shape[2]
-    order = np.empty(L, dtype=np.int64)
+    ints = np.empty(2 * L, dtype=np.int64)  # one allocation per kind, carved up
+    flags = np.zeros(3 * L + N_VERBS, dtype=np.bool_)
+    order = ints[:L]
     acting_order(k, r, t, order)
-    slot_of = np.full(L, -1, dtype=np.int64)  # each leader's first plan slot with the verb
-    legal_at_start = np.zeros(L, dtype=np.bool_)
-    principal_at_start = np.zeros(L, dtype=np.bool_)
-    claimed = np.zeros(L, dtype=np.bool_)
+    slot_of = ints[L:]  # each leader's first plan slot with the verb (set per verb)
+    legal_at_start = flags[:L]
+    principal_at_start = flags[L : 2 * L]
+    claimed = flags[2 * L : 3 * L]
     # The run's rows (live views: the rules change them as they go).
     patron = s.patron[r]
     in_party = s.in_party[r]
     alive = s.alive[r]
     exiled = s.exiled[r]
     # Verbs somebody chose (the others are skipped outright).
-    wanted = np.zeros(N_VERBS, dtype=np.bool_)
+    wanted = flags[3 * L :]
     for i in range(L):
         for kk in range(K):
             v = plan_verb[r, i, kk]
@@ -310,8 +312,9 @@ def _measure_fresh(k, r, t):  # type: ignore[no-untyped-def]
     dropped, as a second refresh would (rebuilding the rest unchanged)."""
     d = k.d
     L = d.lead_votes.shape[1]
-    lead_power = np.zeros(L)
-    committee_power = np.zeros(L)
+    both = np.zeros(2 * L)
+    lead_power = both[:L]
+    committee_power = both[L:]
     banzhaf(d.lead_votes[r], d.lead_votes[r].sum() // 2 + 1, lead_power)
     banzhaf(d.comm_votes[r], d.comm_votes[r].sum() // 2 + 1, committee_power)
     w = k.p.leadership_power_weight

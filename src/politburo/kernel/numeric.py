@@ -129,7 +129,8 @@ def banzhaf(weights: np.ndarray, quota: int, out: np.ndarray) -> None:
     for p in range(P):
         total += weights[p]
     width = total + 1
-    counts = np.zeros(width, dtype=np.int64)
+    work = np.zeros(2 * width, dtype=np.int64)  # one allocation for both tables
+    counts = work[:width]
     counts[0] = 1
     for p in range(P):
         w = weights[p]
@@ -137,7 +138,7 @@ def banzhaf(weights: np.ndarray, quota: int, out: np.ndarray) -> None:
             continue
         for level in range(width - 1, w - 1, -1):
             counts[level] += counts[level - w]
-    without = np.empty(width, dtype=np.int64)
+    without = work[width:]
     swings_total = 0
     for p in range(P):
         w = weights[p]

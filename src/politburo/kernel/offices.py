@@ -83,7 +83,7 @@ def vacate_office(k, r, t, office):  # type: ignore[no-untyped-def]
     record(k, r, t, Event.OFFICE_LOST, actor=holder, obj=office)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def on_probation(k, r, t, j):  # type: ignore[no-untyped-def]
     """Whether leader j recanted less than ``probation`` months ago."""
     since = k.s.penitent_since[r, j]

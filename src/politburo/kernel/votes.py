@@ -67,7 +67,7 @@ def _case_against(k, r, mover, target):  # type: ignore[no-untyped-def]
     )
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def distance_between(position, a, b, salience):  # type: ignore[no-untyped-def]
     """``policy_distance(position[a], position[b], salience[a])`` from the run's (L, I)
     positions, without making views of the rows (the same operations in the same
