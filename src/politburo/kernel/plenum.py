@@ -310,14 +310,24 @@ def mark_bloc_leaders(k, r, at_start):  # type: ignore[no-untyped-def]
     independent of stature do not: a head of state or a technician who never led a
     following or an opposition is no rival."""
     s, d = k.s, k.d
-    L = s.patron.shape[1]
+    patron = s.patron[r]
+    present = d.present[r]
+    secretaries = s.secretary_patron[r]
+    led_bloc = s.led_bloc[r]
+    L = patron.shape[0]
+    G = secretaries.shape[0]
     for i in range(L):
-        if s.led_bloc[r, i] or not d.principal[r, i]:
+        if led_bloc[i] or not d.principal[r, i]:
             continue
         leads = s.faction[r, i] or (at_start and d.comm_votes[r, i] > 0)
-        for j in range(L):
-            leads = leads or (j != i and s.patron[r, j] == i and d.present[r, j])
-        for g in range(s.secretary_patron.shape[1]):
-            holder = s.secretary_patron[r, g]
-            leads = leads or (holder >= 0 and s.patron[r, holder] == i)
-        s.led_bloc[r, i] = leads
+        # A client among the leaders, then a regional secretary: the first one settles it.
+        j = 0
+        while not leads and j < L:
+            leads = j != i and patron[j] == i and present[j]
+            j += 1
+        g = 0
+        while not leads and g < G:
+            holder = secretaries[g]
+            leads = holder >= 0 and patron[holder] == i
+            g += 1
+        led_bloc[i] = leads
