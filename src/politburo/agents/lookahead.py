@@ -8,6 +8,13 @@ else (and the candidate's later months) decided by the heuristic; the candidate 
 leader holds the most *real* power over those months wins. All candidates of all
 searching leaders run as one batch, so a month of search costs a few batched months.
 
+The short look ranks candidates largely by what usually turns into power later (votes,
+secretaries, prestige); whether it does depends on the rules and their parameters (when
+public votes reveal real power quickly, prestige won before a congress buys little after
+it). So a second, longer look checks the one thing played for: an alternative is played
+only if it also leaves the leader at least as much real power over the longer span
+(``guard_horizon``), on the same imagined futures, as the heuristic's plan.
+
 The rollouts draw their random numbers from streams of their own, shared by every
 candidate (common random numbers, so candidates are compared on the same luck) but
 different from the game's: the AI imagines a future, it does not read the dice.
@@ -16,7 +23,7 @@ different from the game's: the AI imagines a future, it does not read the dice.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -55,6 +62,10 @@ class LookaheadSettings:
     secretaries_weight: float = 0.2
     prestige_weight: float = 0.05
     discipline_weight: float = 0.2
+    # The second look: months over which an alternative must hold at least as much of
+    # its leader's own real power as the heuristic's plan, on the same imagined futures
+    # (0: no second look). It costs a second batch of rollouts this many months long.
+    guard_horizon: int = 12
 
 
 @dataclass(frozen=True)
@@ -203,10 +214,36 @@ def standing(view: View, settings: LookaheadSettings) -> NDArray[np.float64]:
     )
 
 
-def choose(values: NDArray[np.float64], confidence: float) -> int:
+def power_held(
+    view: View, candidates: list[Candidate], settings: LookaheadSettings
+) -> NDArray[np.float64] | None:
+    """(samples, n): each candidate's leader's mean real power over the next
+    ``guard_horizon`` months (the second look), or None without one."""
+    if settings.guard_horizon <= 0:
+        return None
+    far = replace(
+        settings,
+        horizon=settings.guard_horizon,
+        win_bonus=0.0,
+        rival_weight=0.0,
+        votes_weight=0.0,
+        secretaries_weight=0.0,
+        prestige_weight=0.0,
+        discipline_weight=0.0,
+    )
+    return rollout_values(view, candidates, far)
+
+
+def choose(
+    values: NDArray[np.float64],
+    confidence: float,
+    held: NDArray[np.float64] | None = None,
+) -> int:
     """Index of the candidate to play among ``values`` (samples, candidates), column 0
     being the heuristic's plan: the best mean, if it beats the plan by ``confidence``
-    standard errors of the paired difference (by anything, with one sample)."""
+    standard errors of the paired difference (by anything, with one sample) and, given
+    the second look's ``held`` (samples, candidates), keeps on average at least the real
+    power the plan keeps."""
     mean = values.mean(axis=0)
     best = int(mean.argmax())
     gain = mean[best] - mean[0]
@@ -216,6 +253,10 @@ def choose(values: NDArray[np.float64], confidence: float) -> int:
         spread = float((values[:, best] - values[:, 0]).std(ddof=1))
         if gain <= confidence * spread / np.sqrt(values.shape[0]):
             return 0
+    if held is not None:
+        kept = held.mean(axis=0)
+        if kept[best] < kept[0]:
+            return 0  # better on the short look, but it gives up real power later
     return best
 
 
@@ -255,8 +296,10 @@ class LookaheadPolicy:
         if not candidates:
             return base
         values = rollout_values(view, candidates, self.settings)
+        held = power_held(view, candidates, self.settings)
         for group in groups:
-            pick = choose(values[:, group], self.settings.confidence)
+            second = None if held is None else held[:, group]
+            pick = choose(values[:, group], self.settings.confidence, second)
             self.searched += 1
             if pick:
                 chosen = candidates[group][pick]
