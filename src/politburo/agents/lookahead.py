@@ -234,16 +234,10 @@ def power_held(
     return rollout_values(view, candidates, far)
 
 
-def choose(
-    values: NDArray[np.float64],
-    confidence: float,
-    held: NDArray[np.float64] | None = None,
-) -> int:
+def choose(values: NDArray[np.float64], confidence: float) -> int:
     """Index of the candidate to play among ``values`` (samples, candidates), column 0
     being the heuristic's plan: the best mean, if it beats the plan by ``confidence``
-    standard errors of the paired difference (by anything, with one sample) and, given
-    the second look's ``held`` (samples, candidates), keeps on average at least the real
-    power the plan keeps."""
+    standard errors of the paired difference (by anything, with one sample)."""
     mean = values.mean(axis=0)
     best = int(mean.argmax())
     gain = mean[best] - mean[0]
@@ -253,11 +247,16 @@ def choose(
         spread = float((values[:, best] - values[:, 0]).std(ddof=1))
         if gain <= confidence * spread / np.sqrt(values.shape[0]):
             return 0
-    if held is not None:
-        kept = held.mean(axis=0)
-        if kept[best] < kept[0]:
-            return 0  # better on the short look, but it gives up real power later
     return best
+
+
+def keeps_power(held: NDArray[np.float64]) -> bool:
+    """The second look's verdict on ``held`` (samples, 2): its leader's mean real power
+    over the longer span under the heuristic's plan (column 0) and under the alternative
+    (column 1), on the same futures; the alternative is played if it keeps on average at
+    least what the plan keeps."""
+    kept = held.mean(axis=0)
+    return bool(kept[1] >= kept[0])
 
 
 class LookaheadPolicy:
@@ -296,10 +295,18 @@ class LookaheadPolicy:
         if not candidates:
             return base
         values = rollout_values(view, candidates, self.settings)
-        held = power_held(view, candidates, self.settings)
-        for group in groups:
-            second = None if held is None else held[:, group]
-            pick = choose(values[:, group], self.settings.confidence, second)
+        picks = [choose(values[:, group], self.settings.confidence) for group in groups]
+        # The second look, for the alternatives chosen only: each against its plan.
+        proposed = [n for n, pick in enumerate(picks) if pick]
+        pairs = [
+            c for n in proposed for c in (candidates[groups[n]][0], candidates[groups[n]][picks[n]])
+        ]
+        held = power_held(view, pairs, self.settings) if pairs else None
+        if held is not None:
+            for m, n in enumerate(proposed):
+                if not keeps_power(held[:, 2 * m : 2 * m + 2]):
+                    picks[n] = 0  # better on the short look, but it gives up real power later
+        for group, pick in zip(groups, picks, strict=True):
             self.searched += 1
             if pick:
                 chosen = candidates[group][pick]
