@@ -11,31 +11,25 @@ Two steps, kept apart so each can be checked by hand:
    gives the median over the runs where the quantity happened **and** the share of runs
    where it happened, so a median of few runs cannot pass for a typical run.
 
-What each kind of fact reads, and how it is scored
---------------------------------------------------
+How each kind of fact is scored
+-------------------------------
+What each kind reads from a run is told once, in :mod:`politburo.experiment.observe`.
+
 ``vote``
-    The first vote of the named meeting (``congress_vote`` or ``conference_vote`` in the
-    log) within the months of the fact. The engine records one only when an organized
-    opposition stands against the line; its ``yes``/``no`` are delegates. Scored: the
-    opposition's share ``no / (yes + no)`` (the meeting's size in the model is the
-    congress's, an input, so only shares are compared) and the share of runs where the
-    line carried.
+    The opposition's share ``no / (yes + no)`` (the meeting's size in the model is the
+    congress's, an input, so only shares are compared), within ``VOTE_SHARE_WITHIN``, and
+    the share of runs where the line carried.
 ``membership``
-    Members of every cohort in every region after the month.
+    Party members, within ``MEMBERSHIP_WITHIN`` of the record (relative error).
 ``seat_share``
-    Full seats of the leadership body held after the month by the named leader's bloc
-    (himself and the leaders whose bloc leader he is), over all full seats then held. A
-    leader who recanted (submitted after a defeat) by then counts apart, as the record
-    counts a beaten rival who recanted: not among the winner's men.
+    The bloc's share of the full seats, within one seat.
 ``exits``
-    Leadership seats lost (``seat_lost``) within the months of the fact, deaths aside; of
-    them, those in a month when the run recorded an event of the fact's ``meeting`` kind, and those
-    that no passed motion against the leader, expulsion, exile or death in the same month
-    accounts for (the seat went because he was not elected again). A ``meeting`` kind the
-    model's log does not have is reported as not produced by the model.
+    Seats lost, within ``EXITS_WITHIN``; the shares of them at a ``meeting`` and by not
+    being re-elected, within one exit. A ``meeting`` kind the model's log does not have is
+    reported as not produced by the model.
 ``region_taken``
-    The first month after which the region's secretary belongs to the named leader's bloc
-    (the bloc of the secretary's patron), or never.
+    The month, as a milestone's: within ``WITHIN_MONTHS``, a run where it never happened
+    charged the months to the calendar's end plus one plus ``MISS_PENALTY_MONTHS``.
 """
 
 from __future__ import annotations
