@@ -54,15 +54,6 @@ def _date(month: str) -> np.datetime64:
     return np.datetime64(month, "M")
 
 
-def _name(world: World, key: str) -> str:
-    """Display name of a leader id; "none" is no one; unknown ids stay as they are."""
-    if key == "none":
-        return "no one"
-    if key in world.leader_ids:
-        return world.leader_names[world.leader_ids.index(key)]
-    return key
-
-
 @contextmanager
 def _style() -> Iterator[None]:
     # Text stays text in the SVG (searchable, selectable, small), with a generic
@@ -325,7 +316,7 @@ def plot_winners(world: World, arms: Sequence[ArmShares], path: Path, palette: P
             squeeze=False,
         )
         x = np.arange(len(keys))
-        labels = [_name(world, key) for key in keys]
+        labels = [world.display_name(key) for key in keys]
         for k, ax in enumerate(axes.flat):
             if k >= len(arms):
                 ax.set_visible(False)
@@ -472,7 +463,7 @@ def attribution_panels(attribution: AttributionRecord) -> list[AttributionPanel]
 def attribution_target(world: World, attribution: AttributionRecord) -> str:
     """What the attribution is of: P(leader consolidates) for ``politburo explain``'s."""
     if isinstance(attribution, Explanation):
-        return f"P({_name(world, attribution.leader)} consolidates)"
+        return f"P({world.display_name(attribution.leader)} consolidates)"
     return "the outcome"
 
 
@@ -556,7 +547,7 @@ def plot_run(
             world,
             dates,
             records,
-            name=lambda leader: _name(world, leader),
+            name=lambda leader: world.display_name(leader),
             label={
                 "ha": "right",
                 "fontsize": 7.5,

@@ -239,7 +239,7 @@ def representative_run(
         median = months[(len(months) - 1) // 2]
         chosen = min(members, key=lambda k: (abs(turns[k] - median), k))
         how = (
-            f"{_name(world, modal)} consolidated power in {share}, more often than any other "
+            f"{world.display_name(modal)} consolidated power in {share}, more often than any other "
             f"outcome. Among those runs the median consolidation month is "
             f"{world.month_label(median)}; this run consolidated in "
             f"{outcomes[chosen].month}, the closest (the lowest run index among ties)."
@@ -257,15 +257,6 @@ def representative_run(
 
 
 # ----------------------------------------------------------------------------- formatting
-
-
-def _name(world: World, key: str) -> str:
-    """Display name of a leader id; "none" is no one; unknown ids stay as they are."""
-    if key == "none":
-        return "no one"
-    if key in world.leader_ids:
-        return world.leader_names[world.leader_ids.index(key)]
-    return key
 
 
 def _finite(x: float | None) -> float | None:
@@ -406,7 +397,7 @@ def _winners_section(
     plot_winners(world, arms, out / FIGURES["winners"], palette)
     keys = sorted({key for arm in arms for key in arm.winners}, key=palette.rank)
     rows = [
-        [arm.name, _name(world, key), _pct(p), f"{low:.1%} – {high:.1%}"]
+        [arm.name, world.display_name(key), _pct(p), f"{low:.1%} – {high:.1%}"]
         for arm in arms
         for key in keys
         if key in arm.winners

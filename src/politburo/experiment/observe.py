@@ -117,9 +117,7 @@ def observe_run(
     return observed
 
 
-def _observe_vote(
-    world: World, fact: VoteFact, events: Sequence[EventRow]
-) -> VoteObservation:
+def _observe_vote(world: World, fact: VoteFact, events: Sequence[EventRow]) -> VoteObservation:
     kind = f"{fact.meeting}_vote"
     months = _turns(world, fact.start, fact.end)
     for event in events:
@@ -145,9 +143,7 @@ def _observe_seats(
     return SeatShareObservation(seats=len(held), of=int(full.size))
 
 
-def _observe_exits(
-    world: World, fact: ExitsFact, events: Sequence[EventRow]
-) -> ExitsObservation:
+def _observe_exits(world: World, fact: ExitsFact, events: Sequence[EventRow]) -> ExitsObservation:
     months = _turns(world, fact.start, fact.end)
     died = {(e.turn, e.actor) for e in events if e.kind == "died"}
     exits = [(e.turn, e.actor) for e in events if e.kind == "seat_lost"]

@@ -126,6 +126,15 @@ class World:
                 f"unknown leader {leader_id!r}; expected one of: {', '.join(self.leader_ids)}"
             ) from None
 
+    def display_name(self, key: str) -> str:
+        """A leader id's display name, as reports and figures print it: "none" is no one,
+        and an id the world does not know stays as it is."""
+        if key == "none":
+            return "no one"
+        if key in self.leader_ids:
+            return self.leader_names[self.leader_ids.index(key)]
+        return key
+
 
 def _in_force(start: str | None, end: str | None, at: int) -> bool:
     begins = month_index(start) if start else -(10**9)
