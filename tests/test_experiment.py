@@ -331,6 +331,22 @@ def test_a_store_of_another_scenario_version_is_refused(tmp_path: Path) -> None:
     )
 
 
+def test_a_store_of_another_engine_version_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store written by another version of the engine's code is not resumed: its
+    results need not equal what this engine computes."""
+    store = tmp_path / "e.duckdb"
+    first = runner.invoke(app, ["experiment", "toy-3", "--runs", "5", "--store", str(store)])
+    assert first.exit_code == 0, first.output
+    monkeypatch.setattr("politburo.experiment.arms.ENGINE_VERSION", "an-older-engine")
+    _fails(
+        ["experiment", "toy-3", "--runs", "5", "--store", str(store)],
+        "another version",
+        "new --store",
+    )
+
+
 def test_interventions_of_the_reference_scenario_all_apply() -> None:
     from politburo.scenario import load_scenario
     from politburo.scenario.interventions import apply_interventions

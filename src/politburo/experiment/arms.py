@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from politburo.errors import InputError
 from politburo.experiment.records import ArmKind
+from politburo.kernel import source_digest
 from politburo.mechanisms import enabled_mechanisms
 from politburo.model.params import Parameters
 from politburo.model.rng import check_seed
@@ -20,7 +21,10 @@ from politburo.model.world import World, compile_world
 from politburo.scenario.interventions import InterventionError, apply_interventions
 from politburo.scenario.schema import Intervention, Scenario
 
-ENGINE_VERSION = "2"  # bump when a change to the rules makes stored results incomparable
+#: the engine's version, as stored with every experiment: the digest of the kernel's
+#: sources, so that any change to the rules' code (even one that keeps results, which a
+#: store cannot tell) makes a store refuse to mix old results with new ones
+ENGINE_VERSION = source_digest()
 
 
 @dataclass(frozen=True)

@@ -30,13 +30,10 @@ import numba
 PLAIN_PYTHON = frozenset({"view.py"})
 
 
-def _cache_dir() -> Path:
-    """Where compiled code is cached: one folder per version of the kernel's sources.
-
-    Numba checks only a function's own file when it reuses cached code, so a change to a
-    function it calls in another file would leave stale machine code behind. Keying the
-    folder by every source the kernel compiles in (and the constants it reads from the
-    rules) makes any edit start a fresh cache."""
+def source_digest() -> str:
+    """A digest of every source the kernel compiles in (and the constants it reads from
+    the rules): it changes with any edit of the engine's code, so it keys both the
+    compile cache and stored results (:data:`politburo.experiment.arms.ENGINE_VERSION`)."""
     here = Path(__file__).resolve().parent
     model = here.parent / "model"
     compiled = [path for path in sorted(here.glob("*.py")) if path.name not in PLAIN_PYTHON]
@@ -45,8 +42,18 @@ def _cache_dir() -> Path:
     for path in sources:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _cache_dir() -> Path:
+    """Where compiled code is cached: one folder per version of the kernel's sources.
+
+    Numba checks only a function's own file when it reuses cached code, so a change to a
+    function it calls in another file would leave stale machine code behind. Keying the
+    folder by every source the kernel compiles in (:func:`source_digest`) makes any edit
+    start a fresh cache."""
     home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return home / "politburo" / "numba" / digest.hexdigest()[:16]
+    return home / "politburo" / "numba" / source_digest()
 
 
 if not os.environ.get("NUMBA_CACHE_DIR"):
