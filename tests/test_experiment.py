@@ -198,6 +198,67 @@ def test_a_killed_experiment_resumes_without_losing_or_repeating_runs(tmp_path: 
     assert resumed == _rows(clean)
 
 
+def _children(pid: int) -> list[int]:
+    """Live child processes of ``pid`` (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_sigterm_stops_an_experiment_like_ctrl_c_and_leaves_no_workers(tmp_path: Path) -> None:
+    """``kill`` (SIGTERM) stops a long experiment on worker processes as Ctrl-C does: a
+    clean exit with status 130 that says how to resume, whole chunks stored, and no
+    worker process left running."""
+    store = tmp_path / "term.duckdb"
+    command = [
+        sys.executable, "-m", "politburo.cli", "experiment", "ussr-1922", "--runs", "200000",
+        "--chunk", "50", "--seed", "4", "--store", str(store),
+        "--backend", "processes", "--workers", "2",
+    ]  # fmt: skip
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    workers: list[int] = []
+    try:
+        deadline = time.monotonic() + 300
+        # Wait until both workers run and have spent CPU time (imported the engine, running).
+        while time.monotonic() < deadline:
+            assert child.poll() is None, "the experiment ended before it could be stopped"
+            workers = [p for p in _children(child.pid) if _cpu_seconds(p) > 2.0]
+            if len(workers) >= 2:
+                break
+            time.sleep(0.1)
+        assert len(workers) >= 2, "the worker processes did not start"
+        child.send_signal(signal.SIGTERM)
+        _, stderr = child.communicate(timeout=120)
+        assert child.returncode == 130, stderr.decode()
+        assert "run the same command again" in " ".join(stderr.decode().split())
+        gone = time.monotonic() + 60
+        while any(_alive(p) for p in workers) and time.monotonic() < gone:
+            time.sleep(0.1)
+        assert not any(_alive(p) for p in workers), "worker processes outlived the experiment"
+    finally:
+        # A failure must not leave the experiment or its workers running.
+        for pid in [child.pid, *workers]:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+        child.wait()
+    assert len(_rows(store)) % 50 == 0, "only whole chunks are stored"
+
+
 def test_json_summary_shape(interventions: Path) -> None:
     result = runner.invoke(
         app,

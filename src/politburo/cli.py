@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -1109,7 +1110,20 @@ def export(
         out.print(f"wrote {path}")
 
 
+def _stop_on_sigterm() -> None:
+    """Treat SIGTERM (``kill``, a scheduler's stop) as Ctrl-C: long commands stop as they
+    do on Ctrl-C — finished chunks kept, worker processes shut down, exit status 130 —
+    instead of dying at once and leaving their worker processes behind. (The browser
+    server installs its own handlers while it runs.)"""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
 def main() -> None:  # pragma: no cover - console entry point
+    _stop_on_sigterm()
     app()
 
 
