@@ -3,9 +3,10 @@
 Prints (or with ``--json`` writes) the figures the model-fidelity targets are stated in:
 who consolidates and when, how leadership seats and offices change hands (at plenums,
 by motions, by death), how many motions fail with under a quarter of the votes, which
-coalitions of bloc leaders form, and how many leaders who recanted sit in the
-leadership at the end. Nothing here names a scenario or a leader: coalitions are
-reported by the ids the scenario gives them.
+coalitions of bloc leaders form, how many leaders who recanted sit in the leadership at
+the end, and who ends as the winner's client (a peer — one who began with at least his
+prestige — among them is the anachronism of a rival turned client). Nothing here names
+a scenario or a leader: coalitions are reported by the ids the scenario gives them.
 
     python benchmarks/fidelity.py ussr-1922 --runs 2000 --seed 0 [--json out.json]
 """
@@ -115,6 +116,27 @@ def measure(scenario: str, runs: int, seed: int) -> dict[str, Any]:
                 break
     out["recanters_per_run"] = int(recanted.sum()) / runs
     out["runs_with_recanted_in_leadership_at_end"] = back / runs
+
+    # Peers as clients: who ends as the winner's client (share of the runs with a
+    # winner), and in how many of those runs one of them began with at least the
+    # winner's prestige (patron-client ties bind unequals; a peer is an ally).
+    start = world.prestige0
+    as_client: collections.Counter[str] = collections.Counter()
+    with_peer = won = 0
+    for position in range(runs):
+        ruler = int(state.winner[position])
+        if ruler < 0:
+            continue
+        won += 1
+        clients = [
+            i
+            for i in range(len(ids))
+            if i != ruler and state.patron[position, i] == ruler and state.alive[position, i]
+        ]
+        as_client.update(ids[i] for i in clients)
+        with_peer += any(start[i] >= start[ruler] for i in clients)
+    out["winner_clients_at_end"] = {k: v / max(won, 1) for k, v in as_client.most_common()}
+    out["winner_runs_with_a_peer_client"] = with_peer / max(won, 1)
     return out
 
 
