@@ -583,6 +583,46 @@ def test_a_run_stored_again_replaces_its_row_events_and_power(
         assert store.outcomes(eid, "baseline", 2) == observed
 
 
+def test_a_chunk_larger_than_the_store_memory_limit_is_written(
+    tmp_path: Path, toy: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A chunk of a scenario with many leaders carries long alliance histories in every
+    row (ussr-1953 with 27 leaders: ~21 kB a run, 10 MB a 500-run chunk, which did not
+    fit DuckDB's 64 MB limit): the write is retried with a higher limit, stored whole, and
+    the usual limit is set again after."""
+    from politburo.experiment import store as store_module
+    from politburo.experiment.arms import Design, build_arms
+    from politburo.experiment.store import STORE_CONFIG, Store
+    from politburo.model.outcome import Alliance, Outcome
+    from politburo.model.params import DEFAULT_PARAMETERS
+
+    design = Design(toy, build_arms([], []), 0, DEFAULT_PARAMETERS)
+    spells = tuple(
+        Alliance((f"leader-{a:02d}", f"leader-{b:02d}"), "1953-03", "1954-01")
+        for a in range(27)
+        for b in range(a + 1, 27)
+    )
+    runs = 500
+    outcomes = [Outcome(i, None, None, {}, spells) for i in range(runs)]
+    usual = duckdb.connect()
+    usual.execute(f"SET memory_limit = '{STORE_CONFIG['memory_limit']}'")
+    expected = usual.execute("SELECT current_setting('memory_limit')").fetchone()
+    with Store(tmp_path / "big.duckdb") as store:
+        eid = store.register(design, ["x"])
+        setting = "SELECT current_setting('memory_limit')"
+        # Control: the chunk does not fit the usual limit (no retry allowed), and the
+        # failed write leaves nothing behind.
+        monkeypatch.setattr(store_module, "WRITE_MEMORY_CEILING", STORE_CONFIG["memory_limit"])
+        with pytest.raises(duckdb.OutOfMemoryException):
+            store.write(eid, "baseline", outcomes, list(range(runs)))
+        assert store.con.execute("SELECT count(*) FROM runs").fetchone() == (0,)
+        monkeypatch.undo()
+        store.write(eid, "baseline", outcomes, list(range(runs)))
+        assert store.con.execute("SELECT count(*) FROM runs").fetchone() == (runs,)
+        assert store.outcomes(eid, "baseline", runs)[-1].alliances == spells
+        assert store.con.execute(setting).fetchone() == expected
+
+
 def test_stored_runs_are_found_a_page_at_a_time(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -126,6 +126,17 @@ STORE_CONFIG: dict[str, str | bool | int | float | list[str]] = {
     "autoload_known_extensions": False,
 }
 
+#: the highest memory limit a chunk's write may be retried with (see :meth:`Store.write`)
+WRITE_MEMORY_CEILING = "4096MB"
+
+
+def _megabytes(limit: str) -> int:
+    """Megabytes of a DuckDB memory limit written as ``"<n>MB"``."""
+    if not limit.endswith("MB"):
+        raise ValueError(f"memory limit {limit!r}: write it in MB")
+    return int(limit[:-2])
+
+
 #: what a DuckDB database file holds at bytes 8..11
 DUCKDB_MAGIC = b"DUCK"
 
@@ -343,50 +354,83 @@ class Store:
                 ),
             }
         )
+        ev = None
+        if events:
+            ev = pa.table(
+                {
+                    "experiment_id": pa.array([experiment_id] * len(events), pa.string()),
+                    "arm": pa.array([arm] * len(events), pa.string()),
+                    "run_index": pa.array([e.run_index for e in events], pa.int64()),
+                    "month": pa.array([e.month for e in events], pa.string()),
+                    "kind": pa.array([e.kind for e in events], pa.string()),
+                    "actor": pa.array([e.actor for e in events], pa.string()),
+                    "target": pa.array([e.target for e in events], pa.string()),
+                    "detail": pa.array([e.detail for e in events], pa.string()),
+                }
+            )
+        pw = None
+        if power is not None:
+            indices, months, values = power  # (R,), (T,), (T, R, L)
+            T, R, L = values.shape
+            flat = values.transpose(1, 0, 2).reshape(R * T, L)
+            pw = pa.table(
+                {
+                    "experiment_id": pa.array([experiment_id] * (R * T), pa.string()),
+                    "arm": pa.array([arm] * (R * T), pa.string()),
+                    "run_index": pa.array(np.repeat(indices, T), pa.int64()),
+                    "month": pa.array(list(months) * R, pa.string()),
+                    "power": pa.FixedSizeListArray.from_arrays(
+                        pa.array(flat.ravel(), pa.float32()), L
+                    ).cast(pa.list_(pa.float32())),
+                }
+            )
+        # A chunk of a scenario with many leaders (long alliance histories in every row)
+        # may not fit the store's usual memory limit: the write is retried with the limit
+        # doubled, up to WRITE_MEMORY_CEILING, and the usual limit is set again after.
+        limit = _megabytes(str(STORE_CONFIG["memory_limit"]))
+        try:
+            while True:
+                try:
+                    self._insert_chunk(experiment_id, arm, run_indices, table, ev, pw)
+                    return
+                except duckdb.OutOfMemoryException:
+                    if limit >= _megabytes(WRITE_MEMORY_CEILING):
+                        raise
+                    limit *= 2
+                    self.con.execute(f"SET memory_limit = '{limit}MB'")
+        finally:
+            if limit != _megabytes(str(STORE_CONFIG["memory_limit"])):
+                self.con.execute(f"SET memory_limit = '{STORE_CONFIG['memory_limit']}'")
+
+    def _insert_chunk(
+        self,
+        experiment_id: str,
+        arm: str,
+        run_indices: Sequence[int],
+        runs: pa.Table,
+        events: pa.Table | None,
+        power: pa.Table | None,
+    ) -> None:
+        """One transaction: the chunk's runs replace any stored before, and its events
+        and power series (if given) replace theirs; rolled back whole on any error."""
         self.con.execute("BEGIN TRANSACTION")
         try:
-            self.con.register("chunk_runs", table)
+            self.con.register("chunk_runs", runs)
             self.con.execute("INSERT OR REPLACE INTO runs SELECT * FROM chunk_runs")
             self.con.unregister("chunk_runs")
-            for table, given in (("events", bool(events)), ("power", power is not None)):
+            for name, given in (("events", events is not None), ("power", power is not None)):
                 if given:
                     self.con.execute(
-                        f"DELETE FROM {table} WHERE experiment_id = ? AND arm = ? "
+                        f"DELETE FROM {name} WHERE experiment_id = ? AND arm = ? "
                         "AND list_contains(?, run_index)",
                         [experiment_id, arm, [int(i) for i in run_indices]],
                     )
-            if events:
-                ev = pa.table(
-                    {
-                        "experiment_id": pa.array([experiment_id] * len(events), pa.string()),
-                        "arm": pa.array([arm] * len(events), pa.string()),
-                        "run_index": pa.array([e.run_index for e in events], pa.int64()),
-                        "month": pa.array([e.month for e in events], pa.string()),
-                        "kind": pa.array([e.kind for e in events], pa.string()),
-                        "actor": pa.array([e.actor for e in events], pa.string()),
-                        "target": pa.array([e.target for e in events], pa.string()),
-                        "detail": pa.array([e.detail for e in events], pa.string()),
-                    }
-                )
-                self.con.register("chunk_events", ev)
+            if events is not None:
+                self.con.register("chunk_events", events)
                 self.con.execute("INSERT INTO events SELECT * FROM chunk_events")
                 self.con.unregister("chunk_events")
             if power is not None:
-                indices, months, values = power  # (R,), (T,), (T, R, L)
-                T, R, L = values.shape
-                flat = values.transpose(1, 0, 2).reshape(R * T, L)
-                pw = pa.table(
-                    {
-                        "experiment_id": pa.array([experiment_id] * (R * T), pa.string()),
-                        "arm": pa.array([arm] * (R * T), pa.string()),
-                        "run_index": pa.array(np.repeat(indices, T), pa.int64()),
-                        "month": pa.array(list(months) * R, pa.string()),
-                        "power": pa.FixedSizeListArray.from_arrays(
-                            pa.array(flat.ravel(), pa.float32()), L
-                        ).cast(pa.list_(pa.float32())),
-                    }
-                )
-                self.con.register("chunk_power", pw)
+                self.con.register("chunk_power", power)
                 self.con.execute("INSERT INTO power SELECT * FROM chunk_power")
                 self.con.unregister("chunk_power")
             self.con.execute("COMMIT")
