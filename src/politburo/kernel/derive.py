@@ -74,11 +74,6 @@ def refresh(k, r, t):  # type: ignore[no-untyped-def]
         if boss >= 0 and source >= 0:
             info[boss] += office_powers[o, Power.INFORMATION]
     for i in range(L):
-        if on_information:
-            info[i] = min(max(info[i], 0.0), 1.0)
-        else:
-            info[i] = 0.0
-    for i in range(L):
         lead_votes[i] = 0
         comm_votes[i] = 0
     for j in range(L):
@@ -88,6 +83,13 @@ def refresh(k, r, t):  # type: ignore[no-untyped-def]
         holder = committee[q]
         if holder >= 0:
             comm_votes[patron[holder]] += 1
+    # Information is bounded last: in this order LLVM's output lets Numba prune every
+    # reference count of the bindings above (checked on the compiled IR).
+    for i in range(L):
+        if on_information:
+            info[i] = min(max(info[i], 0.0), 1.0)
+        else:
+            info[i] = 0.0
     ban = _ban_in_force(
         s.rule_override[r],
         w.rule_is_ban,
@@ -143,8 +145,9 @@ def forget_all_relations(k, r):  # type: ignore[no-untyped-def]
     d.coalition_ok[r] = False
     d.perceived_ok[r] = False
     d.threat_ok[r] = False
+    dominant_ok = d.dominant_ok  # bound outside the loop: its reference count is pruned
     for role in range(3):
-        d.dominant_ok[r, role] = False
+        dominant_ok[r, role] = False
 
 
 @njit(cache=True, inline="always")
@@ -164,10 +167,12 @@ def _ban_in_force(rule_override, rule_is_ban, rule_schedule, month, on):  # type
 @njit(cache=True)
 def forget_relations(k, r):  # type: ignore[no-untyped-def]
     """Drop what depends on alliances and blocs (after they change) for run ``r``."""
-    k.d.coalition_ok[r] = False
-    k.d.threat_ok[r] = False
+    d = k.d
+    d.coalition_ok[r] = False
+    d.threat_ok[r] = False
+    dominant_ok = d.dominant_ok  # as in forget_all_relations
     for role in range(3):
-        k.d.dominant_ok[r, role] = False
+        dominant_ok[r, role] = False
 
 
 @njit(cache=True)
