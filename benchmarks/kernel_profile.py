@@ -1,7 +1,7 @@
 """Where the compiled month spends its instructions, function by function (callgrind).
 
     python benchmarks/kernel_profile.py [--scenario ussr-1922] [--runs 100] [--top 30]
-        [--inclusive] [--json]
+        [--inclusive] [--callers] [--keep DIR] [--json]
 
 Timings on a shared machine move by a third from one run to the next; instruction
 counts do not. This runs the whole calendar of ``--runs`` runs (one thread) under
@@ -13,9 +13,11 @@ callgrind's addresses back to kernel names.
 
 Reported: instructions (Ir) per run-month in total and for the ``--top`` functions
 (exclusive, or ``--inclusive``), and calls per run-month of the allocator and of the
-reference counting. Needs valgrind and a C compiler (Debian: ``valgrind``, ``gcc``).
-Slow: about ten minutes, most of it Python and Numba starting under valgrind; run two
-variants side by side on two cores to compare a change.
+reference counting (``--callers``: also which kernel functions make those calls).
+``--keep DIR`` leaves the callgrind output and the address map in DIR. Needs valgrind
+and a C compiler (Debian: ``valgrind``, ``gcc``). Slow: about ten minutes, most of it
+Python and Numba starting under valgrind; run two variants side by side on two cores to
+compare a change.
 """
 
 from __future__ import annotations
@@ -103,8 +105,13 @@ def drive(scenario: str, runs: int, client: str, addresses: str) -> None:
     )
 
 
-def _parse(out_file: Path, names: list[tuple[int, str]]) -> tuple[int, dict, dict, dict]:
-    """(total Ir, exclusive Ir, inclusive Ir, calls) by function name."""
+#: the runtime's functions whose calls are counted by caller
+_COUNTED = ("NRT_incref", "NRT_decref", "NRT_MemInfo_alloc_aligned")
+
+
+def _parse(out_file: Path, names: list[tuple[int, str]]) -> tuple[int, dict, dict, dict, dict]:
+    """(total Ir, exclusive Ir, inclusive Ir, calls, calls of ``_COUNTED`` by caller)
+    by function name."""
     starts = [a for a, _ in names]
 
     def name_of(label: str) -> str:
@@ -119,6 +126,7 @@ def _parse(out_file: Path, names: list[tuple[int, str]]) -> tuple[int, dict, dic
     exclusive: dict[str, int] = {}
     inclusive: dict[str, int] = {}
     calls: dict[str, int] = {}
+    by_caller: dict[tuple[str, str], int] = {}
     current = callee = None
     after_calls = False
     total = 0
@@ -136,6 +144,9 @@ def _parse(out_file: Path, names: list[tuple[int, str]]) -> tuple[int, dict, dic
         match = re.match(r"calls=(\d+)", line)
         if match:
             calls[callee] = calls.get(callee, 0) + int(match.group(1))
+            if callee in _COUNTED:
+                pair = (callee, current)
+                by_caller[pair] = by_caller.get(pair, 0) + int(match.group(1))
             after_calls = True
             continue
         match = re.match(r"(?:[+-]?\d+|\*)\s+(\d+)$", line)
@@ -149,7 +160,7 @@ def _parse(out_file: Path, names: list[tuple[int, str]]) -> tuple[int, dict, dic
                 total += ir
     for name, ir in exclusive.items():
         inclusive[name] = inclusive.get(name, 0) + ir
-    return total, exclusive, inclusive, calls
+    return total, exclusive, inclusive, calls, by_caller
 
 
 def main() -> None:
@@ -158,6 +169,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=100)
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--inclusive", action="store_true")
+    parser.add_argument("--callers", action="store_true")
+    parser.add_argument("--keep", type=Path, help="keep callgrind's output here")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--drive", nargs=2, metavar=("CLIENT", "ADDRESSES"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -167,7 +180,9 @@ def main() -> None:
     for tool in ("valgrind", "gcc"):
         if shutil.which(tool) is None:
             sys.exit(f"kernel_profile: needs {tool} on the PATH (Debian: apt install {tool})")
-    folder = Path(tempfile.mkdtemp(prefix="politburo-profile-"))
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="politburo-profile-"))
     (folder / "client.c").write_text(_CLIENT)
     client = folder / "client.so"
     subprocess.run(
@@ -195,7 +210,7 @@ def main() -> None:
     dumps = sorted(folder.glob("callgrind.out*.1")) or sorted(folder.glob("callgrind.out.*"))
     found = json.loads(addresses.read_text())
     names = sorted((int(a), n) for a, n in found["functions"])
-    total, exclusive, inclusive, calls = _parse(dumps[-1], names)
+    total, exclusive, inclusive, calls, by_caller = _parse(dumps[-1], names)
     run_months = args.runs * found["months"]
     table = inclusive if args.inclusive else exclusive
     if args.inclusive:  # the interpreter's frames above the engine include everything
@@ -209,11 +224,20 @@ def main() -> None:
         "measure": "inclusive" if args.inclusive else "exclusive",
         "functions": {name: round(ir / run_months) for name, ir in top},
         "calls_per_run_month": {
-            name: round(calls.get(name, 0) / run_months, 1)
-            for name in ("NRT_incref", "NRT_decref", "NRT_MemInfo_alloc_aligned")
+            name: round(calls.get(name, 0) / run_months, 1) for name in _COUNTED
         },
     }
-    shutil.rmtree(folder, ignore_errors=True)
+    if args.callers:
+        result["callers_per_run_month"] = {
+            name: {
+                caller: round(n / run_months, 1)
+                for (callee, caller), n in sorted(by_caller.items(), key=lambda item: -item[1])
+                if callee == name and n / run_months >= 0.05
+            }
+            for name in _COUNTED
+        }
+    if not args.keep:
+        shutil.rmtree(folder, ignore_errors=True)
     if args.json:
         print(json.dumps(result))
         return
@@ -222,6 +246,10 @@ def main() -> None:
         print(f"{ir:>9,}  {100 * ir / result['total']:5.1f}%  {name}")
     for name, n in result["calls_per_run_month"].items():
         print(f"{n:>9}  calls of {name}")
+    for name, callers in result.get("callers_per_run_month", {}).items():
+        print(f"calls of {name} per run-month, by caller:")
+        for caller, n in callers.items():
+            print(f"{n:>9}  {caller}")
 
 
 if __name__ == "__main__":

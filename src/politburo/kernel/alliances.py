@@ -19,7 +19,7 @@ from politburo.kernel.derive import (
     forget_relations,
     leverage,
     perceived,
-    policy_distance,
+    policy_gap,
 )
 from politburo.kernel.events import Event, record
 from politburo.kernel.layout import Mechanism, Trait
@@ -63,10 +63,10 @@ def propose_alliance(k, r, t, actor, target):  # type: ignore[no-untyped-def]
 def alliance_appeal(k, r, actor, target):  # type: ignore[no-untyped-def]
     """How much ``target`` wants ``actor``'s alliance before chance: the common enemy,
     less the policy gap (by his rigidity) and the proposer's arrogance."""
-    s, p, w = k.s, k.p, k.w
+    p, w = k.p, k.w
     distance = 0.0
     if k.on[Mechanism.POLICY]:
-        distance = policy_distance(s.position[r, actor], s.position[r, target], w.salience[target])
+        distance = policy_gap(k, r, actor, target, target)
     rigidity = w.traits[target, Trait.RIGIDITY]
     arrogance = w.traits[actor, Trait.ARROGANCE]
     return (
@@ -101,14 +101,14 @@ def alliance_chance(k, r, actor, target):  # type: ignore[no-untyped-def]
 def _contender(k, r, t, j):  # type: ignore[no-untyped-def]
     """Whether j can be the common threat: a present, capable bloc leader who has led a
     following or an opposition, sits in the leadership body and is not on probation."""
-    s, d = k.s, k.d
-    return (
-        d.principal[r, j]
-        and s.led_bloc[r, j]
-        and not s.incapacitated[r, j]
-        and s.seat[r, j] != SEAT_NONE
-        and not on_probation(k, r, t, j)
-    )
+    # Read first, then combined: a record bound across the branches of ``and`` keeps
+    # its reference counting.
+    principal = k.d.principal[r, j]
+    led = k.s.led_bloc[r, j]
+    capable = not k.s.incapacitated[r, j]
+    seated = k.s.seat[r, j] != SEAT_NONE
+    penitent = on_probation(k, r, t, j)
+    return principal and led and capable and seated and not penitent
 
 
 @njit(cache=True)
@@ -406,7 +406,7 @@ def win_over_chance(k, r, actor, target):  # type: ignore[no-untyped-def]
     bond = p.independence_bond * loyalty if current == target else loyalty
     distance = 0.0
     if k.on[Mechanism.POLICY]:
-        distance = policy_distance(s.position[r, actor], s.position[r, target], w.salience[target])
+        distance = policy_gap(k, r, actor, target, target)
     resistance = (
         bond + w.traits[target, Trait.AMBITION] + distance * w.traits[target, Trait.RIGIDITY]
     ) / 3

@@ -21,7 +21,7 @@ from politburo.kernel.derive import (
     coalition,
     dominant_bloc,
     opposed,
-    policy_distance,
+    policy_gap,
     refresh,
     reveal,
 )
@@ -57,9 +57,7 @@ def veteran_lean(k, r, t):  # type: ignore[no-untyped-def]
             + p.member_arrogance_weight * w.traits[i, Trait.ARROGANCE]
         )
         if policy_on:
-            a = a - p.member_policy_weight * policy_distance(
-                s.position[r, i], s.line[r], w.salience[i]
-            )
+            a = a - p.member_policy_weight * policy_gap(k, r, i, -1, i)
         attraction[i] = a
     # Clients' appeal counts for their bloc.
     z = np.empty(L)

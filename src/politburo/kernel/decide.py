@@ -99,7 +99,7 @@ def n_targets(k, verb):  # type: ignore[no-untyped-def]
     return 1
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def holds_office(k, r, j):  # type: ignore[no-untyped-def]
     """Whether leader j holds any office."""
     found = False
@@ -168,8 +168,8 @@ def direct_backing(k, r, mover, out):  # type: ignore[no-untyped-def]
     """Into ``out`` (K,): the direct rungs whose backing ``mover``'s coalition holds (some
     backing office held within it, none outside); whether any is. Depends on the mover
     alone, so a mover weighing many targets computes it once."""
+    coal = coalition(k, r)  # before binding anything (see legal)
     s, w = k.s, k.w
-    coal = coalition(k, r)
     holders = s.office_holder[r]
     found = False
     for q in range(w.rung_effect.shape[0]):
@@ -230,7 +230,7 @@ def _backed(backing_offices, holders, coal, mover, rung):  # type: ignore[no-unt
     return True
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _has_clients(k, r, j):  # type: ignore[no-untyped-def]
     """Whether some other present leader follows j."""
     s = k.s
@@ -243,17 +243,24 @@ def _has_clients(k, r, j):  # type: ignore[no-untyped-def]
 @njit(cache=True)
 def legal(k, r, t, verb, actor, target):  # type: ignore[no-untyped-def]
     """Whether ``actor`` may take (``verb``, ``target``) in run r at month t (target
-    ignored for verbs with no target)."""
-    s, d, w, p = k.s, k.d, k.w, k.p
+    ignored for verbs with no target).
+
+    The records are bound only once the common verbs have been answered and after the
+    one call to another compiled function: a record bound across a call, or left in
+    different branches, keeps its reference counting (an atomic increment and decrement
+    per call)."""
     i, j = actor, target
-    if not d.can_act[r, i]:
+    if not k.d.can_act[r, i]:
         return False
     mechanism = VERB_MECHANISMS[verb]
     if mechanism >= 0 and not k.on[mechanism]:
         return False
-    principal = d.principal[r, i]
     if verb in (_PASS, _DEFEND_LINE, _APPEAL):
         return True
+    if verb == _MOVE_DISCIPLINE:
+        return _may_move_discipline(k, r, t, i, j)
+    s, d, w, p = k.s, k.d, k.w, k.p
+    principal = d.principal[r, i]
     if verb == _RECANT:
         if not (principal and s.rung[r, i] >= 1):
             return False
@@ -313,20 +320,25 @@ def legal(k, r, t, verb, actor, target):  # type: ignore[no-untyped-def]
         return d.info[r, i] > 0 and d.present[r, j] and i != j
     if verb == _ORGANIZE_FACTION:
         return principal and not s.faction[r, i]
-    if verb == _MOVE_DISCIPLINE:
-        if not (principal and s.seat[r, i] == SEAT_FULL and i != j):
-            return False
-        rung = direct_rung(k, r, i, j)
-        if rung < 0:
-            rung = next_rung(k, r, j)
-        cooled = (t - s.last_discipline[r, j]) >= p.discipline_cooldown
-        if not (rung >= 0 and cooled and s.alive[r, j] and not s.incapacitated[r, j]):
-            return False
-        coal = coalition(k, r)
-        if coal[i, j]:
-            return False
-        return _backed(w.backing_offices, s.office_holder[r], coal, i, rung)
     return False
+
+
+@njit(cache=True)
+def _may_move_discipline(k, r, t, i, j):  # type: ignore[no-untyped-def]
+    """:func:`legal` for a motion of discipline by leader i against leader j."""
+    if not (k.d.principal[r, i] and k.s.seat[r, i] == SEAT_FULL and i != j):
+        return False
+    rung = direct_rung(k, r, i, j)
+    if rung < 0:
+        rung = next_rung(k, r, j)
+    s = k.s
+    cooled = (t - s.last_discipline[r, j]) >= k.p.discipline_cooldown
+    if not (rung >= 0 and cooled and s.alive[r, j] and not s.incapacitated[r, j]):
+        return False
+    coal = coalition(k, r)
+    if coal[i, j]:
+        return False
+    return _backed(k.w.backing_offices, k.s.office_holder[r], coal, i, rung)
 
 
 @njit(cache=True)

@@ -23,7 +23,10 @@ def refresh(k, r, t):  # type: ignore[no-untyped-def]
     """Recompute run ``r``'s derived values at month ``t`` and drop its lazy relations.
 
     The run's rows are bound to local views once: read through the records in the loops,
-    every access would reload them (stores to the arrays may alias the records)."""
+    every access would reload them (stores to the arrays may alias the records). No
+    binding is used after a call to another compiled function: Numba's reference count
+    of a view or record lived across a call is never pruned (an atomic increment and
+    decrement per binding per call)."""
     s, d, w, on = k.s, k.d, k.w, k.on
     alive = s.alive[r]
     in_party = s.in_party[r]
@@ -71,11 +74,6 @@ def refresh(k, r, t):  # type: ignore[no-untyped-def]
         if boss >= 0 and source >= 0:
             info[boss] += office_powers[o, Power.INFORMATION]
     for i in range(L):
-        if on_information:
-            info[i] = min(max(info[i], 0.0), 1.0)
-        else:
-            info[i] = 0.0
-    for i in range(L):
         lead_votes[i] = 0
         comm_votes[i] = 0
     for j in range(L):
@@ -85,14 +83,23 @@ def refresh(k, r, t):  # type: ignore[no-untyped-def]
         holder = committee[q]
         if holder >= 0:
             comm_votes[patron[holder]] += 1
-    _seen_power(k, r)
-    d.ban[r] = _ban_in_force(
+    # Information is bounded last: in this order LLVM's output lets Numba prune every
+    # reference count of the bindings above (checked on the compiled IR).
+    for i in range(L):
+        if on_information:
+            info[i] = min(max(info[i], 0.0), 1.0)
+        else:
+            info[i] = 0.0
+    ban = _ban_in_force(
         s.rule_override[r],
         w.rule_is_ban,
         w.rule_schedule,
         min(t, w.months - 1),
         on[Mechanism.FACTION_BAN],
     )
+    d.ban[r] = ban
+    # The calls come last: a row or record bound across a call is reference counted.
+    _seen_power(k, r)
     forget_all_relations(k, r)
 
 
@@ -138,11 +145,12 @@ def forget_all_relations(k, r):  # type: ignore[no-untyped-def]
     d.coalition_ok[r] = False
     d.perceived_ok[r] = False
     d.threat_ok[r] = False
+    dominant_ok = d.dominant_ok  # bound outside the loop: its reference count is pruned
     for role in range(3):
-        d.dominant_ok[r, role] = False
+        dominant_ok[r, role] = False
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _ban_in_force(rule_override, rule_is_ban, rule_schedule, month, on):  # type: ignore[no-untyped-def]
     """Whether a faction ban is in force (scheduled, or switched by a rule override)."""
     ban = False
@@ -159,26 +167,32 @@ def _ban_in_force(rule_override, rule_is_ban, rule_schedule, month, on):  # type
 @njit(cache=True)
 def forget_relations(k, r):  # type: ignore[no-untyped-def]
     """Drop what depends on alliances and blocs (after they change) for run ``r``."""
-    k.d.coalition_ok[r] = False
-    k.d.threat_ok[r] = False
+    d = k.d
+    d.coalition_ok[r] = False
+    d.threat_ok[r] = False
+    dominant_ok = d.dominant_ok  # as in forget_all_relations
     for role in range(3):
-        k.d.dominant_ok[r, role] = False
+        dominant_ok[r, role] = False
 
 
 @njit(cache=True)
 def coalition(k, r):  # type: ignore[no-untyped-def]
     """(L, L) view: j is in i's coalition (same bloc, or blocs allied)."""
-    d = k.d
-    if not d.coalition_ok[r]:
-        _coalition(k.s.patron[r], k.s.ally[r], k.on[Mechanism.ALLIANCES], d.coalition[r])
-        d.coalition_ok[r] = True
-    return d.coalition[r]
+    if not k.d.coalition_ok[r]:
+        _coalition(k, r)
+        k.d.coalition_ok[r] = True
+    return k.d.coalition[r]
 
 
 @njit(cache=True)
-def _coalition(patron, ally, allies, out):  # type: ignore[no-untyped-def]
-    """:func:`coalition` from the run's rows, into ``out`` (L, L). A row depends only on
-    the leader's bloc: a client's row is his patron's, copied once the patron's is made."""
+def _coalition(k, r):  # type: ignore[no-untyped-def]
+    """Build run r's :func:`coalition` matrix. A row depends only on the leader's bloc: a
+    client's row is his patron's, copied once the patron's is made. (The rows are bound
+    here, in a function that calls no other, so their reference counts are pruned.)"""
+    patron = k.s.patron[r]
+    ally = k.s.ally[r]
+    allies = k.on[Mechanism.ALLIANCES]
+    out = k.d.coalition[r]
     L = patron.shape[0]
     for i in range(L):
         pi = patron[i]
@@ -211,15 +225,32 @@ def policy_distance(a, b, weight):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
+def policy_gap(k, r, i, j, viewer):  # type: ignore[no-untyped-def]
+    """:func:`policy_distance` of leader i's position and leader j's (the line if j < 0)
+    in run r, by ``viewer``'s salience. The positions are read in place: views of the rows
+    would be reference counted at every call."""
+    n = k.s.line.shape[1]
+    if n >= 8:
+        other = k.s.line[r] if j < 0 else k.s.position[r, j]
+        return policy_distance(k.s.position[r, i], other, k.w.salience[viewer])
+    num = 0.0
+    den = 0.0
+    for x in range(n):
+        theirs = k.s.line[r, x] if j < 0 else k.s.position[r, j, x]
+        num += abs(k.s.position[r, i, x] - theirs) * k.w.salience[viewer, x]
+        den += k.w.salience[viewer, x]
+    return num / (2.0 * max(den, 1e-9))
+
+
+@njit(cache=True)
 def distances(k, r):  # type: ignore[no-untyped-def]
     """(L, L) view: policy distance between every two leaders by the first one's
     salience (zeros when the policy mechanism is off). Positions change only by
     ``policy.shift_position``, which drops this; a refresh keeps it."""
-    d = k.d
-    if not d.distance_ok[r]:
-        _distances(k.s.position[r], k.w.salience, k.on[Mechanism.POLICY], d.distance[r])
-        d.distance_ok[r] = True
-    return d.distance[r]
+    if not k.d.distance_ok[r]:
+        _distances(k.s.position[r], k.w.salience, k.on[Mechanism.POLICY], k.d.distance[r])
+        k.d.distance_ok[r] = True
+    return k.d.distance[r]
 
 
 @njit(cache=True)
@@ -250,18 +281,10 @@ def _distances(position, salience, on, out):  # type: ignore[no-untyped-def]
 @njit(cache=True)
 def perceived(k, r):  # type: ignore[no-untyped-def]
     """(L, L) view: leader i's estimate of leader j's power."""
-    d = k.d
-    if not d.perceived_ok[r]:
-        _perceived(
-            d.info[r],
-            k.s.revealed[r],
-            k.s.real_power[r],
-            d.seen[r],
-            k.on[Mechanism.PERCEPTION],
-            d.perceived[r],
-        )
-        d.perceived_ok[r] = True
-    return d.perceived[r]
+    if not k.d.perceived_ok[r]:
+        _perceived(k, r)
+        k.d.perceived_ok[r] = True
+    return k.d.perceived[r]
 
 
 @njit(cache=True, inline="always")
@@ -272,8 +295,15 @@ def insight(info_i, revealed_j):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def _perceived(info, revealed, real_power, seen, on, out):  # type: ignore[no-untyped-def]
-    """:func:`perceived` from the run's rows, into ``out`` (L, L)."""
+def _perceived(k, r):  # type: ignore[no-untyped-def]
+    """Build run r's :func:`perceived` matrix (rows bound in a function that calls no
+    other, as in :func:`_coalition`)."""
+    info = k.d.info[r]
+    revealed = k.s.revealed[r]
+    real_power = k.s.real_power[r]
+    seen = k.d.seen[r]
+    on = k.on[Mechanism.PERCEPTION]
+    out = k.d.perceived[r]
     L = info.shape[0]
     for i in range(L):
         for j in range(L):

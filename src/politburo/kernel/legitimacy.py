@@ -8,23 +8,24 @@ from __future__ import annotations
 
 from numba import njit
 
-from politburo.kernel.derive import leverage, policy_distance
+from politburo.kernel.derive import leverage, policy_gap
 from politburo.kernel.events import Event, record
 from politburo.kernel.layout import Mechanism, Power, Trait
 from politburo.kernel.npmath import clip
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _shift(k, r, leader, delta):  # type: ignore[no-untyped-def]
+    """Move a leader's prestige by ``delta``, within 0-1."""
     k.s.prestige[r, leader] = clip(k.s.prestige[r, leader] + delta, 0.0, 1.0)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _line_distance(k, r, leader):  # type: ignore[no-untyped-def]
+    """A leader's policy distance to the line by his salience (0 without policy)."""
     if not k.on[Mechanism.POLICY]:
         return 0.0
-    s = k.s
-    return policy_distance(s.position[r, leader], s.line[r], k.w.salience[leader])
+    return policy_gap(k, r, leader, -1, leader)
 
 
 @njit(cache=True)

@@ -94,12 +94,11 @@ def on_probation(k, r, t, j):  # type: ignore[no-untyped-def]
 def fill_office_now(k, r, t, office):  # type: ignore[no-untyped-def]
     """Elect a holder for ``office`` if it is vacant (the body that appoints to it is
     sitting): the nominee of the coalition commanding that body."""
-    s = k.s
-    if s.office_holder[r, office] >= 0:
+    if k.s.office_holder[r, office] >= 0:
         return
     nominee = nominate(k, r, t, k.w.office_elected_by[office], False)
     if nominee >= 0:
-        s.office_holder[r, office] = nominee
+        k.s.office_holder[r, office] = nominee
         record(k, r, t, Event.OFFICE_FILLED, actor=nominee, obj=office)
 
 

@@ -128,18 +128,21 @@ def run_drives(k, r, t):  # type: ignore[no-untyped-def]
 def recruit(k, r, t, actor, target):  # type: ignore[no-untyped-def]
     """A leader with recruitment power organizes a local intake in a region (``target``)
     he holds."""
-    s, p = k.s, k.p
     cohort = k.w.intake
     if cohort < 0:
         return
     region = target
-    L = s.patron.shape[1]
-    C = s.members.shape[2]
-    size = pairwise_sum(s.members[r, region], 0, C)
-    added = p.recruit_action_members * size * leverage(k, k.w.traits[actor, Trait.ORGANIZATION])
+    L = k.s.patron.shape[1]
+    C = k.s.members.shape[2]
+    size = pairwise_sum(k.s.members[r, region], 0, C)
+    lev = leverage(k, k.w.traits[actor, Trait.ORGANIZATION])
+    added = k.p.recruit_action_members * size * lev
+    before = _intake_members(k, r, region, np.empty(C))
+    # The records are bound after the calls above (a binding held across a call is
+    # reference counted).
+    s, p = k.s, k.p
     # The recruiter's own bloc is both the machine and the region's secretary here.
     owner = s.patron[r, actor] if k.on[Mechanism.RECRUITMENT] else -1
-    before = _intake_members(k, r, region, np.empty(C))
     after = max(before + added, 1e-9)
     weight_old = before / after
     weight_new = added / after

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from politburo.kernel.derive import SEAT_FULL, insight, policy_distance, restrains
+from politburo.kernel.derive import SEAT_FULL, insight, policy_distance, policy_gap, restrains
 from politburo.kernel.layout import Mechanism, Role, Trait
 from politburo.kernel.rng import element, stream_base
 from politburo.model.rng import Stream
@@ -67,22 +67,6 @@ def _case_against(k, r, mover, target):  # type: ignore[no-untyped-def]
     )
 
 
-@njit(cache=True, inline="always")
-def distance_between(position, a, b, salience):  # type: ignore[no-untyped-def]
-    """``policy_distance(position[a], position[b], salience[a])`` from the run's (L, I)
-    positions, without making views of the rows (the same operations in the same
-    order)."""
-    n = position.shape[1]
-    if n >= 8:
-        return policy_distance(position[a], position[b], salience[a])
-    num = 0.0
-    den = 0.0
-    for x in range(n):
-        num += abs(position[a, x] - position[b, x]) * salience[a, x]
-        den += salience[a, x]
-    return num / (2.0 * max(den, 1e-9))
-
-
 @njit(cache=True)
 def leader_support(k, r, t, mover, target, policy, gain, out, noisy=True, grave=False):  # type: ignore[no-untyped-def]
     """How much each leader favours a motion by ``mover`` against ``target``, into
@@ -92,7 +76,7 @@ def leader_support(k, r, t, mover, target, policy, gain, out, noisy=True, grave=
 
     ``mover`` or ``target`` may be -1 (a motion put by the plenum; a policy motion with no
     target). For a policy motion (``policy``) ``gain`` (L,) replaces the policy term."""
-    s, p, w = k.s, k.p, k.w
+    s, p = k.s, k.p
     L = s.patron.shape[1]
     has_mover = mover >= 0
     has_target = target >= 0
@@ -135,11 +119,9 @@ def leader_support(k, r, t, mover, target, policy, gain, out, noisy=True, grave=
         for j in range(L):
             out[j] += p.vote_policy_weight * gain[j]
     elif k.on[Mechanism.POLICY]:
-        position = s.position[r]
-        salience = w.salience
         for j in range(L):
-            d_target = distance_between(position, j, tt, salience)
-            d_mover = distance_between(position, j, m, salience)
+            d_target = policy_gap(k, r, j, tt, j)
+            d_mover = policy_gap(k, r, j, m, j)
             diff = d_target - d_mover if has_mover else d_target - p.vote_policy_reference
             out[j] += (p.vote_policy_weight * diff) * ht
 
