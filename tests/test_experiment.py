@@ -138,11 +138,19 @@ def test_rerunning_computes_only_missing_runs(tmp_path: Path) -> None:
     assert len({(row[0], row[1]) for row in second}) == len(second)
 
 
+def _stat(pid: int) -> list[str] | None:
+    """The fields of /proc/PID/stat after the command name (state first), None if the
+    process is gone (Linux)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
 def _cpu_seconds(pid: int) -> float:
     """User + system CPU time of a live process (Linux /proc)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
+    fields = _stat(pid)
+    if fields is None:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
@@ -198,25 +206,20 @@ def test_a_killed_experiment_resumes_without_losing_or_repeating_runs(tmp_path: 
     assert resumed == _rows(clean)
 
 
+def _alive(pid: int) -> bool:
+    """Whether the process runs (exists and is not a zombie)."""
+    fields = _stat(pid)
+    return fields is not None and fields[0] != "Z"
+
+
 def _children(pid: int) -> list[int]:
     """Live child processes of ``pid`` (Linux /proc)."""
     found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid and fields[0] != "Z":
-            found.append(int(stat.parent.name))
+    for entry in Path("/proc").glob("[0-9]*"):
+        fields = _stat(int(entry.name))
+        if fields is not None and int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(entry.name))
     return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 def test_sigterm_stops_an_experiment_like_ctrl_c_and_leaves_no_workers(tmp_path: Path) -> None:

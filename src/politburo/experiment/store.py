@@ -387,7 +387,8 @@ class Store:
         # A chunk of a scenario with many leaders (long alliance histories in every row)
         # may not fit the store's usual memory limit: the write is retried with the limit
         # doubled, up to WRITE_MEMORY_CEILING, and the usual limit is set again after.
-        limit = _megabytes(str(STORE_CONFIG["memory_limit"]))
+        usual = _megabytes(str(STORE_CONFIG["memory_limit"]))
+        limit = usual
         try:
             while True:
                 try:
@@ -399,7 +400,7 @@ class Store:
                     limit *= 2
                     self.con.execute(f"SET memory_limit = '{limit}MB'")
         finally:
-            if limit != _megabytes(str(STORE_CONFIG["memory_limit"])):
+            if limit != usual:
                 self.con.execute(f"SET memory_limit = '{STORE_CONFIG['memory_limit']}'")
 
     def _insert_chunk(
